@@ -1,0 +1,1 @@
+//! Shared settings for the criterion benchmarks in `benches/benches/`.

@@ -1,0 +1,102 @@
+//! The crate's error type: what is wrong with the numbers, with the numbers in it.
+
+/// Everything that can go wrong in `linalg-core`, with the offending indices and values.
+///
+/// Every variant is a property of the data passed in; none signals a bug.
+///
+/// # Examples
+///
+/// ```
+/// use linalg_core::{Error, HouseholderQr};
+/// use nalgebra::DMatrix;
+///
+/// let wide = DMatrix::<f64>::zeros(2, 3);
+/// let err = HouseholderQr::new(wide).unwrap_err();
+/// assert!(matches!(err, Error::Underdetermined { rows: 2, cols: 3 }));
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The matrix has no rows or no columns.
+    #[error(
+        "matrix is empty ({rows}×{cols}); a factorization needs at least one row and one column"
+    )]
+    Empty {
+        /// Number of rows passed.
+        rows: usize,
+        /// Number of columns passed.
+        cols: usize,
+    },
+    /// More columns than rows: a least-squares QR needs m ≥ n.
+    #[error("matrix is {rows}×{cols}: more columns than rows, so least squares is underdetermined")]
+    Underdetermined {
+        /// Number of rows passed.
+        rows: usize,
+        /// Number of columns passed.
+        cols: usize,
+    },
+    /// An entry is NaN or infinite.
+    #[error("entry ({row}, {col}) is {value}, not a finite number")]
+    NonFinite {
+        /// Row of the first non-finite entry.
+        row: usize,
+        /// Column of the first non-finite entry.
+        col: usize,
+        /// The entry itself (NaN or ±∞).
+        value: f64,
+    },
+    /// A right-hand side or a vector has the wrong number of rows.
+    #[error("dimension mismatch: expected {expected} rows, found {found}")]
+    DimensionMismatch {
+        /// Rows the operation needs.
+        expected: usize,
+        /// Rows passed.
+        found: usize,
+    },
+    /// A triangular matrix is not square.
+    #[error("triangular matrix must be square, found {rows}×{cols}")]
+    NotSquare {
+        /// Number of rows passed.
+        rows: usize,
+        /// Number of columns passed.
+        cols: usize,
+    },
+    /// A diagonal entry of a triangular factor is zero or too small to divide by.
+    #[error("pivot {index} is {value:e}, at or below the singularity threshold {threshold:e}")]
+    SingularPivot {
+        /// Index of the first offending diagonal entry.
+        index: usize,
+        /// The diagonal entry.
+        value: f64,
+        /// The threshold it failed: `tol · max|r_jj|`.
+        threshold: f64,
+    },
+    /// The matrix has numerical rank below its number of columns, so the least-squares solution
+    /// is not unique.
+    #[error(
+        "numerical rank {rank} is below the {cols} columns at relative tolerance {tolerance:e}; aliased columns {aliased:?}"
+    )]
+    RankDeficient {
+        /// Numerical rank found.
+        rank: usize,
+        /// Number of columns.
+        cols: usize,
+        /// Relative tolerance used for the decision.
+        tolerance: f64,
+        /// Zero-based indices of the columns judged to be combinations of the others.
+        aliased: Vec<usize>,
+    },
+    /// An option is out of its valid range.
+    #[error("invalid value {value} for `{name}`: {reason}")]
+    InvalidOption {
+        /// Option name.
+        name: &'static str,
+        /// Value passed.
+        value: f64,
+        /// What a valid value looks like.
+        reason: &'static str,
+    },
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,427 @@
+//! [`HouseholderQr`]: the unpivoted Householder QR factorization `A = QR`.
+
+use nalgebra::{
+    DMatrix, DefaultAllocator, Dim, Dyn, IsContiguous, Matrix, OMatrix, Storage, StorageMut,
+    allocator::Allocator,
+};
+
+use crate::condition::upper_condition_estimate;
+use crate::error::{Error, Result};
+use crate::packed::{Packed, check_input};
+use crate::scalar::{Real, default_rank_tolerance};
+use crate::triangular::{Triangle, check_pivots, solve_unchecked};
+
+/// Householder QR factorization `A = QR` of an m×n matrix with m ≥ n, stored LAPACK-style.
+///
+/// `R` sits on and above the diagonal of the factored matrix, the reflectors' tails below it, and
+/// `τ` apart; `Q` is applied from that packed form and never formed to solve. The scalar type is
+/// `f64` by default; `HouseholderQr<DoubleDouble>` runs the same code in double-double.
+///
+/// # Algorithm
+/// Unblocked Householder QR (LAPACK `dgeqr2`; Golub & Van Loan, *Matrix Computations*, 4th ed.,
+/// Alg. 5.2.1). Each reflector is generated from a scaled norm, so columns of entries near
+/// 1e±300 factor without overflow or underflow.
+///
+/// # Cost
+/// `2mn² − 2n³/3` flops to factor; `≈ 4mn` to apply `Qᵀ` or `Q` to a vector; `n²` for the back
+/// substitution of a solve.
+///
+/// # Accuracy
+/// Backward stable: the computed `R` is the exact factor of `A + ΔA` with
+/// `‖Δa_j‖ ≤ c·m·n·ε·‖a_j‖` column by column (Higham, *Accuracy and Stability*, Thm 19.4). A
+/// least-squares solution therefore has relative error about `κ(A)·ε + κ(A)²·ε·‖r‖/(‖A‖‖x‖)`,
+/// where `κ` may be taken after the best column scaling. The diagonal of an unpivoted `R` does
+/// not reveal rank reliably; use [`crate::PivotedQr`] to decide rank.
+///
+/// # Examples
+///
+/// ```
+/// use linalg_core::HouseholderQr;
+/// use nalgebra::{dmatrix, dvector};
+///
+/// // Fit y = b0 + b1·t through three points.
+/// let a = dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0];
+/// let qr = HouseholderQr::new(a)?;
+/// let x = qr.solve(&dvector![1.0, 3.0, 5.0])?;
+/// assert!((x[0] - 1.0).abs() < 1e-14 && (x[1] - 2.0).abs() < 1e-14);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct HouseholderQr<T: Real = f64> {
+    packed: Packed<T>,
+}
+
+impl<T: Real> HouseholderQr<T> {
+    /// Factors `a` in place (it is taken by value and becomes the packed storage).
+    ///
+    /// See the type-level docs for algorithm, cost and accuracy.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] for a matrix without rows or columns, [`Error::Underdetermined`] when
+    /// `m < n`, [`Error::NonFinite`] naming the first NaN or infinite entry.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::dmatrix;
+    ///
+    /// let qr = HouseholderQr::new(dmatrix![3.0; 4.0])?;
+    /// assert!((qr.r()[(0, 0)].abs() - 5.0).abs() < 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(a: DMatrix<T>) -> Result<Self> {
+        check_input(&a)?;
+        let n = a.ncols();
+        let mut packed = Packed { qr: a, tau: vec![T::ZERO; n] };
+        for k in 0..n {
+            packed.eliminate_column(k);
+        }
+        Ok(Self { packed })
+    }
+
+    /// Number of rows m of the factored matrix.
+    #[must_use]
+    pub fn nrows(&self) -> usize {
+        self.packed.nrows()
+    }
+
+    /// Number of columns n of the factored matrix.
+    #[must_use]
+    pub fn ncols(&self) -> usize {
+        self.packed.ncols()
+    }
+
+    /// The n×n upper-triangular factor `R` (a copy).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::dmatrix;
+    ///
+    /// let r = HouseholderQr::new(dmatrix![1.0, 2.0; 3.0, 4.0; 5.0, 6.0])?.r();
+    /// assert_eq!(r.shape(), (2, 2));
+    /// assert_eq!(r[(1, 0)], 0.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn r(&self) -> DMatrix<T> {
+        self.packed.r()
+    }
+
+    /// The m×n factor `Q` with orthonormal columns, formed on request (`≈ 4mn²` flops).
+    ///
+    /// Solves never need it; it is here for inspection and tests.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::{dmatrix, DMatrix};
+    ///
+    /// let a = dmatrix![1.0, 2.0; 3.0, 4.0; 5.0, 6.0];
+    /// let qr = HouseholderQr::new(a.clone())?;
+    /// let q = qr.thin_q();
+    /// assert!((q.transpose() * &q - DMatrix::identity(2, 2)).amax() < 1e-15);
+    /// assert!((q * qr.r() - a).amax() < 1e-14);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn thin_q(&self) -> DMatrix<T> {
+        self.packed.thin_q()
+    }
+
+    /// The packed factorization: `R` on and above the diagonal, reflector tails below it.
+    #[must_use]
+    pub fn as_packed(&self) -> &DMatrix<T> {
+        &self.packed.qr
+    }
+
+    /// The reflector scalars `τ`, one per column.
+    #[must_use]
+    pub fn tau(&self) -> &[T] {
+        &self.packed.tau
+    }
+
+    /// Overwrites `b` (m×k) with `Qᵀ·b`.
+    ///
+    /// # Cost
+    /// `≈ 4mn` flops per column of `b`.
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] if `b` does not have m rows; [`Error::NonFinite`] for a NaN or
+    /// infinite entry (checked before `b` is touched).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let qr = HouseholderQr::new(dmatrix![3.0; 4.0])?;
+    /// let mut b = dvector![3.0, 4.0];
+    /// qr.apply_qt(&mut b)?;
+    /// assert!((b[0].abs() - 5.0).abs() < 1e-15 && b[1].abs() < 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_qt<C, S>(&self, b: &mut Matrix<T, Dyn, C, S>) -> Result<()>
+    where
+        C: Dim,
+        S: StorageMut<T, Dyn, C> + IsContiguous,
+    {
+        self.packed.apply_qt(b)
+    }
+
+    /// Overwrites `b` (m×k) with `Q·b`; the inverse of [`HouseholderQr::apply_qt`].
+    ///
+    /// # Cost
+    /// `≈ 4mn` flops per column of `b`.
+    ///
+    /// # Errors
+    /// As [`HouseholderQr::apply_qt`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let qr = HouseholderQr::new(dmatrix![1.0, 2.0; 3.0, 4.0; 5.0, 7.0])?;
+    /// let b = dvector![1.0, -2.0, 0.5];
+    /// let mut c = b.clone();
+    /// qr.apply_qt(&mut c)?;
+    /// qr.apply_q(&mut c)?;
+    /// assert!((c - b).amax() < 1e-14);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_q<C, S>(&self, b: &mut Matrix<T, Dyn, C, S>) -> Result<()>
+    where
+        C: Dim,
+        S: StorageMut<T, Dyn, C> + IsContiguous,
+    {
+        self.packed.apply_q(b)
+    }
+
+    /// Solves `min ‖A·x − b‖₂` (or `A·x = b` when square) for each column of `b`.
+    ///
+    /// # Algorithm
+    /// `x = R⁻¹·(Qᵀb)[..n]`: apply the reflectors to `b`, then back substitution.
+    ///
+    /// # Cost
+    /// `≈ 4mn + n²` flops per column of `b`, after the factorization.
+    ///
+    /// # Accuracy
+    /// See the type-level docs: error `≈ κ(A)·ε`, plus `κ(A)²·ε` scaled by the relative residual.
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] or [`Error::NonFinite`] for a bad `b`;
+    /// [`Error::SingularPivot`] if some `|r_kk| ≤ max(m, n)·ε·max|r_jj|` (see
+    /// [`crate::default_rank_tolerance`]), since the solution would then carry no correct digits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let qr = HouseholderQr::new(dmatrix![2.0, 0.0; 0.0, 4.0])?;
+    /// assert_eq!(qr.solve(&dvector![2.0, 8.0])?.map(f64::abs), dvector![1.0, 2.0]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use = "the solution is returned; use `solve_in_place` to overwrite `b` instead"]
+    pub fn solve<C, S>(&self, b: &Matrix<T, Dyn, C, S>) -> Result<OMatrix<T, Dyn, C>>
+    where
+        C: Dim,
+        S: Storage<T, Dyn, C>,
+        DefaultAllocator: Allocator<Dyn, C>,
+    {
+        let mut work = b.clone_owned();
+        self.solve_in_place(&mut work)?;
+        Ok(work.rows(0, self.ncols()).into_owned())
+    }
+
+    /// Least-squares solve that overwrites `b` (m×k), LAPACK `dgels`-style.
+    ///
+    /// On success rows `0..n` of `b` hold the solution `x` and rows `n..m` hold the residual's
+    /// coordinates `(Qᵀb)[n..]`, whose norm is `‖A·x − b‖₂`. Everything is checked before `b` is
+    /// touched, so on error `b` is unchanged.
+    ///
+    /// # Errors
+    /// As [`HouseholderQr::solve`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let qr = HouseholderQr::new(dmatrix![1.0; 1.0])?;
+    /// let mut b = dvector![1.0, 3.0];
+    /// qr.solve_in_place(&mut b)?;
+    /// assert!((b[0] - 2.0).abs() < 1e-15);           // the mean
+    /// assert!((b[1].abs() - 2.0_f64.sqrt()).abs() < 1e-15); // the residual norm
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn solve_in_place<C, S>(&self, b: &mut Matrix<T, Dyn, C, S>) -> Result<()>
+    where
+        C: Dim,
+        S: StorageMut<T, Dyn, C> + IsContiguous,
+    {
+        let (m, n) = (self.nrows(), self.ncols());
+        self.packed.check_rhs(b)?;
+        check_pivots((0..n).map(|k| self.packed.qr[(k, k)]), default_rank_tolerance::<T>(m, n))?;
+        let r = self.packed.qr.view((0, 0), (n, n));
+        for c in b.as_mut_slice().chunks_exact_mut(m) {
+            self.packed.apply_qt_column(c);
+            solve_unchecked(&r, &mut c[..n], Triangle::Upper);
+        }
+        Ok(())
+    }
+
+    /// Numerical rank from the diagonal of `R` at the default tolerance `max(m, n)·ε`.
+    ///
+    /// Counts `|r_kk| > tol·max|r_jj|`. Without pivoting this is a cheap warning sign, not a
+    /// rank-revealing decision: a rank-deficient matrix can have no small diagonal entry. Use
+    /// [`crate::PivotedQr`] when the rank matters.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::dmatrix;
+    ///
+    /// let qr = HouseholderQr::new(dmatrix![1.0, 2.0; 2.0, 4.0; 3.0, 6.0])?;
+    /// assert_eq!(qr.rank(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn rank(&self) -> usize {
+        self.rank_with_tolerance(default_rank_tolerance::<T>(self.nrows(), self.ncols()))
+    }
+
+    /// Numerical rank from the diagonal of `R` at relative tolerance `tol`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::dmatrix;
+    ///
+    /// let qr = HouseholderQr::new(dmatrix![1.0, 0.0; 0.0, 1e-9])?;
+    /// assert_eq!(qr.rank_with_tolerance(1e-6), 1);
+    /// assert_eq!(qr.rank_with_tolerance(1e-12), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn rank_with_tolerance(&self, tol: f64) -> usize {
+        let n = self.ncols();
+        let threshold = tol * self.packed.max_abs_diagonal(n);
+        (0..n).filter(|&k| self.packed.qr[(k, k)].abs().to_f64() > threshold).count()
+    }
+
+    /// Cheap estimate of `κ₁(R)`, which is within a factor n of `κ₂(A)`.
+    ///
+    /// Hager–Higham estimator, `O(n²)` flops; `f64::INFINITY` if `R` has a zero pivot. See
+    /// [`crate::condition_estimate_upper`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::dmatrix;
+    ///
+    /// let qr = HouseholderQr::new(dmatrix![1.0, 0.0; 0.0, 1e-6; 0.0, 0.0])?;
+    /// assert!((qr.condition_estimate() - 1e6).abs() < 1.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn condition_estimate(&self) -> f64 {
+        let n = self.ncols();
+        upper_condition_estimate(&self.packed.qr.view((0, 0), (n, n)))
+    }
+}
+
+/// A rank-deficiency error helper shared with the pivoted factorization.
+pub(crate) fn rank_deficient(
+    rank: usize,
+    cols: usize,
+    tolerance: f64,
+    mut aliased: Vec<usize>,
+) -> Error {
+    aliased.sort_unstable();
+    Error::RankDeficient { rank, cols, tolerance, aliased }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DoubleDouble;
+    use nalgebra::{DVector, dmatrix, dvector};
+
+    #[track_caller]
+    fn check(a: &DMatrix<f64>) {
+        let qr = HouseholderQr::new(a.clone()).expect("valid input");
+        let (q, r) = (qr.thin_q(), qr.r());
+        let scale = a.amax().max(f64::MIN_POSITIVE);
+        let n = crate::count_to_f64(a.ncols());
+        assert!((&q * &r - a).amax() <= 16.0 * n * f64::EPSILON * scale, "QR != A");
+        let id = DMatrix::<f64>::identity(a.ncols(), a.ncols());
+        assert!((q.transpose() * &q - id).amax() <= 16.0 * n * f64::EPSILON);
+    }
+
+    #[test]
+    fn factors_small_shapes() {
+        check(&dmatrix![5.0]);
+        check(&dmatrix![1.0; 2.0; 3.0]);
+        check(&dmatrix![1.0, 2.0; 3.0, 4.0]);
+        check(&dmatrix![1.0, 2.0; 3.0, 4.0; 5.0, 6.0; 7.0, 8.5]);
+    }
+
+    #[test]
+    fn solve_in_place_leaves_residual_coordinates_below_the_solution() {
+        let a = dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0; 1.0, 3.0];
+        let b = dvector![0.0, 1.0, 1.0, 3.0];
+        let qr = HouseholderQr::new(a.clone()).expect("full rank");
+        let mut work = b.clone();
+        qr.solve_in_place(&mut work).expect("full rank");
+        let x = work.rows(0, 2).into_owned();
+        let residual = &b - &a * &x;
+        assert!((work.rows(2, 2).norm() - residual.norm()).abs() < 1e-14);
+        assert!((a.transpose() * residual).amax() < 1e-13);
+    }
+
+    #[test]
+    fn singular_r_is_refused_without_touching_b() {
+        let qr = HouseholderQr::new(dmatrix![1.0, 2.0; 2.0, 4.0; 3.0, 6.0]).expect("finite");
+        let mut b = dvector![1.0, 2.0, 3.0];
+        let err = qr.solve_in_place(&mut b).unwrap_err();
+        assert!(matches!(err, Error::SingularPivot { index: 1, .. }), "{err}");
+        assert_eq!(b, dvector![1.0, 2.0, 3.0]);
+    }
+
+    #[test]
+    fn double_double_factorization_solves_to_double_double_accuracy() {
+        // Hilbert-like 6×4 system: κ ≈ 1e4, so f64 would lose about 4 digits more than DD.
+        let a = DMatrix::<DoubleDouble>::from_fn(6, 4, |i, j| {
+            DoubleDouble::from_f64(1.0) / DoubleDouble::from_f64(crate::count_to_f64(i + j + 1))
+        });
+        let x_true = DVector::<DoubleDouble>::from_fn(4, |i, _| {
+            DoubleDouble::from_f64(crate::count_to_f64(i) - 1.5)
+        });
+        let b = &a * &x_true;
+        let x = HouseholderQr::new(a).expect("finite").solve(&b).expect("full rank");
+        for (xi, ti) in x.iter().zip(x_true.iter()) {
+            assert!((*xi - *ti).abs().to_f64() < 1e-26, "{xi:?} vs {ti:?}");
+        }
+    }
+
+    #[test]
+    fn factorization_types_are_thread_safe_values() {
+        fn assert_traits<X: std::fmt::Debug + Clone + Send + Sync>() {}
+        assert_traits::<HouseholderQr<f64>>();
+        assert_traits::<HouseholderQr<DoubleDouble>>();
+        assert_traits::<crate::PivotedQr<f64>>();
+        assert_traits::<Error>();
+    }
+}

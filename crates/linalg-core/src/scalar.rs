@@ -1,0 +1,224 @@
+//! The small scalar trait that lets one hand-written algorithm run in `f64` and in double-double.
+//!
+//! [`Real`] is sealed: it is implemented for `f64` and for [`DoubleDouble`] (double-double, about 32
+//! significant digits) and nothing else, so the public entry points stay concrete even though the
+//! kernels are written once.
+
+use std::fmt::Debug;
+use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+
+use crate::double_double::DoubleDouble;
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f64 {}
+    impl Sealed for crate::DoubleDouble {}
+}
+
+/// A real floating-point scalar the factorizations can run in: `f64` or [`DoubleDouble`].
+///
+/// The trait carries exactly what Householder QR, triangular solves and the condition
+/// estimator need: field arithmetic, `abs`, `sqrt`, conversions to and from `f64`, and the
+/// two constants that describe the format ([`Real::EPSILON`] and [`Real::SAFE_MIN`]).
+/// It is sealed; it cannot be implemented outside this crate.
+///
+/// # Examples
+///
+/// ```
+/// use linalg_core::{Real, DoubleDouble};
+///
+/// fn hypot_sq<T: Real>(a: T, b: T) -> T {
+///     a * a + b * b
+/// }
+/// assert_eq!(hypot_sq(3.0_f64, 4.0), 25.0);
+/// assert_eq!(hypot_sq(DoubleDouble::from(3.0), DoubleDouble::from(4.0)).to_f64(), 25.0);
+/// ```
+pub trait Real:
+    sealed::Sealed
+    + Copy
+    + Debug
+    + PartialEq
+    + PartialOrd
+    + Send
+    + Sync
+    + 'static
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
+{
+    /// Additive identity.
+    const ZERO: Self;
+    /// Multiplicative identity.
+    const ONE: Self;
+    /// Relative spacing of the format near 1 (machine epsilon), as an `f64`:
+    /// 2⁻⁵² for `f64`, 2⁻¹⁰⁴ for double-double.
+    const EPSILON: f64;
+    /// Smallest positive value that still carries the format's full relative precision and whose
+    /// reciprocal does not overflow (LAPACK's `safmin / eps`): 2⁻⁹⁷⁰ for `f64` and 2⁻⁹¹⁸ for
+    /// double-double, whose low word underflows sooner.
+    const SAFE_MIN: f64;
+
+    /// Converts from `f64` exactly.
+    fn from_f64(x: f64) -> Self;
+    /// Rounds to the nearest `f64`.
+    fn to_f64(self) -> f64;
+    /// Absolute value.
+    #[must_use]
+    fn abs(self) -> Self;
+    /// Square root, correctly rounded for `f64` and accurate to about 2·[`Real::EPSILON`] for
+    /// double-double.
+    #[must_use]
+    fn sqrt(self) -> Self;
+    /// `true` unless the value is NaN or infinite.
+    fn is_finite(self) -> bool;
+    /// Multiplies by an `f64`; exact when the factor is a power of two.
+    #[must_use]
+    fn scale(self, factor: f64) -> Self;
+}
+
+impl Real for f64 {
+    const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
+    const EPSILON: f64 = f64::EPSILON;
+    const SAFE_MIN: f64 = f64::MIN_POSITIVE / f64::EPSILON;
+
+    #[inline]
+    fn from_f64(x: f64) -> Self {
+        x
+    }
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self
+    }
+    #[inline]
+    fn abs(self) -> Self {
+        f64::abs(self)
+    }
+    #[inline]
+    fn sqrt(self) -> Self {
+        f64::sqrt(self)
+    }
+    #[inline]
+    fn is_finite(self) -> bool {
+        f64::is_finite(self)
+    }
+    #[inline]
+    fn scale(self, factor: f64) -> Self {
+        self * factor
+    }
+}
+
+/// 2⁻¹⁰⁴: the relative precision of a double-double, two `f64` words of 53 bits each.
+const DOUBLE_DOUBLE_EPSILON: f64 = f64::EPSILON * f64::EPSILON;
+
+impl Real for DoubleDouble {
+    const ZERO: Self = DoubleDouble::ZERO;
+    const ONE: Self = DoubleDouble::ONE;
+    const EPSILON: f64 = DOUBLE_DOUBLE_EPSILON;
+    const SAFE_MIN: f64 = f64::MIN_POSITIVE / DOUBLE_DOUBLE_EPSILON;
+
+    #[inline]
+    fn from_f64(x: f64) -> Self {
+        DoubleDouble::from_f64(x)
+    }
+    #[inline]
+    fn to_f64(self) -> f64 {
+        DoubleDouble::to_f64(self)
+    }
+    #[inline]
+    fn abs(self) -> Self {
+        DoubleDouble::abs(self)
+    }
+    #[inline]
+    fn sqrt(self) -> Self {
+        DoubleDouble::sqrt(self)
+    }
+    #[inline]
+    fn is_finite(self) -> bool {
+        DoubleDouble::is_finite(self)
+    }
+    #[inline]
+    fn scale(self, factor: f64) -> Self {
+        self.mul_f64(factor)
+    }
+}
+
+/// Converts a count (a dimension or an index) to `f64`.
+///
+/// Every `usize → f64` conversion in the crate goes through here. Counts below 2⁵³ convert
+/// exactly, which covers every matrix that fits in memory.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(linalg_core::count_to_f64(82), 82.0);
+/// ```
+#[must_use]
+#[inline]
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "dimensions are far below 2^53, so the conversion is exact"
+)]
+pub fn count_to_f64(n: usize) -> f64 {
+    n as f64
+}
+
+/// The default relative tolerance for numerical rank: `max(m, n)·ε` in the scalar's own ε.
+///
+/// A diagonal entry of R with `|r_kk| ≤ tol · max|r_jj|` counts as zero. This is the
+/// LAPACK/NumPy convention; it grows with the size of the problem because the backward error of
+/// Householder QR does.
+///
+/// # Examples
+///
+/// ```
+/// let tol = linalg_core::default_rank_tolerance::<f64>(100, 3);
+/// assert_eq!(tol, 100.0 * f64::EPSILON);
+/// ```
+#[must_use]
+pub fn default_rank_tolerance<T: Real>(m: usize, n: usize) -> f64 {
+    count_to_f64(m.max(n)) * T::EPSILON
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    #[expect(clippy::float_cmp, reason = "conversions and power-of-two scaling are exact")]
+    fn check<T: Real>(x: f64) {
+        let t = T::from_f64(x);
+        assert_eq!(t.to_f64().to_bits(), x.to_bits(), "round trip of {x}");
+        assert_eq!(t.abs().to_f64(), x.abs());
+        assert!(t.is_finite());
+        assert_eq!(t.scale(0.5).to_f64(), x * 0.5);
+    }
+
+    #[test]
+    fn conversions_round_trip_in_both_precisions() {
+        for x in [0.0, 1.0, -2.5, 1e-300, 1e300, -7.0e-310] {
+            check::<f64>(x);
+            check::<DoubleDouble>(x);
+        }
+    }
+
+    #[test]
+    fn double_double_sqrt_is_accurate_far_beyond_f64() {
+        let two = DoubleDouble::from_f64(2.0);
+        let root = Real::sqrt(two);
+        let residual = (root * root - two).abs().to_f64();
+        assert!(residual < 8.0 * <DoubleDouble as Real>::EPSILON, "residual {residual:e}");
+    }
+
+    #[test]
+    fn safe_min_has_a_finite_reciprocal() {
+        assert!((1.0 / <f64 as Real>::SAFE_MIN).is_finite());
+        assert!((1.0 / <DoubleDouble as Real>::SAFE_MIN).is_finite());
+    }
+}
