@@ -1,0 +1,379 @@
+//! [`Diagnostics`]: how much a fit's numbers can be trusted, measured rather than assumed.
+
+use linalg_core::{DoubleDouble, Real, count_to_f64};
+use nalgebra::{DMatrix, DVector};
+
+use crate::design::Design;
+use crate::fit::Statistics;
+use crate::method::Method;
+use crate::options::{ConditionNumber, SVD_AUTO_FLOPS};
+use crate::solvers::{Core, Covariance, Factor};
+
+/// A residual with `‖r‖ ≤ EXACT_FIT_TOLERANCE·max(m, n)·(‖X‖_F‖β̂‖ + ‖y‖)` is at the level of
+/// the rounding that computing `y − Xβ̂` itself commits, so `y` lies in the column space of `X`
+/// up to the rounding of the data: the fit is exact. The factor is ε of `f64`, the data's own
+/// precision, whatever the working precision of the solver.
+pub const EXACT_FIT_TOLERANCE: f64 = f64::EPSILON;
+
+/// Most digits an `f64` result can carry: `−log₁₀(ε/2)`, from rounding to nearest.
+pub const F64_DIGITS: f64 = 15.654_589_770_191_25;
+
+/// An estimate of the correct significant digits of the coefficients, as a range.
+///
+/// From first-order, componentwise forward-error bounds for the method (Higham, *Accuracy and
+/// Stability*, §20.1–20.4), evaluated with the fit's own `(XᵀWX)⁻¹`, coefficients, column norms
+/// and residual, and taken at the least accurate nonzero coefficient. QR's error grows like
+/// `κ(X)·u` (after column scaling) plus `κ(X)²·u` times the relative residual; the normal
+/// equations and the inverse like `κ(X)²·u` (the explicit inverse somewhat worse). The bound is
+/// the solver's error on the data as stored in `f64`: when those are decimal data rounded to
+/// `f64`, the rounding perturbs the problem further (by about `κ(X)·ε/2`), which is what
+/// [`crate::certify`] measures. `guaranteed` uses the
+/// worst-case constant `m·n`; `typical` the constant 1, which rounding errors that partly cancel
+/// usually attain. Both lie in `[0, `[`F64_DIGITS`]`]`.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Design, FitOptions};
+/// use nalgebra::{dmatrix, dvector};
+///
+/// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+/// let fit = lsq::fit(&design, &dvector![2.0, 4.1, 5.9, 8.0], &FitOptions::default())?;
+/// let digits = fit.diagnostics().digits();
+/// assert!(digits.guaranteed <= digits.typical && digits.guaranteed > 12.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Digits {
+    /// Digits guaranteed by the worst-case bound.
+    pub guaranteed: f64,
+    /// Digits a typical computation attains.
+    pub typical: f64,
+}
+
+/// Numerical diagnostics reported with every [`crate::Fit`].
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Design, FitOptions};
+/// use nalgebra::{dmatrix, dvector};
+///
+/// // y is exactly 1 + 2t: it lies in the column space of [1, t].
+/// let design = Design::with_intercept(&dmatrix![0.0; 1.0; 2.0; 3.0])?;
+/// let fit = lsq::fit(&design, &dvector![1.0, 3.0, 5.0, 7.0], &FitOptions::default())?;
+/// assert!(fit.diagnostics().exact_fit());
+/// assert!(fit.diagnostics().condition_number().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostics {
+    method: Method,
+    rank: usize,
+    columns: usize,
+    tolerance: Option<f64>,
+    condition_estimate: f64,
+    condition_number: Option<f64>,
+    scaled_condition_number: Option<f64>,
+    orthogonality: f64,
+    relative_residual: f64,
+    exact_fit: bool,
+    digits: Digits,
+}
+
+impl Diagnostics {
+    /// The method used.
+    #[must_use]
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// Numerical rank.
+    #[must_use]
+    pub fn rank(&self) -> usize {
+        self.rank
+    }
+
+    /// Number of design columns.
+    #[must_use]
+    pub fn columns(&self) -> usize {
+        self.columns
+    }
+
+    /// The relative rank tolerance, for the methods that decide rank.
+    #[must_use]
+    pub fn tolerance(&self) -> Option<f64> {
+        self.tolerance
+    }
+
+    /// Cheap estimate of `κ₁(X)` after column scaling, from the method's own factor (QR's `R`,
+    /// the Cholesky factor, or the explicit inverse).
+    #[must_use]
+    pub fn condition_estimate(&self) -> f64 {
+        self.condition_estimate
+    }
+
+    /// `κ₂(X)` of the (weighted) design as given, from nalgebra's SVD, when it was computed.
+    /// The normal equations work with `κ₂(XᵀX) = κ₂(X)²`.
+    #[must_use]
+    pub fn condition_number(&self) -> Option<f64> {
+        self.condition_number
+    }
+
+    /// `κ₂` of the design with its columns scaled to unit norm, from nalgebra's SVD: the
+    /// condition number that governs QR's accuracy.
+    #[must_use]
+    pub fn scaled_condition_number(&self) -> Option<f64> {
+        self.scaled_condition_number
+    }
+
+    /// `‖Xᵀr‖/(‖X‖_F·‖r‖)`: how orthogonal the residual is to the columns (0 in exact
+    /// arithmetic; a few ε for a backward-stable solve).
+    #[must_use]
+    pub fn orthogonality(&self) -> f64 {
+        self.orthogonality
+    }
+
+    /// `‖r‖/‖y‖` on the weighted rows.
+    #[must_use]
+    pub fn relative_residual(&self) -> f64 {
+        self.relative_residual
+    }
+
+    /// Whether `y` lies in the column space of `X` up to rounding (see [`EXACT_FIT_TOLERANCE`]).
+    #[must_use]
+    pub fn exact_fit(&self) -> bool {
+        self.exact_fit
+    }
+
+    /// The estimated correct digits of the coefficients.
+    #[must_use]
+    pub fn digits(&self) -> Digits {
+        self.digits
+    }
+}
+
+impl std::fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Method: {}; rank {} of {}", self.method, self.rank, self.columns)?;
+        if let Some(tol) = self.tolerance {
+            write!(f, " (relative tolerance {tol:.1e})")?;
+        }
+        writeln!(f)?;
+        write!(f, "Condition: estimate {:.2e} after column scaling", self.condition_estimate)?;
+        if let (Some(k), Some(ks)) = (self.condition_number, self.scaled_condition_number) {
+            write!(f, "; κ₂(X) = {k:.3e}, scaled {ks:.3e}, κ₂(XᵀX) = {:.3e}", k * k)?;
+        }
+        writeln!(f)?;
+        writeln!(
+            f,
+            "Orthogonality ‖Xᵀr‖/(‖X‖‖r‖) = {:.1e}; relative residual {:.3e}{}",
+            self.orthogonality,
+            self.relative_residual,
+            if self.exact_fit { " (exact fit: y lies in the column space)" } else { "" }
+        )?;
+        write!(
+            f,
+            "Estimated correct digits: {:.1} to {:.1}",
+            self.digits.guaranteed, self.digits.typical
+        )
+    }
+}
+
+/// Computes the diagnostics of a fit.
+#[expect(clippy::too_many_arguments, reason = "a private helper taking what fit already has")]
+pub(crate) fn diagnose(
+    design: &Design,
+    y_values: &DVector<f64>,
+    weights: Option<&DVector<f64>>,
+    kept: &[usize],
+    method: Method,
+    core: &Core<f64>,
+    stats: &Statistics,
+    when: ConditionNumber,
+) -> Diagnostics {
+    let (m, p) = (design.nrows(), design.ncols());
+    let x = design.matrix();
+    let root = |i: usize| weights.map_or(1.0, |w| w[i].sqrt());
+    let xw = DMatrix::from_fn(kept.len(), p, |k, j| x[(kept[k], j)] * root(kept[k]));
+    let column_norms: Vec<f64> = xw.column_iter().map(|c| c.norm()).collect();
+    let run_svd = match when {
+        ConditionNumber::Always => true,
+        ConditionNumber::Never => false,
+        ConditionNumber::Auto => count_to_f64(kept.len()) * count_to_f64(p * p) <= SVD_AUTO_FLOPS,
+    };
+    let (condition_number, scaled_condition_number) = if run_svd {
+        let scaled = DMatrix::from_fn(kept.len(), p, |k, j| xw[(k, j)] / column_norms[j]);
+        (Some(kappa2(xw.clone())), Some(kappa2(scaled)))
+    } else {
+        (None, None)
+    };
+    let r_norm = stats.rss.sqrt();
+    let y_norm = stats.weighted_response_norm;
+    let relative_residual = if y_norm > 0.0 { r_norm / y_norm } else { 0.0 };
+    let kappa = scaled_condition_number.unwrap_or(core.condition_estimate);
+    let exact_fit = r_norm <= EXACT_FIT_TOLERANCE * count_to_f64(m.max(p)) * (1.0 + kappa) * y_norm;
+    let yw = DVector::from_fn(kept.len(), |k, _| y_values[kept[k]] * root(kept[k]));
+    let cross: Vec<f64> = xw.column_iter().map(|c| c.dot(&yw).abs()).collect();
+    let inverse_residual = match &core.factor {
+        Factor::Explicit(inverse) => {
+            let residual = inverse * xw.tr_mul(&xw) - DMatrix::<f64>::identity(p, p);
+            Some(residual.abs() * core.beta.abs())
+        }
+        _ => None,
+    };
+    let sizes = Sizes {
+        column_norms: &column_norms,
+        cross: &cross,
+        inverse_residual,
+        y_norm,
+        r_norm,
+        m: kept.len(),
+    };
+    let digits = estimate_digits(method, &core.beta, &core.aliased, &stats.covariance, &sizes);
+    Diagnostics {
+        method,
+        rank: core.rank,
+        columns: p,
+        tolerance: core.tolerance,
+        condition_estimate: core.condition_estimate,
+        condition_number,
+        scaled_condition_number,
+        orthogonality: stats.orthogonality,
+        relative_residual,
+        exact_fit,
+        digits,
+    }
+}
+
+/// `σ_max/σ_min` by nalgebra's SVD; infinite for a singular matrix.
+fn kappa2(x: DMatrix<f64>) -> f64 {
+    let s = x.svd(false, false).singular_values;
+    let (max, min) = s.iter().fold((0.0_f64, f64::INFINITY), |(hi, lo), &v| (hi.max(v), lo.min(v)));
+    if min > 0.0 { max / min } else { f64::INFINITY }
+}
+
+/// Norms of the weighted problem that enter the error bounds.
+struct Sizes<'a> {
+    /// `‖x_k‖` for each column.
+    column_norms: &'a [f64],
+    /// `|x_kᵀy|` for each column.
+    cross: &'a [f64],
+    /// For the explicit inverse, `|Ĉ·G − I|·|β̂|`: the error the computed inverse itself commits,
+    /// measured a posteriori from its residual.
+    inverse_residual: Option<DVector<f64>>,
+    y_norm: f64,
+    r_norm: f64,
+    m: usize,
+}
+
+/// The [`Digits`] range: the smallest, over the estimable nonzero coefficients, of
+/// `−log₁₀(|Δβ_j|/|β_j|)` from first-order componentwise bounds, `C = (XᵀX)⁻¹`.
+///
+/// - QR is backward stable column by column, `‖Δx_k‖ ≤ c·u·‖x_k‖`, `‖Δy‖ ≤ c·u·‖y‖` (Higham,
+///   Thm 20.3), and `Δβ = X⁺(Δy − ΔX·β) + C·ΔXᵀr` with `‖e_jᵀX⁺‖ = √C_jj`, so
+///   `|Δβ_j| ≤ c·u·(√C_jj·(‖y‖ + Σ_k |β_k|‖x_k‖) + ‖r‖·Σ_k |C_jk|‖x_k‖)`.
+/// - The normal equations commit `|ΔG| ≤ c·u·|X|ᵀ|X|` in forming and factoring `G = XᵀX`, so
+///   `|Δβ_j| ≤ c·u·Σ_k |C_jk|‖x_k‖·(‖y‖ + Σ_l |β_l|‖x_l‖)`.
+/// - The explicit inverse `Ĉ` adds its own error. With `Ĉ·G = I + E`, `β̂ = Ĉ·Xᵀy = (I + E)·β`,
+///   so it adds `|E|·|β̂|`, measured a posteriori from the residual `E` (which a priori bounds
+///   overstate by orders of magnitude), plus `u·Σ_k |Ĉ_jk|·|x_kᵀy|` for the product.
+///
+/// `u` is the working precision, `c = m·n` for the guaranteed end and 1 for the typical end;
+/// rounding the result to `f64` adds `ε/2`. The bound is the solver's error on the problem as
+/// stored: the rounding of decimal data to `f64` is not included.
+fn estimate_digits(
+    method: Method,
+    beta: &DVector<f64>,
+    aliased: &[usize],
+    covariance: &Covariance<f64>,
+    sizes: &Sizes<'_>,
+) -> Digits {
+    let p = beta.len();
+    let u = match method {
+        Method::ExtendedQr => <DoubleDouble as Real>::EPSILON,
+        _ => f64::EPSILON,
+    };
+    let c = covariance.matrix();
+    let norms = sizes.column_norms;
+    let weighted_beta: f64 = (0..p).map(|k| beta[k].abs() * norms[k]).sum();
+    let row_weighted: Vec<f64> =
+        (0..p).map(|j| (0..p).map(|k| c[(j, k)].abs() * norms[k]).sum()).collect();
+    let worst = count_to_f64(sizes.m * p);
+    let mut digits = Digits { guaranteed: F64_DIGITS, typical: F64_DIGITS };
+    for j in (0..p).filter(|j| !aliased.contains(j) && beta[*j] != 0.0) {
+        let qr = c[(j, j)].max(0.0).sqrt() * (sizes.y_norm + weighted_beta)
+            + sizes.r_norm * row_weighted[j];
+        let normal = row_weighted[j] * (sizes.y_norm + weighted_beta);
+        let amplification = match method {
+            Method::Qr | Method::ExtendedQr => qr,
+            Method::NormalEquations => normal,
+            Method::Inverse => {
+                normal + (0..p).map(|k| c[(j, k)].abs() * sizes.cross[k]).sum::<f64>()
+            }
+        };
+        let measured = sizes.inverse_residual.as_ref().map_or(0.0, |e| e[j]);
+        let to_digits = |factor: f64| {
+            let relative =
+                (factor * u * amplification + measured) / beta[j].abs() + f64::EPSILON / 2.0;
+            if relative.is_finite() { (-relative.log10()).clamp(0.0, F64_DIGITS) } else { 0.0 }
+        };
+        digits.guaranteed = digits.guaranteed.min(to_digits(worst));
+        digits.typical = digits.typical.min(to_digits(1.0));
+    }
+    digits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nalgebra::dvector;
+
+    /// Two unit columns at angle δ: `x₁ = (1, 0)`, `x₂ = (1, δ)`, so `κ₂ ≈ 2/δ` even after
+    /// column scaling; `β = (1, 1)` and `y = Xβ`.
+    #[track_caller]
+    fn check(method: Method, delta: f64, low: f64, high: f64) {
+        let x = nalgebra::dmatrix![1.0, 1.0; 0.0, delta];
+        // (XᵀX)⁻¹ = [[1 + δ², −1], [−1, 1]]/δ², exactly, even where XᵀX rounds to singular.
+        let d2 = delta * delta;
+        let covariance = Covariance::Explicit(
+            nalgebra::dmatrix![(1.0 + d2) / d2, -1.0 / d2; -1.0 / d2, 1.0 / d2],
+        );
+        let y = &x * dvector![1.0, 1.0];
+        let norms: Vec<f64> = x.column_iter().map(|c| c.norm()).collect();
+        let cross: Vec<f64> = x.column_iter().map(|c| c.dot(&y).abs()).collect();
+        let inverse_residual = (method == Method::Inverse).then(|| {
+            let g = x.tr_mul(&x);
+            let Covariance::Explicit(c) = &covariance else {
+                unreachable!("explicit covariance in this test")
+            };
+            (c * g - DMatrix::<f64>::identity(2, 2)).abs() * dvector![1.0, 1.0]
+        });
+        let sizes = Sizes {
+            column_norms: &norms,
+            cross: &cross,
+            inverse_residual,
+            y_norm: y.norm(),
+            r_norm: 0.0,
+            m: 2,
+        };
+        let d = estimate_digits(method, &dvector![1.0, 1.0], &[], &covariance, &sizes);
+        assert!(d.guaranteed <= d.typical);
+        assert!(
+            (low..=high).contains(&d.typical),
+            "{method}: typical {} not in [{low}, {high}]",
+            d.typical
+        );
+    }
+
+    #[test]
+    fn digits_shrink_with_the_condition_number_twice_as_fast_for_the_normal_equations() {
+        check(Method::Qr, 1.0, 14.5, F64_DIGITS);
+        // κ ≈ 2·10³: QR keeps about 16 − 3.4, the normal equations 16 − 2·3.4, the inverse less.
+        check(Method::Qr, 1e-3, 11.5, 12.5);
+        check(Method::NormalEquations, 1e-3, 8.0, 9.0);
+        check(Method::Inverse, 1e-3, 7.5, 9.0);
+        check(Method::ExtendedQr, 1e-3, 15.5, F64_DIGITS);
+        check(Method::NormalEquations, 1e-9, 0.0, 0.0);
+    }
+}

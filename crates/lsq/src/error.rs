@@ -1,0 +1,182 @@
+//! The crate's error type: what is wrong with the numbers passed, with the numbers in it.
+
+use crate::Method;
+
+/// Which input an error refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Input {
+    /// The design matrix `X`.
+    Design,
+    /// The response `y`.
+    Response,
+    /// The prior weights.
+    Weights,
+    /// The Tikhonov penalty matrix `L`.
+    Penalty,
+    /// New rows passed to a prediction.
+    NewData,
+}
+
+impl std::fmt::Display for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Input::Design => "design matrix",
+            Input::Response => "response",
+            Input::Weights => "weights",
+            Input::Penalty => "penalty matrix",
+            Input::NewData => "new data",
+        })
+    }
+}
+
+/// Everything that can go wrong in `lsq`, with the offending indices and values.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Design, Error, FitOptions};
+/// use nalgebra::{dmatrix, dvector};
+///
+/// let design = Design::new(dmatrix![1.0, 2.0; 1.0, 3.0; 1.0, 4.0])?;
+/// let err = lsq::fit(&design, &dvector![1.0, 2.0], &FitOptions::default()).unwrap_err();
+/// assert!(matches!(err, Error::DimensionMismatch { expected: 3, found: 2, .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The design has no rows or no columns.
+    #[error("design matrix is empty ({rows}×{cols})")]
+    EmptyDesign {
+        /// Rows passed.
+        rows: usize,
+        /// Columns passed.
+        cols: usize,
+    },
+    /// An input's length or row count disagrees with the design.
+    #[error("{input} has {found} entries or rows, expected {expected}")]
+    DimensionMismatch {
+        /// Which input.
+        input: Input,
+        /// What the design implies.
+        expected: usize,
+        /// What was passed.
+        found: usize,
+    },
+    /// A NaN or infinite entry.
+    #[error("{input} entry ({row}, {col}) is {value}, not a finite number")]
+    NonFinite {
+        /// Which input.
+        input: Input,
+        /// Row of the first non-finite entry.
+        row: usize,
+        /// Column of the first non-finite entry (0 for vectors).
+        col: usize,
+        /// The entry.
+        value: f64,
+    },
+    /// Fewer observations with nonzero weight than columns.
+    #[error("{rows} observations with nonzero weight cannot determine {cols} coefficients")]
+    Underdetermined {
+        /// Observations with nonzero weight.
+        rows: usize,
+        /// Columns of the design.
+        cols: usize,
+    },
+    /// A negative prior weight.
+    #[error("weight {index} is {value}; weights must be non-negative")]
+    NegativeWeight {
+        /// Index of the first negative weight.
+        index: usize,
+        /// The weight.
+        value: f64,
+    },
+    /// A design column is identically zero.
+    #[error("design column {column} (`{name}`) is identically zero")]
+    ZeroColumn {
+        /// Zero-based column index.
+        column: usize,
+        /// Column name.
+        name: String,
+    },
+    /// The design is rank deficient at the tolerance used.
+    #[error(
+        "design has numerical rank {rank} < {cols} columns at relative tolerance {tolerance:e}; aliased columns: {}",
+        names.join(", ")
+    )]
+    RankDeficient {
+        /// Numerical rank.
+        rank: usize,
+        /// Number of columns.
+        cols: usize,
+        /// Relative tolerance of the decision.
+        tolerance: f64,
+        /// Zero-based indices of the aliased columns (later members of dependent sets, as R).
+        aliased: Vec<usize>,
+        /// Names of the aliased columns.
+        names: Vec<String>,
+    },
+    /// The factorization or inversion of `XᵀX` by [`Method::NormalEquations`] or
+    /// [`Method::Inverse`] broke down outright.
+    #[error(
+        "{method}: XᵀX could not be factored or inverted (it is not numerically positive definite)"
+    )]
+    NormalMatrixBreakdown {
+        /// The method that failed.
+        method: Method,
+    },
+    /// `XᵀX` is singular to working precision: after the earlier columns are projected out, a
+    /// column keeps a fraction of its squared norm at or below the tolerance, so the
+    /// normal-equation methods would return coefficients with no correct digit.
+    #[error(
+        "{method}: XᵀX is numerically singular: column {column} keeps a fraction {ratio:.1e} of its squared norm after the earlier columns are projected out (tolerance {tolerance:.1e})"
+    )]
+    SingularNormalMatrix {
+        /// The method that failed.
+        method: Method,
+        /// Zero-based column index of the first offending column.
+        column: usize,
+        /// `l_jj²/g_jj` (Cholesky) or `1/(c_jj·g_jj)` (inverse): `sin²` of the angle between the
+        /// column and the span of the others.
+        ratio: f64,
+        /// The tolerance, `max(m, n)·ε`.
+        tolerance: f64,
+    },
+    /// As many coefficients as observations: the fit interpolates, leaving no degrees of freedom
+    /// to estimate `σ²` and nothing to test. [`crate::LeastSquares::solve`] still gives the
+    /// coefficients.
+    #[error(
+        "{observations} observations with nonzero weight and rank {rank}: no residual degrees of freedom"
+    )]
+    NoResidualDegreesOfFreedom {
+        /// Observations with nonzero weight.
+        observations: usize,
+        /// Rank of the design.
+        rank: usize,
+    },
+    /// An option is outside its valid range.
+    #[error("invalid value {value} for `{name}`: {reason}")]
+    InvalidOption {
+        /// Option name.
+        name: &'static str,
+        /// Value passed.
+        value: f64,
+        /// What a valid value looks like.
+        reason: &'static str,
+    },
+    /// A column name list does not match the design.
+    #[error("{found} column names given for a design with {expected} columns")]
+    NameCount {
+        /// Columns of the design.
+        expected: usize,
+        /// Names passed.
+        found: usize,
+    },
+    /// The QR factorization or a triangular solve refused its input.
+    #[error("the linear-algebra kernel refused the problem")]
+    Kernel(#[from] linalg_core::Error),
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

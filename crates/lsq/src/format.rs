@@ -1,0 +1,143 @@
+//! Number formatting for R-style summaries: fixed significant digits, p-values, stars.
+//!
+//! Printing a fixed number of significant digits keeps summaries stable across platforms: a
+//! last-bit difference in a result does not change what is printed.
+
+use std::fmt::Write as _;
+
+/// Formats `x` with `digits` significant digits, in fixed notation when its magnitude is in
+/// `[1e-4, 1e6)` and in scientific notation otherwise (R's `format(x, digits = d)` style).
+///
+/// # Examples
+///
+/// ```
+/// use lsq::format::significant;
+///
+/// assert_eq!(significant(3.14159, 4), "3.142");
+/// assert_eq!(significant(-0.000123456, 3), "-0.000123");
+/// assert_eq!(significant(1234567.0, 4), "1.235e6");
+/// assert_eq!(significant(0.0, 4), "0");
+/// assert_eq!(significant(f64::NAN, 4), "NA");
+/// ```
+#[must_use]
+pub fn significant(x: f64, digits: usize) -> String {
+    if x.is_nan() {
+        return "NA".to_owned();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Inf".to_owned() } else { "-Inf".to_owned() };
+    }
+    if x == 0.0 {
+        return "0".to_owned();
+    }
+    let digits = digits.max(1);
+    let magnitude = x.abs().log10().floor();
+    if (-4.0..6.0).contains(&magnitude) {
+        // Round first: 9.9996 at 4 digits becomes 10.00, one more integer digit.
+        let rounded: f64 = format!("{:.*e}", digits - 1, x).parse().unwrap_or(x);
+        let magnitude = rounded.abs().log10().floor();
+        // `magnitude` is an integer in [-4, 6]; `digits` is small.
+        let decimals = (linalg_core::count_to_f64(digits) - 1.0 - magnitude).max(0.0);
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a small non-negative integer"
+        )]
+        let decimals = decimals as usize;
+        format!("{rounded:.decimals$}")
+    } else {
+        format!("{:.*e}", digits - 1, x)
+    }
+}
+
+/// Formats a p-value as R's `format.pval`: `<2e-16` below the machine-epsilon floor, else
+/// `digits` significant digits.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::format::p_value;
+///
+/// assert_eq!(p_value(0.0123456, 3), "0.0123");
+/// assert_eq!(p_value(1e-20, 3), "<2e-16");
+/// ```
+#[must_use]
+pub fn p_value(p: f64, digits: usize) -> String {
+    if p < P_VALUE_FLOOR { "<2e-16".to_owned() } else { significant(p, digits) }
+}
+
+/// The smallest p-value printed as a number: `2.2e-16`, about ε, as R does; anything smaller
+/// is below the resolution of the tail computations.
+pub const P_VALUE_FLOOR: f64 = 2.220_446_049_250_313e-16;
+
+/// R's significance codes: `***` below 0.001, `**` below 0.01, `*` below 0.05, `.` below 0.1.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(lsq::format::stars(0.004), "**");
+/// assert_eq!(lsq::format::stars(0.2), "");
+/// ```
+#[must_use]
+pub fn stars(p: f64) -> &'static str {
+    match p {
+        p if p < 0.001 => "***",
+        p if p < 0.01 => "**",
+        p if p < 0.05 => "*",
+        p if p < 0.1 => ".",
+        _ => "",
+    }
+}
+
+/// The legend R prints under a coefficient table.
+pub const SIGNIFICANCE_LEGEND: &str =
+    "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1";
+
+/// Type-7 sample quantile (R's default) of already sorted data.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(lsq::format::quantile_sorted(&[1.0, 2.0, 3.0, 4.0], 0.5), 2.5);
+/// ```
+#[must_use]
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    let Some(&last) = sorted.last() else { return f64::NAN };
+    let h = (linalg_core::count_to_f64(sorted.len()) - 1.0) * q;
+    let lo = h.floor();
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "h lies in [0, len − 1]"
+    )]
+    let i = lo as usize;
+    match sorted.get(i + 1) {
+        Some(&next) => sorted[i] + (h - lo) * (next - sorted[i]),
+        None => last,
+    }
+}
+
+/// Right-aligns the cells of a table in columns separated by one space; the first column is
+/// left-aligned (row names).
+#[must_use]
+pub fn table(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            // Writing to a String cannot fail.
+            let _ = if c == 0 {
+                write!(line, "{cell:<w$}", w = widths[0])
+            } else {
+                write!(line, " {cell:>w$}", w = widths[c])
+            };
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,407 @@
+//! [`Method`], the [`LeastSquares`] trait the solvers implement, and the bare [`Solution`].
+
+use linalg_core::DoubleDouble;
+use nalgebra::{DMatrix, DVector};
+
+use crate::design::check_matrix_finite;
+use crate::error::{Error, Input, Result};
+use crate::solvers::{
+    Core, Covariance, check_zero_columns, inverse_core, normal_equations_core, qr_core, round_core,
+};
+
+/// How to solve `min ‖Xβ − y‖₂`.
+///
+/// [`Method::Qr`] is the default and the one to use. [`Method::Inverse`] and
+/// [`Method::NormalEquations`] are the textbook formulas; they are here to show, on real data,
+/// why QR is the default: both form `XᵀX`, whose condition number is `κ(X)²`, so they lose about
+/// twice as many digits as QR and fail outright once `κ(X)` nears `1/√ε ≈ 7·10⁷`.
+/// [`Method::ExtendedQr`] runs the same QR in double-double (about 32 digits) to certify results.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{LeastSquares, Method};
+/// use nalgebra::{dmatrix, dvector};
+///
+/// let x = dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0];
+/// let y = dvector![1.0, 3.0, 5.0];
+/// for method in Method::ALL {
+///     let beta = method.solve(&x, &y)?.coefficients().clone();
+///     assert!((beta[1] - 2.0).abs() < 1e-12, "{method}");
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Method {
+    /// The lesson's left inverse, literally: `β = (XᵀX)⁻¹·Xᵀy` with an explicit LU inverse.
+    ///
+    /// For comparison only. Cost `≈ mn² + 2n³`; error `∝ κ(X)²·ε`, and in practice worse than
+    /// the normal equations, because the explicit inverse adds its own error.
+    Inverse,
+    /// The normal equations `XᵀX·β = Xᵀy`, solved by Cholesky.
+    ///
+    /// For comparison only. Cost `≈ mn² + n³/3`; error `∝ κ(X)²·ε`. Breaks down (a typed
+    /// error) when `XᵀX` is not numerically positive definite.
+    NormalEquations,
+    /// Householder QR with R's order-keeping column pivoting and back substitution.
+    ///
+    /// Cost `≈ 2mn² − 2n³/3`; backward stable, error `∝ κ(X)·ε` plus `κ(X)²·ε` times the
+    /// relative residual, with `κ` taken after column scaling. Detects rank deficiency.
+    #[default]
+    Qr,
+    /// The same Householder QR in double-double arithmetic, inputs and outputs in `f64`.
+    ///
+    /// About 20 to 60 times the cost of [`Method::Qr`]; error `∝ κ(X)·2⁻¹⁰⁴`, so every digit of
+    /// an `f64` answer can be checked for `κ(X)` up to about 10¹⁶.
+    ExtendedQr,
+}
+
+impl Method {
+    /// Every method, in the order reports list them.
+    pub const ALL: [Method; 4] =
+        [Method::Inverse, Method::NormalEquations, Method::Qr, Method::ExtendedQr];
+
+    /// The three `f64` methods of the lesson.
+    pub const DOUBLE: [Method; 3] = [Method::Inverse, Method::NormalEquations, Method::Qr];
+
+    /// A short, stable name: `inverse`, `normal-equations`, `qr`, `extended-qr`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(lsq::Method::default().name(), "qr");
+    /// ```
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Method::Inverse => "inverse",
+            Method::NormalEquations => "normal-equations",
+            Method::Qr => "qr",
+            Method::ExtendedQr => "extended-qr",
+        }
+    }
+
+    /// Whether the method decides numerical rank (the QR methods) or simply fails on a
+    /// singular `XᵀX` (the textbook methods).
+    #[must_use]
+    pub const fn detects_rank(self) -> bool {
+        matches!(self, Method::Qr | Method::ExtendedQr)
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Method::Inverse => "explicit inverse",
+            Method::NormalEquations => "normal equations (Cholesky)",
+            Method::Qr => "Householder QR",
+            Method::ExtendedQr => "Householder QR in double-double",
+        })
+    }
+}
+
+/// A least-squares solver: `min ‖A·x − b‖₂` for `A` with at least as many rows as columns.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{LeastSquares, NormalEquations};
+/// use nalgebra::{dmatrix, dvector};
+///
+/// let s = NormalEquations.solve(&dmatrix![1.0; 1.0], &dvector![1.0, 3.0])?;
+/// assert!((s.coefficients()[0] - 2.0).abs() < 1e-15);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait LeastSquares {
+    /// The method this solver implements.
+    fn method(&self) -> Method;
+
+    /// Solves `min ‖A·x − b‖₂`.
+    ///
+    /// # Errors
+    /// Empty or non-finite input, `b` of the wrong length, fewer rows than columns, a zero
+    /// column, and the method's own failures: rank deficiency for the QR methods (unless they
+    /// were told to drop aliased columns), a singular or indefinite `XᵀX` for the others.
+    fn solve(&self, a: &DMatrix<f64>, b: &DVector<f64>) -> Result<Solution>;
+}
+
+/// What to do when the design is rank deficient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RankPolicy {
+    /// Return [`Error::RankDeficient`] naming the aliased columns (the default).
+    #[default]
+    Error,
+    /// Drop the aliased columns, as R's `lm` does: their coefficients are reported as not
+    /// estimable and the residual degrees of freedom use the rank.
+    DropAliased,
+}
+
+/// The explicit-inverse solver; see [`Method::Inverse`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Inverse;
+
+/// The normal-equations solver; see [`Method::NormalEquations`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NormalEquations;
+
+/// The Householder QR solver; see [`Method::Qr`].
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{LeastSquares, Qr, RankPolicy};
+/// use nalgebra::{dmatrix, dvector};
+///
+/// // The second column repeats the first.
+/// let a = dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0];
+/// assert!(Qr::default().solve(&a, &dvector![1.0, 2.0, 3.0]).is_err());
+/// let s = Qr::default().rank_policy(RankPolicy::DropAliased).solve(&a, &dvector![1.0, 2.0, 3.0])?;
+/// assert_eq!(s.aliased(), &[1]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Qr {
+    tolerance: Option<f64>,
+    policy: RankPolicy,
+}
+
+impl Qr {
+    /// Relative rank tolerance in `[0, 1)` on the column-scaled design. Default: `max(m, n)·ε`.
+    #[must_use]
+    pub fn tolerance(mut self, tol: f64) -> Self {
+        self.tolerance = Some(tol);
+        self
+    }
+
+    /// What to do on rank deficiency. Default: [`RankPolicy::Error`].
+    #[must_use]
+    pub fn rank_policy(mut self, policy: RankPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+}
+
+/// The double-double QR solver; see [`Method::ExtendedQr`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ExtendedQr {
+    tolerance: Option<f64>,
+    policy: RankPolicy,
+}
+
+impl ExtendedQr {
+    /// Relative rank tolerance in `[0, 1)`. Default: `max(m, n)·2⁻¹⁰⁴`.
+    #[must_use]
+    pub fn tolerance(mut self, tol: f64) -> Self {
+        self.tolerance = Some(tol);
+        self
+    }
+
+    /// What to do on rank deficiency. Default: [`RankPolicy::Error`].
+    #[must_use]
+    pub fn rank_policy(mut self, policy: RankPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+}
+
+/// Validates `(A, b)` for a solve: shape, finiteness, zero columns.
+pub(crate) fn check_problem(a: &DMatrix<f64>, b: &DVector<f64>, names: &[String]) -> Result<()> {
+    let (rows, cols) = a.shape();
+    if rows == 0 || cols == 0 {
+        return Err(Error::EmptyDesign { rows, cols });
+    }
+    if b.len() != rows {
+        return Err(Error::DimensionMismatch {
+            input: Input::Response,
+            expected: rows,
+            found: b.len(),
+        });
+    }
+    check_matrix_finite(a, Input::Design)?;
+    check_matrix_finite(b, Input::Response)?;
+    if rows < cols {
+        return Err(Error::Underdetermined { rows, cols });
+    }
+    check_zero_columns(a, names)
+}
+
+/// Applies the rank policy to a core result.
+pub(crate) fn enforce_rank<T: linalg_core::Real>(
+    core: Core<T>,
+    policy: RankPolicy,
+    names: &[String],
+) -> Result<Core<T>> {
+    let p = core.beta.len();
+    if core.rank < p && policy == RankPolicy::Error {
+        let name = |j: usize| names.get(j).cloned().unwrap_or_else(|| format!("x{}", j + 1));
+        return Err(Error::RankDeficient {
+            rank: core.rank,
+            cols: p,
+            tolerance: core.tolerance.unwrap_or(0.0),
+            names: core.aliased.iter().map(|&j| name(j)).collect(),
+            aliased: core.aliased,
+        });
+    }
+    Ok(core)
+}
+
+/// Checks a rank tolerance option.
+pub(crate) fn check_tolerance(tolerance: Option<f64>) -> Result<()> {
+    match tolerance {
+        Some(tol) if !(0.0..1.0).contains(&tol) => Err(Error::InvalidOption {
+            name: "tolerance",
+            value: tol,
+            reason: "must lie in [0, 1)",
+        }),
+        _ => Ok(()),
+    }
+}
+
+impl LeastSquares for Inverse {
+    fn method(&self) -> Method {
+        Method::Inverse
+    }
+    fn solve(&self, a: &DMatrix<f64>, b: &DVector<f64>) -> Result<Solution> {
+        check_problem(a, b, &[])?;
+        Ok(Solution::from_core(Method::Inverse, inverse_core(a, b)?))
+    }
+}
+
+impl LeastSquares for NormalEquations {
+    fn method(&self) -> Method {
+        Method::NormalEquations
+    }
+    fn solve(&self, a: &DMatrix<f64>, b: &DVector<f64>) -> Result<Solution> {
+        check_problem(a, b, &[])?;
+        Ok(Solution::from_core(Method::NormalEquations, normal_equations_core(a, b)?))
+    }
+}
+
+impl LeastSquares for Qr {
+    fn method(&self) -> Method {
+        Method::Qr
+    }
+    fn solve(&self, a: &DMatrix<f64>, b: &DVector<f64>) -> Result<Solution> {
+        check_problem(a, b, &[])?;
+        check_tolerance(self.tolerance)?;
+        let core = enforce_rank(qr_core(a, b, self.tolerance)?, self.policy, &[])?;
+        Ok(Solution::from_core(Method::Qr, core))
+    }
+}
+
+impl LeastSquares for ExtendedQr {
+    fn method(&self) -> Method {
+        Method::ExtendedQr
+    }
+    fn solve(&self, a: &DMatrix<f64>, b: &DVector<f64>) -> Result<Solution> {
+        check_problem(a, b, &[])?;
+        check_tolerance(self.tolerance)?;
+        let core = qr_core(&a.map(DoubleDouble::from), &b.map(DoubleDouble::from), self.tolerance)?;
+        let core = enforce_rank(core, self.policy, &[])?;
+        Ok(Solution::from_core(Method::ExtendedQr, round_core(&core)))
+    }
+}
+
+impl LeastSquares for Method {
+    fn method(&self) -> Method {
+        *self
+    }
+    fn solve(&self, a: &DMatrix<f64>, b: &DVector<f64>) -> Result<Solution> {
+        match self {
+            Method::Inverse => Inverse.solve(a, b),
+            Method::NormalEquations => NormalEquations.solve(a, b),
+            Method::Qr => Qr::default().solve(a, b),
+            Method::ExtendedQr => ExtendedQr::default().solve(a, b),
+        }
+    }
+}
+
+/// The result of a bare solve: coefficients, rank, and `(AᵀA)⁻¹` on request.
+///
+/// For the statistics a regression needs (standard errors, R², tests) use [`crate::fit`].
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{LeastSquares, Method};
+/// use nalgebra::{dmatrix, dvector};
+///
+/// let s = Method::Qr.solve(&dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0], &dvector![0.0, 1.0, 3.0])?;
+/// assert_eq!(s.rank(), 2);
+/// let c = s.unscaled_covariance()?; // (AᵀA)⁻¹
+/// assert!((c[(1, 1)] - 0.5).abs() < 1e-14);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Solution {
+    method: Method,
+    core: Core<f64>,
+}
+
+impl Solution {
+    pub(crate) fn from_core(method: Method, core: Core<f64>) -> Self {
+        Self { method, core }
+    }
+
+    /// The method that produced it.
+    #[must_use]
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The coefficients; entries of aliased columns are zero (the basic solution).
+    #[must_use]
+    pub fn coefficients(&self) -> &DVector<f64> {
+        &self.core.beta
+    }
+
+    /// Numerical rank (the number of columns for the methods that do not decide rank).
+    #[must_use]
+    pub fn rank(&self) -> usize {
+        self.core.rank
+    }
+
+    /// Zero-based indices of the aliased columns, ascending.
+    #[must_use]
+    pub fn aliased(&self) -> &[usize] {
+        &self.core.aliased
+    }
+
+    /// The relative rank tolerance used, for the QR methods.
+    #[must_use]
+    pub fn tolerance(&self) -> Option<f64> {
+        self.core.tolerance
+    }
+
+    /// Cheap estimate of `κ₁` of `A` after scaling its columns (by powers of two) to comparable
+    /// size; within a factor of n of the 2-norm condition number of the scaled `A`.
+    #[must_use]
+    pub fn condition_estimate(&self) -> f64 {
+        self.core.condition_estimate
+    }
+
+    /// `(AᵀA)⁻¹`, formed from the method's own factor (`R⁻¹·R⁻ᵀ` for QR, never by inverting
+    /// `RᵀR`). Rows and columns of aliased coefficients are zero. `O(n³)` flops.
+    ///
+    /// # Errors
+    /// [`Error::NormalMatrixBreakdown`] if the Cholesky factor of the normal equations has a pivot
+    /// too small to invert; [`Error::Kernel`] for the analogous failure of `R`.
+    pub fn unscaled_covariance(&self) -> Result<DMatrix<f64>> {
+        Ok(self.covariance()?.matrix())
+    }
+
+    /// The diagonal of `(AᵀA)⁻¹`: multiply by `σ²` for the coefficient variances.
+    ///
+    /// # Errors
+    /// As [`Solution::unscaled_covariance`].
+    pub fn variance_factors(&self) -> Result<DVector<f64>> {
+        let covariance = self.covariance()?;
+        Ok(DVector::from_fn(self.core.beta.len(), |j, _| covariance.diagonal(j)))
+    }
+
+    fn covariance(&self) -> Result<Covariance<f64>> {
+        self.core.factor.covariance(self.core.beta.len())
+    }
+}

@@ -1,0 +1,345 @@
+//! The solvers: explicit inverse, normal equations, Householder QR and QR in double-double.
+//!
+//! Each computes, in its own working precision, the coefficients and a representation of the
+//! unscaled covariance `(XᵀX)⁻¹` from which standard errors follow. [`Core`] is that shared
+//! internal result; the public face is [`crate::LeastSquares`] and [`crate::Solution`].
+
+use linalg_core::{
+    DoubleDouble, PivotOptions, PivotStrategy, PivotedQr, Real, back_substitute,
+    condition_estimate_upper, count_to_f64, forward_substitute,
+};
+use nalgebra::{Cholesky, DMatrix, DVector};
+
+use crate::error::{Error, Result};
+use crate::method::Method;
+
+/// How a method represents `(XᵀX)⁻¹`: the factor it already has, turned into a covariance only
+/// when statistics are asked for (a bare solve never pays for it).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Factor<T: Real> {
+    /// QR: `(XᵀX)⁻¹ = F·Fᵀ` with `F = P·D·R⁻¹`. `r` is the leading rank×rank triangle of the
+    /// factor of the equilibrated design, `columns[k]` the design column at pivot position k,
+    /// `scales` the power-of-two column scaling `D`.
+    Qr { r: DMatrix<T>, columns: Vec<usize>, scales: Vec<f64> },
+    /// Normal equations: `(XᵀX)⁻¹ = L⁻ᵀ·L⁻¹`.
+    Cholesky { l: DMatrix<T> },
+    /// The explicit inverse: `(XᵀX)⁻¹` itself.
+    Explicit(DMatrix<T>),
+}
+
+impl<T: Real> Factor<T> {
+    /// Turns the factor into a covariance representation for p coefficients.
+    pub(crate) fn covariance(&self, p: usize) -> Result<Covariance<T>> {
+        match self {
+            Factor::Qr { r, columns, scales } => {
+                let rank = r.nrows();
+                let r_inv = back_substitute(r, &identity::<T>(rank))?;
+                let mut root = DMatrix::from_element(p, rank, T::ZERO);
+                for (k, &col) in columns.iter().enumerate() {
+                    for c in 0..rank {
+                        root[(col, c)] = r_inv[(k, c)].scale(scales[col]);
+                    }
+                }
+                Ok(Covariance::Root(root))
+            }
+            Factor::Cholesky { l } => {
+                let l_inv = forward_substitute(l, &identity::<T>(p)).map_err(|_| {
+                    Error::NormalMatrixBreakdown { method: Method::NormalEquations }
+                })?;
+                Ok(Covariance::Root(l_inv.transpose()))
+            }
+            Factor::Explicit(c) => Ok(Covariance::Explicit(c.clone())),
+        }
+    }
+}
+
+/// The n×n identity in the working precision.
+fn identity<T: Real>(n: usize) -> DMatrix<T> {
+    DMatrix::from_fn(n, n, |i, j| if i == j { T::ONE } else { T::ZERO })
+}
+
+/// `(XᵀX)⁻¹` in one of the two forms the methods produce.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Covariance<T: Real> {
+    /// A p×r factor `F` with `(XᵀX)⁻¹ = F·Fᵀ`; rows of aliased columns are zero.
+    Root(DMatrix<T>),
+    /// `(XᵀX)⁻¹` itself, as the explicit-inverse method computes it.
+    Explicit(DMatrix<T>),
+}
+
+impl<T: Real> Covariance<T> {
+    /// Diagonal entry `j` of `(XᵀX)⁻¹`: `‖F_j‖²` (a sum of squares, never negative) or `C_jj`.
+    pub(crate) fn diagonal(&self, j: usize) -> T {
+        match self {
+            Covariance::Root(f) => f.row(j).iter().fold(T::ZERO, |s, &v| s + v * v),
+            Covariance::Explicit(c) => c[(j, j)],
+        }
+    }
+
+    /// `xᵀ(XᵀX)⁻¹x`, as `‖Fᵀx‖²` where a root is available.
+    pub(crate) fn quadratic_form(&self, x: &[T]) -> T {
+        match self {
+            Covariance::Root(f) => (0..f.ncols())
+                .map(|k| (0..f.nrows()).fold(T::ZERO, |s, i| s + f[(i, k)] * x[i]))
+                .fold(T::ZERO, |s, v| s + v * v),
+            Covariance::Explicit(c) => {
+                let p = c.nrows();
+                (0..p).fold(T::ZERO, |s, i| {
+                    s + x[i] * (0..p).fold(T::ZERO, |t, j| t + c[(i, j)] * x[j])
+                })
+            }
+        }
+    }
+
+    /// `(XᵀX)⁻¹` as a matrix.
+    pub(crate) fn matrix(&self) -> DMatrix<T> {
+        match self {
+            Covariance::Root(f) => {
+                let p = f.nrows();
+                DMatrix::from_fn(p, p, |i, j| {
+                    (0..f.ncols()).fold(T::ZERO, |s, k| s + f[(i, k)] * f[(j, k)])
+                })
+            }
+            Covariance::Explicit(c) => c.clone(),
+        }
+    }
+}
+
+/// What every method produces, in its working precision `T`.
+#[derive(Debug, Clone)]
+pub(crate) struct Core<T: Real> {
+    /// Coefficients, length p; aliased entries are zero (the basic solution).
+    pub(crate) beta: DVector<T>,
+    pub(crate) factor: Factor<T>,
+    pub(crate) rank: usize,
+    /// Zero-based aliased columns, ascending.
+    pub(crate) aliased: Vec<usize>,
+    /// Relative rank tolerance, for the methods that decide rank.
+    pub(crate) tolerance: Option<f64>,
+    /// Estimate of `κ₁` of the column-equilibrated design (1-norm, so within a factor p of `κ₂`).
+    pub(crate) condition_estimate: f64,
+}
+
+/// Fails with [`Error::ZeroColumn`] if some column is identically zero.
+pub(crate) fn check_zero_columns<T: Real>(x: &DMatrix<T>, names: &[String]) -> Result<()> {
+    for (j, column) in x.column_iter().enumerate() {
+        if column.iter().all(|&v| v == T::ZERO) {
+            let name = names.get(j).cloned().unwrap_or_else(|| format!("x{}", j + 1));
+            return Err(Error::ZeroColumn { column: j, name });
+        }
+    }
+    Ok(())
+}
+
+/// For each column, the power of two nearest `1/max_i |x_ij|`, so that scaling by it is exact
+/// and every column's largest entry lands in `[1/√2, √2)`. Columns whose scale would leave the
+/// exponent range (entries below about 1e-308) are left unscaled.
+fn equilibration<T: Real>(x: &DMatrix<T>) -> Vec<f64> {
+    x.column_iter()
+        .map(|c| {
+            let largest = c.iter().fold(0.0_f64, |m, &v| m.max(v.abs().to_f64()));
+            let scale = (-largest.log2().round()).exp2();
+            if largest > 0.0 && scale.is_finite() && scale > 0.0 { scale } else { 1.0 }
+        })
+        .collect()
+}
+
+/// Householder QR with R's order-keeping pivoting, on the design with its columns scaled by
+/// powers of two to unit norm (exact, so it changes no digit of the answer).
+///
+/// Scaling first makes the rank decision and the condition estimate invariant to the units of
+/// the columns, which is also the sense in which Householder QR's accuracy is governed by
+/// `κ(X)`: its backward error is small column by column.
+pub(crate) fn qr_core<T: Real>(
+    x: &DMatrix<T>,
+    y: &DVector<T>,
+    tolerance: Option<f64>,
+) -> Result<Core<T>> {
+    let (m, p) = x.shape();
+    let scales = equilibration(x);
+    let scaled = DMatrix::from_fn(m, p, |i, j| x[(i, j)].scale(scales[j]));
+    let mut options = PivotOptions::default().strategy(PivotStrategy::KeepOrder);
+    if let Some(tol) = tolerance {
+        options = options.tolerance(tol);
+    }
+    let qr = PivotedQr::with_options(scaled, options)?;
+    let rank = qr.rank();
+    let scaled_beta = qr.basic_solution(y)?;
+    let beta = DVector::from_fn(p, |j, _| scaled_beta[j].scale(scales[j]));
+    let r = qr.r().view((0, 0), (rank, rank)).into_owned();
+    let columns = qr.permutation()[..rank].to_vec();
+    Ok(Core {
+        beta,
+        factor: Factor::Qr { r, columns, scales },
+        rank,
+        aliased: qr.aliased_columns(),
+        tolerance: Some(qr.tolerance()),
+        condition_estimate: qr.condition_estimate(),
+    })
+}
+
+/// `Xᵀy` and `XᵀX` for the normal-equation methods.
+fn normal_system(x: &DMatrix<f64>, y: &DVector<f64>) -> (DMatrix<f64>, DVector<f64>) {
+    (x.tr_mul(x), x.tr_mul(y))
+}
+
+/// A column whose `sin²` angle to the span of the others is `≤ max(m, n)·ε` is lost in the
+/// rounding of `XᵀX` itself (its entries carry relative errors of order ε), so the
+/// normal-equation methods refuse it rather than return coefficients without a correct digit.
+fn normal_tolerance(m: usize, p: usize) -> f64 {
+    count_to_f64(m.max(p)) * f64::EPSILON
+}
+
+/// `D = diag(1/√g_jj)`, the scaling that gives the normal matrix a unit diagonal.
+fn unit_diagonal_scaling(g: &DMatrix<f64>) -> DVector<f64> {
+    DVector::from_fn(g.nrows(), |j, _| 1.0 / g[(j, j)].sqrt())
+}
+
+/// The textbook normal equations: Cholesky factorization `XᵀX = L·Lᵀ`, then two triangular
+/// solves.
+pub(crate) fn normal_equations_core(x: &DMatrix<f64>, y: &DVector<f64>) -> Result<Core<f64>> {
+    let method = Method::NormalEquations;
+    let p = x.ncols();
+    let (g, c) = normal_system(x, y);
+    let cholesky = Cholesky::new(g.clone()).ok_or(Error::NormalMatrixBreakdown { method })?;
+    let l = cholesky.l();
+    // l_jj² = g_jj·sin²θ_j, θ_j the angle between column j and the earlier columns.
+    let tolerance = normal_tolerance(x.nrows(), p);
+    if let Some((column, ratio)) = (0..p)
+        .map(|j| (j, l[(j, j)] * l[(j, j)] / g[(j, j)]))
+        .find(|&(_, r)| r.is_nan() || r <= tolerance)
+    {
+        return Err(Error::SingularNormalMatrix { method, column, ratio, tolerance });
+    }
+    let beta = cholesky.solve(&c);
+    // κ of the equilibrated X: the Cholesky factor of D·XᵀX·D is D·L.
+    let d = unit_diagonal_scaling(&g);
+    let scaled_upper = DMatrix::from_fn(p, p, |i, j| d[j] * l[(j, i)]);
+    let condition_estimate = condition_estimate_upper(&scaled_upper)?;
+    if beta.iter().any(|v| !v.is_finite()) {
+        return Err(Error::NormalMatrixBreakdown { method });
+    }
+    Ok(Core {
+        beta,
+        factor: Factor::Cholesky { l },
+        rank: p,
+        aliased: Vec::new(),
+        tolerance: None,
+        condition_estimate,
+    })
+}
+
+/// The lesson's left inverse, literally: `C = (XᵀX)⁻¹` by LU inversion, then `β = C·Xᵀy`.
+pub(crate) fn inverse_core(x: &DMatrix<f64>, y: &DVector<f64>) -> Result<Core<f64>> {
+    let method = Method::Inverse;
+    let p = x.ncols();
+    let (g, c) = normal_system(x, y);
+    let inverse = g.clone().try_inverse().ok_or(Error::NormalMatrixBreakdown { method })?;
+    // c_jj·g_jj = 1/sin²θ_j with θ_j the angle between column j and all the others.
+    let tolerance = normal_tolerance(x.nrows(), p);
+    if let Some((column, ratio)) = (0..p)
+        .map(|j| (j, 1.0 / (inverse[(j, j)] * g[(j, j)])))
+        .find(|&(_, r)| !r.is_finite() || r <= tolerance)
+    {
+        return Err(Error::SingularNormalMatrix { method, column, ratio, tolerance });
+    }
+    let beta = &inverse * c;
+    // κ₁ of the equilibrated normal matrix is exact here, since its inverse is at hand;
+    // κ(X) is its square root.
+    let d = unit_diagonal_scaling(&g);
+    let norm1 = |m: &DMatrix<f64>| m.column_iter().map(|col| col.abs().sum()).fold(0.0, f64::max);
+    let gs = DMatrix::from_fn(p, p, |i, j| d[i] * g[(i, j)] * d[j]);
+    let cs = DMatrix::from_fn(p, p, |i, j| inverse[(i, j)] / (d[i] * d[j]));
+    let condition_estimate = (norm1(&gs) * norm1(&cs)).sqrt();
+    Ok(Core {
+        beta,
+        factor: Factor::Explicit(inverse),
+        rank: p,
+        aliased: Vec::new(),
+        tolerance: None,
+        condition_estimate,
+    })
+}
+
+/// Rounds a double-double core to `f64`.
+pub(crate) fn round_core(core: &Core<DoubleDouble>) -> Core<f64> {
+    let factor = match &core.factor {
+        Factor::Qr { r, columns, scales } => Factor::Qr {
+            r: r.map(DoubleDouble::to_f64),
+            columns: columns.clone(),
+            scales: scales.clone(),
+        },
+        Factor::Cholesky { l } => Factor::Cholesky { l: l.map(DoubleDouble::to_f64) },
+        Factor::Explicit(c) => Factor::Explicit(c.map(DoubleDouble::to_f64)),
+    };
+    Core {
+        beta: core.beta.map(DoubleDouble::to_f64),
+        factor,
+        rank: core.rank,
+        aliased: core.aliased.clone(),
+        tolerance: core.tolerance,
+        condition_estimate: core.condition_estimate,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nalgebra::{dmatrix, dvector};
+
+    #[track_caller]
+    fn check(core: &Core<f64>, expected: &[f64], tol: f64) {
+        for (b, e) in core.beta.iter().zip(expected) {
+            assert!((b - e).abs() <= tol * e.abs().max(1.0), "{b} vs {e}");
+        }
+    }
+
+    #[test]
+    fn every_method_fits_a_line_exactly() {
+        let x = dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0; 1.0, 3.0];
+        let y = dvector![1.0, 3.0, 5.0, 7.0];
+        check(&qr_core(&x, &y, None).unwrap(), &[1.0, 2.0], 1e-14);
+        check(&normal_equations_core(&x, &y).unwrap(), &[1.0, 2.0], 1e-13);
+        check(&inverse_core(&x, &y).unwrap(), &[1.0, 2.0], 1e-13);
+        let dd = qr_core(&x.map(DoubleDouble::from), &y.map(DoubleDouble::from), None).unwrap();
+        check(&round_core(&dd), &[1.0, 2.0], 1e-16);
+    }
+
+    #[test]
+    fn covariance_forms_agree() {
+        let x = dmatrix![1.0, 0.5; 1.0, 1.5; 1.0, 2.0; 1.0, 4.0];
+        let y = dvector![1.0, 2.0, 2.5, 5.0];
+        let exact = x.tr_mul(&x).try_inverse().unwrap();
+        for core in [
+            qr_core(&x, &y, None).unwrap(),
+            normal_equations_core(&x, &y).unwrap(),
+            inverse_core(&x, &y).unwrap(),
+        ] {
+            let covariance = core.factor.covariance(2).unwrap();
+            let c = covariance.matrix();
+            assert!((&c - &exact).amax() <= 1e-13 * exact.amax());
+            let v = [0.3, -1.2];
+            let q = covariance.quadratic_form(&v);
+            let expected = (nalgebra::RowDVector::from_row_slice(&v)
+                * &exact
+                * DVector::from_row_slice(&v))[(0, 0)];
+            assert!((q - expected).abs() <= 1e-13 * expected.abs());
+        }
+    }
+
+    #[test]
+    fn singular_normal_matrix_is_an_error_for_the_textbook_methods() {
+        let x = dmatrix![1.0, 2.0; 1.0, 2.0; 1.0, 2.0];
+        let y = dvector![1.0, 2.0, 3.0];
+        assert!(matches!(
+            normal_equations_core(&x, &y),
+            Err(Error::NormalMatrixBreakdown { .. } | Error::SingularNormalMatrix { .. })
+        ));
+        assert!(matches!(
+            inverse_core(&x, &y),
+            Err(Error::NormalMatrixBreakdown { .. } | Error::SingularNormalMatrix { .. })
+        ));
+        let core = qr_core(&x, &y, None).unwrap();
+        assert_eq!((core.rank, core.aliased), (1, vec![1]));
+    }
+}

@@ -1,0 +1,320 @@
+//! Regression statistics against independent references, rank handling and bad input.
+//!
+//! Reference numbers for the height data were computed with statsmodels 0.14 (`OLS`, `WLS`,
+//! `get_prediction`), which is validated against R; statsmodels' AIC omits σ² from the
+//! parameter count, R's (and ours) includes it, so the references below add 2.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests fail loudly on unexpected errors"
+)]
+
+use approx::assert_relative_eq;
+use lsq::{Design, Error, FitOptions, Input, Method, RankPolicy, RidgeOptions};
+use nalgebra::{DMatrix, DVector, dmatrix, dvector};
+
+fn heights() -> (Design, DVector<f64>) {
+    let data = sim::heights();
+    let design =
+        Design::new(data.x).unwrap().with_names(["(Intercept)", "weight", "parents"]).unwrap();
+    (design, data.y)
+}
+
+#[track_caller]
+fn check_vector(got: &DVector<f64>, expected: &[f64], rel: f64) {
+    for (g, e) in got.iter().zip(expected) {
+        assert_relative_eq!(*g, *e, max_relative = rel);
+    }
+}
+
+#[test]
+fn height_example_matches_statsmodels_for_every_method() {
+    let (design, y) = heights();
+    for method in Method::ALL {
+        let fit = lsq::fit(&design, &y, &FitOptions::default().method(method)).unwrap();
+        // The exact solution is (7427217, 40684, −31848)/26827.
+        check_vector(
+            fit.coefficients(),
+            &[276.856_040_556_155_2, 1.516_531_852_238_413_7, -1.187_162_187_348_564],
+            1e-10,
+        );
+        check_vector(
+            fit.std_errors(),
+            &[64.790_748_809_315_1, 0.319_436_482_167_886, 0.466_703_976_181_675_9],
+            1e-9,
+        );
+        check_vector(
+            fit.t_values(),
+            &[4.273_079_809_140_144, 4.747_522_393_016_371_5, -2.543_715_605_470_719_5],
+            1e-9,
+        );
+        check_vector(
+            fit.p_values(),
+            &[0.146_350_050_581_030_57, 0.132_163_174_733_531_15, 0.238_456_282_619_360_08],
+            1e-8,
+        );
+        assert_relative_eq!(fit.r_squared(), 0.972_866_224_019_861_3, max_relative = 1e-11);
+        assert_relative_eq!(fit.adj_r_squared(), 0.918_598_672_059_584, max_relative = 1e-11);
+        assert_relative_eq!(
+            fit.f_statistic().unwrap(),
+            17.927_217_810_229_923,
+            max_relative = 1e-9
+        );
+        assert_relative_eq!(
+            fit.f_p_value().unwrap(),
+            0.164_723_331_620_443_67,
+            max_relative = 1e-8
+        );
+        assert_relative_eq!(fit.sigma(), 2.814_793_524_612_505, max_relative = 1e-10);
+        assert_relative_eq!(fit.log_likelihood(), -7.042_721_053_094_481, max_relative = 1e-10);
+        assert_relative_eq!(fit.aic(), 20.085_442_106_188_964 + 2.0, max_relative = 1e-10);
+        assert_relative_eq!(fit.bic(), 18.244_325_189_548_633 + 4.0_f64.ln(), max_relative = 1e-10);
+        assert_eq!((fit.df_residual(), fit.df_model(), fit.rank()), (1, 2, 3));
+    }
+}
+
+#[test]
+fn prediction_intervals_match_statsmodels() {
+    let (design, y) = heights();
+    let fit = lsq::fit(&design, &y, &FitOptions::default()).unwrap();
+    let p = fit.predict(&dmatrix![1.0, 75.0, 180.0], 0.95).unwrap();
+    assert_relative_eq!(p.fit[0], 176.906_735_751_294_75, max_relative = 1e-11);
+    assert_relative_eq!(p.se_fit[0], 1.995_509_298_895_128_6, max_relative = 1e-9);
+    assert_relative_eq!(p.confidence_lower[0], 151.551_386_046_592_82, max_relative = 1e-9);
+    assert_relative_eq!(p.confidence_upper[0], 202.262_085_455_996_67, max_relative = 1e-9);
+    assert_relative_eq!(p.prediction_lower[0], 133.065_505_097_544_73, max_relative = 1e-9);
+    assert_relative_eq!(p.prediction_upper[0], 220.747_966_405_044_76, max_relative = 1e-9);
+}
+
+#[test]
+fn weighted_fit_matches_statsmodels_wls() {
+    let x = dmatrix![1.0, 2.0; 2.0, 1.0; 3.0, 4.0; 4.0, 3.0; 5.0, 6.0; 6.0, 5.0];
+    let y = dvector![1.2, 1.9, 3.2, 3.8, 5.3, 5.9];
+    let w = dvector![1.0, 2.0, 0.5, 1.5, 1.0, 3.0];
+    let design = Design::with_intercept(&x).unwrap();
+    for method in Method::ALL {
+        let fit = lsq::fit(&design, &y, &FitOptions::default().weights(w.clone()).method(method))
+            .unwrap();
+        check_vector(
+            fit.coefficients(),
+            &[0.025_617_977_528_088_7, 0.821_573_033_707_863_9, 0.187_415_730_337_080_6],
+            1e-9,
+        );
+        check_vector(
+            fit.std_errors(),
+            &[0.056_550_034_563_415_06, 0.027_012_951_206_546_35, 0.028_055_297_054_205_84],
+            1e-8,
+        );
+        assert_relative_eq!(fit.r_squared(), 0.999_480_577_728_225_7, max_relative = 1e-12);
+        assert_relative_eq!(fit.log_likelihood(), 10.148_330_337_776_871, max_relative = 1e-10);
+        assert_relative_eq!(fit.sigma(), 0.071_474_570_528_333_67, max_relative = 1e-10);
+        assert_relative_eq!(
+            fit.f_statistic().unwrap(),
+            2_886.323_802_541_541_7,
+            max_relative = 1e-9
+        );
+    }
+}
+
+#[test]
+fn exact_fit_variant_gives_zero_one_zero_and_is_flagged() {
+    let data = sim::heights_exact_fit();
+    let design = Design::new(data.x).unwrap();
+    for method in Method::ALL {
+        let fit = lsq::fit(&design, &data.y, &FitOptions::default().method(method)).unwrap();
+        let beta = fit.coefficients();
+        assert!((beta - dvector![0.0, 1.0, 0.0]).amax() < 1e-10, "{method}: {beta}");
+        assert!(fit.diagnostics().exact_fit(), "{method}");
+        assert!(fit.residuals().amax() < 1e-10, "{method}");
+    }
+    let (design, y) = heights();
+    assert!(!lsq::fit(&design, &y, &FitOptions::default()).unwrap().diagnostics().exact_fit());
+}
+
+#[test]
+fn zero_weights_drop_rows_from_the_fit_and_the_degrees_of_freedom() {
+    let x = dmatrix![1.0; 2.0; 3.0; 4.0; 5.0];
+    let y = dvector![1.0, 2.2, 2.9, 4.1, 100.0];
+    let design = Design::with_intercept(&x).unwrap();
+    let weighted =
+        lsq::fit(&design, &y, &FitOptions::default().weights(dvector![1.0, 1.0, 1.0, 1.0, 0.0]))
+            .unwrap();
+    let dropped = lsq::fit(
+        &Design::with_intercept(&x.rows(0, 4).into_owned()).unwrap(),
+        &y.rows(0, 4).into_owned(),
+        &FitOptions::default(),
+    )
+    .unwrap();
+    assert!((weighted.coefficients() - dropped.coefficients()).amax() < 1e-13);
+    assert_eq!(weighted.df_residual(), 2);
+    assert_eq!(weighted.residuals().len(), 5, "zero-weight rows still get residuals");
+    assert_relative_eq!(weighted.sigma(), dropped.sigma(), max_relative = 1e-12);
+}
+
+#[test]
+fn rank_deficiency_is_an_error_naming_the_column_unless_dropping_is_asked() {
+    // x3 = x1 + x2: R's lm reports x3 as NA.
+    let x = dmatrix![1.0, 2.0, 3.0; 2.0, 1.0, 3.0; 3.0, 5.0, 8.0; 4.0, 3.0, 7.0; 5.0, 8.0, 13.0];
+    let design = Design::with_intercept(&x)
+        .unwrap()
+        .with_names(["(Intercept)", "a", "b", "a_plus_b"])
+        .unwrap();
+    let y = dvector![1.0, 2.0, 4.0, 3.0, 6.0];
+    let err = lsq::fit(&design, &y, &FitOptions::default()).unwrap_err();
+    match &err {
+        Error::RankDeficient { rank: 3, cols: 4, aliased, names, tolerance } => {
+            assert_eq!(aliased, &[3]);
+            assert_eq!(names, &["a_plus_b"]);
+            assert!(*tolerance > 0.0);
+        }
+        other => panic!("unexpected {other}"),
+    }
+    assert!(err.to_string().contains("a_plus_b"), "{err}");
+    for method in [Method::Qr, Method::ExtendedQr] {
+        let fit = lsq::fit(
+            &design,
+            &y,
+            &FitOptions::default().method(method).rank_policy(RankPolicy::DropAliased),
+        )
+        .unwrap();
+        assert_eq!(fit.aliased(), &[3]);
+        assert_eq!(fit.df_residual(), 2, "df uses the rank");
+        assert!(fit.std_errors()[3].is_nan() && fit.p_values()[3].is_nan());
+        assert_eq!(fit.coefficients()[3].to_bits(), 0.0_f64.to_bits(), "aliased coefficients are exactly zero");
+        let reduced = lsq::fit(
+            &Design::with_intercept(&x.columns(0, 2).into_owned()).unwrap(),
+            &y,
+            &FitOptions::default(),
+        )
+        .unwrap();
+        assert!((fit.coefficients().rows(0, 3) - reduced.coefficients()).amax() < 1e-10);
+        assert!(fit.to_string().contains("1 not defined because of singularities"));
+    }
+    // The textbook methods cannot tell rank; they fail on the singular normal matrix.
+    for method in [Method::NormalEquations, Method::Inverse] {
+        let err = lsq::fit(&design, &y, &FitOptions::default().method(method)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::SingularNormalMatrix { column: 3, .. } | Error::NormalMatrixBreakdown { .. }
+            ),
+            "{method}: {err}"
+        );
+    }
+}
+
+#[test]
+fn bad_input_is_a_typed_error_naming_the_culprit() {
+    let (design, y) = heights();
+    let options = FitOptions::default();
+    let mut bad_y = y.clone();
+    bad_y[2] = f64::NAN;
+    assert!(matches!(
+        lsq::fit(&design, &bad_y, &options),
+        Err(Error::NonFinite { input: Input::Response, row: 2, .. })
+    ));
+    assert!(matches!(
+        lsq::fit(&design, &dvector![1.0, 2.0], &options),
+        Err(Error::DimensionMismatch { input: Input::Response, expected: 4, found: 2 })
+    ));
+    assert!(matches!(
+        lsq::fit(&design, &y, &FitOptions::default().weights(dvector![1.0, -1.0, 1.0, 1.0])),
+        Err(Error::NegativeWeight { index: 1, .. })
+    ));
+    assert!(matches!(
+        lsq::fit(
+            &design,
+            &y,
+            &FitOptions::default().weights(dvector![1.0, 1.0, f64::INFINITY, 1.0])
+        ),
+        Err(Error::NonFinite { input: Input::Weights, row: 2, .. })
+    ));
+    assert!(matches!(
+        lsq::fit(&design, &y, &FitOptions::default().weights(dvector![1.0])),
+        Err(Error::DimensionMismatch { input: Input::Weights, .. })
+    ));
+    assert!(matches!(
+        lsq::fit(&design, &y, &FitOptions::default().weights(dvector![1.0, 0.0, 0.0, 1.0])),
+        Err(Error::Underdetermined { rows: 2, cols: 3 })
+    ));
+    assert!(matches!(
+        Design::new(dmatrix![1.0, f64::INFINITY; 1.0, 2.0]),
+        Err(Error::NonFinite { input: Input::Design, row: 0, col: 1, .. })
+    ));
+    assert!(matches!(Design::new(DMatrix::zeros(0, 0)), Err(Error::EmptyDesign { .. })));
+    let wide = Design::new(dmatrix![1.0, 2.0, 3.0; 1.0, 5.0, 4.0]).unwrap();
+    assert!(matches!(
+        lsq::fit(&wide, &dvector![1.0, 2.0], &options),
+        Err(Error::Underdetermined { rows: 2, cols: 3 })
+    ));
+    let zero = Design::with_intercept(&dmatrix![0.0, 1.0; 0.0, 2.0; 0.0, 4.0; 0.0, 3.0]).unwrap();
+    let err = lsq::fit(&zero, &y, &options).unwrap_err();
+    assert!(matches!(&err, Error::ZeroColumn { column: 1, name } if name == "x1"), "{err}");
+    assert!(matches!(
+        lsq::ridge(&design, &y, &RidgeOptions::new(-1.0)),
+        Err(Error::InvalidOption { name: "lambda", .. })
+    ));
+    assert!(matches!(
+        lsq::fit(&design, &y, &FitOptions::default().confidence_level(1.5)),
+        Err(Error::InvalidOption { .. })
+    ));
+    assert!(matches!(
+        lsq::fit(&design, &y, &FitOptions::default().tolerance(-1.0)),
+        Err(Error::InvalidOption { name: "tolerance", .. })
+    ));
+    let fit = lsq::fit(&design, &y, &options).unwrap();
+    assert!(matches!(
+        fit.predict(&dmatrix![1.0, 2.0], 0.95),
+        Err(Error::DimensionMismatch { input: Input::NewData, expected: 3, found: 2 })
+    ));
+    let square = Design::new(dmatrix![1.0, 0.0; 1.0, 1.0]).unwrap();
+    assert!(matches!(
+        lsq::fit(&square, &dvector![1.0, 2.0], &options),
+        Err(Error::NoResidualDegreesOfFreedom { observations: 2, rank: 2 })
+    ));
+}
+
+#[test]
+fn summary_is_laid_out_like_r() {
+    let (design, y) = heights();
+    let text = lsq::fit(&design, &y, &FitOptions::default()).unwrap().to_string();
+    for line in [
+        "Residuals:",
+        "Coefficients:",
+        "            Estimate Std. Error t value Pr(>|t|)",
+        "(Intercept)    276.9      64.79   4.273    0.146",
+        "Residual standard error: 2.815 on 1 degrees of freedom",
+        "Multiple R-squared: 0.9729, Adjusted R-squared: 0.9186",
+        "F-statistic: 17.93 on 2 and 1 DF, p-value: 0.1647",
+        "Signif. codes:",
+    ] {
+        assert!(text.contains(line), "missing `{line}` in\n{text}");
+    }
+}
+
+#[test]
+fn ridge_shrinks_and_matches_the_lessons_formula_for_every_method() {
+    let (design, y) = heights();
+    let w = dvector![1.0, 2.0, 0.5, 1.0];
+    let lambda = 3.0;
+    // β = (HᵀWH + λLᵀL)⁻¹HᵀWy with L = I minus the intercept row.
+    let h = design.matrix();
+    let l = dmatrix![0.0, 1.0, 0.0; 0.0, 0.0, 1.0];
+    let wm = DMatrix::from_diagonal(&w);
+    let normal = h.transpose() * &wm * h + l.transpose() * &l * lambda;
+    let expected = normal.try_inverse().unwrap() * h.transpose() * &wm * &y;
+    for method in Method::ALL {
+        let fit =
+            lsq::ridge(&design, &y, &RidgeOptions::new(lambda).weights(w.clone()).method(method))
+                .unwrap();
+        assert!((fit.coefficients() - &expected).amax() <= 1e-9 * expected.amax(), "{method}");
+        assert!(
+            fit.effective_df() < 3.0 && fit.effective_df() > 1.0,
+            "{method}: df {}",
+            fit.effective_df()
+        );
+    }
+    let plain = lsq::ridge(&design, &y, &RidgeOptions::new(0.0)).unwrap();
+    assert_relative_eq!(plain.effective_df(), 3.0, max_relative = 1e-9);
+}
