@@ -167,7 +167,7 @@ impl std::fmt::Display for Diagnostics {
         writeln!(f)?;
         writeln!(
             f,
-            "Orthogonality ‖Xᵀr‖/(‖X‖‖r‖) = {:.1e}; relative residual {:.3e}{}",
+            "Orthogonality ‖Xᵀr‖/(‖X‖‖r‖) = {:.0e}; relative residual {:.3e}{}",
             self.orthogonality,
             self.relative_residual,
             if self.exact_fit { " (exact fit: y lies in the column space)" } else { "" }

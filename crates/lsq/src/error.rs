@@ -143,6 +143,21 @@ pub enum Error {
         /// The tolerance, `max(m, n)·ε`.
         tolerance: f64,
     },
+    /// `XᵀX` is too ill-conditioned for the normal-equation methods: its estimated condition
+    /// number `κ(X)²` (after column scaling) reaches `1/(max(m, n)·ε)`, where their error bound
+    /// `κ(X)²·ε` promises no correct digit.
+    #[error(
+        "{method}: κ(X) ≈ {condition:.1e} after column scaling, so κ(XᵀX) ≈ {:.1e} reaches the limit {limit:.1e} where no digit of the solution would be correct",
+        condition * condition
+    )]
+    IllConditionedNormalMatrix {
+        /// The method that refused.
+        method: Method,
+        /// Estimated `κ(X)` after column scaling.
+        condition: f64,
+        /// `1/(max(m, n)·ε)`, the largest `κ(XᵀX)` accepted.
+        limit: f64,
+    },
     /// As many coefficients as observations: the fit interpolates, leaving no degrees of freedom
     /// to estimate `σ²` and nothing to test. [`crate::LeastSquares::solve`] still gives the
     /// coefficients.

@@ -190,6 +190,16 @@ fn normal_tolerance(m: usize, p: usize) -> f64 {
     count_to_f64(m.max(p)) * f64::EPSILON
 }
 
+/// Refuses when `κ(XᵀX) ≈ κ²` reaches `1/tolerance`: the normal equations' error bound
+/// `κ(X)²·ε` then exceeds one, whatever the individual pivots looked like.
+fn check_normal_condition(method: Method, condition: f64, tolerance: f64) -> Result<()> {
+    let limit = 1.0 / tolerance;
+    if condition * condition >= limit || !condition.is_finite() {
+        return Err(Error::IllConditionedNormalMatrix { method, condition, limit });
+    }
+    Ok(())
+}
+
 /// `D = diag(1/√g_jj)`, the scaling that gives the normal matrix a unit diagonal.
 fn unit_diagonal_scaling(g: &DMatrix<f64>) -> DVector<f64> {
     DVector::from_fn(g.nrows(), |j, _| 1.0 / g[(j, j)].sqrt())
@@ -216,6 +226,7 @@ pub(crate) fn normal_equations_core(x: &DMatrix<f64>, y: &DVector<f64>) -> Resul
     let d = unit_diagonal_scaling(&g);
     let scaled_upper = DMatrix::from_fn(p, p, |i, j| d[j] * l[(j, i)]);
     let condition_estimate = condition_estimate_upper(&scaled_upper)?;
+    check_normal_condition(method, condition_estimate, tolerance)?;
     if beta.iter().any(|v| !v.is_finite()) {
         return Err(Error::NormalMatrixBreakdown { method });
     }
@@ -251,6 +262,7 @@ pub(crate) fn inverse_core(x: &DMatrix<f64>, y: &DVector<f64>) -> Result<Core<f6
     let gs = DMatrix::from_fn(p, p, |i, j| d[i] * g[(i, j)] * d[j]);
     let cs = DMatrix::from_fn(p, p, |i, j| inverse[(i, j)] / (d[i] * d[j]));
     let condition_estimate = (norm1(&gs) * norm1(&cs)).sqrt();
+    check_normal_condition(method, condition_estimate, tolerance)?;
     Ok(Core {
         beta,
         factor: Factor::Explicit(inverse),
@@ -333,11 +345,15 @@ mod tests {
         let y = dvector![1.0, 2.0, 3.0];
         assert!(matches!(
             normal_equations_core(&x, &y),
-            Err(Error::NormalMatrixBreakdown { .. } | Error::SingularNormalMatrix { .. })
+            Err(Error::NormalMatrixBreakdown { .. }
+                | Error::SingularNormalMatrix { .. }
+                | Error::IllConditionedNormalMatrix { .. })
         ));
         assert!(matches!(
             inverse_core(&x, &y),
-            Err(Error::NormalMatrixBreakdown { .. } | Error::SingularNormalMatrix { .. })
+            Err(Error::NormalMatrixBreakdown { .. }
+                | Error::SingularNormalMatrix { .. }
+                | Error::IllConditionedNormalMatrix { .. })
         ));
         let core = qr_core(&x, &y, None).unwrap();
         assert_eq!((core.rank, core.aliased), (1, vec![1]));

@@ -181,7 +181,11 @@ fn rank_deficiency_is_an_error_naming_the_column_unless_dropping_is_asked() {
         assert_eq!(fit.aliased(), &[3]);
         assert_eq!(fit.df_residual(), 2, "df uses the rank");
         assert!(fit.std_errors()[3].is_nan() && fit.p_values()[3].is_nan());
-        assert_eq!(fit.coefficients()[3].to_bits(), 0.0_f64.to_bits(), "aliased coefficients are exactly zero");
+        assert_eq!(
+            fit.coefficients()[3].to_bits(),
+            0.0_f64.to_bits(),
+            "aliased coefficients are exactly zero"
+        );
         let reduced = lsq::fit(
             &Design::with_intercept(&x.columns(0, 2).into_owned()).unwrap(),
             &y,
@@ -197,7 +201,9 @@ fn rank_deficiency_is_an_error_naming_the_column_unless_dropping_is_asked() {
         assert!(
             matches!(
                 err,
-                Error::SingularNormalMatrix { column: 3, .. } | Error::NormalMatrixBreakdown { .. }
+                Error::SingularNormalMatrix { column: 3, .. }
+                    | Error::NormalMatrixBreakdown { .. }
+                    | Error::IllConditionedNormalMatrix { .. }
             ),
             "{method}: {err}"
         );
