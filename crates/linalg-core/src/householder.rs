@@ -11,7 +11,8 @@ use crate::scalar::Real;
 ///
 /// The partial sums change the order of additions relative to a plain loop; both orders have the
 /// same error bound, `|fl(xᵀy) − xᵀy| ≤ γ_n·|x|ᵀ|y|` (Higham, *Accuracy and Stability*, §3.1).
-#[inline]
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
+#[inline(always)]
 pub(crate) fn dot<T: Real>(x: &[T], y: &[T]) -> T {
     debug_assert_eq!(x.len(), y.len());
     let mut acc = [T::ZERO; 4];
@@ -32,7 +33,8 @@ pub(crate) fn dot<T: Real>(x: &[T], y: &[T]) -> T {
 }
 
 /// `y ← y + α·x`.
-#[inline]
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
+#[inline(always)]
 pub(crate) fn axpy<T: Real>(alpha: T, x: &[T], y: &mut [T]) {
     debug_assert_eq!(x.len(), y.len());
     for (yi, &xi) in y.iter_mut().zip(x) {
@@ -46,7 +48,7 @@ pub(crate) fn axpy<T: Real>(alpha: T, x: &[T], y: &mut [T]) {
 /// below [`Real::SAFE_MIN`] (the squares that matter may have underflowed), the norm is recomputed
 /// as `s·‖x/s‖` with `s = max|x_i|`, which is safe for every finite input.
 pub(crate) fn norm2<T: Real>(x: &[T]) -> T {
-    let sum_sq = dot(x, x);
+    let sum_sq = T::dot(x, x);
     if sum_sq.is_finite() && sum_sq.to_f64() >= T::SAFE_MIN {
         return sum_sq.sqrt();
     }
@@ -130,7 +132,8 @@ pub(crate) fn generate<T: Real>(x: &mut [T]) -> T {
 }
 
 /// Applies `H = I − τ·v·vᵀ` (with `v = [1, v_tail]`) to one column `c` from the left, in place.
-#[inline]
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
+#[inline(always)]
 pub(crate) fn apply<T: Real>(v_tail: &[T], tau: T, c: &mut [T]) {
     if tau == T::ZERO {
         return;

@@ -44,10 +44,12 @@
 //!   ([`default_rank_tolerance`]); no decision is made by comparing with exactly zero.
 //! - `Q` is never formed to solve; [`HouseholderQr::thin_q`] forms it on request.
 
+mod blocked;
 mod condition;
 mod double_double;
 mod error;
 mod householder;
+mod kernels;
 mod packed;
 mod pivoted;
 mod qr;

@@ -6,7 +6,7 @@
 use nalgebra::{DMatrix, Dim, Dyn, IsContiguous, Matrix, StorageMut};
 
 use crate::error::{Error, Result};
-use crate::householder::{self, apply};
+use crate::householder;
 use crate::scalar::Real;
 use crate::triangular::check_all_finite;
 
@@ -45,30 +45,17 @@ impl<T: Real> Packed<T> {
         let column = &mut left[k * m + k..];
         let tau = householder::generate(column);
         self.tau[k] = tau;
-        let v_tail = &column[1..];
-        for c in right.chunks_exact_mut(m) {
-            apply(v_tail, tau, &mut c[k..]);
-        }
+        T::apply_reflector(&column[1..], tau, right, m, k);
     }
 
     /// `c ← Qᵀ·c` for one column of length m.
     pub(crate) fn apply_qt_column(&self, c: &mut [T]) {
-        let m = self.nrows();
-        let data = self.qr.as_slice();
-        for k in 0..self.ncols() {
-            let v_tail = &data[k * m + k + 1..(k + 1) * m];
-            apply(v_tail, self.tau[k], &mut c[k..]);
-        }
+        T::apply_sequence(self.qr.as_slice(), self.nrows(), &self.tau, c, true);
     }
 
     /// `c ← Q·c` for one column of length m.
     pub(crate) fn apply_q_column(&self, c: &mut [T]) {
-        let m = self.nrows();
-        let data = self.qr.as_slice();
-        for k in (0..self.ncols()).rev() {
-            let v_tail = &data[k * m + k + 1..(k + 1) * m];
-            apply(v_tail, self.tau[k], &mut c[k..]);
-        }
+        T::apply_sequence(self.qr.as_slice(), self.nrows(), &self.tau, c, false);
     }
 
     /// Checks that `b` has m rows and finite entries.

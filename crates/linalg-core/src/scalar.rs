@@ -9,10 +9,100 @@ use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssi
 
 use crate::double_double::DoubleDouble;
 
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for f64 {}
-    impl Sealed for crate::DoubleDouble {}
+/// The supertrait that seals [`Real`] and carries the matrix-matrix kernels of the blocked QR.
+///
+/// The module is private, so these methods are not part of the public API; they let each scalar
+/// pick its own implementation (nalgebra's `gemm` for `f64`, the generic loops otherwise).
+pub(crate) mod sealed {
+    use crate::kernels;
+
+    /// Sealing trait with the per-scalar kernels. Matrices are column-major slices with a
+    /// leading dimension; see [`crate::kernels`].
+    pub trait Sealed: Sized {
+        /// `xᵀy` ([`crate::householder::dot`]).
+        fn dot(x: &[Self], y: &[Self]) -> Self;
+        /// Applies one reflector to whole columns ([`kernels::apply_reflector`]).
+        fn apply_reflector(v_tail: &[Self], tau: Self, cols: &mut [Self], ld: usize, row: usize);
+        /// Applies all reflectors of a packed factor to one column ([`kernels::apply_sequence`]).
+        fn apply_sequence(qr: &[Self], m: usize, tau: &[Self], c: &mut [Self], transpose: bool);
+        /// `W ← Aᵀ·B`: `A` is rows×p (leading dimension `lda`), `B` rows×q (`ldb`), `W` p×q with
+        /// leading dimension p, overwritten.
+        fn gemm_tn(
+            rows: usize,
+            shape: (usize, usize),
+            a: (&[Self], usize),
+            b: (&[Self], usize),
+            w: &mut [Self],
+        );
+        /// `C ← C − A·W`: `A` is rows×p (`lda`), `W` p×q (leading dimension p), `C` rows×q (`ldc`).
+        fn gemm_nn_sub(
+            rows: usize,
+            shape: (usize, usize),
+            a: (&[Self], usize),
+            w: &[Self],
+            c: (&mut [Self], usize),
+        );
+    }
+
+    impl Sealed for f64 {
+        fn dot(x: &[Self], y: &[Self]) -> Self {
+            kernels::dot_f64(x, y)
+        }
+        fn apply_reflector(v_tail: &[Self], tau: Self, cols: &mut [Self], ld: usize, row: usize) {
+            kernels::apply_reflector_f64(v_tail, tau, cols, ld, row);
+        }
+        fn apply_sequence(qr: &[Self], m: usize, tau: &[Self], c: &mut [Self], transpose: bool) {
+            kernels::apply_sequence_f64(qr, m, tau, c, transpose);
+        }
+        fn gemm_tn(
+            rows: usize,
+            shape: (usize, usize),
+            a: (&[Self], usize),
+            b: (&[Self], usize),
+            w: &mut [Self],
+        ) {
+            kernels::gemm_tn_f64(rows, shape, a, b, w);
+        }
+        fn gemm_nn_sub(
+            rows: usize,
+            shape: (usize, usize),
+            a: (&[Self], usize),
+            w: &[Self],
+            c: (&mut [Self], usize),
+        ) {
+            kernels::gemm_nn_sub_f64(rows, shape, a, w, c);
+        }
+    }
+
+    impl Sealed for crate::DoubleDouble {
+        fn dot(x: &[Self], y: &[Self]) -> Self {
+            crate::householder::dot(x, y)
+        }
+        fn apply_reflector(v_tail: &[Self], tau: Self, cols: &mut [Self], ld: usize, row: usize) {
+            kernels::apply_reflector(v_tail, tau, cols, ld, row);
+        }
+        fn apply_sequence(qr: &[Self], m: usize, tau: &[Self], c: &mut [Self], transpose: bool) {
+            kernels::apply_sequence(qr, m, tau, c, transpose);
+        }
+        fn gemm_tn(
+            rows: usize,
+            shape: (usize, usize),
+            a: (&[Self], usize),
+            b: (&[Self], usize),
+            w: &mut [Self],
+        ) {
+            kernels::gemm_tn_generic(rows, shape, a, b, w);
+        }
+        fn gemm_nn_sub(
+            rows: usize,
+            shape: (usize, usize),
+            a: (&[Self], usize),
+            w: &[Self],
+            c: (&mut [Self], usize),
+        ) {
+            kernels::gemm_nn_sub_generic(rows, shape, a, w, c);
+        }
+    }
 }
 
 /// A real floating-point scalar the factorizations can run in: `f64` or [`DoubleDouble`].
