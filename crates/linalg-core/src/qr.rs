@@ -274,9 +274,63 @@ impl<T: Real> HouseholderQr<T> {
         C: Dim,
         S: StorageMut<T, Dyn, C> + IsContiguous,
     {
+        self.solve_in_place_at(b, default_rank_tolerance::<T>(self.nrows(), self.ncols()))
+    }
+
+    /// Least-squares solve refusing only pivots with `|r_kk| ≤ tol·max|r_jj|`.
+    ///
+    /// For callers that have decided the rank themselves (for instance column by column against
+    /// each column's own norm, as R's `lm` does): `tol = 0` refuses exact zeros only. See
+    /// [`HouseholderQr::solve`] for algorithm, cost and accuracy.
+    ///
+    /// # Errors
+    /// As [`HouseholderQr::solve`], with the pivot test at `tol`; [`Error::InvalidOption`] for a
+    /// `tol` outside `[0, 1)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// // κ = 1e16: the default tolerance refuses it, tolerance 0 solves it.
+    /// let qr = HouseholderQr::new(dmatrix![1.0, 0.0; 0.0, 1e-16])?;
+    /// assert!(qr.solve(&dvector![1.0, 1e-16]).is_err());
+    /// let x = qr.solve_with_tolerance(&dvector![1.0, 1e-16], 0.0)?;
+    /// assert!((x[1].abs() - 1.0).abs() < 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use = "the solution is returned"]
+    pub fn solve_with_tolerance<C, S>(
+        &self,
+        b: &Matrix<T, Dyn, C, S>,
+        tol: f64,
+    ) -> Result<OMatrix<T, Dyn, C>>
+    where
+        C: Dim,
+        S: Storage<T, Dyn, C>,
+        DefaultAllocator: Allocator<Dyn, C>,
+    {
+        if !(0.0..1.0).contains(&tol) {
+            return Err(Error::InvalidOption {
+                name: "tolerance",
+                value: tol,
+                reason: "must lie in [0, 1)",
+            });
+        }
+        let mut work = b.clone_owned();
+        self.solve_in_place_at(&mut work, tol)?;
+        Ok(work.rows(0, self.ncols()).into_owned())
+    }
+
+    fn solve_in_place_at<C, S>(&self, b: &mut Matrix<T, Dyn, C, S>, tol: f64) -> Result<()>
+    where
+        C: Dim,
+        S: StorageMut<T, Dyn, C> + IsContiguous,
+    {
         let (m, n) = (self.nrows(), self.ncols());
         self.packed.check_rhs(b)?;
-        check_pivots((0..n).map(|k| self.packed.qr[(k, k)]), default_rank_tolerance::<T>(m, n))?;
+        check_pivots((0..n).map(|k| self.packed.qr[(k, k)]), tol)?;
         let r = self.packed.qr.view((0, 0), (n, n));
         for c in b.as_mut_slice().chunks_exact_mut(m) {
             self.packed.apply_qt_column(c);

@@ -5,8 +5,8 @@
 //! internal result; the public face is [`crate::LeastSquares`] and [`crate::Solution`].
 
 use linalg_core::{
-    DoubleDouble, PivotOptions, PivotStrategy, PivotedQr, Real, back_substitute,
-    condition_estimate_upper, count_to_f64, forward_substitute,
+    DoubleDouble, HouseholderQr, PivotOptions, PivotStrategy, PivotedQr, Real, back_substitute,
+    condition_estimate_upper, count_to_f64, default_rank_tolerance, forward_substitute,
 };
 use nalgebra::{Cholesky, DMatrix, DVector};
 
@@ -131,25 +131,38 @@ pub(crate) fn check_zero_columns<T: Real>(x: &DMatrix<T>, names: &[String]) -> R
     Ok(())
 }
 
-/// For each column, the power of two nearest `1/max_i |x_ij|`, so that scaling by it is exact
-/// and every column's largest entry lands in `[1/√2, √2)`. Columns whose scale would leave the
-/// exponent range (entries below about 1e-308) are left unscaled.
+/// For each column, the power of two nearest `1/‖x_j‖₂`, so that scaling by it is exact and
+/// every scaled column has norm in `[1/√2, √2)`. The norm is taken as `max|x_ij|·‖x_j/max|x_ij|‖`
+/// so that entries near the ends of the exponent range neither overflow nor underflow; columns
+/// whose scale would leave the exponent range are left unscaled.
 fn equilibration<T: Real>(x: &DMatrix<T>) -> Vec<f64> {
     x.column_iter()
         .map(|c| {
             let largest = c.iter().fold(0.0_f64, |m, &v| m.max(v.abs().to_f64()));
-            let scale = (-largest.log2().round()).exp2();
-            if largest > 0.0 && scale.is_finite() && scale > 0.0 { scale } else { 1.0 }
+            if largest == 0.0 {
+                return 1.0;
+            }
+            let norm =
+                largest * c.iter().map(|&v| (v.to_f64() / largest).powi(2)).sum::<f64>().sqrt();
+            let scale = (-norm.log2().round()).exp2();
+            if scale.is_finite() && scale > 0.0 { scale } else { 1.0 }
         })
         .collect()
 }
 
-/// Householder QR with R's order-keeping pivoting, on the design with its columns scaled by
-/// powers of two to unit norm (exact, so it changes no digit of the answer).
+/// Householder QR with R's order-keeping rank decision, on the design with its columns scaled
+/// by powers of two to unit norm (exact, so it changes no digit of the answer).
 ///
 /// Scaling first makes the rank decision and the condition estimate invariant to the units of
 /// the columns, which is also the sense in which Householder QR's accuracy is governed by
 /// `κ(X)`: its backward error is small column by column.
+///
+/// The common, full-rank case runs the fast (blocked) unpivoted factorization: its `|r_kk|` is
+/// exactly the norm of what remains of column k after the earlier columns are projected out,
+/// the quantity R's `dqrdc2` compares with the tolerance, so when every `|r_kk|` passes, the
+/// order-keeping pivoted factorization would defer nothing and produce the same factor. Only
+/// when some column fails does the column-by-column [`PivotStrategy::KeepOrder`] run, to find
+/// which columns are aliased.
 pub(crate) fn qr_core<T: Real>(
     x: &DMatrix<T>,
     y: &DVector<T>,
@@ -157,12 +170,29 @@ pub(crate) fn qr_core<T: Real>(
 ) -> Result<Core<T>> {
     let (m, p) = x.shape();
     let scales = equilibration(x);
-    let scaled = DMatrix::from_fn(m, p, |i, j| x[(i, j)].scale(scales[j]));
-    let mut options = PivotOptions::default().strategy(PivotStrategy::KeepOrder);
-    if let Some(tol) = tolerance {
-        options = options.tolerance(tol);
+    let scaled = || DMatrix::from_fn(m, p, |i, j| x[(i, j)].scale(scales[j]));
+    let tol = tolerance.unwrap_or_else(|| default_rank_tolerance::<T>(m, p));
+    let scaled_matrix = scaled();
+    let norms: Vec<f64> = scaled_matrix
+        .column_iter()
+        .map(|c| c.iter().map(|v| v.to_f64().powi(2)).sum::<f64>().sqrt())
+        .collect();
+    let qr = HouseholderQr::new(scaled_matrix)?;
+    let packed = qr.as_packed();
+    if (0..p).all(|k| packed[(k, k)].abs().to_f64() > tol * norms[k]) {
+        let scaled_beta = qr.solve_with_tolerance(y, 0.0)?;
+        return Ok(Core {
+            beta: DVector::from_fn(p, |j, _| scaled_beta[j].scale(scales[j])),
+            factor: Factor::Qr { r: qr.r(), columns: (0..p).collect(), scales },
+            rank: p,
+            aliased: Vec::new(),
+            tolerance: Some(tol),
+            condition_estimate: qr.condition_estimate(),
+        });
     }
-    let qr = PivotedQr::with_options(scaled, options)?;
+    drop(qr);
+    let options = PivotOptions::default().strategy(PivotStrategy::KeepOrder).tolerance(tol);
+    let qr = PivotedQr::with_options(scaled(), options)?;
     let rank = qr.rank();
     let scaled_beta = qr.basic_solution(y)?;
     let beta = DVector::from_fn(p, |j, _| scaled_beta[j].scale(scales[j]));
