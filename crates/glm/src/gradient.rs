@@ -1,0 +1,121 @@
+//! The lesson's gradient ascent on the average log-likelihood, `θ ← θ + α·∇ℓ̄(θ)`.
+
+use nalgebra::DVector;
+
+use crate::error::{Divergence, Error, Iterate, Result};
+use crate::fit::Convergence;
+use crate::irls::Outcome;
+use crate::model::{Evaluation, Model};
+use crate::numeric::{count_to_f64, norm2, rounding_noise};
+use crate::options::Method;
+
+/// Runs gradient ascent on the columns `cols` of the design.
+///
+/// The objective is the average log-likelihood at unit dispersion,
+/// `ℓ̄(θ) = (1/n)·Σ ln f(yᵢ; μᵢ(θ), φ = 1)` over the n observations with positive weight,
+/// whose gradient is `∇ = Xᵀ[w·(y − μ)/V(μ)·dμ/dη]/n` for every link (for the families with
+/// an estimated dispersion, `φ` only rescales the gradient, so the maximiser is the same).
+pub(crate) fn gradient_ascent(
+    model: &Model<'_>,
+    cols: &[usize],
+    start: Option<&DVector<f64>>,
+    step: f64,
+    max_iter: usize,
+    tol: Option<f64>,
+) -> Result<Outcome> {
+    let mut gamma = start.cloned().unwrap_or_else(|| DVector::zeros(cols.len()));
+    let mut current = model.evaluate(cols, &gamma);
+    if let Some(index) = current.invalid {
+        return Err(model.invalid_start(&current, index));
+    }
+    let (mut objective, mut magnitude) = average_log_likelihood(model, &current);
+    let mut history = vec![objective];
+    for iteration in 1..=max_iter {
+        let gradient = gradient(model, cols, &current);
+        let norm = norm2(gradient.as_slice());
+        if let Some(tol) = tol
+            && norm <= tol
+        {
+            return Ok(converged(gamma, history, iteration - 1, norm, tol));
+        }
+        let next = &gamma + &gradient * step;
+        let trial = model.evaluate(cols, &next);
+        let (value, size) = average_log_likelihood(model, &trial);
+        let reason = if !trial.is_valid() || !value.is_finite() {
+            Some(Divergence::NonFinite)
+        } else if objective - value > rounding_noise(model.observations(), magnitude) {
+            Some(Divergence::Decreased { by: objective - value })
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            return Err(Error::Diverged {
+                iteration,
+                step,
+                reason,
+                last: Box::new(Iterate { coefficients: model.expand(cols, &gamma), history }),
+            });
+        }
+        gamma = next;
+        current = trial;
+        objective = value;
+        magnitude = size;
+        history.push(value);
+    }
+    let norm = norm2(gradient(model, cols, &current).as_slice());
+    match tol {
+        Some(tol) if norm <= tol => Ok(converged(gamma, history, max_iter, norm, tol)),
+        Some(tol) => Err(Error::NotConverged {
+            method: Method::GradientAscent,
+            iterations: max_iter,
+            change: norm,
+            tolerance: tol,
+            last: Box::new(Iterate { coefficients: model.expand(cols, &gamma), history }),
+        }),
+        None => Ok(Outcome {
+            gamma,
+            history,
+            convergence: Convergence::FixedIterations { iterations: max_iter, gradient_norm: norm },
+            halvings: 0,
+        }),
+    }
+}
+
+fn converged(
+    gamma: DVector<f64>,
+    history: Vec<f64>,
+    iterations: usize,
+    norm: f64,
+    tol: f64,
+) -> Outcome {
+    Outcome {
+        gamma,
+        history,
+        convergence: Convergence::Converged { iterations, measure: norm, tolerance: tol },
+        halvings: 0,
+    }
+}
+
+/// The average log-likelihood at unit dispersion and the average magnitude of its terms.
+fn average_log_likelihood(model: &Model<'_>, e: &Evaluation) -> (f64, f64) {
+    if !e.is_valid() {
+        return (f64::NAN, f64::NAN);
+    }
+    let n = count_to_f64(model.observations());
+    let (sum, magnitude) = model.log_likelihood(&e.mu, 1.0);
+    (sum / n, magnitude / n)
+}
+
+/// `∇ℓ̄ = Xᵀ[w·(y − μ)/V(μ)·dμ/dη]/n` over the kept rows and the columns `cols`.
+fn gradient(model: &Model<'_>, cols: &[usize], e: &Evaluation) -> DVector<f64> {
+    let n = count_to_f64(model.observations());
+    let mut g = DVector::zeros(cols.len());
+    for &i in &model.kept {
+        let u = model.weights[i] * (model.y[i] - e.mu[i]) / model.family.variance(e.mu[i])
+            * model.link.mu_eta(e.eta[i]);
+        for (c, &j) in cols.iter().enumerate() {
+            g[c] += model.x[(i, j)] * u;
+        }
+    }
+    g / n
+}

@@ -1,0 +1,332 @@
+//! [`Link`]: the link functions `g(μ) = η`, their inverses and derivatives, and their domains.
+
+use crate::family::Domain;
+
+/// Smallest probability the probability links return, and the floor of their `dμ/dη`:
+/// `ε = 2⁻⁵²`, R's `.Machine$double.eps` in `binomial()$linkinv` and `$mu.eta`.
+///
+/// Without it the logistic function rounds to exactly 0 or 1 for `|η| > 37`, where the
+/// binomial deviance and the IRLS weights `μ(1 − μ)` are no longer finite and positive. It only
+/// acts when a fitted probability is within `ε` of 0 or 1, which is what separation produces
+/// (and which [`crate::fit`] reports as [`crate::Error::Separation`]).
+pub const PROBABILITY_FLOOR: f64 = f64::EPSILON;
+
+/// `|η|` beyond which the logit link's mean is held at [`PROBABILITY_FLOOR`] or
+/// `1 − PROBABILITY_FLOOR`: `−ln ε = 52·ln 2 ≈ 36.04`, R's `thresh` in `make.link("logit")`.
+pub const LOGIT_ETA_BOUND: f64 = 52.0 * std::f64::consts::LN_2;
+
+/// `|η|` beyond which the probit link's mean is held at [`PROBABILITY_FLOOR`] or
+/// `1 − PROBABILITY_FLOOR`: `−Φ⁻¹(ε) ≈ 8.1259`, R's `thresh` in `make.link("probit")`.
+pub const PROBIT_ETA_BOUND: f64 = 8.125_890_664_701_906;
+
+/// Largest `η` at which the complementary log-log derivative `e^η·e^{−e^η}` is evaluated
+/// (R's `pmin(eta, 700)`): beyond it `e^η` overflows and the derivative is below
+/// [`PROBABILITY_FLOOR`] anyway.
+pub const CLOGLOG_ETA_CAP: f64 = 700.0;
+
+/// A link function `g`, with `g(μ) = η = Xθ + offset`.
+///
+/// Any link can be used with any [`crate::Family`]. A link whose inverse can leave the
+/// family's mean domain (identity for Poisson, inverse for Gamma) is handled by step-halving
+/// in IRLS, never by clamping the mean. The only clamps are those of the probability links,
+/// [`PROBABILITY_FLOOR`] with [`LOGIT_ETA_BOUND`], [`PROBIT_ETA_BOUND`] and
+/// [`CLOGLOG_ETA_CAP`], the same as R's `make.link`. Unlike R, the log link does not clamp
+/// `e^η` below at `ε`.
+///
+/// # Examples
+///
+/// ```
+/// use glm::Link;
+///
+/// let eta = Link::Logit.link(0.25);
+/// assert!((eta - (1.0_f64 / 3.0).ln()).abs() < 1e-15);
+/// assert!((Link::Logit.inverse(eta) - 0.25).abs() < 1e-15);
+/// assert!((Link::Logit.mu_eta(eta) - 0.25 * 0.75).abs() < 1e-15);
+/// assert!(!Link::Sqrt.eta_domain().contains(-1.0));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Link {
+    /// `η = μ`.
+    Identity,
+    /// `η = ln μ`.
+    Log,
+    /// `η = ln(μ/(1 − μ))`.
+    Logit,
+    /// `η = Φ⁻¹(μ)`, the standard normal quantile.
+    Probit,
+    /// Complementary log-log, `η = ln(−ln(1 − μ))`.
+    Cloglog,
+    /// `η = 1/μ`.
+    Inverse,
+    /// `η = 1/μ²` (R's `"1/mu^2"`).
+    InverseSquared,
+    /// `η = √μ`.
+    Sqrt,
+}
+
+impl Link {
+    /// Every link, in the order R's documentation lists them.
+    pub const ALL: [Link; 8] = [
+        Link::Identity,
+        Link::Log,
+        Link::Logit,
+        Link::Probit,
+        Link::Cloglog,
+        Link::Inverse,
+        Link::InverseSquared,
+        Link::Sqrt,
+    ];
+
+    /// R's name of the link: `identity`, `log`, `logit`, `probit`, `cloglog`, `inverse`,
+    /// `1/mu^2`, `sqrt`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(glm::Link::InverseSquared.name(), "1/mu^2");
+    /// ```
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Link::Identity => "identity",
+            Link::Log => "log",
+            Link::Logit => "logit",
+            Link::Probit => "probit",
+            Link::Cloglog => "cloglog",
+            Link::Inverse => "inverse",
+            Link::InverseSquared => "1/mu^2",
+            Link::Sqrt => "sqrt",
+        }
+    }
+
+    /// The link `η = g(μ)`, for `μ` in the link's natural mean domain ([`Link::mu_domain`]).
+    ///
+    /// # Accuracy
+    /// A few ulps; the probit quantile is Wichura's AS 241 (as R's `qnorm`), about 1e-16
+    /// relative.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(glm::Link::Sqrt.link(9.0), 3.0);
+    /// ```
+    #[must_use]
+    pub fn link(self, mu: f64) -> f64 {
+        match self {
+            Link::Identity => mu,
+            Link::Log => mu.ln(),
+            Link::Logit => (mu / (1.0 - mu)).ln(),
+            Link::Probit => crate::normal::quantile(mu),
+            Link::Cloglog => (-(-mu).ln_1p()).ln(),
+            Link::Inverse => 1.0 / mu,
+            Link::InverseSquared => 1.0 / (mu * mu),
+            Link::Sqrt => mu.sqrt(),
+        }
+    }
+
+    /// The inverse link `μ = g⁻¹(η)`.
+    ///
+    /// The probability links hold `μ` in `[ε, 1 − ε]` (see [`PROBABILITY_FLOOR`]); the others
+    /// are the plain formulas, so `μ` may fall outside a family's domain (for example
+    /// `Identity` can give a negative Poisson mean), which the fitting routines detect.
+    ///
+    /// # Accuracy
+    /// A few ulps; the logistic function is evaluated without overflow for either sign, the
+    /// normal distribution function by Cody's approximations (as R's `pnorm`, about 1e-16
+    /// relative in both tails), the complementary log-log with `expm1`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use glm::{Link, PROBABILITY_FLOOR};
+    ///
+    /// assert_eq!(Link::Log.inverse(0.0), 1.0);
+    /// assert_eq!(Link::Logit.inverse(-800.0), PROBABILITY_FLOOR);
+    /// ```
+    #[must_use]
+    pub fn inverse(self, eta: f64) -> f64 {
+        match self {
+            Link::Identity => eta,
+            Link::Log => eta.exp(),
+            Link::Logit => {
+                // Evaluated without overflow for either sign, then held within ε of 0 and 1 as
+                // R does (R clamps η at ±LOGIT_ETA_BOUND, which gives the same means).
+                let mu = if eta >= 0.0 {
+                    1.0 / (1.0 + (-eta).exp())
+                } else {
+                    let e = eta.exp();
+                    e / (1.0 + e)
+                };
+                mu.clamp(PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
+            }
+            Link::Probit => {
+                let e = eta.clamp(-PROBIT_ETA_BOUND, PROBIT_ETA_BOUND);
+                crate::normal::cdf_both(e).0.clamp(PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
+            }
+            Link::Cloglog => {
+                (-(-eta.exp()).exp_m1()).clamp(PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
+            }
+            Link::Inverse => 1.0 / eta,
+            Link::InverseSquared => 1.0 / eta.sqrt(),
+            Link::Sqrt => eta * eta,
+        }
+    }
+
+    /// The derivative `dμ/dη` of the inverse link at `η`.
+    ///
+    /// For the probability links it is floored at [`PROBABILITY_FLOOR`] where the mean is
+    /// clamped, as R does, so that IRLS weights stay positive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(glm::Link::Inverse.mu_eta(2.0), -0.25);
+    /// ```
+    #[must_use]
+    pub fn mu_eta(self, eta: f64) -> f64 {
+        match self {
+            Link::Identity => 1.0,
+            Link::Log => eta.exp(),
+            Link::Logit => {
+                if eta.abs() > LOGIT_ETA_BOUND {
+                    PROBABILITY_FLOOR
+                } else {
+                    // e^{−|η|}/(1 + e^{−|η|})², symmetric and overflow-free.
+                    let e = (-eta.abs()).exp();
+                    e / ((1.0 + e) * (1.0 + e))
+                }
+            }
+            Link::Probit => {
+                let density = (-0.5 * eta * eta).exp() / (2.0 * std::f64::consts::PI).sqrt();
+                density.max(PROBABILITY_FLOOR)
+            }
+            Link::Cloglog => {
+                let e = eta.min(CLOGLOG_ETA_CAP);
+                (e.exp() * (-e.exp()).exp()).max(PROBABILITY_FLOOR)
+            }
+            Link::Inverse => -1.0 / (eta * eta),
+            Link::InverseSquared => -0.5 / (eta * eta.sqrt()),
+            Link::Sqrt => 2.0 * eta,
+        }
+    }
+
+    /// Where `η` must lie for [`Link::inverse`] to give a mean: all finite reals, except
+    /// `η ≠ 0` for `Inverse` and `η > 0` for `InverseSquared` and `Sqrt` (R's `valideta`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use glm::{Domain, Link};
+    ///
+    /// assert_eq!(Link::Inverse.eta_domain(), Domain::NonZero);
+    /// ```
+    #[must_use]
+    pub const fn eta_domain(self) -> Domain {
+        match self {
+            Link::Identity | Link::Log | Link::Logit | Link::Probit | Link::Cloglog => Domain::Real,
+            Link::Inverse => Domain::NonZero,
+            Link::InverseSquared | Link::Sqrt => Domain::Positive,
+        }
+    }
+
+    /// Where [`Link::link`] is defined: `μ > 0` for `Log`, `InverseSquared`, `Sqrt` (`μ ≥ 0`
+    /// would do, but 0 maps to the edge of `η`'s domain), `0 < μ < 1` for the probability
+    /// links, `μ ≠ 0` for `Inverse`, any finite `μ` for `Identity`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use glm::{Domain, Link};
+    ///
+    /// assert_eq!(Link::Probit.mu_domain(), Domain::OpenUnit);
+    /// ```
+    #[must_use]
+    pub const fn mu_domain(self) -> Domain {
+        match self {
+            Link::Identity => Domain::Real,
+            Link::Log | Link::InverseSquared | Link::Sqrt => Domain::Positive,
+            Link::Logit | Link::Probit | Link::Cloglog => Domain::OpenUnit,
+            Link::Inverse => Domain::NonZero,
+        }
+    }
+
+    /// Whether the link sends the lower end of the mean's range (0) to `η → −∞`, and, for the
+    /// probability links, the upper end (1) to `η → +∞`: the links under which a fitted mean
+    /// can only reach the boundary by coefficients diverging (see [`crate::Error::Separation`]).
+    pub(crate) const fn boundary_at_infinity(self) -> (bool, bool) {
+        match self {
+            Link::Log => (true, false),
+            Link::Logit | Link::Probit | Link::Cloglog => (true, true),
+            Link::Identity | Link::Inverse | Link::InverseSquared | Link::Sqrt => (false, false),
+        }
+    }
+}
+
+impl std::fmt::Display for Link {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(link: Link, mu: f64, eta: f64) {
+        let tol = 8.0 * f64::EPSILON;
+        let e = link.link(mu);
+        assert!((e - eta).abs() <= tol * eta.abs().max(1.0), "{link}: g({mu}) = {e}, not {eta}");
+        let m = link.inverse(eta);
+        assert!((m - mu).abs() <= tol * mu.abs().max(1e-300), "{link}: g⁻¹({eta}) = {m}, not {mu}");
+    }
+
+    #[test]
+    fn links_match_their_formulas_at_known_points() {
+        check(Link::Identity, -2.5, -2.5);
+        check(Link::Log, 1.0, 0.0);
+        check(Link::Logit, 0.5, 0.0);
+        check(Link::Probit, 0.5, 0.0);
+        // Φ(1.959963984540054) = 0.975.
+        check(Link::Probit, 0.975, 1.959_963_984_540_054);
+        check(Link::Cloglog, 1.0 - (-1.0_f64).exp(), 0.0);
+        check(Link::Inverse, 4.0, 0.25);
+        check(Link::InverseSquared, 2.0, 0.25);
+        check(Link::Sqrt, 4.0, 2.0);
+    }
+
+    #[test]
+    fn probability_links_stay_inside_the_unit_interval() {
+        for link in [Link::Logit, Link::Probit, Link::Cloglog] {
+            for eta in [-1e300, -800.0, -40.0, 40.0, 800.0, 1e300] {
+                let mu = link.inverse(eta);
+                assert!(
+                    (PROBABILITY_FLOOR..=1.0 - PROBABILITY_FLOOR).contains(&mu),
+                    "{link} {eta}"
+                );
+                assert!(link.mu_eta(eta) >= PROBABILITY_FLOOR, "{link} {eta}");
+            }
+        }
+    }
+
+    #[test]
+    fn probit_round_trips_to_full_accuracy_in_both_tails() {
+        // Regressions found by proptest when Φ came from `statrs`'s erfc, which is off by
+        // about 1e-10 relative in the tails (4.5e-11 at Φ(−1.96), 1.2e-10 at Φ(−4.26));
+        // `normal.rs` now computes Φ and Φ⁻¹.
+        for mu in [0.000_560_006_388_332_336_1, 0.999_889_518_491_225] {
+            let back = Link::Probit.inverse(Link::Probit.link(mu));
+            let scale = mu.min(1.0 - mu);
+            assert!((back - mu).abs() <= 1e-13 * scale, "{mu}: {back}");
+        }
+    }
+
+    #[test]
+    fn bounds_are_the_documented_values() {
+        assert!((LOGIT_ETA_BOUND + f64::EPSILON.ln()).abs() < 1e-14);
+        // Φ(−PROBIT_ETA_BOUND) = ε.
+        let tail = crate::normal::cdf_both(-PROBIT_ETA_BOUND).0;
+        assert!((tail / f64::EPSILON - 1.0).abs() < 1e-14, "{tail:e}");
+    }
+}

@@ -1,0 +1,149 @@
+//! The `Display` of a [`GlmFit`]: a summary laid out like R's `summary(glm)`.
+
+use std::fmt;
+
+use lsq::format::{SIGNIFICANCE_LEGEND, p_value, quantile_sorted, significant, stars, table};
+
+use crate::fit::Convergence;
+use crate::glm_fit::{GlmFit, ResidualKind};
+use crate::options::Method;
+
+/// Significant digits of the printed estimates, as R's default `digits = 4`.
+const DIGITS: usize = 4;
+
+/// Significant digits of the deviances and AIC, as `summary.glm` prints them
+/// (`max(5, digits + 1)`).
+const DEVIANCE_DIGITS: usize = 5;
+
+impl fmt::Display for GlmFit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Generalized linear model: {} family, {} link, fitted by {}",
+            self.family(),
+            self.link(),
+            self.method()
+        )?;
+        writeln!(f)?;
+        write_deviance_residuals(self, f)?;
+        writeln!(f)?;
+        write_coefficients(self, f)?;
+        writeln!(f)?;
+        writeln!(
+            f,
+            "(Dispersion parameter for {} family taken to be {})",
+            self.family(),
+            if self.dispersion_is_estimated() {
+                significant(self.dispersion(), 7)
+            } else {
+                "1".to_owned()
+            }
+        )?;
+        writeln!(f)?;
+        let null = self
+            .null_deviance()
+            .map_or_else(|_| "NA".to_owned(), |d| significant(d, DEVIANCE_DIGITS));
+        let residual = significant(self.deviance(), DEVIANCE_DIGITS);
+        let width = null.len().max(residual.len());
+        writeln!(
+            f,
+            "    Null deviance: {null:>width$}  on {}  degrees of freedom",
+            self.df_null()
+        )?;
+        writeln!(
+            f,
+            "Residual deviance: {residual:>width$}  on {}  degrees of freedom",
+            self.df_residual()
+        )?;
+        writeln!(f, "AIC: {}", significant(self.aic(), DEVIANCE_DIGITS))?;
+        writeln!(f)?;
+        match (self.method(), self.convergence()) {
+            (Method::Irls, Convergence::Converged { iterations, .. }) => {
+                writeln!(f, "Number of Fisher Scoring iterations: {iterations}")
+            }
+            (_, Convergence::Converged { iterations, measure, tolerance }) => writeln!(
+                f,
+                "Gradient ascent converged in {iterations} steps: gradient norm {} <= tolerance {}",
+                significant(measure, 3),
+                significant(tolerance, 3)
+            ),
+            (_, Convergence::FixedIterations { iterations, gradient_norm }) => writeln!(
+                f,
+                "Gradient ascent stopped after a fixed {iterations} steps (no convergence test); final gradient norm {}",
+                significant(gradient_norm, 3)
+            ),
+        }
+    }
+}
+
+/// The coefficient table with R's column headings.
+fn write_coefficients(fit: &GlmFit, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let aliased = fit.aliased().len();
+    if aliased > 0 {
+        writeln!(f, "Coefficients: ({aliased} not defined because of singularities)")?;
+    } else {
+        writeln!(f, "Coefficients:")?;
+    }
+    let (stat, prob) = if fit.dispersion_is_estimated() {
+        ("t value", "Pr(>|t|)")
+    } else {
+        ("z value", "Pr(>|z|)")
+    };
+    let mut rows = vec![vec![
+        String::new(),
+        "Estimate".to_owned(),
+        "Std. Error".to_owned(),
+        stat.to_owned(),
+        prob.to_owned(),
+        String::new(),
+    ]];
+    for (j, name) in fit.names().iter().enumerate() {
+        if fit.aliased().contains(&j) {
+            let na = || "NA".to_owned();
+            rows.push(vec![name.clone(), na(), na(), na(), na(), String::new()]);
+            continue;
+        }
+        let p = fit.p_values()[j];
+        rows.push(vec![
+            name.clone(),
+            significant(fit.coefficients()[j], DIGITS),
+            significant(fit.std_errors()[j], DIGITS),
+            significant(fit.statistics()[j], DIGITS),
+            p_value(p, 3),
+            stars(p).to_owned(),
+        ]);
+    }
+    f.write_str(&table(&rows))?;
+    writeln!(f, "---")?;
+    writeln!(f, "{SIGNIFICANCE_LEGEND}")
+}
+
+/// The five-number summary of the deviance residuals of the observations with positive
+/// weight (all of them for five or fewer), as R before 4.3 printed it.
+fn write_deviance_residuals(fit: &GlmFit, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let all = fit.residuals(ResidualKind::Deviance);
+    let residuals: Vec<f64> =
+        all.iter().zip(fit.weights().iter()).filter(|(_, w)| **w > 0.0).map(|(r, _)| *r).collect();
+    writeln!(f, "Deviance Residuals:")?;
+    let rows = if residuals.len() > 5 {
+        let mut sorted = residuals;
+        sorted.sort_by(f64::total_cmp);
+        let labels = ["Min", "1Q", "Median", "3Q", "Max"];
+        let values =
+            [0.0, 0.25, 0.5, 0.75, 1.0].map(|q| significant(quantile_sorted(&sorted, q), DIGITS));
+        vec![
+            std::iter::once(String::new()).chain(labels.iter().map(|s| (*s).to_owned())).collect(),
+            std::iter::once(String::new()).chain(values).collect(),
+        ]
+    } else {
+        vec![
+            std::iter::once(String::new())
+                .chain((1..=residuals.len()).map(|i| i.to_string()))
+                .collect(),
+            std::iter::once(String::new())
+                .chain(residuals.iter().map(|&r| significant(r, DIGITS)))
+                .collect(),
+        ]
+    };
+    f.write_str(&table(&rows))
+}

@@ -1,0 +1,130 @@
+//! The lesson's gradient ascent on the average log-likelihood against IRLS, on the lesson's
+//! simulated Poisson data (`sim::PoissonLesson::default()`), and how it reports fixed-step
+//! runs, non-convergence and divergence.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "integration tests")]
+
+use glm::{Convergence, Divergence, Error, Family, FitOptions, GlmFit, Method};
+use lsq::Design;
+use nalgebra::DVector;
+
+/// The lesson's data for a fixed seed.
+fn lesson(seed: u64) -> (Design, DVector<f64>) {
+    let sample = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(seed)).unwrap();
+    (Design::new(sample.x).unwrap(), sample.y)
+}
+
+fn ascent(step: f64, iterations: usize) -> FitOptions {
+    FitOptions::default().method(Method::GradientAscent).step(step).max_iter(iterations)
+}
+
+#[track_caller]
+fn check(fit: &GlmFit, irls: &GlmFit, distance: f64) {
+    let d = (fit.coefficients() - irls.coefficients()).amax();
+    assert!(d <= distance, "distance {d:e} > {distance:e}");
+}
+
+#[test]
+fn gradient_ascent_approaches_the_irls_optimum_as_iterations_grow() {
+    for seed in [1, 7, 2024] {
+        let (design, y) = lesson(seed);
+        let irls = glm::fit(&design, &y, Family::Poisson, &FitOptions::default()).unwrap();
+        let mut previous = f64::INFINITY;
+        // Measured for seed 1 at α = 0.01: 2.1e-2, 2.3e-9 and 7e-15 after 300, 3000, 30000
+        // steps; the other seeds are similar.
+        for (iterations, bound) in [(30, 0.5), (300, 0.05), (3000, 1e-7), (30_000, 1e-12)] {
+            let fit = glm::fit(&design, &y, Family::Poisson, &ascent(0.01, iterations)).unwrap();
+            check(&fit, &irls, bound);
+            let d = (fit.coefficients() - irls.coefficients()).amax();
+            assert!(d < previous || d < 1e-13, "seed {seed}: {d:e} after {iterations} steps");
+            previous = d;
+        }
+    }
+}
+
+#[test]
+fn the_lessons_defaults_run_300_fixed_steps_and_say_so() {
+    let (design, y) = lesson(1);
+    let irls = glm::fit(&design, &y, Family::Poisson, &FitOptions::default()).unwrap();
+    let options = FitOptions::default().method(Method::GradientAscent);
+    let fit = glm::fit(&design, &y, Family::Poisson, &options).unwrap();
+    let Convergence::FixedIterations { iterations, gradient_norm } = fit.convergence() else {
+        panic!("{:?}", fit.convergence());
+    };
+    assert_eq!(iterations, 300);
+    // α = 0.05 for 300 steps from θ = 0 gets within 1.5e-5 of the optimum on this seed.
+    check(&fit, &irls, 1e-4);
+    assert!(gradient_norm > 0.0 && gradient_norm < 1e-4, "{gradient_norm:e}");
+    assert_eq!(fit.history().len(), 301);
+    assert!(fit.to_string().contains("stopped after a fixed 300 steps (no convergence test)"));
+}
+
+#[test]
+fn the_history_never_decreases_for_a_small_step() {
+    for seed in [1, 7, 2024] {
+        let (design, y) = lesson(seed);
+        let fit = glm::fit(&design, &y, Family::Poisson, &ascent(0.01, 300)).unwrap();
+        let h = fit.history();
+        assert!(h.windows(2).all(|w| w[1] >= w[0]), "seed {seed}");
+        // The history is the average log-likelihood: at the last iterate it equals the fit's
+        // log-likelihood over the number of observations (Poisson: no dispersion).
+        let last = h[h.len() - 1];
+        let expected = fit.log_likelihood() / 80.0;
+        assert!((last - expected).abs() <= 1e-14 * expected.abs(), "{last} vs {expected}");
+    }
+}
+
+#[test]
+fn with_a_tolerance_gradient_ascent_converges_or_is_an_error() {
+    let (design, y) = lesson(1);
+    let converged = ascent(0.05, 10_000).tol(1e-10);
+    let fit = glm::fit(&design, &y, Family::Poisson, &converged).unwrap();
+    let Convergence::Converged { iterations, measure, .. } = fit.convergence() else {
+        panic!("{:?}", fit.convergence());
+    };
+    assert!(iterations < 10_000 && measure <= 1e-10);
+    let short = ascent(0.05, 10).tol(1e-10);
+    let err = glm::fit(&design, &y, Family::Poisson, &short).unwrap_err();
+    let Error::NotConverged {
+        method: Method::GradientAscent, iterations: 10, change, last, ..
+    } = &err
+    else {
+        panic!("{err}");
+    };
+    assert!(*change > 1e-10);
+    assert_eq!(last.history.len(), 11);
+    assert_eq!(last.coefficients.len(), 2);
+}
+
+#[test]
+fn too_large_a_step_is_a_divergence_error_carrying_the_history() {
+    let (design, y) = lesson(1);
+    let err = glm::fit(&design, &y, Family::Poisson, &ascent(0.5, 300)).unwrap_err();
+    let Error::Diverged { iteration, reason, last, .. } = &err else { panic!("{err}") };
+    assert!(matches!(reason, Divergence::Decreased { .. } | Divergence::NonFinite));
+    assert_eq!(last.history.len(), *iteration);
+    assert!(err.to_string().starts_with("gradient ascent diverged at iteration"));
+}
+
+#[test]
+fn gradient_ascent_works_for_non_canonical_links_too() {
+    // Poisson with a sqrt link: the gradient carries dμ/dη/V(μ), not just y − μ.
+    let (design, y) = lesson(7);
+    let options = FitOptions::default().link(glm::Link::Sqrt);
+    let irls = glm::fit(&design, &y, Family::Poisson, &options.clone().tol(1e-14)).unwrap();
+    let start = irls.coefficients() * 0.9;
+    let ga = options.method(Method::GradientAscent).step(0.05).max_iter(20_000).start(start);
+    let fit = glm::fit(&design, &y, Family::Poisson, &ga).unwrap();
+    check(&fit, &irls, 1e-6);
+}
+
+#[test]
+fn a_start_outside_the_domain_is_an_error() {
+    // θ₀ = 0 gives η = 0, outside the inverse link's domain.
+    let x = nalgebra::dmatrix![1.0, 0.5; 1.0, 1.0; 1.0, 2.0];
+    let design = Design::new(x).unwrap();
+    let y = nalgebra::dvector![1.0, 2.0, 3.0];
+    let options = FitOptions::default().method(Method::GradientAscent);
+    let err = glm::fit(&design, &y, Family::Gamma, &options).unwrap_err();
+    assert!(matches!(err, Error::InvalidStart { index: 0, .. }), "{err}");
+}

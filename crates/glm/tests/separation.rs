@@ -1,0 +1,193 @@
+//! Separation: data that a hyperplane splits (completely or quasi-completely) have no
+//! maximum-likelihood estimate; the fit must say so instead of returning huge coefficients.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "integration tests")]
+
+use glm::{Error, Family, FitOptions, Link};
+use lsq::Design;
+use nalgebra::{DMatrix, DVector, dvector};
+use serde_json::Value;
+
+fn line(t: &[f64]) -> Design {
+    Design::new(DMatrix::from_fn(t.len(), 2, |i, j| if j == 0 { 1.0 } else { t[i] })).unwrap()
+}
+
+/// Fits and expects a separation error with the given separated observations.
+#[track_caller]
+fn check(
+    design: &Design,
+    y: &DVector<f64>,
+    family: Family,
+    link: Link,
+    complete: bool,
+    separated: &[usize],
+) {
+    let err = glm::fit(design, y, family, &FitOptions::default().link(link)).unwrap_err();
+    let Error::Separation { complete: c, separated: s, direction, last, .. } = &err else {
+        panic!("{link}: expected separation, got {err:?}");
+    };
+    assert_eq!((*c, s.as_slice()), (complete, separated), "{link}: {err}");
+    assert!((direction.norm() - 1.0).abs() < 1e-12);
+    // The direction separates: it moves every separated observation towards its response.
+    let moves = design.matrix() * direction;
+    for &i in s {
+        let towards = if y[i] == 0.0 { -moves[i] } else { moves[i] };
+        assert!(towards > 0.0, "{link}: observation {i} moves {towards}");
+    }
+    assert!(!last.history.is_empty());
+}
+
+#[test]
+fn complete_separation_is_detected_for_every_binary_link() {
+    let design = line(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
+    let y = dvector![0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0];
+    for link in [Link::Logit, Link::Probit, Link::Cloglog] {
+        check(&design, &y, Family::Bernoulli, link, true, &[0, 1, 2, 3, 4, 5, 6, 7]);
+    }
+    let err = glm::fit(&design, &y, Family::Bernoulli, &FitOptions::default()).unwrap_err();
+    assert!(err.to_string().starts_with("complete separation: 8 of 8 observations"), "{err}");
+}
+
+#[test]
+fn quasi_complete_separation_is_detected() {
+    // At t = 4 both outcomes occur; everything else is split at t = 4.
+    let design = line(&[1.0, 2.0, 3.0, 4.0, 4.0, 5.0, 6.0, 7.0]);
+    let y = dvector![0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0];
+    for link in [Link::Logit, Link::Probit, Link::Cloglog] {
+        check(&design, &y, Family::Bernoulli, link, false, &[0, 1, 2, 5, 6, 7]);
+    }
+}
+
+#[test]
+fn a_zero_cell_is_quasi_complete_separation() {
+    // Group b = 1 has only successes; group b = 0 overlaps in x. The MLE of b's coefficient
+    // is +∞ (the classic "zero cell" in a 2×2 table with a covariate).
+    let x = DMatrix::from_row_slice(
+        10,
+        3,
+        &[
+            1.0, 0.0, 0.1, 1.0, 0.0, 0.5, 1.0, 0.0, -0.3, 1.0, 0.0, 0.9, 1.0, 0.0, -1.0, //
+            1.0, 0.0, 0.2, 1.0, 1.0, 0.3, 1.0, 1.0, -0.4, 1.0, 1.0, 0.8, 1.0, 1.0, 0.0,
+        ],
+    );
+    let y = dvector![1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0];
+    check(&Design::new(x).unwrap(), &y, Family::Bernoulli, Link::Logit, false, &[6, 7, 8, 9]);
+}
+
+#[test]
+fn separation_in_binomial_proportions_with_trials() {
+    // Group 2's proportions are all zero.
+    let x = DMatrix::from_row_slice(
+        6,
+        2,
+        &[1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+    );
+    let successes = dvector![3.0, 5.0, 2.0, 0.0, 0.0, 0.0];
+    let options = FitOptions::default().trials(dvector![10.0, 10.0, 10.0, 8.0, 9.0, 7.0]);
+    let err =
+        glm::fit(&Design::new(x).unwrap(), &successes, Family::Binomial, &options).unwrap_err();
+    assert!(
+        matches!(&err, Error::Separation { complete: false, separated, .. } if separated == &[3, 4, 5]),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_poisson_group_of_zeros_has_no_finite_estimate() {
+    let x = DMatrix::from_row_slice(
+        8,
+        2,
+        &[1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+    );
+    let y = dvector![3.0, 5.0, 2.0, 4.0, 0.0, 0.0, 0.0, 0.0];
+    check(&Design::new(x).unwrap(), &y, Family::Poisson, Link::Log, false, &[4, 5, 6, 7]);
+}
+
+#[test]
+fn overlapping_data_are_not_flagged() {
+    let design = line(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
+    let y = dvector![0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0];
+    for link in [Link::Logit, Link::Probit, Link::Cloglog] {
+        let fit =
+            glm::fit(&design, &y, Family::Bernoulli, &FitOptions::default().link(link)).unwrap();
+        assert!(fit.coefficients().amax() < 5.0, "{link}");
+    }
+    // The logistic lesson's data, for several seeds, including a steep slope with few
+    // points in the overlap region.
+    for seed in [1, 2, 3, 4, 5] {
+        for theta in [[-0.5, 1.5], [0.0, 3.0]] {
+            let s = sim::LogisticLesson::default()
+                .theta(theta)
+                .generate(&mut sim::rng_from_seed(seed))
+                .unwrap();
+            let fit = glm::fit(
+                &Design::new(s.x).unwrap(),
+                &s.y,
+                Family::Bernoulli,
+                &FitOptions::default(),
+            );
+            assert!(fit.is_ok(), "seed {seed}, θ = {theta:?}: {:?}", fit.err());
+        }
+    }
+}
+
+#[test]
+fn a_steep_small_lesson_sample_that_happens_to_separate_is_flagged() {
+    // 12 points with slope 4: this seed draws y = 0 for the first seven points and 1 after.
+    let s = sim::LogisticLesson::default()
+        .m(12)
+        .theta([0.0, 4.0])
+        .generate(&mut sim::rng_from_seed(5))
+        .unwrap();
+    assert_eq!(s.y.as_slice(), &[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
+    let err = glm::fit(&Design::new(s.x).unwrap(), &s.y, Family::Bernoulli, &FitOptions::default())
+        .unwrap_err();
+    assert!(matches!(err, Error::Separation { complete: true, .. }), "{err}");
+}
+
+#[test]
+fn detection_agrees_with_linear_programming_on_random_data() {
+    // `tests/data/separation/cases.json`: 300 random data sets, 182 of them separated
+    // (46 quasi-completely), each with the largest separated set found by an LP.
+    let cases: Value = serde_json::from_str(include_str!("data/separation/cases.json")).unwrap();
+    for link in [Link::Logit, Link::Probit, Link::Cloglog] {
+        for (k, case) in cases.as_array().unwrap().iter().enumerate() {
+            let rows = case["x"].as_array().unwrap();
+            let n = rows.len();
+            let p = rows[0].as_array().unwrap().len() + 1;
+            let x =
+                DMatrix::from_fn(
+                    n,
+                    p,
+                    |i, j| if j == 0 { 1.0 } else { rows[i][j - 1].as_f64().unwrap() },
+                );
+            let y = DVector::from_iterator(
+                n,
+                case["y"].as_str().unwrap().chars().map(|c| if c == '1' { 1.0 } else { 0.0 }),
+            );
+            let expected: Vec<usize> = case["separated"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| usize::try_from(v.as_u64().unwrap()).unwrap())
+                .collect();
+            // The iteration limit is raised from 25 so that a slowly converging (non-separated)
+            // complementary log-log fit finishes; separation is decided at either limit.
+            let options = FitOptions::default().link(link).max_iter(100);
+            let fit = glm::fit(&Design::new(x).unwrap(), &y, Family::Bernoulli, &options);
+            match fit {
+                Ok(_) => {
+                    assert!(
+                        expected.is_empty(),
+                        "{link}, case {k}: separation {expected:?} missed"
+                    );
+                }
+                Err(Error::Separation { separated, complete, .. }) => {
+                    assert_eq!(separated, expected, "{link}, case {k}");
+                    assert_eq!(complete, expected.len() == n, "{link}, case {k}");
+                }
+                Err(e) => panic!("{link}, case {k}: {e}"),
+            }
+        }
+    }
+}
