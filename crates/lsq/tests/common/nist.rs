@@ -171,6 +171,9 @@ pub fn load(name: &'static str) -> Dataset {
 /// `−log₁₀(|est − cert|/|cert|)`, or `−log₁₀|est − cert|` for a certified zero, computed in
 /// double-double from NIST's exact digit string; capped at the certified digits (also when the
 /// two agree exactly) and floored at 0 (McCullough's convention). A non-finite estimate scores 0.
+///
+/// # Panics
+/// If the certified string is not a decimal number (a broken checkout).
 pub fn lre(estimate: f64, certified: &Certified) -> f64 {
     if !estimate.is_finite() {
         return 0.0;
