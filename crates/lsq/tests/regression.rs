@@ -324,3 +324,19 @@ fn ridge_shrinks_and_matches_the_lessons_formula_for_every_method() {
     let plain = lsq::ridge(&design, &y, &RidgeOptions::new(0.0)).unwrap();
     assert_relative_eq!(plain.effective_df(), 3.0, max_relative = 1e-9);
 }
+
+#[test]
+fn public_types_are_thread_safe_values() {
+    fn assert_traits<T: std::fmt::Debug + Clone + Send + Sync>() {}
+    assert_traits::<Design>();
+    assert_traits::<lsq::Fit>();
+    assert_traits::<lsq::Solution>();
+    assert_traits::<lsq::Diagnostics>();
+    assert_traits::<lsq::Prediction>();
+    assert_traits::<lsq::RidgeFit>();
+    assert_traits::<lsq::Certification>();
+    assert_traits::<FitOptions>();
+    assert_traits::<RidgeOptions>();
+    assert_traits::<Error>();
+    assert_traits::<Method>();
+}
