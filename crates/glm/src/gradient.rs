@@ -109,13 +109,12 @@ fn average_log_likelihood(model: &Model<'_>, e: &Evaluation) -> (f64, f64) {
 /// `∇ℓ̄ = Xᵀ[w·(y − μ)/V(μ)·dμ/dη]/n` over the kept rows and the columns `cols`.
 fn gradient(model: &Model<'_>, cols: &[usize], e: &Evaluation) -> DVector<f64> {
     let n = count_to_f64(model.observations());
-    let mut g = DVector::zeros(cols.len());
+    // The per-observation score factor, zero on the rows left out, then one dot product per
+    // column in the order the column-major design is stored.
+    let mut u = DVector::zeros(model.x.nrows());
     for &i in &model.kept {
-        let u = model.weights[i] * (model.y[i] - e.mu[i]) / model.family.variance(e.mu[i])
+        u[i] = model.weights[i] * (model.y[i] - e.mu[i]) / model.family.variance(e.mu[i])
             * model.link.mu_eta(e.eta[i]);
-        for (c, &j) in cols.iter().enumerate() {
-            g[c] += model.x[(i, j)] * u;
-        }
     }
-    g / n
+    DVector::from_iterator(cols.len(), cols.iter().map(|&j| model.x.column(j).dot(&u))) / n
 }

@@ -100,10 +100,11 @@ impl<'a> Model<'a> {
 
     /// `η = X_cols·γ + offset`, `μ = g⁻¹(η)` and the deviance for reduced coefficients `γ`.
     pub(crate) fn evaluate(&self, cols: &[usize], gamma: &DVector<f64>) -> Evaluation {
-        let m = self.x.nrows();
-        let eta = DVector::from_fn(m, |i, _| {
-            cols.iter().zip(gamma.iter()).fold(self.offset[i], |s, (&j, &g)| s + self.x[(i, j)] * g)
-        });
+        // Column by column (axpy), in the order the column-major design is stored.
+        let mut eta = self.offset.clone();
+        for (&j, &g) in cols.iter().zip(gamma.iter()) {
+            eta.axpy(g, &self.x.column(j), 1.0);
+        }
         self.evaluate_eta(eta)
     }
 
