@@ -94,8 +94,9 @@ impl Size {
     }
 }
 
-/// The sizes of the `linalg` bench: small and tall-skinny regressions (the shapes statistics is
-/// made of), one very tall one, and one closer to square where blocking matters most.
+/// The sizes of the `linalg` and `lsq` benches: small and tall-skinny regressions (the shapes
+/// statistics is made of), one very tall one, and one closer to square where blocking matters
+/// most.
 pub const SIZES: [Size; 5] = [
     Size::new(100, 10),
     Size::new(10_000, 10),
@@ -103,6 +104,11 @@ pub const SIZES: [Size; 5] = [
     Size::new(1_000_000, 20),
     Size::new(2000, 500),
 ];
+
+/// The sizes of the `extended_precision` group of the `lsq` bench, where double-double QR is
+/// timed against `f64` QR: one problem that fits in L2 and one tall one (the largest the
+/// double-double solver handles in about a second).
+pub const EXTENDED_SIZES: [Size; 2] = [Size::new(1000, 10), Size::new(100_000, 10)];
 
 /// The base criterion configuration: the small-problem settings of [`configure`].
 ///
@@ -189,6 +195,24 @@ pub fn qr_flops(size: Size) -> u64 {
 pub fn apply_qt_flops(size: Size) -> u64 {
     let (m, n) = (to_u64(size.m), to_u64(size.n));
     4 * m * n - 2 * n * n
+}
+
+/// Flops of a least-squares solve by Householder QR: factor, apply `Qᵀ` to `y`, back
+/// substitution, i.e. `2mn² − 2n³/3 + 4mn − 2n² + n²`.
+///
+/// The `lsq` bench uses this one count as the throughput of every method, so criterion's rates
+/// compare time to solution (the normal equations do fewer flops, about `mn² + n³/3`).
+///
+/// # Examples
+///
+/// ```
+/// use benches::{Size, apply_qt_flops, back_substitution_flops, lstsq_flops, qr_flops};
+/// let s = Size::new(100, 10);
+/// assert_eq!(lstsq_flops(s), qr_flops(s) + apply_qt_flops(s) + back_substitution_flops(s));
+/// ```
+#[must_use]
+pub fn lstsq_flops(size: Size) -> u64 {
+    qr_flops(size) + apply_qt_flops(size) + back_substitution_flops(size)
 }
 
 /// Flops of back substitution with an n×n triangular factor: `n²`.

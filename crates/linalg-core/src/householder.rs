@@ -86,6 +86,29 @@ pub(crate) fn hypot<T: Real>(a: T, b: T) -> T {
 /// suffices for a normal-range input and the bound only stops a runaway loop.
 const MAX_RESCALINGS: usize = 20;
 
+/// `−sign(a)·norm`: the sign of `β` that avoids cancellation in `a − β`.
+fn signed<T: Real>(norm: T, a: T) -> T {
+    if a >= T::ZERO { -norm } else { norm }
+}
+
+/// The scalars `(τ, β, 1/(α − β))` of the reflector that maps `[α, x_tail]` to `β·e₁`, from `α`
+/// and `sum_sq = x_tailᵀ·x_tail` as [`Real::dot`] computes it; scaling the tail by the third
+/// gives the stored `v`. `None` unless `sum_sq` is finite and at least [`Real::SAFE_MIN`] (the
+/// tail is zero, or its squares may have overflowed or underflowed): [`generate`] then takes
+/// its careful path.
+///
+/// [`generate`] is this function followed by the scaling, so a caller that has `sum_sq` from
+/// an earlier pass over the data (see `kernels::apply_new_reflector`) gets the same reflector
+/// bit for bit.
+pub(crate) fn reflector_scalars<T: Real>(alpha: T, sum_sq: T) -> Option<(T, T, T)> {
+    if !(sum_sq.is_finite() && sum_sq.to_f64() >= T::SAFE_MIN) {
+        return None;
+    }
+    // |β| ≥ ‖x_tail‖ ≥ √SAFE_MIN > SAFE_MIN, so `generate` would not rescale.
+    let beta = signed(hypot(alpha, sum_sq.sqrt()), alpha);
+    Some(((beta - alpha) / beta, beta, T::ONE / (alpha - beta)))
+}
+
 /// Generates the reflector that maps `x` to `β·e₁`, in place (LAPACK `dlarfg`).
 ///
 /// On return `x[0] = β` and `x[1..]` holds the tail of `v` (with `v[0] = 1`); the return value is
@@ -97,13 +120,20 @@ pub(crate) fn generate<T: Real>(x: &mut [T]) -> T {
     let Some((alpha, tail)) = x.split_first_mut() else {
         return T::ZERO;
     };
+    // The common case: the plain sum of squares is safe (`norm2`'s fast path).
+    if let Some((tau, beta, inv)) = reflector_scalars(*alpha, T::dot(tail, tail)) {
+        for t in tail.iter_mut() {
+            *t *= inv;
+        }
+        *alpha = beta;
+        return tau;
+    }
     let mut xnorm = norm2(tail);
     // An exactly zero tail needs no reflection at all (H = I); a tiny nonzero tail is reflected.
     if xnorm == T::ZERO {
         return T::ZERO;
     }
     let mut a = *alpha;
-    let signed = |norm: T, a: T| if a >= T::ZERO { -norm } else { norm };
     let mut beta = signed(hypot(a, xnorm), a);
     let mut rescalings = 0;
     if beta.abs().to_f64() < T::SAFE_MIN {

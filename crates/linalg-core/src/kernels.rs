@@ -160,9 +160,223 @@ pub(crate) fn apply_reflector<T: Real>(
     }
 }
 
+/// Splits `cols` (whole columns of length `ld`, contiguous) into its first `N` columns.
+#[expect(
+    clippy::inline_always,
+    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
+)]
+#[inline(always)]
+fn first_columns<T, const N: usize>(cols: &mut [T], ld: usize) -> [&mut [T]; N] {
+    let mut rest = cols;
+    std::array::from_fn(|_| {
+        let (c, r) = std::mem::take(&mut rest).split_at_mut(ld);
+        rest = r;
+        c
+    })
+}
+
+/// [`apply_new_reflector`] on its first `N ≤ 4` columns: the two passes of [`apply_reflector`]
+/// (dot products, then updates), the first also scaling `u` into `v`, the second also summing
+/// the squares of column 0's updated entries below `row + 1`, in the lane order of
+/// [`crate::householder::dot`]. Returns that sum.
+#[expect(
+    clippy::inline_always,
+    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
+)]
+#[inline(always)]
+fn apply_new_reflector_head<T: Real, const N: usize>(
+    (u, inv, tau): (&mut [T], T, T),
+    cols: &mut [T],
+    ld: usize,
+    row: usize,
+) -> T {
+    let len = u.len();
+    let end = row + 1 + len;
+    let mut c: [&mut [T]; N] = first_columns(cols, ld);
+    // Pass 1: v = u·inv, stored, and vᵀ·c_j with the partial sums of `dot4`.
+    let mut acc = [[T::ZERO; LANES]; N];
+    let mut tail = [T::ZERO; N];
+    {
+        let y: [&[T]; N] = std::array::from_fn(|j| &c[j][row + 1..end]);
+        let body = len - len % LANES;
+        let mut i = 0;
+        while i < body {
+            for l in 0..LANES {
+                let v = u[i + l] * inv;
+                u[i + l] = v;
+                for j in 0..N {
+                    acc[j][l] += v * y[j][i + l];
+                }
+            }
+            i += LANES;
+        }
+        for r in body..len {
+            let v = u[r] * inv;
+            u[r] = v;
+            for j in 0..N {
+                tail[j] += v * y[j][r];
+            }
+        }
+    }
+    let mut alpha = [T::ZERO; N];
+    for j in 0..N {
+        let a = acc[j];
+        let dot = (a[0] + a[1]) + (a[2] + a[3]) + tail[j];
+        let tw = tau * (c[j][row] + dot);
+        c[j][row] -= tw;
+        alpha[j] = -tw;
+    }
+    // Pass 2: c_j += α_j·v, and the squares of column 0 from row + 2 on, lanes counted from there.
+    let v: &[T] = u;
+    let mut y: [&mut [T]; N] =
+        std::array::from_fn(|j| &mut std::mem::take(&mut c[j])[row + 1..end]);
+    let ([y0, others @ ..], false) = (&mut y[..], len == 0) else {
+        return T::ZERO;
+    };
+    y0[0] += alpha[0] * v[0];
+    for (j, yj) in others.iter_mut().enumerate() {
+        yj[0] += alpha[j + 1] * v[0];
+    }
+    let below = len - 1;
+    let body = below - below % LANES;
+    let mut sq = [T::ZERO; LANES];
+    let mut i = 1;
+    while i < 1 + body {
+        for l in 0..LANES {
+            let x = v[i + l];
+            let updated = y0[i + l] + alpha[0] * x;
+            y0[i + l] = updated;
+            sq[l] += updated * updated;
+            for (j, yj) in others.iter_mut().enumerate() {
+                yj[i + l] += alpha[j + 1] * x;
+            }
+        }
+        i += LANES;
+    }
+    let mut sq_tail = T::ZERO;
+    for r in 1 + body..len {
+        let x = v[r];
+        let updated = y0[r] + alpha[0] * x;
+        y0[r] = updated;
+        sq_tail += updated * updated;
+        for (j, yj) in others.iter_mut().enumerate() {
+            yj[r] += alpha[j + 1] * x;
+        }
+    }
+    (sq[0] + sq[1]) + (sq[2] + sq[3]) + sq_tail
+}
+
+/// Applies a reflector whose tail is still unscaled to the columns on its right, with one pass
+/// over the data fewer than [`crate::householder::generate`] followed by [`apply_reflector`],
+/// and returns the sum of squares the next reflector needs.
+///
+/// `u` is the tail of column `row` below the diagonal, `x_tail` in `generate`'s terms, and
+/// `(τ, inv)` come from [`crate::householder::reflector_scalars`]; on return `u` holds
+/// `v_tail = u·inv`. `cols` holds whole columns of length `ld` back to back, on which
+/// `H = I − τ·v·vᵀ` acts at rows `row..row + 1 + u.len()`. The scaling is folded into the first
+/// pass over the first (up to four) columns, and the second pass over them also sums the
+/// squares of what is left of the first column below its diagonal (row `row + 1`): the
+/// `x_tailᵀ·x_tail` of the next reflector. Returns that sum, or `None` when `cols` is empty
+/// (`u` is then just scaled). Every result equals the unfused sequence bit for bit: the same
+/// products are added in the same order.
+pub(crate) fn apply_new_reflector<T: Real>(
+    (u, inv, tau): (&mut [T], T, T),
+    cols: &mut [T],
+    ld: usize,
+    row: usize,
+) -> Option<T> {
+    Arch::new().dispatch(|| {
+        let ncols = cols.len() / ld;
+        if ncols == 0 {
+            for t in u.iter_mut() {
+                *t *= inv;
+            }
+            return None;
+        }
+        let head = ncols.min(4);
+        let (first, rest) = cols.split_at_mut(head * ld);
+        let sum_sq = match head {
+            1 => apply_new_reflector_head::<T, 1>((&mut *u, inv, tau), first, ld, row),
+            2 => apply_new_reflector_head::<T, 2>((&mut *u, inv, tau), first, ld, row),
+            3 => apply_new_reflector_head::<T, 3>((&mut *u, inv, tau), first, ld, row),
+            _ => apply_new_reflector_head::<T, 4>((&mut *u, inv, tau), first, ld, row),
+        };
+        apply_reflector(u, tau, rest, ld, row);
+        Some(sum_sq)
+    })
+}
+
+/// Rows per block of the matrix-matrix kernels. A block of the p + q columns they read (at most
+/// 64 + 64 columns of 256 rows, 256 KiB of `f64`) stays in L2 while every product of the block
+/// is formed, so each column is streamed from memory once per product instead of once per
+/// group of four columns it meets. A multiple of [`LANES`].
+const ROW_BLOCK: usize = 256;
+
+/// `acc[c][l] += Σ x[r]·y_c[r]` over the rows `r ≡ l (mod LANES)`, for four columns `y_c`;
+/// `x.len()` is a multiple of [`LANES`]. The body of [`dot4`], resumable over row blocks.
+#[expect(
+    clippy::inline_always,
+    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
+)]
+#[inline(always)]
+fn dot4_acc<T: Real>(x: &[T], y: [&[T]; 4], acc: &mut [[T; LANES]]) {
+    let len = x.len();
+    debug_assert!(len.is_multiple_of(LANES) && acc.len() == 4);
+    let [y0, y1, y2, y3] = y;
+    let (y0, y1, y2, y3) = (&y0[..len], &y1[..len], &y2[..len], &y3[..len]);
+    let mut a = [acc[0], acc[1], acc[2], acc[3]];
+    let mut i = 0;
+    while i < len {
+        for l in 0..LANES {
+            let xi = x[i + l];
+            a[0][l] += xi * y0[i + l];
+            a[1][l] += xi * y1[i + l];
+            a[2][l] += xi * y2[i + l];
+            a[3][l] += xi * y3[i + l];
+        }
+        i += LANES;
+    }
+    acc[..4].copy_from_slice(&a);
+}
+
+/// `acc[l] += Σ x[r]·y[r]` over the rows `r ≡ l (mod LANES)`; `x.len()` is a multiple of
+/// [`LANES`]. The body of [`crate::householder::dot`], resumable over row blocks.
+#[expect(
+    clippy::inline_always,
+    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
+)]
+#[inline(always)]
+fn dot_acc<T: Real>(x: &[T], y: &[T], acc: &mut [T; LANES]) {
+    let y = &y[..x.len()];
+    for (a, b) in x.chunks_exact(LANES).zip(y.chunks_exact(LANES)) {
+        for l in 0..LANES {
+            acc[l] += a[l] * b[l];
+        }
+    }
+}
+
+/// Rows `range` of column `j` of the column-major `s` with leading dimension `ld`.
+#[expect(
+    clippy::inline_always,
+    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
+)]
+#[inline(always)]
+fn block_column<T>(s: &[T], ld: usize, j: usize, range: std::ops::Range<usize>) -> &[T] {
+    &s[j * ld + range.start..j * ld + range.end]
+}
+
 /// `W ← Aᵀ·B` for `A` (rows×p, leading dimension `lda`) and `B` (rows×q, `ldb`); `W` is p×q
 /// with leading dimension p and is overwritten. The generic kernel behind
 /// `Sealed::gemm_tn`.
+///
+/// Every entry is the dot product of [`dot4`] (four partial sums by row, the leftover rows
+/// added last), bit for bit; the rows are visited in blocks of [`ROW_BLOCK`], each block
+/// contributing to all p·q sums before the next is read, so that A and B are streamed from
+/// memory once.
+#[expect(
+    clippy::inline_always,
+    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
+)]
 #[inline(always)]
 pub(crate) fn gemm_tn_generic<T: Real>(
     rows: usize,
@@ -171,34 +385,53 @@ pub(crate) fn gemm_tn_generic<T: Real>(
     (b, ldb): (&[T], usize),
     w: &mut [T],
 ) {
-    fn column<T>(s: &[T], ld: usize, j: usize, rows: usize) -> &[T] {
-        &s[j * ld..j * ld + rows]
-    }
-    let column = |s, ld, j| column(s, ld, j, rows);
-    for j in 0..q {
-        let bj = column(b, ldb, j);
-        let mut i = 0;
-        while i + 4 <= p {
-            let d = dot4(
-                bj,
-                [
-                    column(a, lda, i),
-                    column(a, lda, i + 1),
-                    column(a, lda, i + 2),
-                    column(a, lda, i + 3),
-                ],
-            );
-            w[j * p + i..j * p + i + 4].copy_from_slice(&d);
-            i += 4;
+    let body = rows - rows % LANES;
+    let mut acc = vec![[T::ZERO; LANES]; p * q];
+    let mut start = 0;
+    while start < body {
+        let end = (start + ROW_BLOCK).min(body);
+        let column = |s, ld, j| block_column(s, ld, j, start..end);
+        for j in 0..q {
+            let bj = column(b, ldb, j);
+            let accj = &mut acc[j * p..(j + 1) * p];
+            let mut i = 0;
+            while i + 4 <= p {
+                dot4_acc(
+                    bj,
+                    [
+                        column(a, lda, i),
+                        column(a, lda, i + 1),
+                        column(a, lda, i + 2),
+                        column(a, lda, i + 3),
+                    ],
+                    &mut accj[i..i + 4],
+                );
+                i += 4;
+            }
+            for (i, acc) in accj.iter_mut().enumerate().skip(i) {
+                dot_acc(column(a, lda, i), bj, acc);
+            }
         }
-        for i in i..p {
-            w[j * p + i] = crate::householder::dot(column(a, lda, i), bj);
+        start = end;
+    }
+    for j in 0..q {
+        for i in 0..p {
+            let mut tail = T::ZERO;
+            for r in body..rows {
+                tail += a[i * lda + r] * b[j * ldb + r];
+            }
+            let s = acc[j * p + i];
+            w[j * p + i] = (s[0] + s[1]) + (s[2] + s[3]) + tail;
         }
     }
 }
 
 /// `C ← C − A·W` for `A` (rows×p, `lda`), `W` (p×q, leading dimension p) and `C` (rows×q,
 /// `ldc`). The generic kernel behind `Sealed::gemm_nn_sub`.
+///
+/// Each entry of C takes its p updates in the order `i = 0, 1, …`, as p successive `axpy`
+/// calls would; the rows are visited in blocks of [`ROW_BLOCK`] so that A and C are streamed
+/// from memory once.
 #[expect(
     clippy::inline_always,
     reason = "must inline into the SIMD-dispatched callers of `Sealed`"
@@ -211,22 +444,27 @@ pub(crate) fn gemm_nn_sub_generic<T: Real>(
     w: &[T],
     (c, ldc): (&mut [T], usize),
 ) {
-    let column = |j: usize| -> &[T] { &a[j * lda..j * lda + rows] };
-    for j in 0..q {
-        let cj = &mut c[j * ldc..j * ldc + rows];
-        let wj = &w[j * p..(j + 1) * p];
-        let mut i = 0;
-        while i + 4 <= p {
-            axpy_sum4(
-                [-wj[i], -wj[i + 1], -wj[i + 2], -wj[i + 3]],
-                [column(i), column(i + 1), column(i + 2), column(i + 3)],
-                cj,
-            );
-            i += 4;
+    let mut start = 0;
+    while start < rows {
+        let end = (start + ROW_BLOCK).min(rows);
+        let column = |j: usize| -> &[T] { &a[j * lda + start..j * lda + end] };
+        for j in 0..q {
+            let cj = &mut c[j * ldc + start..j * ldc + end];
+            let wj = &w[j * p..(j + 1) * p];
+            let mut i = 0;
+            while i + 4 <= p {
+                axpy_sum4(
+                    [-wj[i], -wj[i + 1], -wj[i + 2], -wj[i + 3]],
+                    [column(i), column(i + 1), column(i + 2), column(i + 3)],
+                    cj,
+                );
+                i += 4;
+            }
+            for (i, &wij) in wj.iter().enumerate().skip(i) {
+                crate::householder::axpy(-wij, column(i), cj);
+            }
         }
-        for (i, &wij) in wj.iter().enumerate().skip(i) {
-            crate::householder::axpy(-wij, column(i), cj);
-        }
+        start = end;
     }
 }
 
@@ -375,6 +613,82 @@ mod tests {
         for (m, ncols, row) in [(1, 1, 0), (9, 7, 2), (33, 4, 0), (64, 11, 31), (5, 3, 4)] {
             check::<f64>(m, ncols, row);
             check::<DoubleDouble>(m, ncols, row);
+        }
+    }
+
+    /// The row-blocked products give exactly the plain kernels' results: each entry of `W` is
+    /// `householder::dot` of two columns, and each column of `C` takes its updates as successive
+    /// `axpy` calls would, whatever the number of row blocks and leftover rows.
+    #[track_caller]
+    fn check_blocked_products<T: Real>(rows: usize, p: usize, q: usize) {
+        let (lda, ldb) = (rows + 3, rows + 1);
+        let a = entries::<T>(lda * p, 5);
+        let b = entries::<T>(ldb * q, 6);
+        let mut w = vec![T::ZERO; p * q];
+        gemm_tn_generic(rows, (p, q), (&a, lda), (&b, ldb), &mut w);
+        let mut c = b.clone();
+        gemm_nn_sub_generic(rows, (p, q), (&a, lda), &w, (&mut c, ldb));
+        let mut reference = b.clone();
+        for j in 0..q {
+            let bj = &b[j * ldb..j * ldb + rows];
+            for i in 0..p {
+                let ai = &a[i * lda..i * lda + rows];
+                let wij = crate::householder::dot(ai, bj);
+                assert!(w[i + j * p] == wij, "W[{i},{j}] of {rows}x{p}x{q}");
+                crate::householder::axpy(-wij, ai, &mut reference[j * ldb..j * ldb + rows]);
+            }
+        }
+        assert!(c == reference, "C of {rows}x{p}x{q}");
+    }
+
+    #[test]
+    fn row_blocked_products_equal_the_plain_kernels_bit_for_bit() {
+        for rows in [0, 1, 3, 4, ROW_BLOCK, ROW_BLOCK + 1, 2 * ROW_BLOCK + 7] {
+            for (p, q) in [(1, 1), (3, 2), (4, 4), (5, 7), (9, 3)] {
+                check_blocked_products::<f64>(rows, p, q);
+            }
+        }
+        check_blocked_products::<DoubleDouble>(ROW_BLOCK + 6, 5, 3);
+        check_blocked_products::<DoubleDouble>(7, 4, 2);
+    }
+
+    /// `generate` then `apply_reflector`, and the next column's sum of squares as `Real::dot`
+    /// computes it, against the fused `apply_new_reflector`: every bit must agree.
+    #[track_caller]
+    fn check_fused_reflector<T: Real>(m: usize, ncols: usize, row: usize) {
+        let column = entries::<T>(m - row, 7);
+        let cols = entries::<T>(m * ncols, 8);
+        let mut x = column.clone();
+        let tau = crate::householder::generate(&mut x);
+        let mut expected = cols.clone();
+        T::apply_reflector(&x[1..], tau, &mut expected, m, row);
+        let (alpha, tail) = column.split_at(1);
+        let mut u = tail.to_vec();
+        let (tau2, beta, inv) =
+            crate::householder::reflector_scalars(alpha[0], T::dot(&u, &u)).expect("safe norm");
+        let mut got = cols;
+        let sum_sq = apply_new_reflector((&mut u, inv, tau2), &mut got, m, row);
+        let case = format!("{m}x{ncols} from row {row}");
+        assert!(tau2 == tau && beta == x[0] && u[..] == x[1..], "reflector of {case}");
+        assert!(got == expected, "columns of {case}");
+        let next = (ncols > 0).then(|| {
+            let c0 = &expected[row + 2.min(m - row)..m];
+            T::dot(c0, c0)
+        });
+        assert!(sum_sq == next, "sum of squares of {case}");
+    }
+
+    #[test]
+    fn fused_reflector_application_equals_generate_then_apply_bit_for_bit() {
+        for m in [2, 3, 5, 6, 9, 12, 37] {
+            for row in [0, 1, m / 2, m - 2].into_iter().filter(|&r| r + 2 <= m) {
+                for ncols in [0, 1, 2, 3, 4, 5, 9] {
+                    check_fused_reflector::<f64>(m, ncols, row);
+                }
+            }
+        }
+        for ncols in [0, 1, 4, 6] {
+            check_fused_reflector::<DoubleDouble>(23, ncols, 2);
         }
     }
 

@@ -8,7 +8,7 @@ use nalgebra::{DMatrix, Dim, Dyn, IsContiguous, Matrix, StorageMut};
 use crate::error::{Error, Result};
 use crate::householder;
 use crate::scalar::Real;
-use crate::triangular::check_all_finite;
+use crate::triangular::{check_all_finite, check_all_finite_slice};
 
 #[derive(Debug, Clone)]
 pub(crate) struct Packed<T: Real> {
@@ -25,7 +25,7 @@ pub(crate) fn check_input<T: Real>(a: &DMatrix<T>) -> Result<()> {
     if rows < cols {
         return Err(Error::Underdetermined { rows, cols });
     }
-    check_all_finite(a)
+    check_all_finite_slice(a.as_slice(), rows)
 }
 
 impl<T: Real> Packed<T> {
@@ -70,12 +70,24 @@ impl<T: Real> Packed<T> {
         check_all_finite(b)
     }
 
+    /// [`Packed::check_rhs`] for contiguous storage, with the vectorised finiteness test.
+    fn check_contiguous_rhs<C, S>(&self, b: &Matrix<T, Dyn, C, S>) -> Result<()>
+    where
+        C: Dim,
+        S: nalgebra::Storage<T, Dyn, C> + IsContiguous,
+    {
+        if b.nrows() != self.nrows() {
+            return Err(Error::DimensionMismatch { expected: self.nrows(), found: b.nrows() });
+        }
+        check_all_finite_slice(b.as_slice(), self.nrows())
+    }
+
     pub(crate) fn apply_qt<C, S>(&self, b: &mut Matrix<T, Dyn, C, S>) -> Result<()>
     where
         C: Dim,
         S: StorageMut<T, Dyn, C> + IsContiguous,
     {
-        self.check_rhs(b)?;
+        self.check_contiguous_rhs(b)?;
         let m = self.nrows();
         for c in b.as_mut_slice().chunks_exact_mut(m) {
             self.apply_qt_column(c);
@@ -88,7 +100,7 @@ impl<T: Real> Packed<T> {
         C: Dim,
         S: StorageMut<T, Dyn, C> + IsContiguous,
     {
-        self.check_rhs(b)?;
+        self.check_contiguous_rhs(b)?;
         let m = self.nrows();
         for c in b.as_mut_slice().chunks_exact_mut(m) {
             self.apply_q_column(c);

@@ -104,9 +104,7 @@ where
     SB: StorageMut<T, Dyn, C> + IsContiguous,
 {
     let n = r.nrows();
-    check_system(r, b, Triangle::Upper, default_pivot_tolerance::<T>(n))?;
-    solve_unchecked(r, b.as_mut_slice(), Triangle::Upper);
-    Ok(())
+    solve_checked(r, b, Triangle::Upper, default_pivot_tolerance::<T>(n))
 }
 
 /// Solves `L·X = B` for lower-triangular `L` by forward substitution; returns `X`.
@@ -182,16 +180,20 @@ where
     SB: StorageMut<T, Dyn, C> + IsContiguous,
 {
     let n = l.nrows();
-    check_system(l, b, Triangle::Lower, default_pivot_tolerance::<T>(n))?;
-    solve_unchecked(l, b.as_mut_slice(), Triangle::Lower);
-    Ok(())
+    solve_checked(l, b, Triangle::Lower, default_pivot_tolerance::<T>(n))
 }
 
-/// Validates a triangular system before solving: shape, finiteness of the triangle read and of
-/// `b`, and every pivot against `tol·max|t_jj|`.
-pub(crate) fn check_system<T, C, ST, SB>(
+/// Checks and solves a triangular system in place: shape, finiteness of the triangle read and of
+/// `b`, every pivot against `tol·max|t_jj|` (errors in that order), then the solve. `b` is
+/// written only once everything has passed.
+///
+/// The triangle's finiteness is not checked in a pass of its own: the solve of the first
+/// right-hand side reads every entry of the triangle anyway, so it runs on a copy of that
+/// column and notes on the way whether all the entries it read were finite. Only if some were
+/// not is the triangle scanned for the first culprit, to name it.
+fn solve_checked<T, C, ST, SB>(
     t: &Matrix<T, Dyn, Dyn, ST>,
-    b: &Matrix<T, Dyn, C, SB>,
+    b: &mut Matrix<T, Dyn, C, SB>,
     which: Triangle,
     tol: f64,
 ) -> Result<()>
@@ -199,7 +201,7 @@ where
     T: Real,
     C: Dim,
     ST: Storage<T, Dyn, Dyn>,
-    SB: Storage<T, Dyn, C>,
+    SB: StorageMut<T, Dyn, C> + IsContiguous,
 {
     let (rows, cols) = t.shape();
     if rows != cols {
@@ -208,17 +210,77 @@ where
     if b.nrows() != rows {
         return Err(Error::DimensionMismatch { expected: rows, found: b.nrows() });
     }
-    for j in 0..cols {
+    if rows == 0 {
+        return Ok(());
+    }
+    let data = b.as_mut_slice();
+    let first = data.chunks_exact(rows).next().map(|x| {
+        let mut x = x.to_vec();
+        let finite = solve_column::<T, ST, true>(t, &mut x, which);
+        (x, finite)
+    });
+    if first.as_ref().is_none_or(|(_, finite)| !finite) {
+        check_triangle_finite(t, which)?;
+    }
+    check_all_finite_slice(data, rows)?;
+    check_pivots((0..rows).map(|k| t[(k, k)]), tol)?;
+    if let Some((x, _)) = first {
+        let (head, rest) = data.split_at_mut(rows);
+        head.copy_from_slice(&x);
+        solve_unchecked(t, rest, which);
+    }
+    Ok(())
+}
+
+/// Fails with [`Error::NonFinite`] at the first NaN or infinite entry of the triangle, in
+/// column-major order.
+fn check_triangle_finite<T, S>(t: &Matrix<T, Dyn, Dyn, S>, which: Triangle) -> Result<()>
+where
+    T: Real,
+    S: Storage<T, Dyn, Dyn>,
+{
+    let n = t.nrows();
+    for j in 0..n {
         let range = match which {
             Triangle::Upper => 0..j + 1,
-            Triangle::Lower => j..rows,
+            Triangle::Lower => j..n,
         };
         for i in range {
             check_finite(t[(i, j)], i, j)?;
         }
     }
-    check_all_finite(b)?;
-    check_pivots((0..rows).map(|k| t[(k, k)]), tol)
+    Ok(())
+}
+
+/// Fails with [`Error::NonFinite`] at the first NaN or infinite entry of the column-major `data`
+/// with `nrows` rows (`nrows > 0`), like [`check_all_finite`] on a contiguous matrix.
+///
+/// A branch-free pass decides whether every entry is finite (`v·0` is zero for finite `v` and
+/// NaN otherwise, and a NaN survives the sums), eight entries at a time so that the compiler
+/// vectorises it; only when some entry is not finite does a second pass look for the first one.
+/// A finite double-double rounds to a finite `f64`, so [`Real::to_f64`] serves every scalar.
+pub(crate) fn check_all_finite_slice<T: Real>(data: &[T], nrows: usize) -> Result<()> {
+    const WIDTH: usize = 8;
+    let chunks = data.chunks_exact(WIDTH);
+    let mut tail = 0.0_f64;
+    for v in chunks.remainder() {
+        tail += v.to_f64() * 0.0;
+    }
+    let mut acc = [0.0_f64; WIDTH];
+    for chunk in chunks {
+        for (a, v) in acc.iter_mut().zip(chunk) {
+            *a += v.to_f64() * 0.0;
+        }
+    }
+    if tail == 0.0 && acc.iter().all(|&a| a == 0.0) {
+        return Ok(());
+    }
+    match data.iter().position(|v| !v.is_finite()) {
+        Some(k) => {
+            Err(Error::NonFinite { row: k % nrows, col: k / nrows, value: data[k].to_f64() })
+        }
+        None => Ok(()),
+    }
 }
 
 /// Fails with [`Error::NonFinite`] at the first NaN or infinite entry (column-major order).
@@ -276,27 +338,54 @@ where
         return;
     }
     for x in rhs.chunks_exact_mut(n) {
-        match which {
-            Triangle::Upper => {
-                for j in (0..n).rev() {
-                    let xj = x[j] / t[(j, j)];
-                    x[j] = xj;
-                    for i in 0..j {
-                        x[i] -= xj * t[(i, j)];
-                    }
+        solve_column::<T, S, false>(t, x, which);
+    }
+}
+
+/// Solves with a triangular matrix for one right-hand side `x` (length n) in place. With `CHECK`
+/// it also returns whether every entry of the triangle it read was finite (a comparison per
+/// entry next to the multiply-subtract, where a separate pass would read the triangle again);
+/// without, it returns `true`.
+fn solve_column<T, S, const CHECK: bool>(
+    t: &Matrix<T, Dyn, Dyn, S>,
+    x: &mut [T],
+    which: Triangle,
+) -> bool
+where
+    T: Real,
+    S: Storage<T, Dyn, Dyn>,
+{
+    let n = t.nrows();
+    let mut finite = true;
+    match which {
+        Triangle::Upper => {
+            for j in (0..n).rev() {
+                let pivot = t[(j, j)];
+                finite &= !CHECK || pivot.is_finite();
+                let xj = x[j] / pivot;
+                x[j] = xj;
+                for i in 0..j {
+                    let tij = t[(i, j)];
+                    finite &= !CHECK || tij.is_finite();
+                    x[i] -= xj * tij;
                 }
             }
-            Triangle::Lower => {
-                for j in 0..n {
-                    let xj = x[j] / t[(j, j)];
-                    x[j] = xj;
-                    for i in j + 1..n {
-                        x[i] -= xj * t[(i, j)];
-                    }
+        }
+        Triangle::Lower => {
+            for j in 0..n {
+                let pivot = t[(j, j)];
+                finite &= !CHECK || pivot.is_finite();
+                let xj = x[j] / pivot;
+                x[j] = xj;
+                for i in j + 1..n {
+                    let tij = t[(i, j)];
+                    finite &= !CHECK || tij.is_finite();
+                    x[i] -= xj * tij;
                 }
             }
         }
     }
+    finite
 }
 
 /// Solves `Rᵀ·x = b` in place for upper-triangular `R` with nonzero pivots (a lower solve with
@@ -359,6 +448,96 @@ mod tests {
         assert!(matches!(
             back_substitute(&all_zero, &b),
             Err(Error::SingularPivot { index: 0, .. })
+        ));
+    }
+
+    #[test]
+    fn the_vectorised_finiteness_check_finds_the_first_culprit() {
+        use crate::DoubleDouble;
+        // 7 rows × 5 columns: 35 entries, four chunks of eight and a remainder of three.
+        let (rows, len) = (7, 35);
+        let clean: Vec<f64> =
+            (0..len).map(|k| f64::from(u8::try_from(k).expect("small")) - 17.5).collect();
+        assert!(check_all_finite_slice(&clean, rows).is_ok());
+        assert!(check_all_finite_slice(&[f64::MAX, -f64::MAX, f64::MIN_POSITIVE, -0.0], 2).is_ok());
+        for first in [0, 5, 8, 20, 31, 32, 34] {
+            for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                let mut data = clean.clone();
+                data[first] = bad;
+                // A later culprit must not hide the first one.
+                data[len - 1] = f64::NAN;
+                let err = check_all_finite_slice(&data, rows).unwrap_err();
+                let Error::NonFinite { row, col, .. } = err else { panic!("{err}") };
+                assert_eq!((row, col), (first % rows, first / rows), "{bad} at {first}");
+                let dd: Vec<DoubleDouble> =
+                    data.iter().map(|&v| DoubleDouble::from_f64(v)).collect();
+                let err = check_all_finite_slice(&dd, rows).unwrap_err();
+                assert!(
+                    matches!(err, Error::NonFinite { row, col, .. } if (row, col) == (first % rows, first / rows))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn checked_solves_equal_the_plain_substitution_bit_for_bit() {
+        use crate::DoubleDouble;
+        let t = DMatrix::from_fn(7, 7, |i, j| {
+            if i == j {
+                2.0 + f64::from(u8::try_from(i).expect("small"))
+            } else {
+                0.3 / (1.0 + f64::from(u8::try_from(i + 2 * j).expect("small")))
+            }
+        });
+        let b =
+            DMatrix::from_fn(7, 3, |i, j| f64::from(u8::try_from(3 * i + j).expect("small")) - 9.5);
+        for which in [Triangle::Upper, Triangle::Lower] {
+            let mut expected = b.clone();
+            solve_unchecked(&t, expected.as_mut_slice(), which);
+            let solve = |t: &DMatrix<f64>, b: &DMatrix<f64>| match which {
+                Triangle::Upper => back_substitute(t, b),
+                Triangle::Lower => forward_substitute(t, b),
+            };
+            assert_eq!(solve(&t, &b).expect("nonsingular"), expected, "{which:?}");
+            let tdd = t.map(DoubleDouble::from_f64);
+            let mut expected = b.map(DoubleDouble::from_f64);
+            let got = match which {
+                Triangle::Upper => back_substitute(&tdd, &expected),
+                Triangle::Lower => forward_substitute(&tdd, &expected),
+            }
+            .expect("nonsingular");
+            solve_unchecked(&tdd, expected.as_mut_slice(), which);
+            assert!(got == expected, "{which:?} in double-double");
+        }
+    }
+
+    #[test]
+    fn errors_keep_their_order_triangle_then_b_then_pivots() {
+        /// Solves, expecting an error, and checks that `b` kept every bit.
+        fn fails(r: &DMatrix<f64>, b: &DMatrix<f64>) -> Error {
+            let mut work = b.clone();
+            let err = back_substitute_in_place(r, &mut work).expect_err("an invalid system");
+            let bits = |m: &DMatrix<f64>| m.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&work), bits(b), "b was touched");
+            err
+        }
+        // A zero pivot, a NaN in b and two bad entries in the triangle: the triangle's first
+        // culprit in column-major order is named first, then b's, then the pivot.
+        let mut r = dmatrix![1.0, 2.0, 3.0; 0.0, 0.0, 4.0; 0.0, 0.0, 5.0];
+        let mut b = dmatrix![1.0, 1.0; f64::NAN, 1.0; 1.0, 1.0];
+        r[(0, 2)] = f64::INFINITY;
+        r[(1, 2)] = f64::NAN;
+        assert!(matches!(fails(&r, &b), Error::NonFinite { row: 0, col: 2, .. }));
+        r[(0, 2)] = 3.0;
+        r[(1, 2)] = 4.0;
+        assert!(matches!(fails(&r, &b), Error::NonFinite { row: 1, col: 0, .. }));
+        b[(1, 0)] = 1.0;
+        assert!(matches!(fails(&r, &b), Error::SingularPivot { index: 1, .. }));
+        // No right-hand side at all: the triangle is still checked.
+        r[(2, 2)] = f64::NAN;
+        assert!(matches!(
+            fails(&r, &DMatrix::zeros(3, 0)),
+            Error::NonFinite { row: 2, col: 2, .. }
         ));
     }
 

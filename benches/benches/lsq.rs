@@ -1,0 +1,159 @@
+//! Speed of `lsq`'s least-squares methods, with nalgebra's and faer's QR solves measured in the
+//! same run as references.
+//!
+//! Two criterion groups:
+//!
+//! - `least_squares`: every `f64` method of [`lsq::Method`] through the [`LeastSquares`] trait,
+//!   the bare `linalg-core` QR solve that `Method::Qr` is built on, and nalgebra's and faer's
+//!   QR solves (factor, `Qᵀy`, back substitution; faer single-threaded), on the sizes of the
+//!   `linalg` bench.
+//! - `extended_precision`: `Method::ExtendedQr` (double-double) against `Method::Qr`.
+//!
+//! Every timed routine borrows `X` and `y` and returns a new solution, so each one pays for one
+//! copy of `X` (the lsq methods copy while scaling the columns; the references copy because
+//! their factorizations overwrite their input). Inputs come from `sim` with a fixed seed and are
+//! generated outside the timed closures; every routine is run and checked once before it is
+//! timed. Run with `cargo bench --bench lsq`; see `benches/README.md`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "bench set-up fails loudly on unexpected errors"
+)]
+
+use std::hint::black_box;
+
+use benches::{EXTENDED_SIZES, SEED, SIZES, Size, configure, criterion, lstsq_flops};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
+use faer::linalg::qr::no_pivoting;
+use faer::{Conj, Mat, Par, Spec};
+use linalg_core::HouseholderQr;
+use lsq::{LeastSquares, Method};
+use nalgebra::{DMatrix, DVector};
+
+/// The design matrix and response of a [`Size`], from `sim::large_regression` and [`SEED`].
+fn problem(size: Size) -> (DMatrix<f64>, DVector<f64>) {
+    sim::large_regression(size.m, size.n, &mut sim::rng_from_seed(SEED)).expect("valid size")
+}
+
+/// The same matrix in faer's type, converted outside the timed closures.
+fn to_faer(a: &DMatrix<f64>) -> Mat<f64> {
+    Mat::from_fn(a.nrows(), a.ncols(), |i, j| a[(i, j)])
+}
+
+/// The bare solve `lsq`'s `Method::Qr` is built on: `linalg-core`'s Householder QR of a copy of
+/// `x`, then `R⁻¹·(Qᵀy)[..n]`, without `lsq`'s checks, column scaling, rank decision and
+/// condition estimate. Tolerance 0 refuses exact zero pivots only.
+fn linalg_core_lstsq(x: &DMatrix<f64>, y: &DVector<f64>) -> linalg_core::Result<DVector<f64>> {
+    HouseholderQr::new(x.clone())?.solve_with_tolerance(y, 0.0)
+}
+
+/// nalgebra's QR solve: `QR::solve` is for square systems, so factor a copy, apply `Qᵀ` to a
+/// copy of `y` and solve with the top n rows. `None` if `R` is singular.
+fn nalgebra_lstsq(x: &DMatrix<f64>, y: &DVector<f64>) -> Option<DVector<f64>> {
+    let n = x.ncols();
+    let qr = x.clone().qr();
+    let mut qty = y.clone();
+    qr.q_tr_mul(&mut qty);
+    qr.r().solve_upper_triangular(&qty.rows(0, n))
+}
+
+/// faer's least-squares QR solve, single-threaded: `Qr::new` followed by `solve_lstsq`, written
+/// out with the low-level functions so that the parallelism is `Par::Seq` whatever faer's global
+/// setting. Factors a copy of `x` in place and overwrites a copy of `y`.
+fn faer_lstsq(x: &Mat<f64>, y: &Mat<f64>) -> Mat<f64> {
+    let (m, n) = x.shape();
+    let mut qr = x.clone();
+    let block = no_pivoting::factor::recommended_block_size::<f64>(m, n);
+    let mut coeff = Mat::zeros(block, n);
+    let mut buffer = MemBuffer::new(StackReq::any_of(&[
+        no_pivoting::factor::qr_in_place_scratch::<f64>(m, n, block, Par::Seq, Spec::default()),
+        no_pivoting::solve::solve_lstsq_in_place_scratch::<f64>(m, n, block, 1, Par::Seq),
+    ]));
+    no_pivoting::factor::qr_in_place(
+        qr.as_mut(),
+        coeff.as_mut(),
+        Par::Seq,
+        MemStack::new(&mut buffer),
+        Spec::default(),
+    );
+    let mut rhs = y.clone();
+    // The packed factor holds the reflectors below the diagonal and R on and above it; faer
+    // reads only those parts, so it serves as both the Householder basis and R.
+    no_pivoting::solve::solve_lstsq_in_place_with_conj(
+        qr.as_ref(),
+        coeff.as_ref(),
+        qr.as_ref(),
+        Conj::No,
+        rhs.as_mut(),
+        Par::Seq,
+        MemStack::new(&mut buffer),
+    );
+    rhs.subrows(0, n).to_owned()
+}
+
+/// Checks that a reference solution agrees with `lsq`'s QR solution, so that every routine in a
+/// group demonstrably solves the same problem.
+fn assert_agrees(name: &str, size: Size, reference: &DVector<f64>, x: &DVector<f64>) {
+    let error = (reference - x).amax() / reference.amax();
+    assert!(error < 1e-10, "{name} at {}: relative difference {error:e}", size.label());
+}
+
+fn least_squares(c: &mut Criterion) {
+    let mut group = c.benchmark_group("least_squares");
+    for size in SIZES {
+        let (x, y) = problem(size);
+        let (fx, fy) = (to_faer(&x), Mat::from_fn(size.m, 1, |i, _| y[i]));
+        let reference = Method::Qr.solve(&x, &y).expect("full-rank finite input solves");
+        let reference = reference.coefficients().clone();
+        configure(&mut group, size, lstsq_flops(size));
+        for method in Method::DOUBLE {
+            let solution = method.solve(&x, &y).expect("well-conditioned input solves");
+            assert_agrees(method.name(), size, &reference, solution.coefficients());
+            group.bench_function(BenchmarkId::new(method.name(), size.label()), |b| {
+                b.iter(|| black_box(black_box(method).solve(black_box(&x), black_box(&y))));
+            });
+        }
+        let bare = linalg_core_lstsq(&x, &y).expect("full-rank finite input solves");
+        assert_agrees("linalg-core", size, &reference, &bare);
+        group.bench_function(BenchmarkId::new("linalg-core", size.label()), |b| {
+            b.iter(|| black_box(linalg_core_lstsq(black_box(&x), black_box(&y))));
+        });
+        let nalgebra = nalgebra_lstsq(&x, &y).expect("R is nonsingular");
+        assert_agrees("nalgebra", size, &reference, &nalgebra);
+        group.bench_function(BenchmarkId::new("nalgebra", size.label()), |b| {
+            b.iter(|| black_box(nalgebra_lstsq(black_box(&x), black_box(&y))));
+        });
+        let faer = faer_lstsq(&fx, &fy);
+        assert_agrees("faer", size, &reference, &DVector::from_fn(size.n, |i, _| faer[(i, 0)]));
+        group.bench_function(BenchmarkId::new("faer", size.label()), |b| {
+            b.iter(|| black_box(faer_lstsq(black_box(&fx), black_box(&fy))));
+        });
+    }
+    group.finish();
+}
+
+fn extended_precision(c: &mut Criterion) {
+    let mut group = c.benchmark_group("extended_precision");
+    for size in EXTENDED_SIZES {
+        let (x, y) = problem(size);
+        configure(&mut group, size, lstsq_flops(size));
+        let reference = Method::Qr.solve(&x, &y).expect("full-rank finite input solves");
+        for method in [Method::Qr, Method::ExtendedQr] {
+            let solution = method.solve(&x, &y).expect("full-rank finite input solves");
+            assert_agrees(method.name(), size, reference.coefficients(), solution.coefficients());
+            group.bench_function(BenchmarkId::new(method.name(), size.label()), |b| {
+                b.iter(|| black_box(black_box(method).solve(black_box(&x), black_box(&y))));
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = lsq;
+    config = criterion();
+    targets = least_squares, extended_precision
+}
+criterion_main!(lsq);
