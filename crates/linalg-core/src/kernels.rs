@@ -4,24 +4,22 @@
 //! keeps one dependent chain of additions busy. These kernels instead share each load of a
 //! vector between four columns and keep four independent partial sums per column, so the
 //! compiler can vectorise across rows and overlap the chains. The generic versions run in every
-//! [`Real`]; [`f64`]'s matrix-matrix products go through nalgebra's `gemm` (the `matrixmultiply`
-//! crate, with AVX/FMA chosen at run time) once the operands are large enough to pay for its
-//! packing. The generic kernels never fuse a multiply and an add, so they give bit-identical
-//! results with or without SIMD; `matrixmultiply` uses FMA where the CPU has it, so the blocked
-//! factorization of a large `f64` matrix can differ in the last bits from one CPU to another.
+//! [`Real`]; the `f64` entry points dispatch them through `pulp` for the best instruction set the
+//! CPU offers. They never fuse a multiply and an add, so they give bit-identical results with or
+//! without SIMD. The matrix-matrix products of the blocked factorization are in
+//! `crate::products`.
 //!
 //! All matrices here are column-major slices with an explicit leading dimension (`ld*`), the
 //! layout of [`nalgebra::DMatrix`] and of LAPACK. Every sum keeps the error bound of a plain dot
 //! product, `γ_k·|x|ᵀ|y|` for k terms (Higham, *Accuracy and Stability*, §3.1); only the order
 //! of the additions differs.
 
-use nalgebra::{Dyn, MatrixView, MatrixViewMut};
 use pulp::Arch;
 
 use crate::scalar::Real;
 
 /// Rows per step of the partial sums: four independent chains per column.
-const LANES: usize = 4;
+pub(crate) const LANES: usize = 4;
 
 /// `[x·y₀, x·y₁, x·y₂, x·y₃]` in one pass over `x`, with [`LANES`] partial sums per column.
 #[expect(
@@ -89,7 +87,7 @@ pub(crate) fn axpy4<T: Real>(alpha: [T; 4], x: &[T], y: [&mut [T]; 4]) {
     reason = "must inline into the SIMD-dispatched callers of `Sealed`"
 )]
 #[inline(always)]
-fn axpy_sum4<T: Real>(alpha: [T; 4], x: [&[T]; 4], y: &mut [T]) {
+pub(crate) fn axpy_sum4<T: Real>(alpha: [T; 4], x: [&[T]; 4], y: &mut [T]) {
     let len = y.len();
     let [x0, x1, x2, x3] = x;
     let (x0, x1, x2, x3) = (&x0[..len], &x1[..len], &x2[..len], &x3[..len]);
@@ -306,180 +304,6 @@ pub(crate) fn apply_new_reflector<T: Real>(
     })
 }
 
-/// Rows per block of the matrix-matrix kernels. A block of the p + q columns they read (at most
-/// 64 + 64 columns of 256 rows, 256 KiB of `f64`) stays in L2 while every product of the block
-/// is formed, so each column is streamed from memory once per product instead of once per
-/// group of four columns it meets. A multiple of [`LANES`].
-const ROW_BLOCK: usize = 256;
-
-/// `acc[c][l] += Σ x[r]·y_c[r]` over the rows `r ≡ l (mod LANES)`, for four columns `y_c`;
-/// `x.len()` is a multiple of [`LANES`]. The body of [`dot4`], resumable over row blocks.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
-#[inline(always)]
-fn dot4_acc<T: Real>(x: &[T], y: [&[T]; 4], acc: &mut [[T; LANES]]) {
-    let len = x.len();
-    debug_assert!(len.is_multiple_of(LANES) && acc.len() == 4);
-    let [y0, y1, y2, y3] = y;
-    let (y0, y1, y2, y3) = (&y0[..len], &y1[..len], &y2[..len], &y3[..len]);
-    let mut a = [acc[0], acc[1], acc[2], acc[3]];
-    let mut i = 0;
-    while i < len {
-        for l in 0..LANES {
-            let xi = x[i + l];
-            a[0][l] += xi * y0[i + l];
-            a[1][l] += xi * y1[i + l];
-            a[2][l] += xi * y2[i + l];
-            a[3][l] += xi * y3[i + l];
-        }
-        i += LANES;
-    }
-    acc[..4].copy_from_slice(&a);
-}
-
-/// `acc[l] += Σ x[r]·y[r]` over the rows `r ≡ l (mod LANES)`; `x.len()` is a multiple of
-/// [`LANES`]. The body of [`crate::householder::dot`], resumable over row blocks.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
-#[inline(always)]
-fn dot_acc<T: Real>(x: &[T], y: &[T], acc: &mut [T; LANES]) {
-    let y = &y[..x.len()];
-    for (a, b) in x.chunks_exact(LANES).zip(y.chunks_exact(LANES)) {
-        for l in 0..LANES {
-            acc[l] += a[l] * b[l];
-        }
-    }
-}
-
-/// Rows `range` of column `j` of the column-major `s` with leading dimension `ld`.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
-#[inline(always)]
-fn block_column<T>(s: &[T], ld: usize, j: usize, range: std::ops::Range<usize>) -> &[T] {
-    &s[j * ld + range.start..j * ld + range.end]
-}
-
-/// `W ← Aᵀ·B` for `A` (rows×p, leading dimension `lda`) and `B` (rows×q, `ldb`); `W` is p×q
-/// with leading dimension p and is overwritten. The generic kernel behind
-/// `Sealed::gemm_tn`.
-///
-/// Every entry is the dot product of [`dot4`] (four partial sums by row, the leftover rows
-/// added last), bit for bit; the rows are visited in blocks of [`ROW_BLOCK`], each block
-/// contributing to all p·q sums before the next is read, so that A and B are streamed from
-/// memory once.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
-#[inline(always)]
-pub(crate) fn gemm_tn_generic<T: Real>(
-    rows: usize,
-    (p, q): (usize, usize),
-    (a, lda): (&[T], usize),
-    (b, ldb): (&[T], usize),
-    w: &mut [T],
-) {
-    let body = rows - rows % LANES;
-    let mut acc = vec![[T::ZERO; LANES]; p * q];
-    let mut start = 0;
-    while start < body {
-        let end = (start + ROW_BLOCK).min(body);
-        let column = |s, ld, j| block_column(s, ld, j, start..end);
-        for j in 0..q {
-            let bj = column(b, ldb, j);
-            let accj = &mut acc[j * p..(j + 1) * p];
-            let mut i = 0;
-            while i + 4 <= p {
-                dot4_acc(
-                    bj,
-                    [
-                        column(a, lda, i),
-                        column(a, lda, i + 1),
-                        column(a, lda, i + 2),
-                        column(a, lda, i + 3),
-                    ],
-                    &mut accj[i..i + 4],
-                );
-                i += 4;
-            }
-            for (i, acc) in accj.iter_mut().enumerate().skip(i) {
-                dot_acc(column(a, lda, i), bj, acc);
-            }
-        }
-        start = end;
-    }
-    for j in 0..q {
-        for i in 0..p {
-            let mut tail = T::ZERO;
-            for r in body..rows {
-                tail += a[i * lda + r] * b[j * ldb + r];
-            }
-            let s = acc[j * p + i];
-            w[j * p + i] = (s[0] + s[1]) + (s[2] + s[3]) + tail;
-        }
-    }
-}
-
-/// `C ← C − A·W` for `A` (rows×p, `lda`), `W` (p×q, leading dimension p) and `C` (rows×q,
-/// `ldc`). The generic kernel behind `Sealed::gemm_nn_sub`.
-///
-/// Each entry of C takes its p updates in the order `i = 0, 1, …`, as p successive `axpy`
-/// calls would; the rows are visited in blocks of [`ROW_BLOCK`] so that A and C are streamed
-/// from memory once.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
-#[inline(always)]
-pub(crate) fn gemm_nn_sub_generic<T: Real>(
-    rows: usize,
-    (p, q): (usize, usize),
-    (a, lda): (&[T], usize),
-    w: &[T],
-    (c, ldc): (&mut [T], usize),
-) {
-    let mut start = 0;
-    while start < rows {
-        let end = (start + ROW_BLOCK).min(rows);
-        let column = |j: usize| -> &[T] { &a[j * lda + start..j * lda + end] };
-        for j in 0..q {
-            let cj = &mut c[j * ldc + start..j * ldc + end];
-            let wj = &w[j * p..(j + 1) * p];
-            let mut i = 0;
-            while i + 4 <= p {
-                axpy_sum4(
-                    [-wj[i], -wj[i + 1], -wj[i + 2], -wj[i + 3]],
-                    [column(i), column(i + 1), column(i + 2), column(i + 3)],
-                    cj,
-                );
-                i += 4;
-            }
-            for (i, &wij) in wj.iter().enumerate().skip(i) {
-                crate::householder::axpy(-wij, column(i), cj);
-            }
-        }
-        start = end;
-    }
-}
-
-/// Below this many multiply-adds (`rows·p·q`), or with an inner dimension this small, `f64`
-/// products stay on the generic kernels: `matrixmultiply` packs its operands first, which does not
-/// pay off on tiny blocks. Measured with `cargo bench --bench linalg` (see `benches/README.md`).
-const GEMM_MIN_WORK: usize = 4096;
-
-/// Smallest dimension for which nalgebra hands a product to `matrixmultiply` (it uses its own
-/// loops at 5 and below).
-const GEMM_MIN_DIM: usize = 6;
-
-/// A strided, read-only view of `rows×cols` entries of a column-major slice.
-type Strided<'a> = MatrixView<'a, f64, Dyn, Dyn, Dyn, Dyn>;
-
 /// [`apply_reflector`] for `f64`, compiled for the best instruction set the CPU offers (AVX2 on
 /// x86-64 when present, chosen at run time by `pulp`). No fused multiply-add is introduced, so
 /// every instruction set gives bit-identical results.
@@ -526,63 +350,15 @@ pub(crate) fn dot_f64(x: &[f64], y: &[f64]) -> f64 {
     Arch::new().dispatch(|| crate::householder::dot(x, y))
 }
 
-/// `W ← Aᵀ·B` for `f64` (see [`gemm_tn_generic`]), through nalgebra's `gemm` when large.
-pub(crate) fn gemm_tn_f64(
-    rows: usize,
-    (p, q): (usize, usize),
-    (a, lda): (&[f64], usize),
-    (b, ldb): (&[f64], usize),
-    w: &mut [f64],
-) {
-    if rows * p * q < GEMM_MIN_WORK || p.min(q).min(rows) < GEMM_MIN_DIM {
-        Arch::new().dispatch(|| gemm_tn_generic(rows, (p, q), (a, lda), (b, ldb), w));
-        return;
-    }
-    let at = Strided::from_slice_with_strides_generic(a, Dyn(p), Dyn(rows), Dyn(lda), Dyn(1));
-    let bv = Strided::from_slice_with_strides_generic(b, Dyn(rows), Dyn(q), Dyn(1), Dyn(ldb));
-    let mut wv = MatrixViewMut::<f64, Dyn, Dyn, Dyn, Dyn>::from_slice_with_strides_generic(
-        w,
-        Dyn(p),
-        Dyn(q),
-        Dyn(1),
-        Dyn(p),
-    );
-    wv.gemm(1.0, &at, &bv, 0.0);
-}
-
-/// `C ← C − A·W` for `f64` (see [`gemm_nn_sub_generic`]), through nalgebra's `gemm` when large.
-pub(crate) fn gemm_nn_sub_f64(
-    rows: usize,
-    (p, q): (usize, usize),
-    (a, lda): (&[f64], usize),
-    w: &[f64],
-    (c, ldc): (&mut [f64], usize),
-) {
-    if rows * p * q < GEMM_MIN_WORK || p.min(q).min(rows) < GEMM_MIN_DIM {
-        Arch::new().dispatch(|| gemm_nn_sub_generic(rows, (p, q), (a, lda), w, (c, ldc)));
-        return;
-    }
-    let av = Strided::from_slice_with_strides_generic(a, Dyn(rows), Dyn(p), Dyn(1), Dyn(lda));
-    let wv = Strided::from_slice_with_strides_generic(w, Dyn(p), Dyn(q), Dyn(1), Dyn(p));
-    let mut cv = MatrixViewMut::<f64, Dyn, Dyn, Dyn, Dyn>::from_slice_with_strides_generic(
-        c,
-        Dyn(rows),
-        Dyn(q),
-        Dyn(1),
-        Dyn(ldc),
-    );
-    cv.gemm(-1.0, &av, &wv, 1.0);
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::count_to_f64;
     use crate::double_double::DoubleDouble;
     use crate::householder::apply;
 
     /// Deterministic entries in (-1, 1) without structure.
-    fn entries<T: Real>(len: usize, salt: usize) -> Vec<T> {
+    pub(crate) fn entries<T: Real>(len: usize, salt: usize) -> Vec<T> {
         (0..len)
             .map(|i| {
                 T::from_f64(
@@ -614,42 +390,6 @@ mod tests {
             check::<f64>(m, ncols, row);
             check::<DoubleDouble>(m, ncols, row);
         }
-    }
-
-    /// The row-blocked products give exactly the plain kernels' results: each entry of `W` is
-    /// `householder::dot` of two columns, and each column of `C` takes its updates as successive
-    /// `axpy` calls would, whatever the number of row blocks and leftover rows.
-    #[track_caller]
-    fn check_blocked_products<T: Real>(rows: usize, p: usize, q: usize) {
-        let (lda, ldb) = (rows + 3, rows + 1);
-        let a = entries::<T>(lda * p, 5);
-        let b = entries::<T>(ldb * q, 6);
-        let mut w = vec![T::ZERO; p * q];
-        gemm_tn_generic(rows, (p, q), (&a, lda), (&b, ldb), &mut w);
-        let mut c = b.clone();
-        gemm_nn_sub_generic(rows, (p, q), (&a, lda), &w, (&mut c, ldb));
-        let mut reference = b.clone();
-        for j in 0..q {
-            let bj = &b[j * ldb..j * ldb + rows];
-            for i in 0..p {
-                let ai = &a[i * lda..i * lda + rows];
-                let wij = crate::householder::dot(ai, bj);
-                assert!(w[i + j * p] == wij, "W[{i},{j}] of {rows}x{p}x{q}");
-                crate::householder::axpy(-wij, ai, &mut reference[j * ldb..j * ldb + rows]);
-            }
-        }
-        assert!(c == reference, "C of {rows}x{p}x{q}");
-    }
-
-    #[test]
-    fn row_blocked_products_equal_the_plain_kernels_bit_for_bit() {
-        for rows in [0, 1, 3, 4, ROW_BLOCK, ROW_BLOCK + 1, 2 * ROW_BLOCK + 7] {
-            for (p, q) in [(1, 1), (3, 2), (4, 4), (5, 7), (9, 3)] {
-                check_blocked_products::<f64>(rows, p, q);
-            }
-        }
-        check_blocked_products::<DoubleDouble>(ROW_BLOCK + 6, 5, 3);
-        check_blocked_products::<DoubleDouble>(7, 4, 2);
     }
 
     /// `generate` then `apply_reflector`, and the next column's sum of squares as `Real::dot`
@@ -690,42 +430,5 @@ mod tests {
         for ncols in [0, 1, 4, 6] {
             check_fused_reflector::<DoubleDouble>(23, ncols, 2);
         }
-    }
-
-    /// The generic and `f64` matrix products against a plain triple loop.
-    #[track_caller]
-    fn check_products(rows: usize, p: usize, q: usize) {
-        let (lda, ldb) = (rows + 3, rows + 1);
-        let a = entries::<f64>(lda * p, 3);
-        let b = entries::<f64>(ldb * q, 4);
-        let mut w = vec![0.0; p * q];
-        <f64 as crate::scalar::sealed::Sealed>::gemm_tn(rows, (p, q), (&a, lda), (&b, ldb), &mut w);
-        let mut c = b.clone();
-        <f64 as crate::scalar::sealed::Sealed>::gemm_nn_sub(
-            rows,
-            (p, q),
-            (&a, lda),
-            &w,
-            (&mut c, ldb),
-        );
-        let tol = 8.0 * count_to_f64(rows) * f64::EPSILON;
-        for j in 0..q {
-            for i in 0..p {
-                let exact: f64 = (0..rows).map(|r| a[r + i * lda] * b[r + j * ldb]).sum();
-                assert!((w[i + j * p] - exact).abs() <= tol, "W[{i},{j}] of {rows}x{p}x{q}");
-            }
-            for r in 0..rows {
-                let exact =
-                    b[r + j * ldb] - (0..p).map(|i| a[r + i * lda] * w[i + j * p]).sum::<f64>();
-                assert!((c[r + j * ldb] - exact).abs() <= tol * count_to_f64(p), "C[{r},{j}]");
-            }
-        }
-    }
-
-    #[test]
-    fn matrix_products_match_a_plain_triple_loop_on_both_paths() {
-        check_products(10, 3, 2); // generic kernels
-        check_products(300, 9, 7); // nalgebra's gemm
-        check_products(200, 4, 33); // inner dimension below GEMM_MIN_DIM
     }
 }

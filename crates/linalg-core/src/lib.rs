@@ -52,6 +52,7 @@ mod householder;
 mod kernels;
 mod packed;
 mod pivoted;
+mod products;
 mod qr;
 mod scalar;
 mod triangular;

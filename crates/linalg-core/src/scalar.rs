@@ -14,7 +14,7 @@ use crate::double_double::DoubleDouble;
 /// The module is private, so these methods are not part of the public API; they let each scalar
 /// pick its own implementation (nalgebra's `gemm` for `f64`, the generic loops otherwise).
 pub(crate) mod sealed {
-    use crate::kernels;
+    use crate::{kernels, products};
 
     /// Sealing trait with the per-scalar kernels. Matrices are column-major slices with a
     /// leading dimension; see [`crate::kernels`].
@@ -61,7 +61,7 @@ pub(crate) mod sealed {
             b: (&[Self], usize),
             w: &mut [Self],
         ) {
-            kernels::gemm_tn_f64(rows, shape, a, b, w);
+            products::gemm_tn_f64(rows, shape, a, b, w);
         }
         fn gemm_nn_sub(
             rows: usize,
@@ -70,7 +70,7 @@ pub(crate) mod sealed {
             w: &[Self],
             c: (&mut [Self], usize),
         ) {
-            kernels::gemm_nn_sub_f64(rows, shape, a, w, c);
+            products::gemm_nn_sub_f64(rows, shape, a, w, c);
         }
     }
 
@@ -91,7 +91,7 @@ pub(crate) mod sealed {
             b: (&[Self], usize),
             w: &mut [Self],
         ) {
-            kernels::gemm_tn_generic(rows, shape, a, b, w);
+            products::gemm_tn_generic(rows, shape, a, b, w);
         }
         fn gemm_nn_sub(
             rows: usize,
@@ -100,7 +100,7 @@ pub(crate) mod sealed {
             w: &[Self],
             c: (&mut [Self], usize),
         ) {
-            kernels::gemm_nn_sub_generic(rows, shape, a, w, c);
+            products::gemm_nn_sub_generic(rows, shape, a, w, c);
         }
     }
 }
