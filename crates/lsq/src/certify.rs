@@ -78,7 +78,8 @@ impl Certification {
 /// QR in double-double (and builds polynomial designs in double-double).
 ///
 /// # Cost
-/// One fit plus one double-double fit, about 20 to 60 times the cost of an `f64` QR fit.
+/// One fit plus one double-double fit, about 10 to 20 times the time of an `f64` QR fit (see
+/// `benches/README.md`).
 ///
 /// # Accuracy
 /// The reference has relative error about `κ(X)·2⁻¹⁰⁴`, so the digits reported are exact for

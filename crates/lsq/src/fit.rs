@@ -1,5 +1,7 @@
 //! [`fit`] and [`Fit`]: a least-squares regression with the statistics of R's `summary(lm)`.
 
+use std::borrow::Cow;
+
 use linalg_core::{Real, count_to_f64};
 use nalgebra::{DMatrix, DVector};
 use statrs::distribution::{ContinuousCDF, FisherSnedecor, StudentsT};
@@ -125,24 +127,27 @@ pub fn fit(design: &Design, y: &DVector<f64>, options: &FitOptions) -> Result<Fi
     )
 }
 
-/// The rows with nonzero weight, scaled by `√wᵢ`, in the working precision.
-struct Weighted<T: Real> {
-    x: DMatrix<T>,
+/// The rows with nonzero weight, scaled by `√wᵢ`, in the working precision. Without weights
+/// every row is kept as it is, so the design is borrowed rather than copied.
+struct Weighted<'a, T: Real> {
+    x: Cow<'a, DMatrix<T>>,
     y: DVector<T>,
 }
 
-impl<T: Real> Weighted<T> {
+impl<'a, T: Real> Weighted<'a, T> {
     fn new(
-        x: &DMatrix<T>,
+        x: &'a DMatrix<T>,
         y: &DVector<f64>,
         weights: Option<&DVector<f64>>,
         kept: &[usize],
     ) -> Self {
-        let root: Vec<T> =
-            kept.iter().map(|&i| weights.map_or(T::ONE, |w| T::from_f64(w[i]).sqrt())).collect();
+        let Some(w) = weights else {
+            return Self { x: Cow::Borrowed(x), y: y.map(T::from_f64) };
+        };
+        let root: Vec<T> = kept.iter().map(|&i| T::from_f64(w[i]).sqrt()).collect();
         let x = DMatrix::from_fn(kept.len(), x.ncols(), |k, j| x[(kept[k], j)] * root[k]);
         let y = DVector::from_fn(kept.len(), |k, _| T::from_f64(y[kept[k]]) * root[k]);
-        Self { x, y }
+        Self { x: Cow::Owned(x), y }
     }
 }
 

@@ -131,23 +131,58 @@ pub(crate) fn check_zero_columns<T: Real>(x: &DMatrix<T>, names: &[String]) -> R
     Ok(())
 }
 
-/// For each column, the power of two nearest `1/‖x_j‖₂`, so that scaling by it is exact and
-/// every scaled column has norm in `[1/√2, √2)`. The norm is taken as `max|x_ij|·‖x_j/max|x_ij|‖`
-/// so that entries near the ends of the exponent range neither overflow nor underflow; columns
-/// whose scale would leave the exponent range are left unscaled.
-fn equilibration<T: Real>(x: &DMatrix<T>) -> Vec<f64> {
-    x.column_iter()
-        .map(|c| {
-            let largest = c.iter().fold(0.0_f64, |m, &v| m.max(v.abs().to_f64()));
-            if largest == 0.0 {
-                return 1.0;
+/// For each column, the power of two nearest `1/‖x_j‖₂` (so that scaling by it is exact and
+/// every scaled column has norm in `[1/√2, √2)`), and the norm of the scaled column.
+///
+/// The norm comes from one pass of squares; only when that sum overflows or may have lost
+/// digits to underflow is it recomputed as `max|x_ij|·‖x_j/max|x_ij|‖`. Columns whose scale would
+/// leave the exponent range are left unscaled.
+fn equilibration<T: Real>(x: &DMatrix<T>) -> (Vec<f64>, Vec<f64>) {
+    /// Sums of squares below this may have lost digits to underflow in their terms.
+    const SAFE_SUM: f64 = f64::MIN_POSITIVE / f64::EPSILON;
+    let m = x.nrows();
+    x.as_slice()
+        .chunks_exact(m.max(1))
+        .take(x.ncols())
+        .map(|column| {
+            let chunks = column.chunks_exact(4);
+            let tail = chunks.remainder().iter().fold(0.0_f64, |s, v| s + v.to_f64() * v.to_f64());
+            let mut acc = [0.0_f64; 4];
+            for c in chunks {
+                for l in 0..4 {
+                    let v = c[l].to_f64();
+                    acc[l] += v * v;
+                }
             }
-            let norm =
-                largest * c.iter().map(|&v| (v.to_f64() / largest).powi(2)).sum::<f64>().sqrt();
+            let sum = (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail;
+            let norm = if sum.is_finite() && sum >= SAFE_SUM {
+                sum.sqrt()
+            } else {
+                let largest = column.iter().fold(0.0_f64, |big, v| big.max(v.abs().to_f64()));
+                if largest == 0.0 {
+                    return (1.0, 0.0);
+                }
+                largest * column.iter().map(|v| (v.to_f64() / largest).powi(2)).sum::<f64>().sqrt()
+            };
             let scale = (-norm.log2().round()).exp2();
-            if scale.is_finite() && scale > 0.0 { scale } else { 1.0 }
+            if norm > 0.0 && scale.is_finite() && scale > 0.0 {
+                (scale, norm * scale)
+            } else {
+                (1.0, norm)
+            }
         })
-        .collect()
+        .unzip()
+}
+
+/// `x` with column j multiplied by `scales[j]` (powers of two, so exactly), in one pass.
+fn scale_columns<T: Real>(x: &DMatrix<T>, scales: &[f64]) -> DMatrix<T> {
+    let (m, p) = x.shape();
+    let values = x
+        .as_slice()
+        .chunks_exact(m.max(1))
+        .zip(scales)
+        .flat_map(|(column, &s)| column.iter().map(move |v| v.scale(s)));
+    DMatrix::from_iterator(m, p, values)
 }
 
 /// Householder QR with R's order-keeping rank decision, on the design with its columns scaled
@@ -169,15 +204,9 @@ pub(crate) fn qr_core<T: Real>(
     tolerance: Option<f64>,
 ) -> Result<Core<T>> {
     let (m, p) = x.shape();
-    let scales = equilibration(x);
-    let scaled = || DMatrix::from_fn(m, p, |i, j| x[(i, j)].scale(scales[j]));
+    let (scales, norms) = equilibration(x);
     let tol = tolerance.unwrap_or_else(|| default_rank_tolerance::<T>(m, p));
-    let scaled_matrix = scaled();
-    let norms: Vec<f64> = scaled_matrix
-        .column_iter()
-        .map(|c| c.iter().map(|v| v.to_f64().powi(2)).sum::<f64>().sqrt())
-        .collect();
-    let qr = HouseholderQr::new(scaled_matrix)?;
+    let qr = HouseholderQr::new(scale_columns(x, &scales))?;
     let packed = qr.as_packed();
     if (0..p).all(|k| packed[(k, k)].abs().to_f64() > tol * norms[k]) {
         let scaled_beta = qr.solve_with_tolerance(y, 0.0)?;
@@ -192,7 +221,7 @@ pub(crate) fn qr_core<T: Real>(
     }
     drop(qr);
     let options = PivotOptions::default().strategy(PivotStrategy::KeepOrder).tolerance(tol);
-    let qr = PivotedQr::with_options(scaled(), options)?;
+    let qr = PivotedQr::with_options(scale_columns(x, &scales), options)?;
     let rank = qr.rank();
     let scaled_beta = qr.basic_solution(y)?;
     let beta = DVector::from_fn(p, |j, _| scaled_beta[j].scale(scales[j]));
