@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use lsq::format::{SIGNIFICANCE_LEGEND, p_value, quantile_sorted, significant, stars, table};
+use lsq::format::{SIGNIFICANCE_LEGEND, p_value, residual_table, significant, stars, table};
 
 use crate::fit::Convergence;
 use crate::glm_fit::{GlmFit, ResidualKind};
@@ -125,25 +125,5 @@ fn write_deviance_residuals(fit: &GlmFit, f: &mut fmt::Formatter<'_>) -> fmt::Re
     let residuals: Vec<f64> =
         all.iter().zip(fit.weights().iter()).filter(|(_, w)| **w > 0.0).map(|(r, _)| *r).collect();
     writeln!(f, "Deviance Residuals:")?;
-    let rows = if residuals.len() > 5 {
-        let mut sorted = residuals;
-        sorted.sort_by(f64::total_cmp);
-        let labels = ["Min", "1Q", "Median", "3Q", "Max"];
-        let values =
-            [0.0, 0.25, 0.5, 0.75, 1.0].map(|q| significant(quantile_sorted(&sorted, q), DIGITS));
-        vec![
-            std::iter::once(String::new()).chain(labels.iter().map(|s| (*s).to_owned())).collect(),
-            std::iter::once(String::new()).chain(values).collect(),
-        ]
-    } else {
-        vec![
-            std::iter::once(String::new())
-                .chain((1..=residuals.len()).map(|i| i.to_string()))
-                .collect(),
-            std::iter::once(String::new())
-                .chain(residuals.iter().map(|&r| significant(r, DIGITS)))
-                .collect(),
-        ]
-    };
-    f.write_str(&table(&rows))
+    f.write_str(&residual_table(residuals, DIGITS))
 }

@@ -117,6 +117,41 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
+/// The residual block of R's `summary(lm)` and `summary(glm)`: the five-number summary (type-7
+/// quantiles, labelled `Min 1Q Median 3Q Max`) of more than five residuals, or the residuals
+/// themselves numbered `1..=n` for five or fewer, each with `digits` significant digits, laid out
+/// by [`table`].
+///
+/// # Examples
+///
+/// ```
+/// let few = lsq::format::residual_table(vec![0.5, -1.25], 3);
+/// assert_eq!(few, "     1     2\n 0.500 -1.25\n");
+/// let many = lsq::format::residual_table((0..9).map(f64::from).collect(), 3);
+/// assert_eq!(many, " Min   1Q Median   3Q  Max\n   0 2.00   4.00 6.00 8.00\n");
+/// ```
+#[must_use]
+pub fn residual_table(mut residuals: Vec<f64>, digits: usize) -> String {
+    let (labels, values): (Vec<String>, Vec<String>) = if residuals.len() > 5 {
+        residuals.sort_by(f64::total_cmp);
+        ["Min", "1Q", "Median", "3Q", "Max"]
+            .into_iter()
+            .zip([0.0, 0.25, 0.5, 0.75, 1.0])
+            .map(|(label, q)| {
+                (label.to_owned(), significant(quantile_sorted(&residuals, q), digits))
+            })
+            .unzip()
+    } else {
+        residuals
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| ((i + 1).to_string(), significant(r, digits)))
+            .unzip()
+    };
+    let row = |cells: Vec<String>| std::iter::once(String::new()).chain(cells).collect();
+    table(&[row(labels), row(values)])
+}
+
 /// Right-aligns the cells of a table in columns separated by one space; the first column is
 /// left-aligned (row names).
 #[must_use]

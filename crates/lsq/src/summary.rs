@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::fit::Fit;
-use crate::format::{SIGNIFICANCE_LEGEND, p_value, quantile_sorted, significant, stars, table};
+use crate::format::{SIGNIFICANCE_LEGEND, p_value, residual_table, significant, stars, table};
 
 /// Significant digits of the printed estimates, as R's default `digits = 4`.
 const DIGITS: usize = 4;
@@ -104,25 +104,5 @@ fn write_residuals(fit: &Fit, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         None => fit.residuals().iter().copied().collect(),
     };
     writeln!(f, "{}:", if fit.weights().is_some() { "Weighted Residuals" } else { "Residuals" })?;
-    let rows = if residuals.len() > 5 {
-        let mut sorted = residuals;
-        sorted.sort_by(f64::total_cmp);
-        let labels = ["Min", "1Q", "Median", "3Q", "Max"];
-        let values =
-            [0.0, 0.25, 0.5, 0.75, 1.0].map(|q| significant(quantile_sorted(&sorted, q), DIGITS));
-        vec![
-            std::iter::once(String::new()).chain(labels.iter().map(|s| (*s).to_owned())).collect(),
-            std::iter::once(String::new()).chain(values).collect(),
-        ]
-    } else {
-        vec![
-            std::iter::once(String::new())
-                .chain((1..=residuals.len()).map(|i| i.to_string()))
-                .collect(),
-            std::iter::once(String::new())
-                .chain(residuals.iter().map(|&r| significant(r, DIGITS)))
-                .collect(),
-        ]
-    };
-    f.write_str(&table(&rows))
+    f.write_str(&residual_table(residuals, DIGITS))
 }
