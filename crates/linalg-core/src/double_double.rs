@@ -84,11 +84,45 @@ fn two_prod(a: f64, b: f64) -> DoubleDouble {
 
 impl DoubleDouble {
     /// Zero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::DoubleDouble;
+    ///
+    /// assert_eq!(DoubleDouble::ZERO, DoubleDouble::default());
+    /// let x = DoubleDouble::sum(1.0, 1e-20);
+    /// assert_eq!(x + DoubleDouble::ZERO, x); // the additive identity keeps both words
+    /// ```
     pub const ZERO: Self = Self { hi: 0.0, lo: 0.0 };
     /// One.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::DoubleDouble;
+    ///
+    /// let x = DoubleDouble::sum(1.0, 1e-20);
+    /// assert_eq!(x * DoubleDouble::ONE, x); // the multiplicative identity keeps both words
+    /// assert_eq!(DoubleDouble::ONE.to_f64(), 1.0);
+    /// ```
     pub const ONE: Self = Self { hi: 1.0, lo: 0.0 };
 
     /// The exact value of an `f64`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::DoubleDouble;
+    ///
+    /// // Usable in constants; the low word is zero.
+    /// const TENTH: DoubleDouble = DoubleDouble::from_f64(0.1);
+    /// assert_eq!((TENTH.hi(), TENTH.lo()), (0.1, 0.0));
+    /// // It is the binary value of the `f64` 0.1, not the decimal one that parsing gives.
+    /// let decimal: DoubleDouble = "0.1".parse()?;
+    /// assert_ne!(TENTH, decimal);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn from_f64(x: f64) -> Self {
         Self { hi: x, lo: 0.0 }
@@ -125,30 +159,86 @@ impl DoubleDouble {
     }
 
     /// The leading word, the `f64` nearest the value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::DoubleDouble;
+    ///
+    /// // 1 + 2⁻⁶⁰ is not an f64: it rounds to 1.
+    /// let tiny = 2.0_f64.powi(-60);
+    /// assert_eq!(1.0 + tiny, 1.0);
+    /// // As a double-double it is exact, with hi the nearest f64 and lo the rest.
+    /// let x = DoubleDouble::sum(1.0, tiny);
+    /// assert_eq!((x.hi(), x.lo()), (1.0, tiny));
+    /// ```
     #[must_use]
     pub const fn hi(self) -> f64 {
         self.hi
     }
 
     /// The trailing word, `value − hi` rounded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::DoubleDouble;
+    ///
+    /// let third = DoubleDouble::from(1.0) / DoubleDouble::from(3.0);
+    /// // lo is what the f64 `hi` misses of 1/3, and at most half an ulp of hi.
+    /// assert_eq!((third - DoubleDouble::from(third.hi())).to_f64(), third.lo());
+    /// assert!(third.lo() != 0.0 && third.lo().abs() <= third.hi() * f64::EPSILON / 2.0);
+    /// ```
     #[must_use]
     pub const fn lo(self) -> f64 {
         self.lo
     }
 
     /// Rounds to the nearest `f64` (which is `hi`, as the pair is normalised).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::DoubleDouble;
+    ///
+    /// let x = DoubleDouble::sum(1.0, 2.0_f64.powi(-60));
+    /// assert_eq!(x.to_f64(), x.hi());
+    /// let third = DoubleDouble::from(1.0) / DoubleDouble::from(3.0);
+    /// assert_eq!(third.to_f64(), 1.0 / 3.0); // the correctly rounded f64
+    /// ```
     #[must_use]
     pub fn to_f64(self) -> f64 {
         self.hi + self.lo
     }
 
     /// Absolute value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::DoubleDouble;
+    ///
+    /// let x = DoubleDouble::sum(1.0, 1e-20);
+    /// assert_eq!((-x).abs(), x); // both words change sign together
+    /// assert_eq!(x.abs(), x);
+    /// ```
     #[must_use]
     pub fn abs(self) -> Self {
         if self.hi < 0.0 || (self.hi == 0.0 && self.lo < 0.0) { -self } else { self }
     }
 
     /// `true` when both words are finite.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::DoubleDouble;
+    ///
+    /// let big = DoubleDouble::from(1e308);
+    /// assert!(big.is_finite());
+    /// assert!(!(big * DoubleDouble::from(10.0)).is_finite()); // overflow
+    /// assert!(!DoubleDouble::from(f64::NAN).is_finite());
+    /// ```
     #[must_use]
     pub fn is_finite(self) -> bool {
         self.hi.is_finite() && self.lo.is_finite()
@@ -180,6 +270,19 @@ impl DoubleDouble {
     }
 
     /// `self · f`, exact when `f` is a power of two (JMP Alg. 9, error ≤ 2u²).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::DoubleDouble;
+    ///
+    /// let third = DoubleDouble::from(1.0) / DoubleDouble::from(3.0);
+    /// // By a power of two: exact, both words are scaled.
+    /// let sixth = third.mul_f64(0.5);
+    /// assert_eq!((sixth.hi(), sixth.lo()), (third.hi() / 2.0, third.lo() / 2.0));
+    /// // By 3: within a few units of 2⁻¹⁰⁶ of 1.
+    /// assert!((third.mul_f64(3.0) - DoubleDouble::ONE).to_f64().abs() < 1e-31);
+    /// ```
     #[must_use]
     pub fn mul_f64(self, f: f64) -> Self {
         let c = two_prod(self.hi, f);

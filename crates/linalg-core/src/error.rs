@@ -99,4 +99,20 @@ pub enum Error {
 }
 
 /// The crate's result type.
+///
+/// # Examples
+///
+/// ```
+/// use linalg_core::{Error, HouseholderQr, Result};
+/// use nalgebra::{DMatrix, DVector, dvector};
+///
+/// // The mean as the least-squares fit of a constant; errors pass through with `?`.
+/// fn mean(y: &DVector<f64>) -> Result<f64> {
+///     let ones = DMatrix::from_element(y.len(), 1, 1.0);
+///     Ok(HouseholderQr::new(ones)?.solve(y)?[0])
+/// }
+/// assert!((mean(&dvector![1.0, 2.0, 6.0])? - 3.0).abs() < 1e-15);
+/// assert!(matches!(mean(&DVector::zeros(0)), Err(Error::Empty { rows: 0, cols: 1 })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -14,6 +14,22 @@ use crate::scalar::{Real, default_rank_tolerance};
 use crate::triangular::{Triangle, solve_unchecked};
 
 /// How [`PivotedQr`] chooses the next column.
+///
+/// # Examples
+///
+/// ```
+/// use linalg_core::{PivotOptions, PivotStrategy, PivotedQr};
+/// use nalgebra::dmatrix;
+///
+/// // Column 1 is 10 × column 0; the two strategies alias different members of the pair.
+/// let a = dmatrix![1.0, 10.0, 0.0; 2.0, 20.0, 1.0; 0.0, 0.0, 1.0; 1.0, 10.0, 0.0];
+/// let largest = PivotedQr::new(a.clone())?;
+/// assert_eq!(largest.strategy(), PivotStrategy::default());
+/// assert_eq!(largest.aliased_columns(), vec![0]); // the larger column is kept
+/// let keep = PivotOptions::default().strategy(PivotStrategy::KeepOrder);
+/// assert_eq!(PivotedQr::with_options(a, keep)?.aliased_columns(), vec![1]); // as R's `lm`
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum PivotStrategy {
@@ -51,6 +67,21 @@ pub struct PivotOptions {
 
 impl PivotOptions {
     /// Pivoting strategy. Default: [`PivotStrategy::LargestNorm`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{PivotOptions, PivotStrategy, PivotedQr};
+    /// use nalgebra::dmatrix;
+    ///
+    /// let a = dmatrix![1.0, 10.0; 1.0, 20.0; 1.0, 30.0];
+    /// // The default moves the larger column first; `KeepOrder` keeps a full-rank A's order.
+    /// assert_eq!(PivotedQr::new(a.clone())?.permutation(), &[1, 0]);
+    /// let keep = PivotOptions::default().strategy(PivotStrategy::KeepOrder);
+    /// let qr = PivotedQr::with_options(a, keep)?;
+    /// assert_eq!((qr.strategy(), qr.permutation()), (PivotStrategy::KeepOrder, &[0, 1][..]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn strategy(mut self, strategy: PivotStrategy) -> Self {
         self.strategy = strategy;
@@ -59,6 +90,22 @@ impl PivotOptions {
 
     /// Relative rank tolerance in `[0, 1)`. Default: `max(m, n)·ε` of the scalar type
     /// ([`crate::default_rank_tolerance`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{Error, PivotOptions, PivotedQr};
+    /// use nalgebra::dmatrix;
+    ///
+    /// // Column 1 differs from column 0 by 1e-8 in one entry.
+    /// let a = dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0 + 1e-8];
+    /// assert_eq!(PivotedQr::new(a.clone())?.rank(), 2); // default tolerance 3ε
+    /// let loose = PivotOptions::default().tolerance(1e-6);
+    /// assert_eq!(PivotedQr::with_options(a.clone(), loose)?.rank(), 1);
+    /// let invalid = PivotedQr::with_options(a, PivotOptions::default().tolerance(1.0));
+    /// assert!(matches!(invalid, Err(Error::InvalidOption { name: "tolerance", .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn tolerance(mut self, tol: f64) -> Self {
         self.tolerance = Some(tol);
@@ -66,6 +113,21 @@ impl PivotOptions {
     }
 
     /// The tolerance set, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{PivotOptions, PivotedQr, default_rank_tolerance};
+    /// use nalgebra::dmatrix;
+    ///
+    /// let opts = PivotOptions::default();
+    /// assert_eq!(opts.tolerance_value(), None);
+    /// assert_eq!(opts.tolerance(1e-10).tolerance_value(), Some(1e-10));
+    /// // Unset, the factorization uses max(m, n)·ε.
+    /// let qr = PivotedQr::with_options(dmatrix![1.0, 0.0; 0.0, 1.0; 1.0, 1.0], opts)?;
+    /// assert_eq!(qr.tolerance(), default_rank_tolerance::<f64>(3, 2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn tolerance_value(&self) -> Option<f64> {
         self.tolerance
@@ -185,36 +247,122 @@ impl<T: Real> PivotedQr<T> {
     }
 
     /// Number of rows m.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{Error, PivotedQr};
+    /// use nalgebra::{DVector, dmatrix};
+    ///
+    /// let qr = PivotedQr::new(dmatrix![1.0, 2.0; 3.0, 4.0; 5.0, 7.0])?;
+    /// assert_eq!((qr.nrows(), qr.thin_q().nrows()), (3, 3));
+    /// // A right-hand side must have m rows.
+    /// let short = qr.solve(&DVector::zeros(2));
+    /// assert!(matches!(short, Err(Error::DimensionMismatch { expected: 3, found: 2 })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn nrows(&self) -> usize {
         self.packed.nrows()
     }
 
     /// Number of columns n.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::PivotedQr;
+    /// use nalgebra::dmatrix;
+    ///
+    /// // n counts every column, aliased or not: R is n×n and P has n entries.
+    /// let qr = PivotedQr::new(dmatrix![1.0, 2.0; 1.0, 2.0; 1.0, 2.0])?;
+    /// assert_eq!((qr.ncols(), qr.rank()), (2, 1));
+    /// assert_eq!((qr.r().shape(), qr.permutation().len()), ((2, 2), 2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn ncols(&self) -> usize {
         self.packed.ncols()
     }
 
     /// Numerical rank at [`PivotedQr::tolerance`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::PivotedQr;
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// // u·vᵀ has rank 1; adding an independent rank-one term gives rank 2.
+    /// let u = dvector![1.0, 2.0, 3.0, 4.0];
+    /// let outer = &u * dvector![1.0, -1.0, 2.0].transpose();
+    /// assert_eq!(PivotedQr::new(outer.clone())?.rank(), 1);
+    /// let e = dvector![0.0, 1.0, 0.0, 0.0] * dvector![0.0, 1.0, 1.0].transpose();
+    /// assert_eq!(PivotedQr::new(outer + e)?.rank(), 2);
+    /// assert_eq!(PivotedQr::new(dmatrix![1.0, 0.0; 0.0, 1.0; 1.0, 1.0])?.rank(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn rank(&self) -> usize {
         self.rank
     }
 
     /// The relative tolerance the rank was decided with.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{PivotOptions, PivotedQr};
+    /// use nalgebra::dmatrix;
+    ///
+    /// let a = dmatrix![1.0, 0.0; 0.0, 1.0; 1.0, 1.0; 2.0, 0.0];
+    /// assert_eq!(PivotedQr::new(a.clone())?.tolerance(), 4.0 * f64::EPSILON); // max(m, n)·ε
+    /// let qr = PivotedQr::with_options(a, PivotOptions::default().tolerance(1e-9))?;
+    /// assert_eq!(qr.tolerance(), 1e-9);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn tolerance(&self) -> f64 {
         self.tolerance
     }
 
     /// The pivoting strategy used.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{PivotOptions, PivotStrategy, PivotedQr};
+    /// use nalgebra::dmatrix;
+    ///
+    /// let a = dmatrix![1.0, 1.0; 2.0, 2.0; 3.0, 3.0];
+    /// assert_eq!(PivotedQr::new(a.clone())?.strategy(), PivotStrategy::LargestNorm);
+    /// let keep = PivotOptions::default().strategy(PivotStrategy::KeepOrder);
+    /// let qr = PivotedQr::with_options(a, keep)?;
+    /// assert_eq!(qr.strategy(), PivotStrategy::KeepOrder);
+    /// assert_eq!(qr.aliased_columns(), vec![1]); // the later of two equal columns
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn strategy(&self) -> PivotStrategy {
         self.strategy
     }
 
     /// `P` as an index list: column `k` of `A·P` is column `permutation()[k]` of `A`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::PivotedQr;
+    /// use nalgebra::dmatrix;
+    ///
+    /// let a = dmatrix![1.0, 10.0, 0.5; 2.0, 20.0, 1.0; 0.0, 1.0, 3.0; 1.0, 0.0, 1.0];
+    /// let qr = PivotedQr::new(a.clone())?;
+    /// assert_eq!(qr.permutation()[0], 1); // the column of largest norm goes first
+    /// // Selecting A's columns in this order gives A·P = Q·R.
+    /// let ap = a.select_columns(qr.permutation());
+    /// assert!((ap - qr.thin_q() * qr.r()).amax() < 1e-13);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn permutation(&self) -> &[usize] {
         &self.permutation
@@ -224,6 +372,20 @@ impl<T: Real> PivotedQr<T> {
     /// combinations of the others: those pivoted to positions `rank..n`.
     ///
     /// R's `lm` reports the coefficients of such columns as `NA`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::PivotedQr;
+    /// use nalgebra::dmatrix;
+    ///
+    /// // Column 2 is (column 0 + column 1)/4, and is the one named.
+    /// let a = dmatrix![3.0, 0.0, 0.75; 0.0, 4.0, 1.0; 0.0, 3.0, 0.75; 4.0, 0.0, 1.0];
+    /// let qr = PivotedQr::new(a)?;
+    /// assert_eq!(qr.aliased_columns(), vec![2]);
+    /// assert_eq!(qr.aliased_columns().len(), qr.ncols() - qr.rank());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn aliased_columns(&self) -> Vec<usize> {
         let mut aliased = self.permutation[self.rank..].to_vec();
@@ -232,12 +394,42 @@ impl<T: Real> PivotedQr<T> {
     }
 
     /// The n×n upper-triangular factor `R` of `A·P` (a copy).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use approx::assert_relative_eq;
+    /// use linalg_core::PivotedQr;
+    /// use nalgebra::dmatrix;
+    ///
+    /// let a = dmatrix![1.0, 10.0, 0.5; 2.0, 20.0, 1.0; 0.0, 1.0, 3.0; 1.0, 0.0, 1.0];
+    /// let qr = PivotedQr::new(a.clone())?;
+    /// let r = qr.r();
+    /// assert_eq!(r, r.upper_triangle());
+    /// // Q has orthonormal columns, so RᵀR = (A·P)ᵀ(A·P).
+    /// let ap = a.select_columns(qr.permutation());
+    /// assert_relative_eq!(r.transpose() * &r, ap.transpose() * &ap, max_relative = 1e-13);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn r(&self) -> DMatrix<T> {
         self.packed.r()
     }
 
     /// The m×n factor `Q` with orthonormal columns, formed on request (`≈ 4mn²` flops).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::PivotedQr;
+    /// use nalgebra::{DMatrix, dmatrix};
+    ///
+    /// let qr = PivotedQr::new(dmatrix![1.0, 10.0; 2.0, 0.0; 3.0, 1.0; 0.0, 4.0])?;
+    /// let q = qr.thin_q();
+    /// assert_eq!(q.shape(), (4, 2));
+    /// assert!((q.transpose() * &q - DMatrix::identity(2, 2)).amax() < 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn thin_q(&self) -> DMatrix<T> {
         self.packed.thin_q()
@@ -247,6 +439,22 @@ impl<T: Real> PivotedQr<T> {
     ///
     /// # Errors
     /// [`Error::DimensionMismatch`] or [`Error::NonFinite`], checked before `b` is touched.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::PivotedQr;
+    /// use nalgebra::dmatrix;
+    ///
+    /// let a = dmatrix![1.0, 10.0; 2.0, 0.0; 3.0, 1.0; 0.0, 4.0];
+    /// let qr = PivotedQr::new(a.clone())?;
+    /// // b in the range of A: Qᵀb keeps its norm and has nothing below row n.
+    /// let mut b = a.column(0) - a.column(1);
+    /// let norm = b.norm();
+    /// qr.apply_qt(&mut b)?;
+    /// assert!((b.norm() - norm).abs() < 1e-14 && b.rows(2, 2).amax() < 1e-14);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn apply_qt<C, S>(&self, b: &mut Matrix<T, Dyn, C, S>) -> Result<()>
     where
         C: Dim,
@@ -259,6 +467,22 @@ impl<T: Real> PivotedQr<T> {
     ///
     /// # Errors
     /// [`Error::DimensionMismatch`] or [`Error::NonFinite`], checked before `b` is touched.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::PivotedQr;
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let qr = PivotedQr::new(dmatrix![1.0, 10.0; 2.0, 0.0; 3.0, 1.0; 0.0, 4.0])?;
+    /// // Q undoes Qᵀ: the round trip returns the input.
+    /// let b = dvector![1.0, -2.0, 0.5, 3.0];
+    /// let mut c = b.clone();
+    /// qr.apply_qt(&mut c)?;
+    /// qr.apply_q(&mut c)?;
+    /// assert!((c - b).amax() < 1e-14);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn apply_q<C, S>(&self, b: &mut Matrix<T, Dyn, C, S>) -> Result<()>
     where
         C: Dim,
@@ -360,12 +584,45 @@ impl<T: Real> PivotedQr<T> {
 
     /// Cheap estimate of `κ₁` of the leading `rank × rank` block of `R` (Hager–Higham,
     /// `O(r²)`); see [`crate::condition_estimate_upper`]. Returns 1 for rank 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::PivotedQr;
+    /// use nalgebra::dmatrix;
+    ///
+    /// // Columns of norm 1 and 1e-3, orthogonal: κ₁ = 1000.
+    /// let qr = PivotedQr::new(dmatrix![1.0, 0.0; 0.0, 1e-3; 0.0, 0.0])?;
+    /// assert!((qr.condition_estimate() - 1e3).abs() < 1e-9);
+    /// // A repeated column makes R singular, but it is left out of the leading block:
+    /// // R₁₁ = diag(±2, ±1) from columns 2 and 0, so κ₁ = 2.
+    /// let qr = PivotedQr::new(dmatrix![1.0, 1.0, 0.0; 0.0, 0.0, 2.0; 0.0, 0.0, 0.0])?;
+    /// assert_eq!(qr.rank(), 2);
+    /// assert!((qr.condition_estimate() - 2.0).abs() < 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn condition_estimate(&self) -> f64 {
         upper_condition_estimate(&self.packed.qr.view((0, 0), (self.rank, self.rank)))
     }
 
     /// The diagonal of `R`, `|r_00| ≥ |r_11| ≥ …` for [`PivotStrategy::LargestNorm`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::PivotedQr;
+    /// use nalgebra::dmatrix;
+    ///
+    /// // The third column is the sum of the first two.
+    /// let a = dmatrix![1.0, 0.0, 1.0; 0.0, 1.0, 1.0; 1.0, 1.0, 2.0; 2.0, 0.0, 2.0];
+    /// let qr = PivotedQr::new(a)?;
+    /// let d = qr.r_diagonal().abs();
+    /// assert!(d[0] >= d[1] && d[1] >= d[2]);
+    /// // The rank counts the entries above tolerance · |r_00|.
+    /// assert_eq!(d.iter().filter(|&&x| x > qr.tolerance() * d[0]).count(), qr.rank());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn r_diagonal(&self) -> DVector<T> {
         DVector::from_fn(self.ncols(), |k, _| self.packed.qr[(k, k)])

@@ -87,12 +87,40 @@ impl<T: Real> HouseholderQr<T> {
     }
 
     /// Number of rows m of the factored matrix.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{Error, HouseholderQr};
+    /// use nalgebra::{DVector, dmatrix};
+    ///
+    /// let qr = HouseholderQr::new(dmatrix![1.0, 2.0; 3.0, 4.0; 5.0, 7.0])?;
+    /// assert_eq!(qr.nrows(), 3);
+    /// // A right-hand side must have m rows.
+    /// let short = qr.solve(&DVector::zeros(2));
+    /// assert!(matches!(short, Err(Error::DimensionMismatch { expected: 3, found: 2 })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn nrows(&self) -> usize {
         self.packed.nrows()
     }
 
     /// Number of columns n of the factored matrix.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let qr = HouseholderQr::new(dmatrix![1.0, 2.0; 3.0, 4.0; 5.0, 7.0])?;
+    /// assert_eq!(qr.ncols(), 2);
+    /// // One coefficient per column, and R is n×n.
+    /// assert_eq!(qr.solve(&dvector![1.0, 2.0, 3.0])?.len(), qr.ncols());
+    /// assert_eq!(qr.r().shape(), (qr.ncols(), qr.ncols()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn ncols(&self) -> usize {
         self.packed.ncols()
@@ -139,12 +167,54 @@ impl<T: Real> HouseholderQr<T> {
     }
 
     /// The packed factorization: `R` on and above the diagonal, reflector tails below it.
+    ///
+    /// Reflector `k` is `H_k = I − τ_k·v·vᵀ` with `v[..k] = 0`, `v[k] = 1` and `v[k + 1..]` the
+    /// tail stored below the diagonal of column `k`; `Q = H₀·H₁·…·H_{n−1}`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::{DMatrix, dmatrix, dvector};
+    ///
+    /// let a = dmatrix![3.0, 1.0; 4.0, 2.0; 0.0, 5.0];
+    /// let qr = HouseholderQr::new(a.clone())?;
+    /// let packed = qr.as_packed();
+    /// assert_eq!(packed.rows(0, 2).upper_triangle(), qr.r());
+    /// // Rebuild H₀ from the tail below r₀₀: it maps column 0 of A to (r₀₀, 0, 0).
+    /// let mut v = packed.column(0).into_owned();
+    /// v[0] = 1.0;
+    /// let h0 = DMatrix::identity(3, 3) - qr.tau()[0] * &v * v.transpose();
+    /// assert!((h0 * a.column(0) - dvector![packed[(0, 0)], 0.0, 0.0]).amax() < 1e-14);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn as_packed(&self) -> &DMatrix<T> {
         &self.packed.qr
     }
 
     /// The reflector scalars `τ`, one per column.
+    ///
+    /// `τ_k = 0` when what remains of column `k` below the diagonal is exactly zero (no
+    /// reflection, `H_k = I`), as for the last column of a square matrix. Otherwise
+    /// `1 ≤ τ_k ≤ 2`, since `τ = (β − α)/β` with `β = −sign(α)·‖x‖` (LAPACK `dlarfg`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::dmatrix;
+    ///
+    /// let qr = HouseholderQr::new(dmatrix![2.0, 1.0; 0.0, 3.0; 0.0, 4.0])?;
+    /// let tau = qr.tau();
+    /// assert_eq!(tau.len(), qr.ncols());
+    /// // Column 0 is already zero below the diagonal: no reflection.
+    /// assert_eq!(tau[0], 0.0);
+    /// // Column 1 from the diagonal down is (3, 4): α = 3, β = −5, τ = (β − α)/β = 1.6.
+    /// assert!((tau[1] - 1.6).abs() < 1e-15);
+    /// assert!(tau.iter().all(|&t| t == 0.0 || (1.0..=2.0).contains(&t)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn tau(&self) -> &[T] {
         &self.packed.tau

@@ -143,31 +143,152 @@ pub trait Real:
     + DivAssign
 {
     /// Additive identity.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{DoubleDouble, Real};
+    ///
+    /// fn total<T: Real>(x: &[T]) -> T {
+    ///     x.iter().fold(T::ZERO, |s, &v| s + v)
+    /// }
+    /// assert_eq!(total::<f64>(&[]), 0.0);
+    /// let x = [1.0, 1e-20, -1.0].map(DoubleDouble::from);
+    /// assert_eq!(total(&x).to_f64(), 1e-20); // f64 would give 0
+    /// assert_eq!(total(&[1.0, 1e-20, -1.0]), 0.0);
+    /// ```
     const ZERO: Self;
     /// Multiplicative identity.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{DoubleDouble, Real};
+    ///
+    /// fn reciprocal<T: Real>(x: T) -> T {
+    ///     T::ONE / x
+    /// }
+    /// let third = reciprocal(DoubleDouble::from(3.0));
+    /// assert!((third * DoubleDouble::from(3.0) - DoubleDouble::ONE).to_f64().abs() < 1e-31);
+    /// assert_eq!(reciprocal(4.0_f64), 0.25);
+    /// ```
     const ONE: Self;
     /// Relative spacing of the format near 1 (machine epsilon), as an `f64`:
     /// 2⁻⁵² for `f64`, 2⁻¹⁰⁴ for double-double.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{DoubleDouble, Real, default_rank_tolerance};
+    ///
+    /// assert_eq!(<f64 as Real>::EPSILON, 2.0_f64.powi(-52));
+    /// assert_eq!(<DoubleDouble as Real>::EPSILON, 2.0_f64.powi(-104));
+    /// // Tolerances are multiples of it.
+    /// let tol = default_rank_tolerance::<DoubleDouble>(10, 3);
+    /// assert_eq!(tol, 10.0 * <DoubleDouble as Real>::EPSILON);
+    /// ```
     const EPSILON: f64;
     /// Smallest positive value that still carries the format's full relative precision and whose
     /// reciprocal does not overflow (LAPACK's `safmin / eps`): 2⁻⁹⁷⁰ for `f64` and 2⁻⁹¹⁸ for
     /// double-double, whose low word underflows sooner.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{DoubleDouble, Real};
+    ///
+    /// assert_eq!(<f64 as Real>::SAFE_MIN, 2.0_f64.powi(-970));
+    /// assert_eq!(<DoubleDouble as Real>::SAFE_MIN, 2.0_f64.powi(-918));
+    /// // Its reciprocal is finite, so rescaling by it cannot overflow.
+    /// assert!((1.0 / <f64 as Real>::SAFE_MIN).is_finite());
+    /// assert!((1.0 / <DoubleDouble as Real>::SAFE_MIN).is_finite());
+    /// ```
     const SAFE_MIN: f64;
 
     /// Converts from `f64` exactly.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{DoubleDouble, Real};
+    ///
+    /// let x = <DoubleDouble as Real>::from_f64(0.1);
+    /// assert_eq!((x.hi(), x.lo()), (0.1, 0.0)); // exact: the f64's own value, nothing added
+    /// assert_eq!(<f64 as Real>::from_f64(0.1), 0.1);
+    /// ```
     fn from_f64(x: f64) -> Self;
     /// Rounds to the nearest `f64`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{DoubleDouble, Real};
+    ///
+    /// let third = DoubleDouble::from(1.0) / DoubleDouble::from(3.0);
+    /// assert_eq!(Real::to_f64(third), 1.0 / 3.0);
+    /// assert_eq!(Real::to_f64(DoubleDouble::sum(1.0, 2.0_f64.powi(-60))), 1.0);
+    /// ```
     fn to_f64(self) -> f64;
     /// Absolute value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{DoubleDouble, Real};
+    ///
+    /// fn distance<T: Real>(a: T, b: T) -> T {
+    ///     Real::abs(a - b)
+    /// }
+    /// assert_eq!(distance(1.0_f64, 3.5), 2.5);
+    /// let d = distance(DoubleDouble::from(1.0), DoubleDouble::sum(1.0, 1e-20));
+    /// assert_eq!((d.hi(), d.lo()), (1e-20, 0.0));
+    /// ```
     #[must_use]
     fn abs(self) -> Self;
     /// Square root, correctly rounded for `f64` and accurate to about 2·[`Real::EPSILON`] for
     /// double-double.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{DoubleDouble, Real};
+    ///
+    /// assert_eq!(Real::sqrt(2.0_f64), 2.0_f64.sqrt());
+    /// let two = DoubleDouble::from(2.0);
+    /// let root = Real::sqrt(two);
+    /// let error = (root * root - two).to_f64().abs() / 2.0;
+    /// assert!(error <= 4.0 * <DoubleDouble as Real>::EPSILON); // twice the root's error
+    /// ```
     #[must_use]
     fn sqrt(self) -> Self;
     /// `true` unless the value is NaN or infinite.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{DoubleDouble, Real};
+    ///
+    /// fn all_finite<T: Real>(x: &[T]) -> bool {
+    ///     x.iter().all(|&v| Real::is_finite(v))
+    /// }
+    /// assert!(all_finite(&[1.0, -1e308]));
+    /// assert!(!all_finite(&[1.0, f64::NAN]));
+    /// assert!(!all_finite(&[DoubleDouble::from(f64::INFINITY)]));
+    /// ```
     fn is_finite(self) -> bool;
     /// Multiplies by an `f64`; exact when the factor is a power of two.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::{DoubleDouble, Real};
+    ///
+    /// let third = DoubleDouble::from(1.0) / DoubleDouble::from(3.0);
+    /// let scaled = Real::scale(third, 2.0_f64.powi(-900));
+    /// // Exact: scaling back recovers both words.
+    /// assert_eq!(Real::scale(scaled, 2.0_f64.powi(900)), third);
+    /// assert_eq!(Real::scale(3.0_f64, 0.5), 1.5);
+    /// ```
     #[must_use]
     fn scale(self, factor: f64) -> Self;
 }

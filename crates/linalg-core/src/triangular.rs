@@ -21,6 +21,25 @@ pub(crate) enum Triangle {
 /// A pivot with `|t_kk| ≤ n·ε·max|t_jj|` is treated as zero. Dividing by it would amplify the
 /// rounding already in the other entries by more than `1/(n·ε)`, so the solution would carry no
 /// correct digits; the solve reports [`Error::SingularPivot`] instead.
+///
+/// # Examples
+///
+/// ```
+/// use linalg_core::{DoubleDouble, Error, back_substitute, default_pivot_tolerance};
+/// use nalgebra::{dmatrix, dvector};
+///
+/// assert_eq!(default_pivot_tolerance::<f64>(2), 2.0 * f64::EPSILON);
+/// // A pivot of 1e-17 relative to the largest is below 2ε: refused in f64…
+/// let r = dmatrix![1.0, 1.0; 0.0, 1e-17];
+/// let b = dvector![1.0, 1.0];
+/// let refused = back_substitute(&r, &b);
+/// assert!(matches!(refused, Err(Error::SingularPivot { index: 1, .. })));
+/// // …but well above 2·2⁻¹⁰⁴ ≈ 1e-31, so double-double solves it.
+/// assert!(default_pivot_tolerance::<DoubleDouble>(2) < 1e-30);
+/// let x = back_substitute(&r.map(DoubleDouble::from), &b.map(DoubleDouble::from))?;
+/// assert!((x[1].to_f64() - 1e17).abs() < 1.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[must_use]
 pub fn default_pivot_tolerance<T: Real>(n: usize) -> f64 {
     count_to_f64(n) * T::EPSILON

@@ -17,6 +17,20 @@ const CHOICES: [f64; 4] = [-2.0, -1.0, 1.0, 2.0];
 /// Largest column count accepted by [`rank_deficient`]: with |entries| < 16 and
 /// coefficients |c| ≤ 2, a sum of up to 2²⁴ terms stays below 2³² = 2⁵²·2⁻²⁰, where every
 /// multiple of 2⁻²⁰ is an exact `f64`.
+///
+/// # Examples
+///
+/// ```
+/// use sim::{Error, RANK_DEFICIENT_MAX_COLUMNS, rank_deficient, rng_from_seed};
+///
+/// // One column too many is refused before anything is allocated or drawn.
+/// let n = RANK_DEFICIENT_MAX_COLUMNS + 1;
+/// let err = rank_deficient(n, n, &mut rng_from_seed(1));
+/// assert!(matches!(
+///     err,
+///     Err(Error::SizeTooLarge { name: "n", value, max }) if value == n && max == n - 1
+/// ));
+/// ```
 pub const RANK_DEFICIENT_MAX_COLUMNS: usize = 1 << 24;
 
 /// An m × n matrix of independent standard normal entries.

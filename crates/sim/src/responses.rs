@@ -13,6 +13,22 @@ use crate::error::{Error, Result, check_positive};
 use crate::numeric::{count_to_f64, standard_normal};
 
 /// Largest mean accepted by the Poisson sampler (`rand_distr::Poisson::MAX_LAMBDA`).
+///
+/// # Examples
+///
+/// ```
+/// use nalgebra::DVector;
+/// use sim::{Error, MAX_POISSON_MEAN, poisson, rng_from_seed};
+///
+/// assert_eq!(format!("{MAX_POISSON_MEAN:.3e}"), "1.844e19"); // about 2⁶⁴
+/// let at_max = DVector::from_vec(vec![1.0, MAX_POISSON_MEAN]);
+/// assert!(poisson(&at_max, &mut rng_from_seed(1))?[1] > 1e19);
+/// // Above it, the mean is rejected before anything is drawn.
+/// let above = DVector::from_vec(vec![1.0, 2.0 * MAX_POISSON_MEAN]);
+/// let err = poisson(&above, &mut rng_from_seed(1));
+/// assert!(matches!(err, Err(Error::OutOfDomain { name: "mu", index: 1, .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const MAX_POISSON_MEAN: f64 = Poisson::<f64>::MAX_LAMBDA;
 
 /// Checks every entry of `v` with `ok`, reporting the first failure.
