@@ -7,6 +7,18 @@ use nalgebra::{DMatrix, DVector};
 use crate::error::{Error, Input, Result};
 
 /// Name R gives the constant column.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Design, INTERCEPT_NAME};
+/// use nalgebra::dmatrix;
+///
+/// let d = Design::with_intercept(&dmatrix![2.0; 3.0])?;
+/// assert_eq!(d.names()[0], INTERCEPT_NAME);
+/// assert_eq!(INTERCEPT_NAME, "(Intercept)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const INTERCEPT_NAME: &str = "(Intercept)";
 
 /// A design (model) matrix `X` with column names.
@@ -169,36 +181,111 @@ impl Design {
     }
 
     /// The matrix `X`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::Design;
+    /// use nalgebra::dmatrix;
+    ///
+    /// let x = dmatrix![1.0, 2.0; 3.0, 4.0; 5.0, 6.0];
+    /// assert_eq!(Design::new(x.clone())?.matrix(), &x);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn matrix(&self) -> &DMatrix<f64> {
         &self.matrix
     }
 
     /// Column names, in column order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::Design;
+    /// use nalgebra::dmatrix;
+    ///
+    /// // No constant column, so no intercept: the columns are named x1, x2.
+    /// let d = Design::new(dmatrix![0.5, 2.0; 1.5, 3.0])?;
+    /// assert_eq!(d.names(), ["x1", "x2"]);
+    /// assert_eq!(d.with_names(["a", "b"])?.names(), ["a", "b"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn names(&self) -> &[String] {
         &self.names
     }
 
     /// Number of observations (rows).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::Design;
+    /// use nalgebra::dvector;
+    ///
+    /// let d = Design::polynomial(&dvector![1.0, 2.0, 3.0, 4.0, 5.0], 2)?;
+    /// assert_eq!(d.nrows(), 5);
+    /// assert_eq!(d.nrows(), d.matrix().nrows());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn nrows(&self) -> usize {
         self.matrix.nrows()
     }
 
     /// Number of coefficients (columns).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::Design;
+    /// use nalgebra::dvector;
+    ///
+    /// // A quadratic: 1, x and x².
+    /// let d = Design::polynomial(&dvector![1.0, 2.0, 3.0, 4.0, 5.0], 2)?;
+    /// assert_eq!(d.ncols(), 3);
+    /// assert_eq!(d.ncols(), d.names().len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn ncols(&self) -> usize {
         self.matrix.ncols()
     }
 
     /// Whether the model contains an intercept (a constant nonzero column).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::Design;
+    /// use nalgebra::dmatrix;
+    ///
+    /// let columns = dmatrix![1.0, 2.0; 3.0, 4.0; 5.0, 7.0];
+    /// assert!(!Design::new(columns.clone())?.has_intercept());
+    /// assert!(Design::with_intercept(&columns)?.has_intercept());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn has_intercept(&self) -> bool {
         self.intercept.is_some()
     }
 
     /// Index of the intercept column, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, INTERCEPT_NAME};
+    /// use nalgebra::dmatrix;
+    ///
+    /// // The constant column need not come first.
+    /// let d = Design::new(dmatrix![0.5, 1.0; 1.5, 1.0; 2.5, 1.0])?;
+    /// assert_eq!(d.intercept_column(), Some(1));
+    /// assert_eq!(d.names()[1], INTERCEPT_NAME);
+    /// assert_eq!(Design::new(dmatrix![0.5; 1.5])?.intercept_column(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn intercept_column(&self) -> Option<usize> {
         self.intercept

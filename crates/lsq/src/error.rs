@@ -3,6 +3,20 @@
 use crate::Method;
 
 /// Which input an error refers to.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Design, Error, FitOptions, Input};
+/// use nalgebra::{dmatrix, dvector};
+///
+/// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0])?;
+/// let options = FitOptions::default().weights(dvector![1.0, 1.0]);
+/// let err = lsq::fit(&design, &dvector![1.0, 2.0, 4.0], &options).unwrap_err();
+/// assert!(matches!(err, Error::DimensionMismatch { input: Input::Weights, found: 2, .. }));
+/// assert_eq!(err.to_string(), "weights has 2 entries or rows, expected 3");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Input {
@@ -194,4 +208,20 @@ pub enum Error {
 }
 
 /// The crate's result type.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Design, FitOptions};
+/// use nalgebra::{DMatrix, DVector, dmatrix, dvector};
+///
+/// // The slope of a straight-line fit; `?` passes any `lsq::Error` on.
+/// fn slope(t: &DMatrix<f64>, y: &DVector<f64>) -> lsq::Result<f64> {
+///     let fit = lsq::fit(&Design::with_intercept(t)?, y, &FitOptions::default())?;
+///     Ok(fit.coefficients()[1])
+/// }
+/// assert!((slope(&dmatrix![0.0; 1.0; 2.0], &dvector![1.0, 3.0, 5.0])? - 2.0).abs() < 1e-12);
+/// assert!(slope(&dmatrix![0.0; 1.0], &dvector![1.0, 3.0, 5.0]).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;

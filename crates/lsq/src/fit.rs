@@ -357,36 +357,119 @@ impl Fit {
     }
 
     /// Column names of the design.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// let design = design.with_names(["b0", "t"])?;
+    /// let fit = lsq::fit(&design, &dvector![1.0, 3.0, 2.0, 5.0], &FitOptions::default())?;
+    /// assert_eq!(fit.names(), design.names());
+    /// assert_eq!(fit.names(), ["b0", "t"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn names(&self) -> &[String] {
         &self.names
     }
 
     /// The method used.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions, Method};
+    /// # let d = sim::heights();
+    /// # let design = Design::new(d.x)?;
+    ///
+    /// let fit = lsq::fit(&design, &d.y, &FitOptions::default().method(Method::Inverse))?;
+    /// assert_eq!(fit.method(), Method::Inverse);
+    /// assert_eq!(lsq::fit(&design, &d.y, &FitOptions::default())?.method(), Method::Qr);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn method(&self) -> Method {
         self.method
     }
 
     /// Estimated coefficients `β̂` (0 for aliased columns).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// // `fit` is the lesson's height regression: 4 observations, 3 coefficients.
+    /// // The exact solution, by rational arithmetic, is (7427217, 40684, −31848)/26827.
+    /// let exact = [7_427_217.0 / 26_827.0, 40_684.0 / 26_827.0, -31_848.0 / 26_827.0];
+    /// for (b, e) in fit.coefficients().iter().zip(exact) {
+    ///     approx::assert_relative_eq!(*b, e, max_relative = 1e-10);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn coefficients(&self) -> &DVector<f64> {
         &self.coefficients
     }
 
     /// Standard errors `σ̂·√[(XᵀWX)⁻¹]_jj`, from `R⁻¹` for the QR methods.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// let covariance = fit.covariance();
+    /// for (j, &se) in fit.std_errors().iter().enumerate() {
+    ///     assert!(se > 0.0);
+    ///     approx::assert_relative_eq!(se, covariance[(j, j)].sqrt(), max_relative = 1e-12);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn std_errors(&self) -> &DVector<f64> {
         &self.stats.std_errors
     }
 
     /// t statistics `β̂_j / se_j`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// let ratio = fit.coefficients().component_div(fit.std_errors());
+    /// approx::assert_relative_eq!(*fit.t_values(), ratio, max_relative = 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn t_values(&self) -> &DVector<f64> {
         &self.t_values
     }
 
     /// Two-sided p-values of the t tests, Student t with [`Fit::df_residual`] degrees of freedom.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0; 5.0])?;
+    /// # let y = dvector![2.1, 3.9, 6.2, 7.8, 10.1];
+    /// # let fit = lsq::fit(&design, &y, &FitOptions::default())?;
+    /// // `fit` is a straight line through 5 points, y ≈ 2x.
+    /// assert!(fit.p_values().iter().all(|p| (0.0..=1.0).contains(p)));
+    /// // The slope is far from zero (t ≈ 33 on 3 degrees of freedom), the intercept is not.
+    /// assert!(fit.p_values()[1] < 1e-3);
+    /// assert!(fit.p_values()[0] > 0.5);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn p_values(&self) -> &DVector<f64> {
         &self.p_values
@@ -394,6 +477,21 @@ impl Fit {
 
     /// Confidence intervals `β̂ ± t_{df, 1−α/2}·se` at the level of
     /// [`FitOptions::confidence_level`]; returns `(lower, upper)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// let (lo, hi) = fit.confidence_intervals();
+    /// assert_eq!(fit.confidence_intervals_at(fit.confidence_level())?, (lo.clone(), hi.clone()));
+    /// for (j, b) in fit.coefficients().iter().enumerate() {
+    ///     assert!(lo[j] < *b && *b < hi[j]);
+    ///     approx::assert_relative_eq!(hi[j] - b, b - lo[j], max_relative = 1e-9);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn confidence_intervals(&self) -> (DVector<f64>, DVector<f64>) {
         self.confidence_intervals_at(self.confidence_level).unwrap_or_else(|_| {
@@ -428,6 +526,19 @@ impl Fit {
 
     /// Covariance matrix of the coefficients, `σ̂²·(XᵀWX)⁻¹`; rows and columns of aliased
     /// coefficients are NaN.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// // σ̂²·(XᵀX)⁻¹, checked against an explicit inverse (fine for this small, exact design).
+    /// let xtx_inverse = (d.x.transpose() * &d.x).try_inverse().ok_or("XᵀX is singular")?;
+    /// let expected = xtx_inverse * fit.sigma().powi(2);
+    /// approx::assert_relative_eq!(fit.covariance(), expected, max_relative = 1e-6);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn covariance(&self) -> DMatrix<f64> {
         let s2 = self.stats.sigma * self.stats.sigma;
@@ -440,66 +551,220 @@ impl Fit {
     }
 
     /// Fitted values `Xβ̂`, one per observation (including those with zero weight).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// let xb = &d.x * fit.coefficients();
+    /// approx::assert_relative_eq!(*fit.fitted_values(), xb, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn fitted_values(&self) -> &DVector<f64> {
         &self.stats.fitted
     }
 
     /// Response residuals `y − Xβ̂`, one per observation (unweighted, as R's `residuals`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// assert_eq!(*fit.residuals(), &d.y - fit.fitted_values());
+    /// // At the least-squares solution the residual is orthogonal to every column: Xᵀr ≈ 0.
+    /// assert!((d.x.transpose() * fit.residuals()).amax() < 1e-9);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn residuals(&self) -> &DVector<f64> {
         &self.stats.residuals
     }
 
     /// Residual sum of squares `Σ wᵢ rᵢ²`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// let sum_of_squares = fit.residuals().norm_squared();
+    /// approx::assert_relative_eq!(fit.rss(), sum_of_squares, max_relative = 1e-12);
+    /// // The residual norm of the lesson's exact solution.
+    /// approx::assert_relative_eq!(fit.rss().sqrt(), 2.814_793_524_612_502, max_relative = 1e-10);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn rss(&self) -> f64 {
         self.stats.rss
     }
 
     /// Residual standard error `σ̂ = √(RSS/df)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0; 5.0])?;
+    /// # let y = dvector![2.1, 3.9, 6.2, 7.8, 10.1];
+    /// # let fit = lsq::fit(&design, &y, &FitOptions::default())?;
+    /// // `fit` is a straight line through 5 points, y ≈ 2x.
+    /// assert_eq!(fit.df_residual(), 3);
+    /// approx::assert_relative_eq!(fit.sigma(), (fit.rss() / 3.0).sqrt(), max_relative = 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn sigma(&self) -> f64 {
         self.stats.sigma
     }
 
     /// Residual degrees of freedom: observations with nonzero weight minus the rank.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// // `fit` is the lesson's height regression: 4 observations, 3 coefficients.
+    /// assert_eq!(fit.df_residual(), fit.observations() - fit.rank());
+    /// assert_eq!(fit.df_residual(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn df_residual(&self) -> usize {
         self.observations - self.rank
     }
 
     /// Model degrees of freedom: the rank, minus one for the intercept.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// // `fit` is the lesson's height regression: 4 observations, 3 coefficients.
+    /// // An intercept and two slopes: two degrees of freedom for the F test.
+    /// assert!(fit.has_intercept());
+    /// assert_eq!(fit.df_model(), fit.rank() - 1);
+    /// assert_eq!(fit.df_model(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn df_model(&self) -> usize {
         self.rank - usize::from(self.intercept)
     }
 
     /// Observations with nonzero weight.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0; 5.0])?;
+    /// let options = FitOptions::default().weights(dvector![1.0, 1.0, 0.0, 1.0, 1.0]);
+    /// let fit = lsq::fit(&design, &dvector![2.1, 3.9, 6.2, 7.8, 10.1], &options)?;
+    /// assert_eq!(fit.observations(), 4);
+    /// assert_eq!(fit.df_residual(), 4 - 2);
+    /// assert_eq!(fit.residuals().len(), 5); // the zero-weight row still gets a residual
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn observations(&self) -> usize {
         self.observations
     }
 
     /// Numerical rank of the design.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions, RankPolicy};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// // The third column is twice the second.
+    /// let x = dmatrix![1.0, 1.0, 2.0; 1.0, 2.0, 4.0; 1.0, 3.0, 6.0; 1.0, 4.0, 8.0];
+    /// let design = Design::new(x)?;
+    /// let options = FitOptions::default().rank_policy(RankPolicy::DropAliased);
+    /// let fit = lsq::fit(&design, &dvector![1.0, 3.0, 2.0, 5.0], &options)?;
+    /// assert_eq!(fit.rank(), 2);
+    /// assert_eq!(fit.df_residual(), 4 - 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn rank(&self) -> usize {
         self.rank
     }
 
     /// Zero-based indices of aliased (not estimable) columns, ascending.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions, RankPolicy};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// // The third column is twice the second.
+    /// let x = dmatrix![1.0, 1.0, 2.0; 1.0, 2.0, 4.0; 1.0, 3.0, 6.0; 1.0, 4.0, 8.0];
+    /// let design = Design::new(x)?;
+    /// let options = FitOptions::default().rank_policy(RankPolicy::DropAliased);
+    /// let fit = lsq::fit(&design, &dvector![1.0, 3.0, 2.0, 5.0], &options)?;
+    /// assert_eq!(fit.aliased(), [2]);
+    /// assert_eq!(fit.coefficients()[2], 0.0);
+    /// assert!(fit.std_errors()[2].is_nan() && fit.p_values()[2].is_nan());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn aliased(&self) -> &[usize] {
         &self.aliased
     }
 
     /// Whether the model has an intercept (decides how R² is centred).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let (t, y) = (dmatrix![1.0; 2.0; 3.0; 4.0], dvector![1.0, 3.0, 2.0, 5.0]);
+    /// let with = lsq::fit(&Design::with_intercept(&t)?, &y, &FitOptions::default())?;
+    /// let without = lsq::fit(&Design::new(t)?, &y, &FitOptions::default())?;
+    /// assert!(with.has_intercept() && !without.has_intercept());
+    /// // Without an intercept, R² is measured against Σy² instead of Σ(y − ȳ)².
+    /// approx::assert_relative_eq!(without.tss(), y.norm_squared(), max_relative = 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn has_intercept(&self) -> bool {
         self.intercept
     }
 
     /// The prior weights, if any were given.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// let y = dvector![1.0, 3.0, 2.0, 5.0];
+    /// assert_eq!(lsq::fit(&design, &y, &FitOptions::default())?.weights(), None);
+    /// let w = dvector![1.0, 2.0, 2.0, 1.0];
+    /// let fit = lsq::fit(&design, &y, &FitOptions::default().weights(w.clone()))?;
+    /// assert_eq!(fit.weights(), Some(&w));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn weights(&self) -> Option<&DVector<f64>> {
         self.weights.as_ref()
@@ -507,18 +772,60 @@ impl Fit {
 
     /// R²: `1 − RSS/TSS`, with TSS about the (weighted) mean when the model has an intercept and
     /// about zero otherwise (R's and NIST's convention).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// assert!((0.0..=1.0).contains(&fit.r_squared()));
+    /// let expected = 1.0 - fit.rss() / fit.tss();
+    /// approx::assert_relative_eq!(fit.r_squared(), expected, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn r_squared(&self) -> f64 {
         self.stats.r_squared
     }
 
     /// Adjusted R²: `1 − (1 − R²)·(n − i)/df`, with `i = 1` for an intercept, else 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0; 5.0])?;
+    /// # let y = dvector![2.1, 3.9, 6.2, 7.8, 10.1];
+    /// # let fit = lsq::fit(&design, &y, &FitOptions::default())?;
+    /// // `fit` is a straight line through 5 points, y ≈ 2x.
+    /// // n = 5 observations, i = 1 for the intercept, df = 3.
+    /// let expected = 1.0 - (1.0 - fit.r_squared()) * 4.0 / 3.0;
+    /// approx::assert_relative_eq!(fit.adj_r_squared(), expected, max_relative = 1e-12);
+    /// assert!(fit.adj_r_squared() < fit.r_squared());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn adj_r_squared(&self) -> f64 {
         self.stats.adj_r_squared
     }
 
     /// The total sum of squares R² is measured against.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// // With an intercept, TSS = Σ(y − ȳ)²; the heights have mean 170 cm.
+    /// let ybar = d.y.mean();
+    /// assert_eq!(ybar, 170.0);
+    /// approx::assert_relative_eq!(fit.tss(), d.y.map(|v| (v - ybar).powi(2)).sum());
+    /// assert_eq!(fit.tss(), 292.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn tss(&self) -> f64 {
         self.stats.tss
@@ -526,30 +833,102 @@ impl Fit {
 
     /// F statistic of the model against the intercept-only (or empty) model, `None` when the
     /// model has no other term; infinite for an exact fit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// // `fit` is the lesson's height regression: 4 observations, 3 coefficients.
+    /// let f = fit.f_statistic().ok_or("the model has slopes to test")?;
+    /// // Explained variance per model df over residual variance: df_model = 2, df_residual = 1.
+    /// let expected = ((fit.tss() - fit.rss()) / 2.0) / (fit.rss() / 1.0);
+    /// approx::assert_relative_eq!(f, expected, max_relative = 1e-12);
+    /// // An intercept-only model has nothing to test.
+    /// let mean_only = Design::new(nalgebra::DMatrix::from_element(4, 1, 1.0))?;
+    /// assert_eq!(lsq::fit(&mean_only, &d.y, &FitOptions::default())?.f_statistic(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn f_statistic(&self) -> Option<f64> {
         self.stats.f_statistic
     }
 
     /// p-value of the F statistic.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0; 5.0])?;
+    /// # let y = dvector![2.1, 3.9, 6.2, 7.8, 10.1];
+    /// # let fit = lsq::fit(&design, &y, &FitOptions::default())?;
+    /// // `fit` is a straight line through 5 points, y ≈ 2x.
+    /// let p = fit.f_p_value().ok_or("the model has a slope to test")?;
+    /// assert!(p < 1e-3);
+    /// // With a single slope, F = t², so the F test and the slope's t test agree.
+    /// approx::assert_relative_eq!(p, fit.p_values()[1], max_relative = 1e-8);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn f_p_value(&self) -> Option<f64> {
         self.f_p_value
     }
 
     /// Gaussian log-likelihood at the maximum-likelihood `σ²`, as R's `logLik.lm`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// // Σ log N(rᵢ; 0, σ²) at the maximum-likelihood variance σ² = RSS/n, n = 4.
+    /// let s2 = fit.rss() / 4.0;
+    /// let tau = 2.0 * std::f64::consts::PI;
+    /// let ll: f64 = fit.residuals().iter().map(|r| -0.5 * ((tau * s2).ln() + r * r / s2)).sum();
+    /// approx::assert_relative_eq!(fit.log_likelihood(), ll, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn log_likelihood(&self) -> f64 {
         self.log_likelihood
     }
 
     /// Akaike's criterion `−2ℓ + 2(rank + 1)` (the `+1` counts `σ²`), as R's `AIC`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// // `fit` is the lesson's height regression: 4 observations, 3 coefficients.
+    /// // Three coefficients plus σ²: four parameters.
+    /// approx::assert_relative_eq!(fit.aic(), -2.0 * fit.log_likelihood() + 2.0 * 4.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn aic(&self) -> f64 {
         -2.0 * self.log_likelihood + 2.0 * count_to_f64(self.rank + 1)
     }
 
     /// Schwarz's criterion `−2ℓ + ln(n)·(rank + 1)`, as R's `BIC`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// // `fit` is the lesson's height regression: 4 observations, 3 coefficients.
+    /// // Three coefficients plus σ²: four parameters, n = 4.
+    /// let expected = -2.0 * fit.log_likelihood() + 4.0_f64.ln() * 4.0;
+    /// approx::assert_relative_eq!(fit.bic(), expected, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn bic(&self) -> f64 {
         -2.0 * self.log_likelihood
@@ -557,12 +936,43 @@ impl Fit {
     }
 
     /// The level of [`Fit::confidence_intervals`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let design = Design::new(d.x)?;
+    ///
+    /// let fit95 = lsq::fit(&design, &d.y, &FitOptions::default())?;
+    /// let fit90 = lsq::fit(&design, &d.y, &FitOptions::default().confidence_level(0.9))?;
+    /// assert_eq!((fit95.confidence_level(), fit90.confidence_level()), (0.95, 0.9));
+    /// // A lower level gives narrower intervals.
+    /// assert!(fit90.confidence_intervals().0[1] > fit95.confidence_intervals().0[1]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn confidence_level(&self) -> f64 {
         self.confidence_level
     }
 
     /// Numerical diagnostics: rank, conditioning, orthogonality, exact fit, digits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions};
+    ///
+    /// // The lesson's heights leave a residual; with height itself as a column they do not.
+    /// let d = sim::heights();
+    /// let fit = lsq::fit(&Design::new(d.x)?, &d.y, &FitOptions::default())?;
+    /// assert_eq!(fit.diagnostics().rank(), fit.rank());
+    /// assert!(!fit.diagnostics().exact_fit());
+    /// let e = sim::heights_exact_fit();
+    /// let exact = lsq::fit(&Design::new(e.x)?, &e.y, &FitOptions::default())?;
+    /// assert!(exact.diagnostics().exact_fit());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn diagnostics(&self) -> &Diagnostics {
         &self.diagnostics

@@ -68,6 +68,16 @@ pub fn p_value(p: f64, digits: usize) -> String {
 
 /// The smallest p-value printed as a number: `2.2e-16`, about ε, as R does; anything smaller
 /// is below the resolution of the tail computations.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::format::{P_VALUE_FLOOR, p_value};
+///
+/// assert_eq!(P_VALUE_FLOOR, f64::EPSILON);
+/// assert_eq!(p_value(P_VALUE_FLOOR, 3), "2.22e-16");
+/// assert_eq!(p_value(P_VALUE_FLOOR / 2.0, 3), "<2e-16");
+/// ```
 pub const P_VALUE_FLOOR: f64 = 2.220_446_049_250_313e-16;
 
 /// R's significance codes: `***` below 0.001, `**` below 0.01, `*` below 0.05, `.` below 0.1.
@@ -90,6 +100,22 @@ pub fn stars(p: f64) -> &'static str {
 }
 
 /// The legend R prints under a coefficient table.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::format::{SIGNIFICANCE_LEGEND, stars};
+/// # use lsq::{Design, FitOptions};
+/// # let d = sim::heights();
+/// # let fit = lsq::fit(&Design::new(d.x)?, &d.y, &FitOptions::default())?;
+///
+/// // Every code `stars` prints is explained, and a fit's summary ends its table with the legend.
+/// for p in [0.0005, 0.005, 0.02, 0.07] {
+///     assert!(SIGNIFICANCE_LEGEND.contains(&format!("'{}'", stars(p))));
+/// }
+/// assert!(fit.to_string().contains(SIGNIFICANCE_LEGEND));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const SIGNIFICANCE_LEGEND: &str =
     "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1";
 
@@ -154,6 +180,18 @@ pub fn residual_table(mut residuals: Vec<f64>, digits: usize) -> String {
 
 /// Right-aligns the cells of a table in columns separated by one space; the first column is
 /// left-aligned (row names).
+///
+/// # Examples
+///
+/// ```
+/// use lsq::format::table;
+///
+/// let rows = vec![
+///     vec![String::new(), "Estimate".to_owned()],
+///     vec!["slope".to_owned(), "1.99".to_owned()],
+/// ];
+/// assert_eq!(table(&rows), "      Estimate\nslope     1.99\n");
+/// ```
 #[must_use]
 pub fn table(rows: &[Vec<String>]) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);

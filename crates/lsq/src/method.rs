@@ -60,10 +60,35 @@ pub enum Method {
 
 impl Method {
     /// Every method, in the order reports list them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{LeastSquares, Method};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let names: std::collections::BTreeSet<_> = Method::ALL.iter().map(|m| m.name()).collect();
+    /// assert_eq!(names.len(), 4); // no method listed twice
+    /// assert!(Method::ALL.contains(&Method::default()));
+    /// let (x, y) = (dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0], dvector![1.0, 3.0, 5.0]);
+    /// for method in Method::ALL {
+    ///     assert_eq!(method.solve(&x, &y)?.method(), method);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub const ALL: [Method; 4] =
         [Method::Inverse, Method::NormalEquations, Method::Qr, Method::ExtendedQr];
 
     /// The three `f64` methods of the lesson.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::Method;
+    ///
+    /// assert!(!Method::DOUBLE.contains(&Method::ExtendedQr));
+    /// assert_eq!(Method::DOUBLE, Method::ALL[..3]);
+    /// ```
     pub const DOUBLE: [Method; 3] = [Method::Inverse, Method::NormalEquations, Method::Qr];
 
     /// A short, stable name: `inverse`, `normal-equations`, `qr`, `extended-qr`.
@@ -85,6 +110,24 @@ impl Method {
 
     /// Whether the method decides numerical rank (the QR methods) or simply fails on a
     /// singular `XᵀX` (the textbook methods).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Error, LeastSquares, Method};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let a = dmatrix![1.0, 2.0; 1.0, 2.0; 1.0, 2.0]; // the second column is twice the first
+    /// let b = dvector![1.0, 2.0, 3.0];
+    /// assert!(Method::Qr.detects_rank());
+    /// assert!(matches!(Method::Qr.solve(&a, &b), Err(Error::RankDeficient { rank: 1, .. })));
+    /// assert!(!Method::NormalEquations.detects_rank());
+    /// let singular = Method::NormalEquations.solve(&a, &b);
+    /// assert!(matches!(
+    ///     singular,
+    ///     Err(Error::NormalMatrixBreakdown { .. } | Error::SingularNormalMatrix { .. })
+    /// ));
+    /// ```
     #[must_use]
     pub const fn detects_rank(self) -> bool {
         matches!(self, Method::Qr | Method::ExtendedQr)
@@ -116,6 +159,15 @@ impl std::fmt::Display for Method {
 /// ```
 pub trait LeastSquares {
     /// The method this solver implements.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{LeastSquares, Method, Qr};
+    ///
+    /// assert_eq!(Qr::default().method(), Method::Qr);
+    /// assert_eq!(Method::Inverse.method(), Method::Inverse);
+    /// ```
     fn method(&self) -> Method;
 
     /// Solves `min ‖A·x − b‖₂`.
@@ -124,10 +176,44 @@ pub trait LeastSquares {
     /// Empty or non-finite input, `b` of the wrong length, fewer rows than columns, a zero
     /// column, and the method's own failures: rank deficiency for the QR methods (unless they
     /// were told to drop aliased columns), a singular or indefinite `XᵀX` for the others.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Error, LeastSquares, Qr};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let (a, b) = (dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0], dvector![0.0, 1.0, 3.0]);
+    /// let s = Qr::default().solve(&a, &b)?;
+    /// // The residual of the least-squares solution is orthogonal to the columns.
+    /// assert!((a.transpose() * (&b - &a * s.coefficients())).amax() < 1e-14);
+    /// // A wide matrix has no unique least-squares solution.
+    /// let wide = Qr::default().solve(&a.transpose(), &dvector![1.0, 2.0]);
+    /// assert!(matches!(wide, Err(Error::Underdetermined { rows: 2, cols: 3 })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     fn solve(&self, a: &DMatrix<f64>, b: &DVector<f64>) -> Result<Solution>;
 }
 
 /// What to do when the design is rank deficient.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Design, Error, FitOptions, RankPolicy};
+/// use nalgebra::{dmatrix, dvector};
+///
+/// assert_eq!(RankPolicy::default(), RankPolicy::Error);
+/// // The third column is twice the second.
+/// let x = dmatrix![1.0, 1.0, 2.0; 1.0, 2.0, 4.0; 1.0, 3.0, 6.0; 1.0, 4.0, 8.0];
+/// let design = Design::new(x)?;
+/// let y = dvector![1.0, 3.0, 2.0, 5.0];
+/// let err = lsq::fit(&design, &y, &FitOptions::default()).unwrap_err();
+/// assert!(matches!(err, Error::RankDeficient { rank: 2, ref names, .. } if names == &["x3"]));
+/// let fit = lsq::fit(&design, &y, &FitOptions::default().rank_policy(RankPolicy::DropAliased))?;
+/// assert_eq!(fit.aliased(), [2]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum RankPolicy {
@@ -140,10 +226,42 @@ pub enum RankPolicy {
 }
 
 /// The explicit-inverse solver; see [`Method::Inverse`].
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Inverse, LeastSquares, Method, Qr};
+/// use nalgebra::{dmatrix, dvector};
+///
+/// let (a, b) = (dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0], dvector![0.0, 1.0, 3.0]);
+/// let s = Inverse.solve(&a, &b)?;
+/// assert_eq!(s.method(), Method::Inverse);
+/// // On a well-conditioned problem it agrees with QR.
+/// assert!((s.coefficients() - Qr::default().solve(&a, &b)?.coefficients()).amax() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Inverse;
 
 /// The normal-equations solver; see [`Method::NormalEquations`].
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Error, LeastSquares, NormalEquations, Qr};
+/// use nalgebra::{dmatrix, dvector};
+///
+/// let (a, b) = (dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0], dvector![0.0, 1.0, 3.0]);
+/// let s = NormalEquations.solve(&a, &b)?;
+/// assert!((s.coefficients() - Qr::default().solve(&a, &b)?.coefficients()).amax() < 1e-12);
+/// // It cannot decide rank: a repeated column makes XᵀX singular, an error.
+/// let repeated = NormalEquations.solve(&dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0], &b);
+/// assert!(matches!(
+///     repeated,
+///     Err(Error::NormalMatrixBreakdown { .. } | Error::SingularNormalMatrix { .. })
+/// ));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NormalEquations;
 
@@ -170,6 +288,21 @@ pub struct Qr {
 
 impl Qr {
     /// Relative rank tolerance in `[0, 1)` on the column-scaled design. Default: `max(m, n)·ε`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Error, LeastSquares, Qr};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// // The columns differ by 10⁻⁹: independent at the default tolerance, dependent at 10⁻⁶.
+    /// let a = dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0 + 1e-9];
+    /// let b = dvector![1.0, 2.0, 3.0];
+    /// assert_eq!(Qr::default().solve(&a, &b)?.rank(), 2);
+    /// let coarse = Qr::default().tolerance(1e-6).solve(&a, &b);
+    /// assert!(matches!(coarse, Err(Error::RankDeficient { rank: 1, .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn tolerance(mut self, tol: f64) -> Self {
         self.tolerance = Some(tol);
@@ -177,6 +310,22 @@ impl Qr {
     }
 
     /// What to do on rank deficiency. Default: [`RankPolicy::Error`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{LeastSquares, Qr, RankPolicy};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let a = dmatrix![1.0, 2.0; 1.0, 2.0; 1.0, 2.0]; // the second column is twice the first
+    /// let b = dvector![1.0, 2.0, 3.0];
+    /// let s = Qr::default().rank_policy(RankPolicy::DropAliased).solve(&a, &b)?;
+    /// assert_eq!((s.rank(), s.aliased()), (1, &[1][..]));
+    /// // The aliased coefficient is 0 and the kept column alone fits the mean of b.
+    /// assert_eq!(s.coefficients()[1], 0.0);
+    /// assert!((s.coefficients()[0] - 2.0).abs() < 1e-14);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn rank_policy(mut self, policy: RankPolicy) -> Self {
         self.policy = policy;
@@ -185,6 +334,21 @@ impl Qr {
 }
 
 /// The double-double QR solver; see [`Method::ExtendedQr`].
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{ExtendedQr, LeastSquares, Method, Qr};
+/// use nalgebra::{dmatrix, dvector};
+///
+/// let (a, b) = (dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0], dvector![0.0, 1.0, 3.0]);
+/// let s = ExtendedQr::default().solve(&a, &b)?;
+/// assert_eq!(s.method(), Method::ExtendedQr);
+/// assert!((s.coefficients() - Qr::default().solve(&a, &b)?.coefficients()).amax() < 1e-14);
+/// // Its default rank tolerance is max(m, n)·2⁻¹⁰⁴, far below f64's ε.
+/// assert!(s.tolerance().is_some_and(|t| t < 1e-30));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct ExtendedQr {
     tolerance: Option<f64>,
@@ -193,6 +357,21 @@ pub struct ExtendedQr {
 
 impl ExtendedQr {
     /// Relative rank tolerance in `[0, 1)`. Default: `max(m, n)·2⁻¹⁰⁴`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Error, ExtendedQr, LeastSquares};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// // The columns differ by 10⁻⁹: independent at the default tolerance, dependent at 10⁻⁶.
+    /// let a = dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0 + 1e-9];
+    /// let b = dvector![1.0, 2.0, 3.0];
+    /// assert_eq!(ExtendedQr::default().solve(&a, &b)?.rank(), 2);
+    /// let coarse = ExtendedQr::default().tolerance(1e-6).solve(&a, &b);
+    /// assert!(matches!(coarse, Err(Error::RankDeficient { rank: 1, .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn tolerance(mut self, tol: f64) -> Self {
         self.tolerance = Some(tol);
@@ -200,6 +379,20 @@ impl ExtendedQr {
     }
 
     /// What to do on rank deficiency. Default: [`RankPolicy::Error`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{ExtendedQr, LeastSquares, RankPolicy};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let a = dmatrix![1.0, 2.0; 1.0, 2.0; 1.0, 2.0]; // the second column is twice the first
+    /// let b = dvector![1.0, 2.0, 3.0];
+    /// assert!(ExtendedQr::default().solve(&a, &b).is_err());
+    /// let s = ExtendedQr::default().rank_policy(RankPolicy::DropAliased).solve(&a, &b)?;
+    /// assert_eq!((s.rank(), s.aliased()), (1, &[1][..]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn rank_policy(mut self, policy: RankPolicy) -> Self {
         self.policy = policy;
@@ -347,30 +540,99 @@ impl Solution {
     }
 
     /// The method that produced it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{LeastSquares, Method, NormalEquations};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let s = NormalEquations.solve(&dmatrix![1.0; 1.0], &dvector![1.0, 3.0])?;
+    /// assert_eq!(s.method(), Method::NormalEquations);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn method(&self) -> Method {
         self.method
     }
 
     /// The coefficients; entries of aliased columns are zero (the basic solution).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{LeastSquares, Method};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// // b = A·(1, 2) exactly, so every method recovers (1, 2).
+    /// let a = dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0];
+    /// let b = &a * dvector![1.0, 2.0];
+    /// for method in Method::ALL {
+    ///     let x = method.solve(&a, &b)?.coefficients().clone();
+    ///     assert!((x - dvector![1.0, 2.0]).amax() < 1e-12, "{method}");
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn coefficients(&self) -> &DVector<f64> {
         &self.core.beta
     }
 
     /// Numerical rank (the number of columns for the methods that do not decide rank).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{LeastSquares, Method, Qr, RankPolicy};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let b = dvector![1.0, 2.0, 3.0];
+    /// assert_eq!(Method::Inverse.solve(&dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0], &b)?.rank(), 2);
+    /// // A repeated column: QR, told to drop it, reports rank 1.
+    /// let qr = Qr::default().rank_policy(RankPolicy::DropAliased);
+    /// assert_eq!(qr.solve(&dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0], &b)?.rank(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn rank(&self) -> usize {
         self.core.rank
     }
 
     /// Zero-based indices of the aliased columns, ascending.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{LeastSquares, Method, Qr, RankPolicy};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let b = dvector![1.0, 2.0, 3.0];
+    /// let full = Method::Qr.solve(&dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0], &b)?;
+    /// assert!(full.aliased().is_empty());
+    /// // The third column is the sum of the first two.
+    /// let a = dmatrix![1.0, 0.0, 1.0; 1.0, 1.0, 2.0; 1.0, 2.0, 3.0; 1.0, 4.0, 5.0];
+    /// let qr = Qr::default().rank_policy(RankPolicy::DropAliased);
+    /// assert_eq!(qr.solve(&a, &dvector![1.0, 2.0, 3.0, 5.0])?.aliased(), [2]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn aliased(&self) -> &[usize] {
         &self.core.aliased
     }
 
     /// The relative rank tolerance used, for the QR methods.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{LeastSquares, Method};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// let (a, b) = (dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0], dvector![0.0, 1.0, 3.0]);
+    /// // The QR default is max(m, n)·ε; the textbook methods do not decide rank.
+    /// assert_eq!(Method::Qr.solve(&a, &b)?.tolerance(), Some(3.0 * f64::EPSILON));
+    /// assert_eq!(Method::Inverse.solve(&a, &b)?.tolerance(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn tolerance(&self) -> Option<f64> {
         self.core.tolerance
@@ -378,6 +640,21 @@ impl Solution {
 
     /// Cheap estimate of `κ₁` of `A` after scaling its columns (by powers of two) to comparable
     /// size; within a factor of n of the 2-norm condition number of the scaled `A`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{LeastSquares, Method};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let b = dvector![1.0, 2.0, 3.0];
+    /// // Orthonormal columns are perfectly conditioned; nearly parallel ones are not.
+    /// let orthogonal = Method::Qr.solve(&dmatrix![1.0, 0.0; 0.0, 1.0; 0.0, 0.0], &b)?;
+    /// approx::assert_relative_eq!(orthogonal.condition_estimate(), 1.0, max_relative = 1e-12);
+    /// let close = Method::Qr.solve(&dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0 + 1e-9], &b)?;
+    /// assert!(close.condition_estimate() > 1e8);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn condition_estimate(&self) -> f64 {
         self.core.condition_estimate
@@ -389,6 +666,18 @@ impl Solution {
     /// # Errors
     /// [`Error::NormalMatrixBreakdown`] if the Cholesky factor of the normal equations has a pivot
     /// too small to invert; [`Error::Kernel`] for the analogous failure of `R`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{LeastSquares, Method};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// let (a, b) = (dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0], dvector![0.0, 1.0, 3.0]);
+    /// let s = Method::Qr.solve(&a, &b)?;
+    /// let explicit = (a.transpose() * &a).try_inverse().ok_or("AᵀA is singular")?;
+    /// approx::assert_relative_eq!(s.unscaled_covariance()?, explicit, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn unscaled_covariance(&self) -> Result<DMatrix<f64>> {
         Ok(self.covariance()?.matrix())
     }
@@ -397,6 +686,18 @@ impl Solution {
     ///
     /// # Errors
     /// As [`Solution::unscaled_covariance`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{LeastSquares, Method};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// let (a, b) = (dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0], dvector![0.0, 1.0, 3.0]);
+    /// let s = Method::Qr.solve(&a, &b)?;
+    /// let c = s.unscaled_covariance()?;
+    /// approx::assert_relative_eq!(s.variance_factors()?, c.diagonal(), max_relative = 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn variance_factors(&self) -> Result<DVector<f64>> {
         let covariance = self.covariance()?;
         Ok(DVector::from_fn(self.core.beta.len(), |j, _| covariance.diagonal(j)))

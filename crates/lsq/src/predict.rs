@@ -14,6 +14,26 @@ use crate::options::check_level;
 /// The confidence interval covers the mean response `x₀ᵀβ` at the given level; the prediction
 /// interval covers a new observation `x₀ᵀβ + ε` with unit weight, as R's
 /// `predict.lm(interval = "prediction")` with its default weights.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Design, FitOptions};
+/// use nalgebra::{dmatrix, dvector};
+///
+/// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0; 5.0])?;
+/// let fit = lsq::fit(&design, &dvector![1.1, 1.9, 3.2, 3.9, 5.1], &FitOptions::default())?;
+/// // Predicting at the design's own rows gives the fitted values.
+/// let p = fit.predict(design.matrix(), 0.9)?;
+/// approx::assert_relative_eq!(p.fit, fit.fitted_values().clone(), max_relative = 1e-12);
+/// assert_eq!(p.level, 0.9);
+/// // A new observation is less certain than its mean: the prediction interval is wider.
+/// for i in 0..5 {
+///     assert!(p.prediction_lower[i] < p.confidence_lower[i]);
+///     assert!(p.confidence_upper[i] < p.prediction_upper[i]);
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prediction {
     /// Predicted means `x₀ᵀβ̂`.

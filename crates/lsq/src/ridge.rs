@@ -33,6 +33,22 @@ pub struct RidgeOptions {
 
 impl RidgeOptions {
     /// Penalty weight `λ ≥ 0`; every other option at its default.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions, RidgeOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
+    ///
+    /// assert_eq!(RidgeOptions::new(2.0).lambda(), 2.0);
+    /// // With λ = 0, ridge is ordinary least squares.
+    /// let ridge = lsq::ridge(&design, &y, &RidgeOptions::new(0.0))?;
+    /// let ols = lsq::fit(&design, &y, &FitOptions::default())?;
+    /// approx::assert_relative_eq!(ridge.coefficients(), ols.coefficients(), max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(lambda: f64) -> Self {
         Self { lambda, penalty: None, penalize_intercept: false, weights: None, method: Method::Qr }
@@ -40,6 +56,21 @@ impl RidgeOptions {
 
     /// The penalty matrix `L` (k×p). Default: the identity, without the intercept's row unless
     /// [`RidgeOptions::penalize_intercept`] is set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, RidgeOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
+    /// // L = I on both columns shrinks the intercept too.
+    /// let l = nalgebra::DMatrix::identity(2, 2);
+    /// let full = lsq::ridge(&design, &y, &RidgeOptions::new(1.0).penalty(l))?;
+    /// let both = lsq::ridge(&design, &y, &RidgeOptions::new(1.0).penalize_intercept(true))?;
+    /// approx::assert_relative_eq!(full.coefficients(), both.coefficients(), max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn penalty(mut self, l: DMatrix<f64>) -> Self {
         self.penalty = Some(l);
@@ -47,6 +78,21 @@ impl RidgeOptions {
     }
 
     /// Whether the default `L = I` also shrinks the intercept. Default: `false`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, RidgeOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
+    /// // A huge λ flattens the slope; an unpenalized intercept then settles at the mean of y.
+    /// let free = lsq::ridge(&design, &y, &RidgeOptions::new(1e6))?;
+    /// approx::assert_relative_eq!(free.coefficients()[0], y.mean(), max_relative = 1e-3);
+    /// let shrunk = lsq::ridge(&design, &y, &RidgeOptions::new(1e6).penalize_intercept(true))?;
+    /// assert!(shrunk.coefficients()[0].abs() < 1e-3 * y.mean());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn penalize_intercept(mut self, yes: bool) -> Self {
         self.penalize_intercept = yes;
@@ -54,6 +100,23 @@ impl RidgeOptions {
     }
 
     /// Prior weights `W`, as [`crate::FitOptions::weights`]. Default: all ones.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, RidgeOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
+    /// // A zero weight leaves the third observation out, as if its row were deleted.
+    /// let options = RidgeOptions::new(1.0).weights(dvector![1.0, 1.0, 0.0, 1.0]);
+    /// let weighted = lsq::ridge(&design, &y, &options)?;
+    /// let fewer = Design::with_intercept(&dmatrix![1.0; 2.0; 4.0])?;
+    /// let dropped = lsq::ridge(&fewer, &dvector![1.0, 2.0, 4.2], &RidgeOptions::new(1.0))?;
+    /// let (a, b) = (weighted.coefficients(), dropped.coefficients());
+    /// approx::assert_relative_eq!(a, b, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn weights(mut self, weights: DVector<f64>) -> Self {
         self.weights = Some(weights);
@@ -62,6 +125,23 @@ impl RidgeOptions {
 
     /// Solver. Default: [`Method::Qr`], which stacks `[√W·H; √λ·L]` over `[√W·y; 0]` and never
     /// forms `HᵀWH + λLᵀL`; the textbook methods form exactly that matrix.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Method, RidgeOptions};
+    /// # use lsq::Design;
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
+    ///
+    /// let options = RidgeOptions::new(1.0).method(Method::NormalEquations);
+    /// let normal = lsq::ridge(&design, &y, &options)?;
+    /// assert_eq!(normal.method(), Method::NormalEquations);
+    /// let qr = lsq::ridge(&design, &y, &RidgeOptions::new(1.0))?;
+    /// approx::assert_relative_eq!(normal.coefficients(), qr.coefficients(), max_relative = 1e-10);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn method(mut self, method: Method) -> Self {
         self.method = method;
@@ -69,6 +149,16 @@ impl RidgeOptions {
     }
 
     /// The penalty weight.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Method, RidgeOptions};
+    ///
+    /// // Other setters leave λ alone.
+    /// let options = RidgeOptions::new(0.5).method(Method::Inverse).penalize_intercept(true);
+    /// assert_eq!(options.lambda(), 0.5);
+    /// ```
     #[must_use]
     pub fn lambda(&self) -> f64 {
         self.lambda
@@ -76,6 +166,22 @@ impl RidgeOptions {
 }
 
 /// A fitted ridge regression.
+///
+/// # Examples
+///
+/// ```
+/// # use lsq::{Design, RidgeOptions};
+/// # use nalgebra::{dmatrix, dvector};
+/// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+/// # let y = dvector![1.0, 2.0, 2.9, 4.2];
+/// let ols = lsq::ridge(&design, &y, &RidgeOptions::new(0.0))?;
+/// let fit = lsq::ridge(&design, &y, &RidgeOptions::new(5.0))?;
+/// assert_eq!(fit.lambda(), 5.0);
+/// // Shrinking trades fit for stability: a larger residual, fewer effective parameters.
+/// assert!(fit.rss() > ols.rss());
+/// assert!(fit.effective_df() < ols.effective_df());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RidgeFit {
     names: Vec<String>,
@@ -91,24 +197,79 @@ pub struct RidgeFit {
 
 impl RidgeFit {
     /// Coefficients `β̂_λ`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, RidgeOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
+    /// // The slope shrinks towards zero as λ grows.
+    /// let slope = |lambda| {
+    ///     lsq::ridge(&design, &y, &RidgeOptions::new(lambda)).map(|f| f.coefficients()[1])
+    /// };
+    /// assert!(slope(0.0)? > slope(1.0)? && slope(1.0)? > slope(10.0)? && slope(10.0)? > 0.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn coefficients(&self) -> &DVector<f64> {
         &self.coefficients
     }
 
     /// Fitted values `Hβ̂_λ`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, RidgeOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
+    /// let fit = lsq::ridge(&design, &y, &RidgeOptions::new(1.0))?;
+    /// let hb = design.matrix() * fit.coefficients();
+    /// approx::assert_relative_eq!(*fit.fitted_values(), hb, max_relative = 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn fitted_values(&self) -> &DVector<f64> {
         &self.fitted
     }
 
     /// Residuals `y − Hβ̂_λ`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, RidgeOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
+    /// let fit = lsq::ridge(&design, &y, &RidgeOptions::new(1.0))?;
+    /// let difference = &y - fit.fitted_values();
+    /// approx::assert_relative_eq!(*fit.residuals(), difference, max_relative = 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn residuals(&self) -> &DVector<f64> {
         &self.residuals
     }
 
     /// Weighted residual sum of squares.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, RidgeOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
+    /// let w = dvector![1.0, 2.0, 1.0, 0.5];
+    /// let fit = lsq::ridge(&design, &y, &RidgeOptions::new(1.0).weights(w.clone()))?;
+    /// let weighted: f64 = fit.residuals().iter().zip(w.iter()).map(|(r, w)| w * r * r).sum();
+    /// approx::assert_relative_eq!(fit.rss(), weighted, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn rss(&self) -> f64 {
         self.rss
@@ -116,12 +277,43 @@ impl RidgeFit {
 
     /// Effective degrees of freedom `tr(S_λ)` of the smoother `S_λ = H(HᵀWH + λLᵀL)⁻¹HᵀW`:
     /// the number of columns at `λ = 0`, shrinking towards the unpenalized count as `λ` grows.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, RidgeOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
+    /// let df = |lambda| {
+    ///     lsq::ridge(&design, &y, &RidgeOptions::new(lambda)).map(|f| f.effective_df())
+    /// };
+    /// // Two columns at λ = 0; towards one (the unpenalized intercept) as λ grows.
+    /// approx::assert_relative_eq!(df(0.0)?, 2.0, max_relative = 1e-12);
+    /// assert!(df(1.0)? < 2.0 && df(1e8)? > 1.0);
+    /// approx::assert_relative_eq!(df(1e8)?, 1.0, max_relative = 1e-6);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn effective_df(&self) -> f64 {
         self.effective_df
     }
 
     /// Generalised cross-validation score `n·RSS/(n − df)²` (Golub, Heath & Wahba, 1979).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, RidgeOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
+    /// let fit = lsq::ridge(&design, &y, &RidgeOptions::new(1.0))?;
+    /// // n = 4 observations.
+    /// let expected = 4.0 * fit.rss() / (4.0 - fit.effective_df()).powi(2);
+    /// approx::assert_relative_eq!(fit.gcv(), expected, max_relative = 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn gcv(&self) -> f64 {
         let n = count_to_f64(self.observations);
@@ -129,12 +321,36 @@ impl RidgeFit {
     }
 
     /// The penalty weight `λ`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, RidgeOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
+    /// let fit = lsq::ridge(&design, &y, &RidgeOptions::new(0.25))?;
+    /// assert_eq!(fit.lambda(), 0.25);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn lambda(&self) -> f64 {
         self.lambda
     }
 
     /// The method used.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, RidgeOptions};
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
+    /// let fit = lsq::ridge(&design, &y, &RidgeOptions::new(1.0))?;
+    /// assert_eq!(fit.method(), lsq::Method::Qr); // the default
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn method(&self) -> Method {
         self.method
