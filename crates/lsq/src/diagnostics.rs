@@ -9,14 +9,53 @@ use crate::method::Method;
 use crate::options::{ConditionNumber, SVD_AUTO_FLOPS};
 use crate::solvers::{Core, Covariance, Factor};
 
-/// A residual with `‖r‖ ≤ EXACT_FIT_TOLERANCE·max(m, n)·(‖X‖_F‖β̂‖ + ‖y‖)` is at the level of
-/// the rounding that computing `y − Xβ̂` itself commits, so `y` lies in the column space of `X`
-/// up to the rounding of the data: the fit is exact. The factor is ε of `f64`, the data's own
+/// A residual with `‖r‖ ≤ EXACT_FIT_TOLERANCE·max(m, n)·(Σₖ|β̂ₖ|·‖xₖ‖ + ‖y‖)` (`xₖ` the columns
+/// of `X`, both sides weighted by `√w` in a weighted fit, aliased columns left out) is at the
+/// level of the rounding that computing `y − Xβ̂` itself commits, so `y` lies in the column space
+/// of `X` up to the rounding of the data: the fit is exact. The factor is ε of `f64`, the data's own
 /// precision, whatever the working precision of the solver.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Design, FitOptions};
+///
+/// // y is the second column of X, so it lies in the column space: the residual is rounding.
+/// let e = sim::heights_exact_fit();
+/// let fit = lsq::fit(&Design::new(e.x.clone())?, &e.y, &FitOptions::default())?;
+/// let beta = fit.coefficients();
+/// let scale: f64 = e.x.column_iter().zip(beta.iter()).map(|(x, b)| b.abs() * x.norm()).sum();
+/// assert!(fit.rss().sqrt() <= lsq::EXACT_FIT_TOLERANCE * 4.0 * (scale + e.y.norm()));
+/// assert!(fit.diagnostics().exact_fit());
+///
+/// // Nearly collinear columns do not make a visible residual "rounding": ‖r‖/‖y‖ ≈ 4e-7 here.
+/// let x = nalgebra::dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0; 1.0, 1.0 + 1e-9];
+/// let y = nalgebra::dvector![1.0, 1.0, 1.0 + 1e-6, 1.0];
+/// let fit = lsq::fit(&Design::new(x)?, &y, &FitOptions::default())?;
+/// assert!(!fit.diagnostics().exact_fit());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const EXACT_FIT_TOLERANCE: f64 = f64::EPSILON;
 
-/// Most digits an `f64` result can carry: `−log₁₀(ε/2)`, from rounding to nearest.
-pub const F64_DIGITS: f64 = 15.654_589_770_191_25;
+/// The most digits any count here reports: `−log₁₀ ε = 52·log₁₀ 2 ≈ 15.65`, the digits of a
+/// result whose relative error is one unit in the last place of 1 (ε = 2⁻⁵²). A correctly
+/// rounded `f64` is within `ε/2` of its value, so any finer count would describe how the
+/// rounding fell rather than the method; the digit estimates and [`crate::certify`] are capped
+/// here.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Design, FitOptions, F64_DIGITS};
+///
+/// approx::assert_relative_eq!(F64_DIGITS, -f64::EPSILON.log10(), max_relative = 1e-15);
+/// // No fit claims more digits than an f64 carries.
+/// let d = sim::heights();
+/// let fit = lsq::fit(&Design::new(d.x)?, &d.y, &FitOptions::default())?;
+/// assert!(fit.diagnostics().digits().typical <= F64_DIGITS);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub const F64_DIGITS: f64 = 15.653_559_774_527_022;
 
 /// An estimate of the correct significant digits of the coefficients, as a range.
 ///
@@ -83,24 +122,80 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     /// The method used.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions, Method};
+    /// # let d = sim::heights();
+    /// # let design = Design::new(d.x)?;
+    ///
+    /// let fit = lsq::fit(&design, &d.y, &FitOptions::default().method(Method::NormalEquations))?;
+    /// assert_eq!(fit.diagnostics().method(), Method::NormalEquations);
+    /// assert_eq!(fit.diagnostics().method(), fit.method());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn method(&self) -> Method {
         self.method
     }
 
     /// Numerical rank.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions, RankPolicy};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// // The third column is twice the second.
+    /// let x = dmatrix![1.0, 1.0, 2.0; 1.0, 2.0, 4.0; 1.0, 3.0, 6.0; 1.0, 4.0, 8.0];
+    /// let design = Design::new(x)?;
+    /// let options = FitOptions::default().rank_policy(RankPolicy::DropAliased);
+    /// let fit = lsq::fit(&design, &dvector![1.0, 3.0, 2.0, 5.0], &options)?;
+    /// assert_eq!((fit.diagnostics().rank(), fit.diagnostics().columns()), (2, 3));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn rank(&self) -> usize {
         self.rank
     }
 
     /// Number of design columns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions};
+    ///
+    /// let d = sim::heights();
+    /// let design = Design::new(d.x)?;
+    /// let fit = lsq::fit(&design, &d.y, &FitOptions::default())?;
+    /// assert_eq!(fit.diagnostics().columns(), design.ncols());
+    /// assert_eq!(fit.diagnostics().columns(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn columns(&self) -> usize {
         self.columns
     }
 
     /// The relative rank tolerance, for the methods that decide rank.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions, Method};
+    /// # let d = sim::heights();
+    /// # let design = Design::new(d.x)?;
+    ///
+    /// // QR decides rank at max(m, n)·ε by default; the textbook methods do not decide rank.
+    /// let qr = lsq::fit(&design, &d.y, &FitOptions::default())?;
+    /// assert_eq!(qr.diagnostics().tolerance(), Some(4.0 * f64::EPSILON));
+    /// let textbook = FitOptions::default().method(Method::NormalEquations);
+    /// assert_eq!(lsq::fit(&design, &d.y, &textbook)?.diagnostics().tolerance(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn tolerance(&self) -> Option<f64> {
         self.tolerance
@@ -108,6 +203,20 @@ impl Diagnostics {
 
     /// Cheap estimate of `κ₁(X)` after column scaling, from the method's own factor (QR's `R`,
     /// the Cholesky factor, or the explicit inverse).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// let estimate = fit.diagnostics().condition_estimate();
+    /// let kappa = fit.diagnostics().scaled_condition_number().ok_or("SVD skipped")?;
+    /// // An estimate of κ₁, so within a factor of n = 3 of κ₂ after scaling.
+    /// assert!(estimate >= 1.0);
+    /// assert!(estimate <= 3.0 * kappa && kappa <= 3.0 * estimate);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn condition_estimate(&self) -> f64 {
         self.condition_estimate
@@ -115,6 +224,22 @@ impl Diagnostics {
 
     /// `κ₂(X)` of the (weighted) design as given, from nalgebra's SVD, when it was computed.
     /// The normal equations work with `κ₂(XᵀX) = κ₂(X)²`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{ConditionNumber, Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let design = Design::new(d.x.clone())?;
+    ///
+    /// let fit = lsq::fit(&design, &d.y, &FitOptions::default())?;
+    /// let s = d.x.clone().svd(false, false).singular_values;
+    /// let kappa = fit.diagnostics().condition_number().ok_or("SVD skipped")?;
+    /// approx::assert_relative_eq!(kappa, s.max() / s.min(), max_relative = 1e-12);
+    /// let never = FitOptions::default().condition_number(ConditionNumber::Never);
+    /// assert_eq!(lsq::fit(&design, &d.y, &never)?.diagnostics().condition_number(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn condition_number(&self) -> Option<f64> {
         self.condition_number
@@ -122,6 +247,25 @@ impl Diagnostics {
 
     /// `κ₂` of the design with its columns scaled to unit norm, from nalgebra's SVD: the
     /// condition number that governs QR's accuracy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// let mut scaled = d.x.clone();
+    /// for mut column in scaled.column_iter_mut() {
+    ///     let norm = column.norm();
+    ///     column /= norm;
+    /// }
+    /// let s = scaled.svd(false, false).singular_values;
+    /// let kappa = fit.diagnostics().scaled_condition_number().ok_or("SVD skipped")?;
+    /// approx::assert_relative_eq!(kappa, s.max() / s.min(), max_relative = 1e-12);
+    /// // Scaling removes the part of κ that comes from the columns' units.
+    /// assert!(kappa < fit.diagnostics().condition_number().ok_or("SVD skipped")?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn scaled_condition_number(&self) -> Option<f64> {
         self.scaled_condition_number
@@ -129,24 +273,79 @@ impl Diagnostics {
 
     /// `‖Xᵀr‖/(‖X‖_F·‖r‖)`: how orthogonal the residual is to the columns (0 in exact
     /// arithmetic; a few ε for a backward-stable solve).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// // Householder QR is backward stable: Xᵀr vanishes to a few ε.
+    /// assert!(fit.diagnostics().orthogonality() < 100.0 * f64::EPSILON);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn orthogonality(&self) -> f64 {
         self.orthogonality
     }
 
     /// `‖r‖/‖y‖` on the weighted rows.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use lsq::{Design, FitOptions};
+    /// # let d = sim::heights();
+    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
+    /// let expected = fit.rss().sqrt() / d.y.norm();
+    /// let relative = fit.diagnostics().relative_residual();
+    /// approx::assert_relative_eq!(relative, expected, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn relative_residual(&self) -> f64 {
         self.relative_residual
     }
 
     /// Whether `y` lies in the column space of `X` up to rounding (see [`EXACT_FIT_TOLERANCE`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions};
+    ///
+    /// // Height as a column of X: y = X·(0, 1, 0) exactly.
+    /// let e = sim::heights_exact_fit();
+    /// let exact = lsq::fit(&Design::new(e.x)?, &e.y, &FitOptions::default())?;
+    /// assert!(exact.diagnostics().exact_fit());
+    /// // The lesson's data leave a residual of about 2.8 cm.
+    /// let d = sim::heights();
+    /// let fit = lsq::fit(&Design::new(d.x)?, &d.y, &FitOptions::default())?;
+    /// assert!(!fit.diagnostics().exact_fit());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn exact_fit(&self) -> bool {
         self.exact_fit
     }
 
     /// The estimated correct digits of the coefficients.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{Design, FitOptions, Method};
+    /// # let d = sim::heights();
+    /// # let design = Design::new(d.x)?;
+    ///
+    /// let qr = lsq::fit(&design, &d.y, &FitOptions::default())?.diagnostics().digits();
+    /// let options = FitOptions::default().method(Method::NormalEquations);
+    /// let normal = lsq::fit(&design, &d.y, &options)?.diagnostics().digits();
+    /// assert!(qr.guaranteed <= qr.typical && qr.typical <= lsq::F64_DIGITS);
+    /// // The normal equations square the condition number, so fewer digits are expected.
+    /// assert!(normal.typical < qr.typical);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn digits(&self) -> Digits {
         self.digits
@@ -211,8 +410,14 @@ pub(crate) fn diagnose(
     let r_norm = stats.rss.sqrt();
     let y_norm = stats.weighted_response_norm;
     let relative_residual = if y_norm > 0.0 { r_norm / y_norm } else { 0.0 };
-    let kappa = scaled_condition_number.unwrap_or(core.condition_estimate);
-    let exact_fit = r_norm <= EXACT_FIT_TOLERANCE * count_to_f64(m.max(p)) * (1.0 + kappa) * y_norm;
+    // The rounding error of forming `y − Xβ̂` in f64 is bounded by a multiple of
+    // `ε·(‖|X|·|β̂|‖ + ‖y‖)`, and `Σ_k |β̂_k|·‖x_k‖` bounds `‖|X|·|β̂|‖`.
+    let fitted_scale: f64 = (0..p)
+        .filter(|k| !core.aliased.contains(k))
+        .map(|k| core.beta[k].abs() * column_norms[k])
+        .sum();
+    let exact_fit =
+        r_norm <= EXACT_FIT_TOLERANCE * count_to_f64(m.max(p)) * (fitted_scale + y_norm);
     let yw = DVector::from_fn(kept.len(), |k, _| y_values[kept[k]] * root(kept[k]));
     let cross: Vec<f64> = xw.column_iter().map(|c| c.dot(&yw).abs()).collect();
     let inverse_residual = match &core.factor {

@@ -132,6 +132,21 @@ fn exact_fit_variant_gives_zero_one_zero_and_is_flagged() {
     assert!(!lsq::fit(&design, &y, &FitOptions::default()).unwrap().diagnostics().exact_fit());
 }
 
+/// An ill-conditioned design (κ ≈ 5·10⁹) does not turn a residual of 4·10⁻⁷‖y‖, far above
+/// rounding, into an exact fit; the same design with y in its column space is one.
+#[test]
+fn exact_fit_is_judged_by_rounding_not_by_conditioning() {
+    let x = dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0; 1.0, 1.0 + 1e-9];
+    let design = Design::new(x.clone()).unwrap();
+    let options = FitOptions::default();
+    let off = dvector![1.0, 1.0, 1.0 + 1e-6, 1.0];
+    let fit = lsq::fit(&design, &off, &options).unwrap();
+    assert!(fit.rss().sqrt() > 1e-7 * off.norm());
+    assert!(!fit.diagnostics().exact_fit());
+    let on = &x * dvector![0.5, 2.0];
+    assert!(lsq::fit(&design, &on, &options).unwrap().diagnostics().exact_fit());
+}
+
 #[test]
 fn zero_weights_drop_rows_from_the_fit_and_the_degrees_of_freedom() {
     let x = dmatrix![1.0; 2.0; 3.0; 4.0; 5.0];
