@@ -7,6 +7,21 @@ use crate::link::Link;
 use crate::options::Method;
 
 /// Which input an error refers to.
+///
+/// # Examples
+///
+/// ```
+/// use glm::{Error, Family, FitOptions, Input};
+/// use lsq::Design;
+/// use nalgebra::{dmatrix, dvector};
+///
+/// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0])?;
+/// let options = FitOptions::default().offset(dvector![0.0, 0.0]);
+/// let err = glm::fit(&design, &dvector![1.0, 2.0, 3.0], Family::Poisson, &options).unwrap_err();
+/// assert_eq!(err, Error::DimensionMismatch { input: Input::Offset, expected: 3, found: 2 });
+/// assert_eq!(err.to_string(), "offset has 2 entries, expected 3");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Input {
@@ -41,6 +56,26 @@ impl std::fmt::Display for Input {
 }
 
 /// Why gradient ascent stopped.
+///
+/// # Examples
+///
+/// ```
+/// # use glm::{Family, FitOptions};
+/// # use lsq::Design;
+/// use glm::{Divergence, Error, Method};
+///
+/// # let s = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(42))?;
+/// # let design = Design::new(s.x.clone())?;
+/// let ascent = |alpha| FitOptions::default().method(Method::GradientAscent).step(alpha);
+/// // A step of 1 overshoots: the average log-likelihood falls at the first step.
+/// let err = glm::fit(&design, &s.y, Family::Poisson, &ascent(1.0)).unwrap_err();
+/// let fell = |reason| matches!(reason, Divergence::Decreased { by } if by > 0.0);
+/// assert!(matches!(err, Error::Diverged { iteration: 1, reason, .. } if fell(reason)));
+/// // A step of 100 overflows the mean.
+/// let err = glm::fit(&design, &s.y, Family::Poisson, &ascent(100.0)).unwrap_err();
+/// assert!(matches!(err, Error::Diverged { reason: Divergence::NonFinite, .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub enum Divergence {
@@ -56,6 +91,30 @@ pub enum Divergence {
 
 /// The state a failed iterative fit stopped in, so that it can be inspected or restarted
 /// (pass `coefficients` to [`crate::FitOptions::start`]).
+///
+/// # Examples
+///
+/// ```
+/// # use approx::assert_relative_eq;
+/// # use glm::{Family, FitOptions};
+/// # use lsq::Design;
+/// use glm::{Convergence, Error};
+///
+/// # let s = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(42))?;
+/// # let design = Design::new(s.x.clone())?;
+/// let short = FitOptions::default().max_iter(2);
+/// let Err(Error::NotConverged { last, .. }) = glm::fit(&design, &s.y, Family::Poisson, &short)
+/// else {
+///     return Err("two IRLS iterations should not converge".into());
+/// };
+/// assert_eq!(last.history.len(), 3);
+/// // Restart from the last iterate: its deviance is the new starting point.
+/// let resumed = FitOptions::default().start(last.coefficients.clone());
+/// let fit = glm::fit(&design, &s.y, Family::Poisson, &resumed)?;
+/// assert_relative_eq!(fit.history()[0], last.history[2], max_relative = 1e-12);
+/// assert!(matches!(fit.convergence(), Convergence::Converged { .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Iterate {
@@ -297,4 +356,22 @@ pub enum Error {
 }
 
 /// The crate's result type.
+///
+/// # Examples
+///
+/// ```
+/// use glm::{Error, Family, FitOptions};
+/// use lsq::Design;
+/// use nalgebra::{DMatrix, DVector, dmatrix, dvector};
+///
+/// // `?` converts a design error from `lsq` into `glm::Error`.
+/// fn poisson_deviance(x: DMatrix<f64>, y: &DVector<f64>) -> glm::Result<f64> {
+///     Ok(glm::fit(&Design::new(x)?, y, Family::Poisson, &FitOptions::default())?.deviance())
+/// }
+/// let x = dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0];
+/// assert!(poisson_deviance(x, &dvector![1.0, 2.0, 4.0])? >= 0.0);
+/// let empty = poisson_deviance(DMatrix::zeros(0, 1), &DVector::zeros(0));
+/// assert!(matches!(empty, Err(Error::LeastSquares(lsq::Error::EmptyDesign { .. }))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;

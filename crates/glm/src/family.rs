@@ -40,6 +40,19 @@ pub enum Domain {
 
 impl Domain {
     /// Whether `x` is finite and lies in the domain.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use glm::{Domain, Family};
+    ///
+    /// assert!(Domain::Positive.contains(1e-300));
+    /// assert!(!Domain::Positive.contains(0.0));
+    /// assert!(!Domain::Positive.contains(f64::INFINITY));
+    /// assert!(Domain::Binary.contains(1.0) && !Domain::Binary.contains(0.5));
+    /// // Responses are checked against their family's domain this way.
+    /// assert!(!Family::Poisson.response_domain().contains(-1.0));
+    /// ```
     #[must_use]
     #[expect(clippy::float_cmp, reason = "a binary response is exactly 0 or 1")]
     pub fn contains(self, x: f64) -> bool {
@@ -72,10 +85,33 @@ impl std::fmt::Display for Domain {
 
 /// Added to a Poisson response for its starting mean, `μ₀ = y + 0.1` (R's `mustart`), so that
 /// `ln μ₀` is finite for `y = 0`.
+///
+/// # Examples
+///
+/// ```
+/// use glm::{Family, Link, POISSON_START_SHIFT};
+///
+/// let mu0 = Family::Poisson.starting_mean(0.0, 1.0);
+/// assert_eq!(mu0, POISSON_START_SHIFT);
+/// // A zero count still gives a finite first linear predictor ln μ₀.
+/// assert!(Link::Log.link(mu0).is_finite());
+/// assert!(Link::Log.link(0.0).is_infinite());
+/// ```
 pub const POISSON_START_SHIFT: f64 = 0.1;
 
 /// Added to a zero negative-binomial response for its starting mean, `μ₀ = y + (y = 0)/6`
 /// (MASS's `negative.binomial()$initialize`).
+///
+/// # Examples
+///
+/// ```
+/// use glm::{Family, NEGATIVE_BINOMIAL_START_SHIFT};
+///
+/// let nb = Family::NegativeBinomial { theta: 2.0 };
+/// assert_eq!(nb.starting_mean(0.0, 1.0), NEGATIVE_BINOMIAL_START_SHIFT);
+/// // Positive counts start at themselves.
+/// assert_eq!(nb.starting_mean(3.0, 1.0), 3.0);
+/// ```
 pub const NEGATIVE_BINOMIAL_START_SHIFT: f64 = 1.0 / 6.0;
 
 /// The distribution of the response: an exponential-dispersion family with
@@ -153,6 +189,23 @@ impl Family {
 
     /// The link used when none is given: the canonical link, except log for the negative
     /// binomial.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use glm::{Family, FitOptions, Link};
+    /// use lsq::Design;
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// assert_eq!(Family::Bernoulli.default_link(), Link::Logit);
+    /// assert_eq!(Family::NegativeBinomial { theta: 2.0 }.default_link(), Link::Log);
+    /// // A fit without a link uses it.
+    /// let design = Design::with_intercept(&dmatrix![0.0; 1.0; 2.0; 3.0])?;
+    /// let y = dvector![1.0, 2.0, 2.5, 4.0];
+    /// let fit = glm::fit(&design, &y, Family::Gamma, &FitOptions::default())?;
+    /// assert_eq!(fit.link(), Link::Inverse);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn default_link(self) -> Link {
         match self {
@@ -186,12 +239,44 @@ impl Family {
 
     /// Whether the dispersion `φ` is estimated (Gaussian, Gamma, inverse Gaussian: Pearson
     /// χ²/df, t tests) or fixed at 1 (the others: z tests), R's rule in `summary.glm`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use approx::assert_relative_eq;
+    /// # use glm::{Family, FitOptions};
+    /// # use lsq::Design;
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let design = Design::with_intercept(&dmatrix![0.0; 1.0; 2.0; 3.0])?;
+    /// # let y = dvector![1.0, 2.0, 4.0, 7.0];
+    /// assert!(Family::Gamma.estimates_dispersion());
+    /// assert!(!Family::Poisson.estimates_dispersion());
+    /// // A fixed dispersion is 1; an estimated one is Pearson χ²/df.
+    /// let poisson = glm::fit(&design, &y, Family::Poisson, &FitOptions::default())?;
+    /// assert_eq!(poisson.dispersion(), 1.0);
+    /// let gaussian = glm::fit(&design, &y, Family::Gaussian, &FitOptions::default())?;
+    /// assert_relative_eq!(gaussian.dispersion(), gaussian.pearson_chi2() / 2.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn estimates_dispersion(self) -> bool {
         matches!(self, Family::Gaussian | Family::Gamma | Family::InverseGaussian)
     }
 
     /// The variance function `V(μ)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use glm::Family;
+    ///
+    /// assert_eq!(Family::Gaussian.variance(5.0), 1.0);
+    /// assert_eq!(Family::Bernoulli.variance(0.5), 0.25);
+    /// assert_eq!(Family::Gamma.variance(3.0), 9.0);
+    /// assert_eq!(Family::InverseGaussian.variance(2.0), 8.0);
+    /// // The negative binomial tends to the Poisson as θ grows.
+    /// assert!((Family::NegativeBinomial { theta: 1e12 }.variance(3.0) - 3.0).abs() < 1e-10);
+    /// ```
     #[must_use]
     pub fn variance(self, mu: f64) -> f64 {
         match self {
@@ -250,6 +335,24 @@ impl Family {
 
     /// Where the response must lie ([`Family::Binomial`]'s proportions; with trials the
     /// successes must lie in `[0, trials]`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use glm::{Domain, Error, Family, FitOptions};
+    /// use lsq::Design;
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// assert_eq!(Family::Bernoulli.response_domain(), Domain::Binary);
+    /// assert_eq!(Family::Binomial.response_domain(), Domain::ClosedUnit);
+    /// // Proportions are fine for the binomial but not for the Bernoulli.
+    /// let design = Design::with_intercept(&dmatrix![0.0; 1.0; 2.0])?;
+    /// let y = dvector![0.2, 0.5, 0.9];
+    /// assert!(glm::fit(&design, &y, Family::Binomial, &FitOptions::default()).is_ok());
+    /// let err = glm::fit(&design, &y, Family::Bernoulli, &FitOptions::default()).unwrap_err();
+    /// assert!(matches!(err, Error::OutOfDomain { index: 0, domain: Domain::Binary, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn response_domain(self) -> Domain {
         match self {
@@ -263,6 +366,23 @@ impl Family {
 
     /// Where a fitted mean must lie (R's `validmu`): `0 < μ < 1` for the binomial, `μ > 0` for
     /// the other non-Gaussian families, any finite `μ` for the Gaussian.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use glm::{Domain, Family, FitOptions};
+    /// use lsq::Design;
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// assert_eq!(Family::Binomial.mean_domain(), Domain::OpenUnit);
+    /// assert!(Family::Gaussian.mean_domain().contains(-3.0));
+    /// // Every fitted mean lies in it.
+    /// let design = Design::with_intercept(&dmatrix![0.0; 1.0; 2.0])?;
+    /// let y = dvector![0.2, 0.5, 0.9];
+    /// let fit = glm::fit(&design, &y, Family::Binomial, &FitOptions::default())?;
+    /// assert!(fit.fitted_values().iter().all(|&mu| Family::Binomial.mean_domain().contains(mu)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn mean_domain(self) -> Domain {
         match self {

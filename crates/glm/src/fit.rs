@@ -58,6 +58,24 @@ pub enum Convergence {
 
 impl Convergence {
     /// Iterations run.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use glm::{Family, FitOptions};
+    /// # use lsq::Design;
+    /// # use nalgebra::{dmatrix, dvector};
+    /// use glm::{Convergence, Method};
+    ///
+    /// # let design = Design::with_intercept(&dmatrix![0.0; 1.0; 2.0; 3.0])?;
+    /// # let y = dvector![1.0, 2.0, 4.0, 7.0];
+    /// let lesson = FitOptions::default().method(Method::GradientAscent).step(0.02).max_iter(40);
+    /// let ga = glm::fit(&design, &y, Family::Poisson, &lesson)?;
+    /// assert!(matches!(ga.convergence(), Convergence::FixedIterations { .. }));
+    /// assert_eq!(ga.convergence().iterations(), 40);
+    /// assert_eq!(ga.history().len(), 40 + 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn iterations(&self) -> usize {
         match *self {

@@ -15,6 +15,24 @@ use crate::separation::{LastStep, check_separation};
 /// length, below the rounding of any coefficient, so the trial point is the previous iterate
 /// (whose deviance is finite and not larger); the limit is only reached if even that point
 /// cannot be evaluated.
+///
+/// # Examples
+///
+/// ```
+/// # use glm::{Family, FitOptions};
+/// # use lsq::Design;
+/// # use nalgebra::{dmatrix, dvector};
+/// use glm::{Link, MAX_STEP_HALVINGS};
+///
+/// # let design = Design::with_intercept(&dmatrix![0.0; 1.0; 2.0; 3.0])?;
+/// # let y = dvector![1.0, 2.0, 4.0, 7.0];
+/// // After that many halvings a step is below the rounding of any coefficient.
+/// assert!(0.5_f64.powi(i32::try_from(MAX_STEP_HALVINGS)?) < f64::EPSILON);
+/// let identity = FitOptions::default().link(Link::Identity);
+/// let fit = glm::fit(&design, &y, Family::Poisson, &identity)?;
+/// assert!(fit.step_halvings() <= MAX_STEP_HALVINGS * fit.iterations());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const MAX_STEP_HALVINGS: usize = 60;
 
 /// The constant in R's convergence measure `|D − D_old|/(|D| + 0.1)`, which keeps the measure

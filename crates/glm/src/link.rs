@@ -2,26 +2,83 @@
 
 use crate::family::Domain;
 
-/// Smallest probability the probability links return, and the floor of their `dμ/dη`:
-/// `ε = 2⁻⁵²`, R's `.Machine$double.eps` in `binomial()$linkinv` and `$mu.eta`.
+/// Smallest probability the probability links return (the probit link to within the rounding
+/// of `Φ`, see [`PROBIT_ETA_BOUND`]), and the floor of their `dμ/dη`: `ε = 2⁻⁵²`, R's
+/// `.Machine$double.eps` in `binomial()$linkinv` and `$mu.eta`.
 ///
 /// Without it the logistic function rounds to exactly 0 or 1 for `|η| > 37`, where the
 /// binomial deviance and the IRLS weights `μ(1 − μ)` are no longer finite and positive. It only
 /// acts when a fitted probability is within `ε` of 0 or 1, which is what separation produces
 /// (and which [`crate::fit`] reports as [`crate::Error::Separation`]).
+///
+/// # Examples
+///
+/// ```
+/// # use approx::assert_relative_eq;
+/// use glm::{Link, PROBABILITY_FLOOR};
+///
+/// for link in [Link::Logit, Link::Probit, Link::Cloglog] {
+///     assert!(link.inverse(-50.0) >= PROBABILITY_FLOOR);
+///     assert_relative_eq!(link.inverse(-50.0), PROBABILITY_FLOOR, max_relative = 1e-13);
+///     assert_eq!(link.mu_eta(-50.0), PROBABILITY_FLOOR);
+/// }
+/// assert_eq!(Link::Logit.inverse(50.0), 1.0 - PROBABILITY_FLOOR);
+/// ```
 pub const PROBABILITY_FLOOR: f64 = f64::EPSILON;
 
 /// `|η|` beyond which the logit link's mean is held at [`PROBABILITY_FLOOR`] or
 /// `1 − PROBABILITY_FLOOR`: `−ln ε = 52·ln 2 ≈ 36.04`, R's `thresh` in `make.link("logit")`.
+///
+/// # Examples
+///
+/// ```
+/// use approx::assert_relative_eq;
+/// use glm::{LOGIT_ETA_BOUND, Link, PROBABILITY_FLOOR};
+///
+/// // e^(−bound) = ε: beyond it the logistic mean is within ε of 0 or 1.
+/// assert_relative_eq!((-LOGIT_ETA_BOUND).exp(), f64::EPSILON, max_relative = 1e-14);
+/// assert_eq!(Link::Logit.inverse(-LOGIT_ETA_BOUND - 0.5), PROBABILITY_FLOOR);
+/// assert_eq!(Link::Logit.mu_eta(LOGIT_ETA_BOUND + 0.5), PROBABILITY_FLOOR);
+/// assert!(Link::Logit.mu_eta(LOGIT_ETA_BOUND - 0.5) > PROBABILITY_FLOOR);
+/// ```
 pub const LOGIT_ETA_BOUND: f64 = 52.0 * std::f64::consts::LN_2;
 
-/// `|η|` beyond which the probit link's mean is held at [`PROBABILITY_FLOOR`] or
-/// `1 − PROBABILITY_FLOOR`: `−Φ⁻¹(ε) ≈ 8.1259`, R's `thresh` in `make.link("probit")`.
+/// `|η|` beyond which the probit link's mean is held at `Φ(∓PROBIT_ETA_BOUND)`:
+/// `−Φ⁻¹(ε) ≈ 8.1259`, R's `thresh` in `make.link("probit")`. As in R, `η` is clamped rather
+/// than `μ`, so the held mean is [`PROBABILITY_FLOOR`] (or `1 − PROBABILITY_FLOOR`) only to
+/// within the rounding of `Φ`, a relative 10⁻¹⁴.
+///
+/// # Examples
+///
+/// ```
+/// use approx::assert_relative_eq;
+/// use glm::{Link, PROBABILITY_FLOOR, PROBIT_ETA_BOUND};
+///
+/// // Φ(−bound) = ε.
+/// let tail = Link::Probit.inverse(-PROBIT_ETA_BOUND);
+/// assert_relative_eq!(tail, PROBABILITY_FLOOR, max_relative = 1e-13);
+/// assert_relative_eq!(Link::Probit.link(f64::EPSILON), -PROBIT_ETA_BOUND, max_relative = 1e-13);
+/// // Beyond the bound the mean is held there.
+/// assert_eq!(Link::Probit.inverse(-PROBIT_ETA_BOUND - 1.0), tail);
+/// ```
 pub const PROBIT_ETA_BOUND: f64 = 8.125_890_664_701_906;
 
 /// Largest `η` at which the complementary log-log derivative `e^η·e^{−e^η}` is evaluated
 /// (R's `pmin(eta, 700)`): beyond it `e^η` overflows and the derivative is below
 /// [`PROBABILITY_FLOOR`] anyway.
+///
+/// # Examples
+///
+/// ```
+/// use glm::{CLOGLOG_ETA_CAP, Link, PROBABILITY_FLOOR};
+///
+/// // e^η is finite at the cap and overflows a little beyond it.
+/// assert!(CLOGLOG_ETA_CAP.exp().is_finite());
+/// assert!((CLOGLOG_ETA_CAP + 10.0).exp().is_infinite());
+/// // The derivative stays finite and floored however large η is.
+/// assert_eq!(Link::Cloglog.mu_eta(CLOGLOG_ETA_CAP), PROBABILITY_FLOOR);
+/// assert_eq!(Link::Cloglog.mu_eta(1e4), PROBABILITY_FLOOR);
+/// ```
 pub const CLOGLOG_ETA_CAP: f64 = 700.0;
 
 /// A link function `g`, with `g(μ) = η = Xθ + offset`.
@@ -67,6 +124,20 @@ pub enum Link {
 
 impl Link {
     /// Every link, in the order R's documentation lists them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use approx::assert_relative_eq;
+    /// use glm::Link;
+    ///
+    /// assert_eq!(Link::ALL.len(), 8);
+    /// // Every link inverts at a mean all of them accept.
+    /// for link in Link::ALL {
+    ///     assert!(link.mu_domain().contains(0.3));
+    ///     assert_relative_eq!(link.inverse(link.link(0.3)), 0.3, max_relative = 1e-14);
+    /// }
+    /// ```
     pub const ALL: [Link; 8] = [
         Link::Identity,
         Link::Log,

@@ -11,6 +11,20 @@ use crate::options::check_vector;
 /// # Examples
 ///
 /// See [`GlmFit::predict`].
+///
+/// ```
+/// # use approx::assert_relative_eq;
+/// # use glm::{Family, FitOptions};
+/// # use lsq::Design;
+/// # let s = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(42))?;
+/// # let design = Design::new(s.x.clone())?;
+/// # let fit = glm::fit(&design, &s.y, Family::Poisson, &FitOptions::default())?;
+/// // Predicting the design's own rows reproduces the fit.
+/// let p = fit.predict(&s.x, None)?;
+/// assert_relative_eq!(p.link(), fit.linear_predictor(), epsilon = 1e-12);
+/// assert_relative_eq!(p.response(), fit.fitted_values(), max_relative = 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prediction {
     link: DVector<f64>,
@@ -21,18 +35,74 @@ pub struct Prediction {
 
 impl Prediction {
     /// The linear predictor `η = xᵀθ̂ + offset`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use approx::assert_relative_eq;
+    /// # use glm::{Family, FitOptions};
+    /// # use lsq::Design;
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let s = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(42))?;
+    /// # let design = Design::new(s.x.clone())?;
+    /// # let fit = glm::fit(&design, &s.y, Family::Poisson, &FitOptions::default())?;
+    /// // t = 1.5, once with no offset and once with exposure 2 (offset ln 2).
+    /// let p = fit.predict(&dmatrix![1.0, 1.5; 1.0, 1.5], Some(&dvector![0.0, 2.0_f64.ln()]))?;
+    /// let theta = fit.coefficients();
+    /// assert_relative_eq!(p.link()[0], theta[0] + 1.5 * theta[1]);
+    /// assert_relative_eq!(p.link()[1], p.link()[0] + 2.0_f64.ln());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn link(&self) -> &DVector<f64> {
         &self.link
     }
 
     /// Standard errors of `η`: `√(φ·xᵀ(XᵀWX)⁻¹x)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use approx::assert_relative_eq;
+    /// # use glm::{Family, FitOptions};
+    /// # use lsq::Design;
+    /// # use nalgebra::{dmatrix, dvector};
+    /// # let s = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(42))?;
+    /// # let design = Design::new(s.x.clone())?;
+    /// # let fit = glm::fit(&design, &s.y, Family::Poisson, &FitOptions::default())?;
+    /// // √(xᵀ·Cov·x), here at t = 1.5.
+    /// let x = dvector![1.0, 1.5];
+    /// let p = fit.predict(&dmatrix![1.0, 1.5], None)?;
+    /// let se = x.dot(&(fit.covariance() * &x)).sqrt();
+    /// assert_relative_eq!(p.link_std_errors()[0], se, max_relative = 1e-12);
+    /// // At t = 0 the linear predictor is the intercept, with the intercept's standard error.
+    /// let at_zero = fit.predict(&dmatrix![1.0, 0.0], None)?;
+    /// assert_relative_eq!(at_zero.link_std_errors()[0], fit.std_errors()[0], epsilon = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn link_std_errors(&self) -> &DVector<f64> {
         &self.link_std_errors
     }
 
     /// The mean `μ = g⁻¹(η)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use approx::assert_relative_eq;
+    /// # use glm::{Family, FitOptions};
+    /// # use lsq::Design;
+    /// # use nalgebra::dmatrix;
+    /// # let s = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(42))?;
+    /// # let design = Design::new(s.x.clone())?;
+    /// # let fit = glm::fit(&design, &s.y, Family::Poisson, &FitOptions::default())?;
+    /// let p = fit.predict(&dmatrix![1.0, 0.5; 1.0, 2.5], None)?;
+    /// // μ = exp(η) under the log link, and it rises with the lesson's slope.
+    /// assert_relative_eq!(p.response(), &p.link().map(f64::exp), max_relative = 1e-15);
+    /// assert!(p.response()[1] > p.response()[0]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn response(&self) -> &DVector<f64> {
         &self.response
@@ -40,6 +110,25 @@ impl Prediction {
 
     /// Standard errors of `μ` by the delta method: `|dμ/dη|·se(η)` (R's
     /// `predict(type = "response", se.fit = TRUE)`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use approx::assert_relative_eq;
+    /// # use glm::{Family, FitOptions};
+    /// # use lsq::Design;
+    /// # use glm::Link;
+    /// # use nalgebra::dmatrix;
+    /// # let s = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(42))?;
+    /// # let design = Design::new(s.x.clone())?;
+    /// let sqrt = FitOptions::default().link(Link::Sqrt);
+    /// let fit = glm::fit(&design, &s.y, Family::Poisson, &sqrt)?;
+    /// let p = fit.predict(&dmatrix![1.0, 1.5], None)?;
+    /// // μ = η², so dμ/dη = 2η.
+    /// let delta = 2.0 * p.link()[0] * p.link_std_errors()[0];
+    /// assert_relative_eq!(p.response_std_errors()[0], delta, max_relative = 1e-14);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn response_std_errors(&self) -> &DVector<f64> {
         &self.response_std_errors

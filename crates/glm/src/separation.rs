@@ -55,6 +55,23 @@ use crate::numeric::{count_to_f64, norm2};
 /// its boundary before separation is examined. Under separation the leading observation's
 /// distance shrinks by about `1 − 1/e ≈ 0.63` per step; after a converged step every mean moves
 /// by a relative amount of order `√tol`.
+///
+/// # Examples
+///
+/// ```
+/// use glm::{Error, Family, FitOptions, SEPARATION_MIN_SHRINK};
+/// use lsq::Design;
+/// use nalgebra::{dmatrix, dvector};
+///
+/// // Under separation a step shrinks the distance to the boundary by about 1 − 1/e.
+/// assert!(1.0 - (-1.0_f64).exp() > SEPARATION_MIN_SHRINK);
+/// // y = 0 below x = 2.5 and 1 above: complete separation.
+/// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+/// let y = dvector![0.0, 0.0, 1.0, 1.0];
+/// let err = glm::fit(&design, &y, Family::Bernoulli, &FitOptions::default()).unwrap_err();
+/// assert!(matches!(err, Error::Separation { complete: true, .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const SEPARATION_MIN_SHRINK: f64 = 0.25;
 
 /// The smallest ratio between consecutive sorted movements `|xᵢᵀd|` of the last IRLS step that
@@ -63,11 +80,58 @@ pub const SEPARATION_MIN_SHRINK: f64 = 0.25;
 /// (`tests/data/separation/`) one quasi-separated complementary log-log fit needed this: its
 /// separated observations moved by the full step and the others by at most `5.2e-6` of it,
 /// a ratio of `1.9·10⁵`.
+///
+/// # Examples
+///
+/// ```
+/// use glm::{Error, Family, FitOptions, SEPARATION_GAP};
+/// use lsq::Design;
+/// use nalgebra::{dmatrix, dvector};
+///
+/// // Quasi-complete separation: at x = 3 both outcomes occur, elsewhere x decides.
+/// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 3.0; 4.0; 5.0])?;
+/// let y = dvector![0.0, 0.0, 0.0, 1.0, 1.0, 1.0];
+/// let Err(Error::Separation { complete, separated, direction, .. }) =
+///     glm::fit(&design, &y, Family::Bernoulli, &FitOptions::default())
+/// else {
+///     return Err("expected separation".into());
+/// };
+/// assert!(!complete);
+/// assert_eq!(separated, [0, 1, 4, 5]);
+/// // Along the direction the separated observations move; the two at x = 3 do not.
+/// let moves = (design.matrix() * &direction).abs();
+/// let least_separated = separated.iter().map(|&i| moves[i]).fold(f64::INFINITY, f64::min);
+/// assert!(least_separated > SEPARATION_GAP * moves[2].max(moves[3]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const SEPARATION_GAP: f64 = 100.0;
 
 /// The rounding allowance of the certificate: after the projection, a candidate may move the
 /// wrong way by at most this fraction of the largest movement, and moves by more than it to
 /// count as separated. The projection leaves only rounding, of order `p·ε·κ` relative.
+///
+/// # Examples
+///
+/// ```
+/// # use approx::assert_relative_eq;
+/// use glm::{Error, Family, FitOptions, SEPARATION_DIRECTION_TOLERANCE};
+/// use lsq::Design;
+/// use nalgebra::{dmatrix, dvector};
+///
+/// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+/// let y = dvector![0.0, 0.0, 1.0, 1.0];
+/// let Err(Error::Separation { direction, .. }) =
+///     glm::fit(&design, &y, Family::Bernoulli, &FitOptions::default())
+/// else {
+///     return Err("expected separation".into());
+/// };
+/// assert_relative_eq!(direction.norm(), 1.0, max_relative = 1e-12);
+/// // No observation moves away from its boundary by more than the tolerance allows.
+/// let moves = design.matrix() * &direction;
+/// let slack = SEPARATION_DIRECTION_TOLERANCE * moves.amax();
+/// assert!((0..4).all(|i| (2.0 * y[i] - 1.0) * moves[i] >= -slack));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const SEPARATION_DIRECTION_TOLERANCE: f64 = 1e-6;
 
 /// The last IRLS step and the fitted means before it.
