@@ -256,7 +256,8 @@ fn assemble(
     let df_residual = n - rank;
     let e = model.evaluate(cols, &outcome.gamma);
     // The expected information at the optimum, factored by QR: (XᵀWX)⁻¹ = R⁻¹R⁻ᵀ.
-    let (a, b) = model.weighted_problem(cols, &e);
+    let mut a = DMatrix::zeros(0, 0);
+    let b = model.weighted_problem(cols, &e, &mut a);
     let solution = Qr::default().solve(&a, &b).map_err(|err| relabel(err, cols, model.names))?;
     let reduced = solution.unscaled_covariance()?;
     let mut unscaled = DMatrix::zeros(p, p);

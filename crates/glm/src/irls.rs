@@ -2,7 +2,7 @@
 //! weighted least-squares solve by `lsq`'s Householder QR.
 
 use lsq::{LeastSquares, Qr};
-use nalgebra::DVector;
+use nalgebra::{DMatrix, DVector};
 
 use crate::error::{Error, Iterate, Result};
 use crate::fit::Convergence;
@@ -72,8 +72,10 @@ pub(crate) fn irls(
     let mut last_step: Option<LastStep> = None;
     let mut change = f64::INFINITY;
     let mut halvings = 0;
+    // √W·X, rewritten in place by every iteration.
+    let mut workspace = DMatrix::zeros(0, 0);
     for iteration in 1..=max_iter {
-        let gamma = weighted_step(model, cols, &current)?;
+        let gamma = weighted_step(model, cols, &current, &mut workspace)?;
         let (gamma, trial, halved) =
             halve(model, cols, gamma, previous.as_ref(), &current, iteration)?;
         halvings += halved;
@@ -111,9 +113,14 @@ pub(crate) fn irls(
 }
 
 /// One Fisher-scoring step: the weighted least-squares fit of the working response.
-fn weighted_step(model: &Model<'_>, cols: &[usize], e: &Evaluation) -> Result<DVector<f64>> {
-    let (a, b) = model.weighted_problem(cols, e);
-    let solution = Qr::default().solve(&a, &b).map_err(|err| relabel(err, cols, model.names))?;
+fn weighted_step(
+    model: &Model<'_>,
+    cols: &[usize],
+    e: &Evaluation,
+    a: &mut DMatrix<f64>,
+) -> Result<DVector<f64>> {
+    let b = model.weighted_problem(cols, e, a);
+    let solution = Qr::default().solve(a, &b).map_err(|err| relabel(err, cols, model.names))?;
     Ok(solution.coefficients().clone())
 }
 

@@ -172,13 +172,15 @@ impl<'a> Model<'a> {
         (e.invalid.is_none() && e.deviance.is_finite()).then_some(gamma)
     }
 
-    /// `√W` times the rows kept and the columns `cols` of `X`, and `√W·z`, for IRLS weights
-    /// `W = w·(dμ/dη)²/V(μ)` and working response `z = η − offset + (y − μ)/(dμ/dη)`.
+    /// `√W` times the rows kept and the columns `cols` of `X`, written into `a` (reshaped when
+    /// its shape differs, so IRLS reuses one allocation across iterations), and `√W·z`, for IRLS
+    /// weights `W = w·(dμ/dη)²/V(μ)` and working response `z = η − offset + (y − μ)/(dμ/dη)`.
     pub(crate) fn weighted_problem(
         &self,
         cols: &[usize],
         e: &Evaluation,
-    ) -> (DMatrix<f64>, DVector<f64>) {
+        a: &mut DMatrix<f64>,
+    ) -> DVector<f64> {
         let k = self.kept.len();
         let mut root = Vec::with_capacity(k);
         let mut z = Vec::with_capacity(k);
@@ -187,9 +189,24 @@ impl<'a> Model<'a> {
             root.push((self.weights[i] * d * d / self.family.variance(e.mu[i])).sqrt());
             z.push(e.eta[i] - self.offset[i] + (self.y[i] - e.mu[i]) / d);
         }
-        let a = DMatrix::from_fn(k, cols.len(), |r, c| root[r] * self.x[(self.kept[r], cols[c])]);
-        let b = DVector::from_fn(k, |r, _| root[r] * z[r]);
-        (a, b)
+        if a.shape() != (k, cols.len()) {
+            *a = DMatrix::zeros(k, cols.len());
+        }
+        // Column by column, in storage order; without zero weights every row is kept.
+        let all_rows = k == self.x.nrows();
+        for (mut target, &j) in a.column_iter_mut().zip(cols) {
+            let source = self.x.column(j);
+            if all_rows {
+                for ((t, &w), &v) in target.iter_mut().zip(&root).zip(source.iter()) {
+                    *t = w * v;
+                }
+            } else {
+                for ((t, &w), &i) in target.iter_mut().zip(&root).zip(&self.kept) {
+                    *t = w * source[i];
+                }
+            }
+        }
+        DVector::from_fn(k, |r, _| root[r] * z[r])
     }
 
     /// Pearson's χ² `Σ w(y − μ)²/V(μ)` over the kept rows.

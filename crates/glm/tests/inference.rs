@@ -195,6 +195,12 @@ fn integer_weights_are_replicated_observations() {
     let dropped = FitOptions::default().weights(dvector![1.0, 1.0, 1.0, 1.0, 0.0]);
     let fit = glm::fit(&design, &y, Family::Poisson, &dropped).unwrap();
     assert_eq!((fit.observations(), fit.df_residual(), fit.df_null()), (4, 2, 3));
+    let first_four = Design::with_intercept(&nalgebra::dmatrix![0.0; 1.0; 2.0; 3.0]).unwrap();
+    let y4 = dvector![1.0, 3.0, 2.0, 6.0];
+    let without = glm::fit(&first_four, &y4, Family::Poisson, &FitOptions::default()).unwrap();
+    assert!((fit.coefficients() - without.coefficients()).amax() < 1e-10);
+    assert!((fit.std_errors() - without.std_errors()).amax() < 1e-10);
+    assert!((fit.deviance() - without.deviance()).abs() < 1e-10);
 }
 
 #[test]
