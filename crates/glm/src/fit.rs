@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::family::Family;
 use crate::glm_fit::GlmFit;
 use crate::gradient::gradient_ascent;
-use crate::irls::{Outcome, irls, relabel};
+use crate::irls::{Outcome, irls, relabel, solve_weighted};
 use crate::model::Model;
 use crate::numeric::count_to_f64;
 use crate::options::{FitOptions, IRLS_MAX_ITER, IRLS_TOLERANCE, Method};
@@ -188,13 +188,17 @@ fn usable_columns(model: &Model<'_>, policy: RankPolicy) -> Result<(Vec<usize>, 
     let all: Vec<usize> = (0..p).collect();
     let k = model.kept.len();
     let root: Vec<f64> = model.kept.iter().map(|&i| model.weights[i].sqrt()).collect();
-    let a = DMatrix::from_fn(k, p, |r, c| root[r] * model.x[(model.kept[r], c)]);
+    let weighted = || DMatrix::from_fn(k, p, |r, c| root[r] * model.x[(model.kept[r], c)]);
     let b = DVector::from_fn(k, |r, _| root[r] * model.y[model.kept[r]]);
-    let solution = Qr::default()
-        .rank_policy(policy)
-        .solve(&a, &b)
-        .map_err(|e| relabel(e, &all, model.names))?;
-    let aliased = solution.aliased().to_vec();
+    let qr = Qr::default().rank_policy(policy);
+    // Full rank, the common case, is decided without a copy of the design; otherwise the
+    // pivoted solve names the aliased columns.
+    let aliased = match qr.solve_full_rank_in_place(&mut weighted(), &b) {
+        Ok(Some(_)) => Ok(Vec::new()),
+        Ok(None) => qr.solve(&weighted(), &b).map(|s| s.aliased().to_vec()),
+        Err(err) => Err(err),
+    }
+    .map_err(|e| relabel(e, &all, model.names))?;
     let cols = all.into_iter().filter(|j| !aliased.contains(j)).collect();
     Ok((cols, aliased))
 }
@@ -256,9 +260,7 @@ fn assemble(
     let df_residual = n - rank;
     let e = model.evaluate(cols, &outcome.gamma);
     // The expected information at the optimum, factored by QR: (XᵀWX)⁻¹ = R⁻¹R⁻ᵀ.
-    let mut a = DMatrix::zeros(0, 0);
-    let b = model.weighted_problem(cols, &e, &mut a);
-    let solution = Qr::default().solve(&a, &b).map_err(|err| relabel(err, cols, model.names))?;
+    let solution = solve_weighted(model, cols, &e, &mut DMatrix::zeros(0, 0))?;
     let reduced = solution.unscaled_covariance()?;
     let mut unscaled = DMatrix::zeros(p, p);
     for (r, &i) in cols.iter().enumerate() {

@@ -1,7 +1,7 @@
 //! Iteratively reweighted least squares (Fisher scoring) with step-halving, each step a
 //! weighted least-squares solve by `lsq`'s Householder QR.
 
-use lsq::{LeastSquares, Qr};
+use lsq::{LeastSquares, Qr, Solution};
 use nalgebra::{DMatrix, DVector};
 
 use crate::error::{Error, Iterate, Result};
@@ -119,9 +119,29 @@ fn weighted_step(
     e: &Evaluation,
     a: &mut DMatrix<f64>,
 ) -> Result<DVector<f64>> {
+    Ok(solve_weighted(model, cols, e, a)?.coefficients().clone())
+}
+
+/// The weighted least-squares problem of `e` ([`Model::weighted_problem`]) solved by `lsq`'s
+/// QR in the storage `a`, without copying it; a design that fails the rank test is rebuilt and
+/// solved again by [`LeastSquares::solve`], whose error names the aliased columns.
+pub(crate) fn solve_weighted(
+    model: &Model<'_>,
+    cols: &[usize],
+    e: &Evaluation,
+    a: &mut DMatrix<f64>,
+) -> Result<Solution> {
+    let qr = Qr::default();
     let b = model.weighted_problem(cols, e, a);
-    let solution = Qr::default().solve(a, &b).map_err(|err| relabel(err, cols, model.names))?;
-    Ok(solution.coefficients().clone())
+    let solution = match qr.solve_full_rank_in_place(a, &b) {
+        Ok(Some(solution)) => Ok(solution),
+        Ok(None) => {
+            model.weighted_problem(cols, e, a);
+            qr.solve(a, &b)
+        }
+        Err(err) => Err(err),
+    };
+    solution.map_err(|err| relabel(err, cols, model.names))
 }
 
 /// Halves the step from the anchor (the previous iterate, or on the first iteration the

@@ -193,6 +193,31 @@ impl<T: Real> HouseholderQr<T> {
         &self.packed.qr
     }
 
+    /// Gives back the packed matrix of [`HouseholderQr::as_packed`], the storage that
+    /// [`HouseholderQr::new`] took: a caller that factors many matrices of one shape can refill
+    /// it and factor again without a new allocation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::HouseholderQr;
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let qr = HouseholderQr::new(dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0])?;
+    /// let r = qr.r();
+    /// let mut buffer = qr.into_packed();
+    /// assert_eq!(buffer.rows(0, 2).upper_triangle(), r);
+    /// // Refill the same storage with a new matrix and factor it.
+    /// buffer.copy_from(&dmatrix![2.0, 1.0; 0.0, 3.0; 0.0, 4.0]);
+    /// let again = HouseholderQr::new(buffer)?;
+    /// assert!((again.solve(&dvector![2.0, 3.0, 4.0])? - dvector![0.5, 1.0]).amax() < 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn into_packed(self) -> DMatrix<T> {
+        self.packed.qr
+    }
+
     /// The reflector scalars `τ`, one per column.
     ///
     /// `τ_k = 0` when what remains of column `k` below the diagonal is exactly zero (no

@@ -6,7 +6,8 @@ use nalgebra::{DMatrix, DVector};
 use crate::design::check_matrix_finite;
 use crate::error::{Error, Input, Result};
 use crate::solvers::{
-    Core, Covariance, check_zero_columns, inverse_core, normal_equations_core, qr_core, round_core,
+    Core, Covariance, check_zero_columns, inverse_core, normal_equations_core, qr_core,
+    qr_core_in_place, round_core,
 };
 
 /// How to solve `min ‖Xβ − y‖₂`.
@@ -330,6 +331,51 @@ impl Qr {
     pub fn rank_policy(mut self, policy: RankPolicy) -> Self {
         self.policy = policy;
         self
+    }
+
+    /// [`LeastSquares::solve`] without a copy of `a`: the columns are scaled and factored in
+    /// the caller's storage, for callers that solve many large problems of one shape (each
+    /// step of IRLS, say) and rebuild `a` each time anyway.
+    ///
+    /// Returns `Ok(Some(solution))`, identical bit for bit to what `solve` returns, when the
+    /// design is of full rank by the rank test. Returns `Ok(None)` when some column fails it: the
+    /// aliased columns are then found by the column-by-column pivoted factorization, which
+    /// needs the design again, so the caller refills `a` and calls [`LeastSquares::solve`],
+    /// which applies the [rank policy](Qr::rank_policy).
+    ///
+    /// `a` is overwritten: on `Ok` it holds the packed factorization, in the same shape and
+    /// allocation; after an error its contents are unspecified. `b` is not modified.
+    ///
+    /// # Errors
+    /// As [`LeastSquares::solve`], except [`Error::RankDeficient`], which is `Ok(None)` here.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::{LeastSquares, Qr};
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let design = dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0; 1.0, 3.0];
+    /// let b = dvector![1.0, 3.0, 2.0, 5.0];
+    /// let mut a = design.clone();
+    /// let fast = Qr::default().solve_full_rank_in_place(&mut a, &b)?.ok_or("rank deficient")?;
+    /// assert_eq!(fast.coefficients(), Qr::default().solve(&design, &b)?.coefficients());
+    /// assert_eq!(a.shape(), (4, 2)); // now the packed factorization, not the design
+    ///
+    /// // A repeated column: no solution in place, the caller falls back to `solve`.
+    /// let mut repeated = dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0; 1.0, 1.0];
+    /// assert!(Qr::default().solve_full_rank_in_place(&mut repeated, &b)?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn solve_full_rank_in_place(
+        &self,
+        a: &mut DMatrix<f64>,
+        b: &DVector<f64>,
+    ) -> Result<Option<Solution>> {
+        check_problem(a, b, &[])?;
+        check_tolerance(self.tolerance)?;
+        Ok(qr_core_in_place(a, b, self.tolerance)?
+            .map(|core| Solution::from_core(Method::Qr, core)))
     }
 }
 

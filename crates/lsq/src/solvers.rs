@@ -206,22 +206,88 @@ pub(crate) fn qr_core<T: Real>(
     let (m, p) = x.shape();
     let (scales, norms) = equilibration(x);
     let tol = tolerance.unwrap_or_else(|| default_rank_tolerance::<T>(m, p));
-    let qr = HouseholderQr::new(scale_columns(x, &scales))?;
-    let packed = qr.as_packed();
-    if (0..p).all(|k| packed[(k, k)].abs().to_f64() > tol * norms[k]) {
-        let scaled_beta = qr.solve_with_tolerance(y, 0.0)?;
-        return Ok(Core {
-            beta: DVector::from_fn(p, |j, _| scaled_beta[j].scale(scales[j])),
-            factor: Factor::Qr { r: qr.r(), columns: (0..p).collect(), scales },
-            rank: p,
-            aliased: Vec::new(),
-            tolerance: Some(tol),
-            condition_estimate: qr.condition_estimate(),
-        });
+    match unpivoted_core(scale_columns(x, &scales), y, scales, &norms, tol)? {
+        Unpivoted::Solved(core, _) => Ok(core),
+        Unpivoted::NeedsPivoting(_, scales) => {
+            pivoted_core(scale_columns(x, &scales), y, scales, tol)
+        }
     }
-    drop(qr);
+}
+
+/// [`qr_core`] on a design the caller gives up: `x` is scaled and factored in place, and holds
+/// the packed factorization afterwards. `None` when the order-keeping pivoted factorization is
+/// needed, which needs the design again.
+pub(crate) fn qr_core_in_place(
+    x: &mut DMatrix<f64>,
+    y: &DVector<f64>,
+    tolerance: Option<f64>,
+) -> Result<Option<Core<f64>>> {
+    let (m, p) = x.shape();
+    let (scales, norms) = equilibration(x);
+    let tol = tolerance.unwrap_or_else(|| default_rank_tolerance::<f64>(m, p));
+    for (column, &s) in x.as_mut_slice().chunks_exact_mut(m.max(1)).zip(&scales) {
+        for v in column {
+            *v = v.scale(s);
+        }
+    }
+    Ok(match unpivoted_core(std::mem::take(x), y, scales, &norms, tol)? {
+        Unpivoted::Solved(core, buffer) => {
+            *x = buffer;
+            Some(core)
+        }
+        Unpivoted::NeedsPivoting(buffer, _) => {
+            *x = buffer;
+            None
+        }
+    })
+}
+
+/// What the unpivoted factorization of the scaled design found, with its storage.
+enum Unpivoted<T: Real> {
+    /// Every `|r_kk|` passed the rank test: the solution, and the packed factorization.
+    Solved(Core<T>, DMatrix<T>),
+    /// Some column failed it: the packed factorization (no longer the design) and the scales.
+    NeedsPivoting(DMatrix<T>, Vec<f64>),
+}
+
+/// The fast path of [`qr_core`]: blocked unpivoted QR of the scaled design, accepted when every
+/// `|r_kk|` exceeds `tol` times the norm of its scaled column.
+fn unpivoted_core<T: Real>(
+    scaled: DMatrix<T>,
+    y: &DVector<T>,
+    scales: Vec<f64>,
+    norms: &[f64],
+    tol: f64,
+) -> Result<Unpivoted<T>> {
+    let p = scaled.ncols();
+    let qr = HouseholderQr::new(scaled)?;
+    let packed = qr.as_packed();
+    if !(0..p).all(|k| packed[(k, k)].abs().to_f64() > tol * norms[k]) {
+        return Ok(Unpivoted::NeedsPivoting(qr.into_packed(), scales));
+    }
+    let scaled_beta = qr.solve_with_tolerance(y, 0.0)?;
+    let core = Core {
+        beta: DVector::from_fn(p, |j, _| scaled_beta[j].scale(scales[j])),
+        factor: Factor::Qr { r: qr.r(), columns: (0..p).collect(), scales },
+        rank: p,
+        aliased: Vec::new(),
+        tolerance: Some(tol),
+        condition_estimate: qr.condition_estimate(),
+    };
+    Ok(Unpivoted::Solved(core, qr.into_packed()))
+}
+
+/// The order-keeping pivoted factorization of the scaled design, which finds the aliased
+/// columns.
+fn pivoted_core<T: Real>(
+    scaled: DMatrix<T>,
+    y: &DVector<T>,
+    scales: Vec<f64>,
+    tol: f64,
+) -> Result<Core<T>> {
+    let p = scaled.ncols();
     let options = PivotOptions::default().strategy(PivotStrategy::KeepOrder).tolerance(tol);
-    let qr = PivotedQr::with_options(scale_columns(x, &scales), options)?;
+    let qr = PivotedQr::with_options(scaled, options)?;
     let rank = qr.rank();
     let scaled_beta = qr.basic_solution(y)?;
     let beta = DVector::from_fn(p, |j, _| scaled_beta[j].scale(scales[j]));

@@ -20,6 +20,41 @@ fn problem(seed: u64, m: usize, p: usize) -> (Design, DVector<f64>) {
     (Design::new(x).unwrap(), y)
 }
 
+/// `Qr::solve_full_rank_in_place` on a full-rank design returns what `Qr::solve` returns, bit
+/// for bit, leaves `b` alone and keeps the shape of `a`.
+#[track_caller]
+fn check_in_place(x: &DMatrix<f64>, y: &DVector<f64>) {
+    let qr = lsq::Qr::default();
+    let reference = qr.solve(x, y).unwrap();
+    let (mut a, b) = (x.clone(), y.clone());
+    let solution = qr.solve_full_rank_in_place(&mut a, &b).unwrap().expect("full rank");
+    assert_eq!(solution.coefficients(), reference.coefficients());
+    assert_eq!(solution.unscaled_covariance().unwrap(), reference.unscaled_covariance().unwrap());
+    assert_eq!((&b, a.shape()), (y, x.shape()));
+}
+
+/// Large enough (over 2¹⁷ entries) for the blocked factorization.
+#[test]
+fn the_in_place_solve_is_the_solve_on_a_blocked_size() {
+    let (design, y) = problem(11, 3000, 49);
+    check_in_place(design.matrix(), &y);
+}
+
+/// A design that fails the rank test gives `None`, for the caller to fall back on `solve`;
+/// bad input is the same typed error as `solve`'s.
+#[test]
+fn the_in_place_solve_declines_rank_deficiency_and_rejects_bad_input() {
+    let (design, y) = problem(5, 30, 3);
+    let x = design.matrix();
+    let repeated = DMatrix::from_fn(30, 5, |i, j| x[(i, j.min(3))]);
+    let qr = lsq::Qr::default();
+    assert!(qr.solve_full_rank_in_place(&mut repeated.clone(), &y).unwrap().is_none());
+    let mut bad = x.clone();
+    bad[(7, 2)] = f64::NAN;
+    let expected = qr.solve(&bad, &y).unwrap_err().to_string();
+    assert_eq!(qr.solve_full_rank_in_place(&mut bad, &y).unwrap_err().to_string(), expected);
+}
+
 fn sizes() -> impl Strategy<Value = (u64, usize, usize)> {
     (any::<u64>(), 1_usize..6).prop_flat_map(|(seed, p)| (Just(seed), (p + 3)..40, Just(p)))
 }
@@ -35,6 +70,12 @@ proptest! {
             let beta = method.solve(design.matrix(), &y).unwrap().coefficients().clone();
             prop_assert!((&beta - &reference).amax() <= 1e-9 * reference.amax().max(1.0), "{method}");
         }
+    }
+
+    #[test]
+    fn the_in_place_solve_is_the_solve((seed, m, p) in sizes()) {
+        let (design, y) = problem(seed, m, p);
+        check_in_place(design.matrix(), &y);
     }
 
     #[test]
