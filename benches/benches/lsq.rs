@@ -3,10 +3,11 @@
 //!
 //! Two criterion groups:
 //!
-//! - `least_squares`: every `f64` method of [`lsq::Method`] through the [`LeastSquares`] trait,
-//!   the bare `linalg-core` QR solve that `Method::Qr` is built on, and nalgebra's and faer's
-//!   QR solves (factor, `Qᵀy`, back substitution; faer single-threaded), on the sizes of the
-//!   `linalg` bench.
+//! - `least_squares`: what a user calls, `lsq::fit` with default options (the QR solve with its
+//!   statistics and diagnostics), then every `f64` method of [`lsq::Method`] through the bare
+//!   [`lsq::solve`], the bare `linalg-core` QR solve that `Method::Qr` is built on, and
+//!   nalgebra's and faer's QR solves (factor, `Qᵀy`, back substitution; faer single-threaded),
+//!   on the sizes of the `linalg` bench.
 //! - `extended_precision`: `Method::ExtendedQr` (double-double) against `Method::Qr`.
 //!
 //! Every timed routine borrows `X` and `y` and returns a new solution, so each one pays for one
@@ -29,7 +30,7 @@ use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
 use faer::linalg::qr::no_pivoting;
 use faer::{Conj, Mat, Par, Spec};
 use linalg_core::HouseholderQr;
-use lsq::{LeastSquares, Method};
+use lsq::{Design, FitOptions, Method};
 use nalgebra::{DMatrix, DVector};
 
 /// The design matrix and response of a [`Size`], from `sim::large_regression` and [`SEED`].
@@ -93,6 +94,11 @@ fn faer_lstsq(x: &Mat<f64>, y: &Mat<f64>) -> Mat<f64> {
     rhs.subrows(0, n).to_owned()
 }
 
+/// The bare solve by `method` with its default options.
+fn solve(method: Method, x: &DMatrix<f64>, y: &DVector<f64>) -> lsq::Result<lsq::Solution> {
+    lsq::solve(x, y, &FitOptions::default().method(method))
+}
+
 /// Checks that a reference solution agrees with `lsq`'s QR solution, so that every routine in a
 /// group demonstrably solves the same problem.
 fn assert_agrees(name: &str, size: Size, reference: &DVector<f64>, x: &DVector<f64>) {
@@ -105,14 +111,21 @@ fn least_squares(c: &mut Criterion) {
     for size in SIZES {
         let (x, y) = problem(size);
         let (fx, fy) = (to_faer(&x), Mat::from_fn(size.m, 1, |i, _| y[i]));
-        let reference = Method::Qr.solve(&x, &y).expect("full-rank finite input solves");
+        let reference = solve(Method::Qr, &x, &y).expect("full-rank finite input solves");
         let reference = reference.coefficients().clone();
         configure(&mut group, size, lstsq_flops(size));
+        let design = Design::new(x.clone()).expect("finite design");
+        let options = FitOptions::default();
+        let fit = lsq::fit(&design, &y, &options).expect("full-rank finite input fits");
+        assert_agrees("lsq::fit", size, &reference, fit.coefficients());
+        group.bench_function(BenchmarkId::new("lsq::fit", size.label()), |b| {
+            b.iter(|| black_box(lsq::fit(black_box(&design), black_box(&y), &options)));
+        });
         for method in Method::DOUBLE {
-            let solution = method.solve(&x, &y).expect("well-conditioned input solves");
+            let solution = solve(method, &x, &y).expect("well-conditioned input solves");
             assert_agrees(method.name(), size, &reference, solution.coefficients());
             group.bench_function(BenchmarkId::new(method.name(), size.label()), |b| {
-                b.iter(|| black_box(black_box(method).solve(black_box(&x), black_box(&y))));
+                b.iter(|| black_box(solve(black_box(method), black_box(&x), black_box(&y))));
             });
         }
         let bare = linalg_core_lstsq(&x, &y).expect("full-rank finite input solves");
@@ -139,12 +152,12 @@ fn extended_precision(c: &mut Criterion) {
     for size in EXTENDED_SIZES {
         let (x, y) = problem(size);
         configure(&mut group, size, lstsq_flops(size));
-        let reference = Method::Qr.solve(&x, &y).expect("full-rank finite input solves");
+        let reference = solve(Method::Qr, &x, &y).expect("full-rank finite input solves");
         for method in [Method::Qr, Method::ExtendedQr] {
-            let solution = method.solve(&x, &y).expect("full-rank finite input solves");
+            let solution = solve(method, &x, &y).expect("full-rank finite input solves");
             assert_agrees(method.name(), size, reference.coefficients(), solution.coefficients());
             group.bench_function(BenchmarkId::new(method.name(), size.label()), |b| {
-                b.iter(|| black_box(black_box(method).solve(black_box(&x), black_box(&y))));
+                b.iter(|| black_box(solve(black_box(method), black_box(&x), black_box(&y))));
             });
         }
     }

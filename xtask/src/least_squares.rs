@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result};
-use lsq::{ConditionNumber, Design, FitOptions, Method, RidgeOptions};
+use lsq::{ConditionNumber, Design, FitOptions, Method, Penalty};
 use nalgebra::DVector;
 
 use crate::markdown::{code, matrix_table, number, order, sig, table};
@@ -22,7 +22,9 @@ const WEIGHTS: [f64; 4] = [1.0, 2.0, 1.0, 0.5];
 /// If a fit of the lesson's data fails, which would be a bug.
 pub fn render() -> Result<(Vec<Page>, Headline)> {
     let data = sim::heights();
-    let design = Design::new(data.x.clone())?.with_names(["(Intercept)", "weight", "parents"])?;
+    let design = Design::new(data.x.clone())?
+        .with_intercept_column(0)?
+        .with_names(["(Intercept)", "weight", "parents"])?;
     let y = data.y.clone();
     let options = FitOptions::default().condition_number(ConditionNumber::Always);
     let mut out = header("Least squares three ways", "none (the lesson's data are a fixed table)");
@@ -102,7 +104,9 @@ pub fn render() -> Result<(Vec<Page>, Headline)> {
 
 fn exact_fit_section(out: &mut String, options: &FitOptions) -> Result<()> {
     let data = sim::heights_exact_fit();
-    let design = Design::new(data.x.clone())?.with_names(["(Intercept)", "height", "parents"])?;
+    let design = Design::new(data.x.clone())?
+        .with_intercept_column(0)?
+        .with_names(["(Intercept)", "height", "parents"])?;
     out.push_str(
         "\n## When y lies in the column space\n\n\
          Replace the weight column by the height itself: `X = [1, y, h]`. Now `y = X·(0, 1, 0)` exactly, \
@@ -120,7 +124,7 @@ fn exact_fit_section(out: &mut String, options: &FitOptions) -> Result<()> {
             sig(b[1], 15),
             order(b[2]),
             order(fit.rss().sqrt()),
-            if fit.diagnostics().exact_fit() { "yes".to_owned() } else { "no".to_owned() },
+            if fit.diagnostics().exact_fit { "yes".to_owned() } else { "no".to_owned() },
         ]);
     }
     out.push_str(&table(&["method", "β₀", "β₁", "β₂", "‖ε‖", "exact fit"], &rows));
@@ -142,7 +146,7 @@ fn orthogonality_section(out: &mut String, design: &Design, fits: &[lsq::Fit]) {
             order(xt_r[0]),
             order(xt_r[1]),
             order(xt_r[2]),
-            order(fit.diagnostics().orthogonality()),
+            order(fit.diagnostics().orthogonality),
         ]);
     }
     out.push_str(&table(&["method", "1ᵀε", "wᵀε", "hᵀε", "‖Xᵀε‖/(‖X‖‖ε‖)"], &rows));
@@ -150,7 +154,7 @@ fn orthogonality_section(out: &mut String, design: &Design, fits: &[lsq::Fit]) {
 
 fn conditioning_section(out: &mut String, design: &Design, qr: &lsq::Fit) -> (f64, f64) {
     let x = design.matrix();
-    let kappa = qr.diagnostics().condition_number().unwrap_or(f64::NAN);
+    let kappa = qr.diagnostics().condition_number.unwrap_or(f64::NAN);
     let normal = x.tr_mul(x);
     let s = normal.clone().svd(false, false).singular_values;
     let kappa_normal = s.max() / s.min();
@@ -167,7 +171,7 @@ fn conditioning_section(out: &mut String, design: &Design, qr: &lsq::Fit) -> (f6
                 vec!["κ₂(X)²".to_owned(), sig(kappa * kappa, 6)],
                 vec![
                     "κ₂ after scaling the columns to unit norm".to_owned(),
-                    sig(qr.diagnostics().scaled_condition_number().unwrap_or(f64::NAN), 6)
+                    sig(qr.diagnostics().scaled_condition_number.unwrap_or(f64::NAN), 6)
                 ],
             ]
         )
@@ -229,8 +233,10 @@ fn ridge_section(out: &mut String, design: &Design, y: &DVector<f64>) -> Result<
     let mut rows = Vec::new();
     let mut path: Vec<Vec<(f64, f64)>> = vec![Vec::new(); 2];
     for &lambda in &LAMBDAS {
-        let qr = lsq::ridge(design, y, &RidgeOptions::new(lambda))?;
-        let inverse = lsq::ridge(design, y, &RidgeOptions::new(lambda).method(Method::Inverse))?;
+        let penalty = Penalty::new(lambda);
+        let qr = lsq::ridge(design, y, &penalty, &FitOptions::default())?;
+        let inverse =
+            lsq::ridge(design, y, &penalty, &FitOptions::default().method(Method::Inverse))?;
         let b = qr.coefficients();
         rows.push(vec![
             sig(lambda, 2),

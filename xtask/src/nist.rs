@@ -56,7 +56,7 @@ pub fn rows() -> Vec<Row> {
                 Ok(fit) => {
                     let c: Vec<f64> = fit.coefficients().iter().copied().collect();
                     let s: Vec<f64> = fit.std_errors().iter().copied().collect();
-                    let digits = fit.diagnostics().digits();
+                    let digits = fit.diagnostics().digits;
                     Outcome::Fit {
                         coefficients: data::min_lre(&c, &d.coefficients),
                         std_errors: data::min_lre(&s, &d.std_errors),

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 use linalg_core::count_to_f64;
-use lsq::{ExtendedQr, Inverse, LeastSquares, Method, NormalEquations, Qr};
+use lsq::{FitOptions, Method};
 use nalgebra::{DMatrix, DVector};
 
 /// The study's parameters.
@@ -76,13 +76,9 @@ pub const METHODS: [Method; 4] =
     [Method::Inverse, Method::NormalEquations, Method::Qr, Method::ExtendedQr];
 
 fn solve(method: Method, a: &DMatrix<f64>, b: &DVector<f64>) -> lsq::Result<lsq::Solution> {
-    match method {
-        Method::Inverse => Inverse.solve(a, b),
-        Method::NormalEquations => NormalEquations.solve(a, b),
-        // A zero tolerance turns QR's rank decision off: the study measures the arithmetic.
-        Method::ExtendedQr => ExtendedQr::default().tolerance(0.0).solve(a, b),
-        _ => Qr::default().tolerance(0.0).solve(a, b),
-    }
+    // A zero tolerance turns QR's rank decision off (the textbook methods have none): the
+    // study measures the arithmetic.
+    lsq::solve(a, b, &FitOptions::default().method(method).tolerance(0.0))
 }
 
 /// Runs the study.

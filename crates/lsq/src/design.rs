@@ -12,7 +12,7 @@ use crate::error::{Error, Input, Result};
 ///
 /// ```
 /// use lsq::{Design, INTERCEPT_NAME};
-/// use nalgebra::dmatrix;
+/// use lsq::nalgebra::dmatrix;
 ///
 /// let d = Design::with_intercept(&dmatrix![2.0; 3.0])?;
 /// assert_eq!(d.names()[0], INTERCEPT_NAME);
@@ -23,7 +23,9 @@ pub const INTERCEPT_NAME: &str = "(Intercept)";
 
 /// A design (model) matrix `X` with column names.
 ///
-/// A column whose entries are all equal and nonzero is recognised as the intercept; it decides
+/// The intercept is what the constructor says: [`Design::with_intercept`] and
+/// [`Design::polynomial`] put it first, [`Design::with_intercept_column`] declares an existing
+/// constant column, and [`Design::new`] alone has none, whatever its columns hold. It decides
 /// whether R² is centred (about the mean of `y`, as R does with an intercept) or uncentred (about
 /// zero, NIST's convention for its no-intercept problems), and it is left unpenalized by ridge
 /// unless asked otherwise.
@@ -35,14 +37,21 @@ pub const INTERCEPT_NAME: &str = "(Intercept)";
 ///
 /// ```
 /// use lsq::Design;
-/// use nalgebra::{dmatrix, dvector};
+/// use lsq::nalgebra::{dmatrix, dvector};
 ///
 /// let d = Design::with_intercept(&dmatrix![70.0, 177.0; 86.0, 190.0; 63.0, 180.0; 62.0, 172.0])?
 ///     .with_names(["(Intercept)", "weight", "parents"])?;
-/// assert!(d.has_intercept());
+/// assert_eq!((d.nrows(), d.ncols(), d.intercept_column()), (4, 3, Some(0)));
 /// assert_eq!(d.names()[1], "weight");
 ///
+/// // A column of ones is only the intercept when the design says so.
+/// let x = dmatrix![1.0, 0.5; 1.0, 1.5; 1.0, 2.0];
+/// assert_eq!(Design::new(x.clone())?.intercept_column(), None);
+/// let declared = Design::new(x)?.with_intercept_column(0)?;
+/// assert_eq!(declared.names(), ["(Intercept)", "x2"]);
+///
 /// let p = Design::polynomial(&dvector![1.0, 2.0, 3.0], 2)?;
+/// assert_eq!(p.names(), ["(Intercept)", "x", "x^2"]);
 /// assert_eq!(p.matrix()[(2, 2)], 9.0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -55,67 +64,66 @@ pub struct Design {
 }
 
 impl Design {
-    /// Wraps a design matrix as given, naming columns `x1, x2, …` (the intercept, if detected,
-    /// `(Intercept)`).
+    /// Wraps a design matrix as given, naming columns `x1, x2, …`. Every column is an ordinary
+    /// column, a constant one too: the model has no intercept (R² is uncentred, as R's
+    /// `lm(y ~ 0 + X)`) unless [`Design::with_intercept_column`] says otherwise.
     ///
     /// # Errors
     /// [`Error::EmptyDesign`] for a matrix without rows or columns; [`Error::NonFinite`] naming
     /// the first NaN or infinite entry.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::Design;
-    /// use nalgebra::dmatrix;
-    ///
-    /// let d = Design::new(dmatrix![1.0, 0.5; 1.0, 1.5])?;
-    /// assert_eq!(d.intercept_column(), Some(0));
-    /// assert_eq!(d.names(), ["(Intercept)", "x2"]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn new(matrix: DMatrix<f64>) -> Result<Self> {
         let (rows, cols) = matrix.shape();
         if rows == 0 || cols == 0 {
             return Err(Error::EmptyDesign { rows, cols });
         }
         check_matrix_finite(&matrix, Input::Design)?;
-        let intercept = (0..cols).find(|&j| is_constant_nonzero(&matrix, j));
-        let names = (0..cols)
-            .map(|j| {
-                if Some(j) == intercept { INTERCEPT_NAME.to_owned() } else { format!("x{}", j + 1) }
-            })
-            .collect();
-        Ok(Self { matrix, names, intercept, polynomial: None })
+        let names = (1..=cols).map(|j| format!("x{j}")).collect();
+        Ok(Self { matrix, names, intercept: None, polynomial: None })
     }
 
-    /// Prepends a column of ones to `columns`: `X = [1, columns]`.
+    /// Prepends a column of ones to `columns`: `X = [1, columns]`, with the intercept first.
     ///
     /// # Errors
     /// As [`Design::new`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::Design;
-    /// use nalgebra::dmatrix;
-    ///
-    /// let d = Design::with_intercept(&dmatrix![2.0; 3.0])?;
-    /// assert_eq!(d.matrix(), &dmatrix![1.0, 2.0; 1.0, 3.0]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn with_intercept(columns: &DMatrix<f64>) -> Result<Self> {
         let (m, n) = columns.shape();
         let matrix =
             DMatrix::from_fn(m, n + 1, |i, j| if j == 0 { 1.0 } else { columns[(i, j - 1)] });
-        let mut design = Self::new(matrix)?;
-        design.intercept = Some(0);
-        design.names = std::iter::once(INTERCEPT_NAME.to_owned())
-            .chain((1..=n).map(|j| format!("x{j}")))
-            .collect();
+        let mut design = Self::new(matrix)?.with_intercept_column(0)?;
+        // The given columns keep their own numbering: `x1` is the first of `columns`.
+        design.names[1..]
+            .iter_mut()
+            .enumerate()
+            .for_each(|(j, name)| *name = format!("x{}", j + 1));
         Ok(design)
     }
 
-    /// The polynomial design `[1, x, x², …, x^degree]` (a Vandermonde matrix).
+    /// Declares column `j`, a constant nonzero column already in the matrix, the intercept and
+    /// names it `(Intercept)`: R² and F are then centred on the mean of `y`, and ridge leaves
+    /// the column unpenalized by default.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIntercept`] when there is no column `j` or it is not constant and nonzero.
+    pub fn with_intercept_column(mut self, j: usize) -> Result<Self> {
+        let reason = if j >= self.ncols() {
+            Some("the design has no such column")
+        } else if self.matrix[(0, j)] == 0.0 {
+            Some("its entries are zero")
+        } else if !is_constant(&self.matrix, j) {
+            Some("its entries are not all equal")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            return Err(Error::InvalidIntercept { column: j, reason });
+        }
+        self.intercept = Some(j);
+        INTERCEPT_NAME.clone_into(&mut self.names[j]);
+        Ok(self)
+    }
+
+    /// The polynomial design `[1, x, x², …, x^degree]` (a Vandermonde matrix), with the
+    /// intercept first.
     ///
     /// The powers are formed by repeated multiplication in `f64`; the extended-precision solver
     /// rebuilds them in double-double from the same `x`, so that `x¹⁰` is not rounded to `f64`
@@ -124,24 +132,11 @@ impl Design {
     /// # Errors
     /// [`Error::EmptyDesign`] for an empty `x`; [`Error::NonFinite`] for a NaN or infinite `x`
     /// or a power that overflows.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::Design;
-    /// use nalgebra::dvector;
-    ///
-    /// let d = Design::polynomial(&dvector![2.0, 3.0], 3)?;
-    /// assert_eq!(d.names(), ["(Intercept)", "x", "x^2", "x^3"]);
-    /// assert_eq!(d.matrix()[(1, 3)], 27.0);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn polynomial(x: &DVector<f64>, degree: usize) -> Result<Self> {
         check_matrix_finite(x, Input::Design)?;
         let matrix =
             DMatrix::from_fn(x.len(), degree + 1, |i, k| (0..k).fold(1.0, |p, _| p * x[i]));
-        let mut design = Self::new(matrix)?;
-        design.intercept = Some(0);
+        let mut design = Self::new(matrix)?.with_intercept_column(0)?;
         design.names = (0..=degree)
             .map(|k| match k {
                 0 => INTERCEPT_NAME.to_owned(),
@@ -157,17 +152,6 @@ impl Design {
     ///
     /// # Errors
     /// [`Error::NameCount`] when the number of names differs from the number of columns.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::Design;
-    /// use nalgebra::dmatrix;
-    ///
-    /// let d = Design::new(dmatrix![1.0; 2.0])?.with_names(["t"])?;
-    /// assert_eq!(d.names(), ["t"]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn with_names<S: Into<String>>(
         mut self,
         names: impl IntoIterator<Item = S>,
@@ -181,111 +165,30 @@ impl Design {
     }
 
     /// The matrix `X`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::Design;
-    /// use nalgebra::dmatrix;
-    ///
-    /// let x = dmatrix![1.0, 2.0; 3.0, 4.0; 5.0, 6.0];
-    /// assert_eq!(Design::new(x.clone())?.matrix(), &x);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     #[must_use]
     pub fn matrix(&self) -> &DMatrix<f64> {
         &self.matrix
     }
 
     /// Column names, in column order.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::Design;
-    /// use nalgebra::dmatrix;
-    ///
-    /// // No constant column, so no intercept: the columns are named x1, x2.
-    /// let d = Design::new(dmatrix![0.5, 2.0; 1.5, 3.0])?;
-    /// assert_eq!(d.names(), ["x1", "x2"]);
-    /// assert_eq!(d.with_names(["a", "b"])?.names(), ["a", "b"]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     #[must_use]
     pub fn names(&self) -> &[String] {
         &self.names
     }
 
     /// Number of observations (rows).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::Design;
-    /// use nalgebra::dvector;
-    ///
-    /// let d = Design::polynomial(&dvector![1.0, 2.0, 3.0, 4.0, 5.0], 2)?;
-    /// assert_eq!(d.nrows(), 5);
-    /// assert_eq!(d.nrows(), d.matrix().nrows());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     #[must_use]
     pub fn nrows(&self) -> usize {
         self.matrix.nrows()
     }
 
     /// Number of coefficients (columns).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::Design;
-    /// use nalgebra::dvector;
-    ///
-    /// // A quadratic: 1, x and x².
-    /// let d = Design::polynomial(&dvector![1.0, 2.0, 3.0, 4.0, 5.0], 2)?;
-    /// assert_eq!(d.ncols(), 3);
-    /// assert_eq!(d.ncols(), d.names().len());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     #[must_use]
     pub fn ncols(&self) -> usize {
         self.matrix.ncols()
     }
 
-    /// Whether the model contains an intercept (a constant nonzero column).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::Design;
-    /// use nalgebra::dmatrix;
-    ///
-    /// let columns = dmatrix![1.0, 2.0; 3.0, 4.0; 5.0, 7.0];
-    /// assert!(!Design::new(columns.clone())?.has_intercept());
-    /// assert!(Design::with_intercept(&columns)?.has_intercept());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn has_intercept(&self) -> bool {
-        self.intercept.is_some()
-    }
-
-    /// Index of the intercept column, if any.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::{Design, INTERCEPT_NAME};
-    /// use nalgebra::dmatrix;
-    ///
-    /// // The constant column need not come first.
-    /// let d = Design::new(dmatrix![0.5, 1.0; 1.5, 1.0; 2.5, 1.0])?;
-    /// assert_eq!(d.intercept_column(), Some(1));
-    /// assert_eq!(d.names()[1], INTERCEPT_NAME);
-    /// assert_eq!(Design::new(dmatrix![0.5; 1.5])?.intercept_column(), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
+    /// The intercept's column, if the design has one.
     #[must_use]
     pub fn intercept_column(&self) -> Option<usize> {
         self.intercept
@@ -304,9 +207,9 @@ impl Design {
     }
 }
 
-fn is_constant_nonzero(matrix: &DMatrix<f64>, j: usize) -> bool {
+fn is_constant(matrix: &DMatrix<f64>, j: usize) -> bool {
     let first = matrix[(0, j)];
-    first != 0.0 && matrix.column(j).iter().all(|&v| v.to_bits() == first.to_bits())
+    matrix.column(j).iter().all(|&v| v.to_bits() == first.to_bits())
 }
 
 /// Fails with [`Error::NonFinite`] at the first NaN or infinite entry (column-major order).
@@ -355,10 +258,22 @@ mod tests {
     }
 
     #[test]
-    fn intercept_is_detected_only_for_constant_nonzero_columns() {
-        check(&Design::new(dmatrix![2.0, 1.0; 2.0, 3.0]).unwrap(), &["(Intercept)", "x2"], Some(0));
-        check(&Design::new(dmatrix![0.0, 1.0; 0.0, 3.0]).unwrap(), &["x1", "x2"], None);
-        check(&Design::new(dmatrix![1.0, 1.0; 2.0, 3.0]).unwrap(), &["x1", "x2"], None);
+    fn the_intercept_is_what_the_constructor_says() {
+        // A constant column is an ordinary column unless declared the intercept.
+        check(&Design::new(dmatrix![2.0, 1.0; 2.0, 3.0]).unwrap(), &["x1", "x2"], None);
+        let declared = Design::new(dmatrix![1.0, 2.0; 3.0, 2.0]).unwrap().with_intercept_column(1);
+        check(&declared.unwrap(), &["x1", "(Intercept)"], Some(1));
+        check(
+            &Design::with_intercept(&dmatrix![5.0; 6.0]).unwrap(),
+            &["(Intercept)", "x1"],
+            Some(0),
+        );
+        for (x, j) in [(dmatrix![0.0, 1.0; 0.0, 3.0], 0), (dmatrix![1.0, 1.0; 2.0, 3.0], 0)] {
+            let err = Design::new(x).unwrap().with_intercept_column(j).unwrap_err();
+            assert!(matches!(err, Error::InvalidIntercept { column: 0, .. }), "{err}");
+        }
+        let err = Design::new(dmatrix![1.0; 1.0]).unwrap().with_intercept_column(3).unwrap_err();
+        assert!(matches!(err, Error::InvalidIntercept { column: 3, .. }), "{err}");
     }
 
     #[test]

@@ -4,10 +4,10 @@ use linalg_core::{DoubleDouble, Real, count_to_f64};
 use nalgebra::{DMatrix, DVector};
 
 use crate::design::Design;
-use crate::fit::Statistics;
 use crate::method::Method;
 use crate::options::{ConditionNumber, SVD_AUTO_FLOPS};
 use crate::solvers::{Core, Covariance, Factor};
+use crate::statistics::Statistics;
 
 /// A residual with `‖r‖ ≤ EXACT_FIT_TOLERANCE·max(m, n)·(Σₖ|β̂ₖ|·‖xₖ‖ + ‖y‖)` (`xₖ` the columns
 /// of `X`, both sides weighted by `√w` in a weighted fit, aliased columns left out) is at the
@@ -26,13 +26,13 @@ use crate::solvers::{Core, Covariance, Factor};
 /// let beta = fit.coefficients();
 /// let scale: f64 = e.x.column_iter().zip(beta.iter()).map(|(x, b)| b.abs() * x.norm()).sum();
 /// assert!(fit.rss().sqrt() <= lsq::EXACT_FIT_TOLERANCE * 4.0 * (scale + e.y.norm()));
-/// assert!(fit.diagnostics().exact_fit());
+/// assert!(fit.diagnostics().exact_fit);
 ///
 /// // Nearly collinear columns do not make a visible residual "rounding": ‖r‖/‖y‖ ≈ 4e-7 here.
 /// let x = nalgebra::dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0; 1.0, 1.0 + 1e-9];
 /// let y = nalgebra::dvector![1.0, 1.0, 1.0 + 1e-6, 1.0];
 /// let fit = lsq::fit(&Design::new(x)?, &y, &FitOptions::default())?;
-/// assert!(!fit.diagnostics().exact_fit());
+/// assert!(!fit.diagnostics().exact_fit);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub const EXACT_FIT_TOLERANCE: f64 = f64::EPSILON;
@@ -52,7 +52,7 @@ pub const EXACT_FIT_TOLERANCE: f64 = f64::EPSILON;
 /// // No fit claims more digits than an f64 carries.
 /// let d = sim::heights();
 /// let fit = lsq::fit(&Design::new(d.x)?, &d.y, &FitOptions::default())?;
-/// assert!(fit.diagnostics().digits().typical <= F64_DIGITS);
+/// assert!(fit.diagnostics().digits.typical <= F64_DIGITS);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub const F64_DIGITS: f64 = 15.653_559_774_527_022;
@@ -69,19 +69,7 @@ pub const F64_DIGITS: f64 = 15.653_559_774_527_022;
 /// [`crate::certify`] measures. `guaranteed` uses the
 /// worst-case constant `m·n`; `typical` the constant 1, which rounding errors that partly cancel
 /// usually attain. Both lie in `[0, `[`F64_DIGITS`]`]`.
-///
-/// # Examples
-///
-/// ```
-/// use lsq::{Design, FitOptions};
-/// use nalgebra::{dmatrix, dvector};
-///
-/// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-/// let fit = lsq::fit(&design, &dvector![2.0, 4.1, 5.9, 8.0], &FitOptions::default())?;
-/// let digits = fit.diagnostics().digits();
-/// assert!(digits.guaranteed <= digits.typical && digits.guaranteed > 12.0);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
+/// See [`Diagnostics`] for an example.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Digits {
     /// Digits guaranteed by the worst-case bound.
@@ -90,19 +78,26 @@ pub struct Digits {
     pub typical: f64,
 }
 
-/// Numerical diagnostics reported with every [`crate::Fit`].
+/// Numerical diagnostics reported with every [`crate::Fit`]: a record of measured numbers.
+///
+/// `Display` prints them as the last lines of the fit's summary.
 ///
 /// # Examples
 ///
 /// ```
 /// use lsq::{Design, FitOptions};
-/// use nalgebra::{dmatrix, dvector};
+/// use lsq::nalgebra::{dmatrix, dvector};
 ///
 /// // y is exactly 1 + 2t: it lies in the column space of [1, t].
 /// let design = Design::with_intercept(&dmatrix![0.0; 1.0; 2.0; 3.0])?;
-/// let fit = lsq::fit(&design, &dvector![1.0, 3.0, 5.0, 7.0], &FitOptions::default())?;
-/// assert!(fit.diagnostics().exact_fit());
-/// assert!(fit.diagnostics().condition_number().is_some());
+/// let exact = lsq::fit(&design, &dvector![1.0, 3.0, 5.0, 7.0], &FitOptions::default())?;
+/// let d = exact.diagnostics();
+/// assert!(d.exact_fit);
+/// assert!(d.condition_number.is_some_and(|k| k >= 1.0) && d.condition_estimate >= 1.0);
+/// let noisy = lsq::fit(&design, &dvector![1.0, 3.1, 4.9, 7.0], &FitOptions::default())?;
+/// let d = noisy.diagnostics();
+/// assert!(!d.exact_fit && d.orthogonality < 1e-14 && d.relative_residual > 0.0);
+/// assert!(d.digits.guaranteed <= d.digits.typical && d.digits.guaranteed > 12.0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -110,246 +105,26 @@ pub struct Diagnostics {
     method: Method,
     rank: usize,
     columns: usize,
-    tolerance: Option<f64>,
-    condition_estimate: f64,
-    condition_number: Option<f64>,
-    scaled_condition_number: Option<f64>,
-    orthogonality: f64,
-    relative_residual: f64,
-    exact_fit: bool,
-    digits: Digits,
-}
-
-impl Diagnostics {
-    /// The method used.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::{Design, FitOptions, Method};
-    /// # let d = sim::heights();
-    /// # let design = Design::new(d.x)?;
-    ///
-    /// let fit = lsq::fit(&design, &d.y, &FitOptions::default().method(Method::NormalEquations))?;
-    /// assert_eq!(fit.diagnostics().method(), Method::NormalEquations);
-    /// assert_eq!(fit.diagnostics().method(), fit.method());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn method(&self) -> Method {
-        self.method
-    }
-
-    /// Numerical rank.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::{Design, FitOptions, RankPolicy};
-    /// use nalgebra::{dmatrix, dvector};
-    ///
-    /// // The third column is twice the second.
-    /// let x = dmatrix![1.0, 1.0, 2.0; 1.0, 2.0, 4.0; 1.0, 3.0, 6.0; 1.0, 4.0, 8.0];
-    /// let design = Design::new(x)?;
-    /// let options = FitOptions::default().rank_policy(RankPolicy::DropAliased);
-    /// let fit = lsq::fit(&design, &dvector![1.0, 3.0, 2.0, 5.0], &options)?;
-    /// assert_eq!((fit.diagnostics().rank(), fit.diagnostics().columns()), (2, 3));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn rank(&self) -> usize {
-        self.rank
-    }
-
-    /// Number of design columns.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::{Design, FitOptions};
-    ///
-    /// let d = sim::heights();
-    /// let design = Design::new(d.x)?;
-    /// let fit = lsq::fit(&design, &d.y, &FitOptions::default())?;
-    /// assert_eq!(fit.diagnostics().columns(), design.ncols());
-    /// assert_eq!(fit.diagnostics().columns(), 3);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn columns(&self) -> usize {
-        self.columns
-    }
-
     /// The relative rank tolerance, for the methods that decide rank.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::{Design, FitOptions, Method};
-    /// # let d = sim::heights();
-    /// # let design = Design::new(d.x)?;
-    ///
-    /// // QR decides rank at max(m, n)·ε by default; the textbook methods do not decide rank.
-    /// let qr = lsq::fit(&design, &d.y, &FitOptions::default())?;
-    /// assert_eq!(qr.diagnostics().tolerance(), Some(4.0 * f64::EPSILON));
-    /// let textbook = FitOptions::default().method(Method::NormalEquations);
-    /// assert_eq!(lsq::fit(&design, &d.y, &textbook)?.diagnostics().tolerance(), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn tolerance(&self) -> Option<f64> {
-        self.tolerance
-    }
-
+    pub tolerance: Option<f64>,
     /// Cheap estimate of `κ₁(X)` after column scaling, from the method's own factor (QR's `R`,
     /// the Cholesky factor, or the explicit inverse).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, FitOptions};
-    /// # let d = sim::heights();
-    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
-    /// let estimate = fit.diagnostics().condition_estimate();
-    /// let kappa = fit.diagnostics().scaled_condition_number().ok_or("SVD skipped")?;
-    /// // An estimate of κ₁, so within a factor of n = 3 of κ₂ after scaling.
-    /// assert!(estimate >= 1.0);
-    /// assert!(estimate <= 3.0 * kappa && kappa <= 3.0 * estimate);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn condition_estimate(&self) -> f64 {
-        self.condition_estimate
-    }
-
+    pub condition_estimate: f64,
     /// `κ₂(X)` of the (weighted) design as given, from nalgebra's SVD, when it was computed.
     /// The normal equations work with `κ₂(XᵀX) = κ₂(X)²`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::{ConditionNumber, Design, FitOptions};
-    /// # let d = sim::heights();
-    /// # let design = Design::new(d.x.clone())?;
-    ///
-    /// let fit = lsq::fit(&design, &d.y, &FitOptions::default())?;
-    /// let s = d.x.clone().svd(false, false).singular_values;
-    /// let kappa = fit.diagnostics().condition_number().ok_or("SVD skipped")?;
-    /// approx::assert_relative_eq!(kappa, s.max() / s.min(), max_relative = 1e-12);
-    /// let never = FitOptions::default().condition_number(ConditionNumber::Never);
-    /// assert_eq!(lsq::fit(&design, &d.y, &never)?.diagnostics().condition_number(), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn condition_number(&self) -> Option<f64> {
-        self.condition_number
-    }
-
+    pub condition_number: Option<f64>,
     /// `κ₂` of the design with its columns scaled to unit norm, from nalgebra's SVD: the
     /// condition number that governs QR's accuracy.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, FitOptions};
-    /// # let d = sim::heights();
-    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
-    /// let mut scaled = d.x.clone();
-    /// for mut column in scaled.column_iter_mut() {
-    ///     let norm = column.norm();
-    ///     column /= norm;
-    /// }
-    /// let s = scaled.svd(false, false).singular_values;
-    /// let kappa = fit.diagnostics().scaled_condition_number().ok_or("SVD skipped")?;
-    /// approx::assert_relative_eq!(kappa, s.max() / s.min(), max_relative = 1e-12);
-    /// // Scaling removes the part of κ that comes from the columns' units.
-    /// assert!(kappa < fit.diagnostics().condition_number().ok_or("SVD skipped")?);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn scaled_condition_number(&self) -> Option<f64> {
-        self.scaled_condition_number
-    }
-
+    pub scaled_condition_number: Option<f64>,
     /// `‖Xᵀr‖/(‖X‖_F·‖r‖)`: how orthogonal the residual is to the columns (0 in exact
     /// arithmetic; a few ε for a backward-stable solve).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, FitOptions};
-    /// # let d = sim::heights();
-    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
-    /// // Householder QR is backward stable: Xᵀr vanishes to a few ε.
-    /// assert!(fit.diagnostics().orthogonality() < 100.0 * f64::EPSILON);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn orthogonality(&self) -> f64 {
-        self.orthogonality
-    }
-
+    pub orthogonality: f64,
     /// `‖r‖/‖y‖` on the weighted rows.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, FitOptions};
-    /// # let d = sim::heights();
-    /// # let fit = lsq::fit(&Design::new(d.x.clone())?, &d.y, &FitOptions::default())?;
-    /// let expected = fit.rss().sqrt() / d.y.norm();
-    /// let relative = fit.diagnostics().relative_residual();
-    /// approx::assert_relative_eq!(relative, expected, max_relative = 1e-12);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn relative_residual(&self) -> f64 {
-        self.relative_residual
-    }
-
+    pub relative_residual: f64,
     /// Whether `y` lies in the column space of `X` up to rounding (see [`EXACT_FIT_TOLERANCE`]).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::{Design, FitOptions};
-    ///
-    /// // Height as a column of X: y = X·(0, 1, 0) exactly.
-    /// let e = sim::heights_exact_fit();
-    /// let exact = lsq::fit(&Design::new(e.x)?, &e.y, &FitOptions::default())?;
-    /// assert!(exact.diagnostics().exact_fit());
-    /// // The lesson's data leave a residual of about 2.8 cm.
-    /// let d = sim::heights();
-    /// let fit = lsq::fit(&Design::new(d.x)?, &d.y, &FitOptions::default())?;
-    /// assert!(!fit.diagnostics().exact_fit());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn exact_fit(&self) -> bool {
-        self.exact_fit
-    }
-
+    pub exact_fit: bool,
     /// The estimated correct digits of the coefficients.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::{Design, FitOptions, Method};
-    /// # let d = sim::heights();
-    /// # let design = Design::new(d.x)?;
-    ///
-    /// let qr = lsq::fit(&design, &d.y, &FitOptions::default())?.diagnostics().digits();
-    /// let options = FitOptions::default().method(Method::NormalEquations);
-    /// let normal = lsq::fit(&design, &d.y, &options)?.diagnostics().digits();
-    /// assert!(qr.guaranteed <= qr.typical && qr.typical <= lsq::F64_DIGITS);
-    /// // The normal equations square the condition number, so fewer digits are expected.
-    /// assert!(normal.typical < qr.typical);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn digits(&self) -> Digits {
-        self.digits
-    }
+    pub digits: Digits,
 }
 
 impl std::fmt::Display for Diagnostics {

@@ -173,7 +173,7 @@ pub enum Error {
         limit: f64,
     },
     /// As many coefficients as observations: the fit interpolates, leaving no degrees of freedom
-    /// to estimate `σ²` and nothing to test. [`crate::LeastSquares::solve`] still gives the
+    /// to estimate `σ²` and nothing to test. [`crate::solve`] still gives the
     /// coefficients.
     #[error(
         "{observations} observations with nonzero weight and rank {rank}: no residual degrees of freedom"
@@ -201,6 +201,14 @@ pub enum Error {
         expected: usize,
         /// Names passed.
         found: usize,
+    },
+    /// A column declared the intercept is not a constant nonzero column of the design.
+    #[error("design column {column} cannot be the intercept: {reason}")]
+    InvalidIntercept {
+        /// The column index given.
+        column: usize,
+        /// What is wrong with it.
+        reason: &'static str,
     },
     /// The QR factorization or a triangular solve refused its input.
     #[error("the linear-algebra kernel refused the problem")]

@@ -1,6 +1,7 @@
 //! Least squares three ways, with the statistics a user of R's `summary(lm)` expects.
 //!
-//! The model is `y = Xβ + ε`. [`fit`] estimates `β` by one of four [`Method`]s:
+//! The model is `y = Xβ + ε`. [`fit`] estimates `β` by one of four [`Method`]s, chosen in
+//! [`FitOptions`] (the one switch; [`solve`] is the same solve without the statistics):
 //!
 //! - [`Method::Qr`] (the default): `linalg-core`'s hand-written Householder QR with R's
 //!   order-keeping column pivoting, then back substitution. Backward stable; detects rank.
@@ -20,7 +21,7 @@
 //!
 //! ```
 //! use lsq::{Design, FitOptions, Method};
-//! use nalgebra::{dmatrix, dvector};
+//! use lsq::nalgebra::{dmatrix, dvector};
 //!
 //! // Height from weight and parents' mean height: the least-squares lesson's data.
 //! let columns = dmatrix![70.0, 177.0; 86.0, 190.0; 63.0, 180.0; 62.0, 172.0];
@@ -30,7 +31,7 @@
 //! let inverse = lsq::fit(&design, &height, &FitOptions::default().method(Method::Inverse))?;
 //! assert!((qr.coefficients() - inverse.coefficients()).amax() < 1e-8);
 //! // The residual is orthogonal to every column of X, up to rounding.
-//! assert!(qr.diagnostics().orthogonality() < 1e-12);
+//! assert!(qr.diagnostics().orthogonality < 1e-12);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -53,22 +54,29 @@ mod design;
 mod diagnostics;
 mod error;
 mod fit;
+mod fit_result;
 pub mod format;
 mod method;
 mod options;
 mod predict;
 mod ridge;
+mod solve;
 mod solvers;
+mod statistics;
 mod summary;
+
+/// The matrix and vector types of every signature here, re-exported so that one dependency
+/// line is enough and the versions always match.
+pub use nalgebra;
 
 pub use certify::{Certification, certify};
 pub use design::{Design, INTERCEPT_NAME};
 pub use diagnostics::{Diagnostics, Digits, EXACT_FIT_TOLERANCE, F64_DIGITS};
 pub use error::{Error, Input, Result};
-pub use fit::{Fit, fit};
-pub use method::{
-    ExtendedQr, Inverse, LeastSquares, Method, NormalEquations, Qr, RankPolicy, Solution,
-};
+pub use fit::fit;
+pub use fit_result::Fit;
+pub use method::{Method, RankPolicy};
 pub use options::{ConditionNumber, FitOptions, SVD_AUTO_FLOPS};
 pub use predict::Prediction;
-pub use ridge::{RidgeFit, RidgeOptions, ridge};
+pub use ridge::{Penalty, RidgeFit, ridge};
+pub use solve::{Solution, solve, solve_in_place};

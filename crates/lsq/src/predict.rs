@@ -6,8 +6,9 @@ use statrs::distribution::ContinuousCDF;
 
 use crate::design::check_matrix_finite;
 use crate::error::{Error, Input, Result};
-use crate::fit::{Fit, student_t};
+use crate::fit_result::Fit;
 use crate::options::check_level;
+use crate::statistics::student_t;
 
 /// Predictions for new rows `x₀`: the mean `x₀ᵀβ̂`, its standard error, and intervals.
 ///
@@ -70,19 +71,6 @@ impl Fit {
     /// [`Error::DimensionMismatch`] if the column count differs from the design's,
     /// [`Error::NonFinite`] for NaN or infinite entries, [`Error::InvalidOption`] for a level
     /// outside `(0, 1)`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::{Design, FitOptions};
-    /// use nalgebra::{dmatrix, dvector};
-    ///
-    /// let fit = lsq::fit(&Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0; 5.0])?, &dvector![1.1, 1.9, 3.2, 3.9, 5.1], &FitOptions::default())?;
-    /// let p = fit.predict(&dmatrix![1.0, 6.0], 0.95)?;
-    /// assert!(p.prediction_lower[0] < p.confidence_lower[0]);
-    /// assert!(p.confidence_lower[0] < p.fit[0] && p.fit[0] < p.confidence_upper[0]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn predict(&self, new_rows: &DMatrix<f64>, level: f64) -> Result<Prediction> {
         let p = self.coefficients().len();
         if new_rows.ncols() != p {

@@ -6,162 +6,69 @@ use nalgebra::{DMatrix, DVector};
 use crate::design::{Design, check_matrix_finite};
 use crate::error::{Error, Input, Result};
 use crate::format::{significant, table};
-use crate::method::Method;
-use crate::options::check_weights;
+use crate::method::{Method, RankPolicy};
+use crate::options::FitOptions;
+use crate::solve::enforce_rank;
 use crate::solvers::{
     Core, check_zero_columns, inverse_core, normal_equations_core, qr_core, round_core,
 };
 
-/// Options for [`ridge`]; start from `RidgeOptions::new(lambda)`.
+/// The penalty of [`ridge`]: its weight `λ ≥ 0`, the matrix `L`, and whether the intercept is
+/// penalized. How to solve (method, weights, rank tolerance) is the [`FitOptions`] of any fit.
 ///
 /// # Examples
 ///
 /// ```
-/// use lsq::{Method, RidgeOptions};
+/// use lsq::{Design, FitOptions, Method, Penalty};
+/// use lsq::nalgebra::{dmatrix, dvector};
 ///
-/// let options = RidgeOptions::new(0.5).method(Method::NormalEquations).penalize_intercept(true);
-/// assert_eq!(options.lambda(), 0.5);
+/// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+/// let y = dvector![1.0, 2.0, 2.9, 4.2];
+/// let options = FitOptions::default();
+/// // With λ = 0, ridge is ordinary least squares.
+/// let ols = lsq::ridge(&design, &y, &Penalty::new(0.0), &options)?;
+/// let fit = lsq::fit(&design, &y, &options)?;
+/// approx::assert_relative_eq!(ols.coefficients(), fit.coefficients(), max_relative = 1e-12);
+/// // A penalty on the slope alone (the intercept is left free by default), or on both.
+/// let slope = lsq::ridge(&design, &y, &Penalty::new(5.0), &options)?;
+/// let both = Penalty::new(5.0).penalize_intercept(true);
+/// let all = lsq::ridge(&design, &y, &both, &options.clone().method(Method::NormalEquations))?;
+/// assert!(slope.coefficients()[1].abs() < ols.coefficients()[1].abs());
+/// assert!(all.coefficients()[0].abs() < slope.coefficients()[0].abs());
+/// // A first-difference penalty L = [-1, 1] shrinks the coefficients towards each other.
+/// let smooth = Penalty::new(1e6).matrix(dmatrix![-1.0, 1.0]);
+/// let flat = lsq::ridge(&design, &y, &smooth, &options)?;
+/// assert!((flat.coefficients()[0] - flat.coefficients()[1]).abs() < 1e-4);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct RidgeOptions {
+pub struct Penalty {
     lambda: f64,
-    penalty: Option<DMatrix<f64>>,
+    matrix: Option<DMatrix<f64>>,
     penalize_intercept: bool,
-    weights: Option<DVector<f64>>,
-    method: Method,
 }
 
-impl RidgeOptions {
-    /// Penalty weight `λ ≥ 0`; every other option at its default.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::{Design, FitOptions, RidgeOptions};
-    /// # use nalgebra::{dmatrix, dvector};
-    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
-    ///
-    /// assert_eq!(RidgeOptions::new(2.0).lambda(), 2.0);
-    /// // With λ = 0, ridge is ordinary least squares.
-    /// let ridge = lsq::ridge(&design, &y, &RidgeOptions::new(0.0))?;
-    /// let ols = lsq::fit(&design, &y, &FitOptions::default())?;
-    /// approx::assert_relative_eq!(ridge.coefficients(), ols.coefficients(), max_relative = 1e-12);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
+impl Penalty {
+    /// Penalty weight `λ ≥ 0` (checked by [`ridge`]), on every coefficient but the intercept.
     #[must_use]
     pub fn new(lambda: f64) -> Self {
-        Self { lambda, penalty: None, penalize_intercept: false, weights: None, method: Method::Qr }
+        Self { lambda, matrix: None, penalize_intercept: false }
     }
 
     /// The penalty matrix `L` (k×p). Default: the identity, without the intercept's row unless
-    /// [`RidgeOptions::penalize_intercept`] is set.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, RidgeOptions};
-    /// # use nalgebra::{dmatrix, dvector};
-    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
-    /// // L = I on both columns shrinks the intercept too.
-    /// let l = nalgebra::DMatrix::identity(2, 2);
-    /// let full = lsq::ridge(&design, &y, &RidgeOptions::new(1.0).penalty(l))?;
-    /// let both = lsq::ridge(&design, &y, &RidgeOptions::new(1.0).penalize_intercept(true))?;
-    /// approx::assert_relative_eq!(full.coefficients(), both.coefficients(), max_relative = 1e-12);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
+    /// [`Penalty::penalize_intercept`] is set.
     #[must_use]
-    pub fn penalty(mut self, l: DMatrix<f64>) -> Self {
-        self.penalty = Some(l);
+    pub fn matrix(mut self, l: DMatrix<f64>) -> Self {
+        self.matrix = Some(l);
         self
     }
 
-    /// Whether the default `L = I` also shrinks the intercept. Default: `false`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, RidgeOptions};
-    /// # use nalgebra::{dmatrix, dvector};
-    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
-    /// // A huge λ flattens the slope; an unpenalized intercept then settles at the mean of y.
-    /// let free = lsq::ridge(&design, &y, &RidgeOptions::new(1e6))?;
-    /// approx::assert_relative_eq!(free.coefficients()[0], y.mean(), max_relative = 1e-3);
-    /// let shrunk = lsq::ridge(&design, &y, &RidgeOptions::new(1e6).penalize_intercept(true))?;
-    /// assert!(shrunk.coefficients()[0].abs() < 1e-3 * y.mean());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
+    /// Whether the default `L` penalizes the intercept too. Default: `false`, as is usual (the
+    /// intercept only shifts the level of `y`).
     #[must_use]
     pub fn penalize_intercept(mut self, yes: bool) -> Self {
         self.penalize_intercept = yes;
         self
-    }
-
-    /// Prior weights `W`, as [`crate::FitOptions::weights`]. Default: all ones.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, RidgeOptions};
-    /// # use nalgebra::{dmatrix, dvector};
-    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
-    /// // A zero weight leaves the third observation out, as if its row were deleted.
-    /// let options = RidgeOptions::new(1.0).weights(dvector![1.0, 1.0, 0.0, 1.0]);
-    /// let weighted = lsq::ridge(&design, &y, &options)?;
-    /// let fewer = Design::with_intercept(&dmatrix![1.0; 2.0; 4.0])?;
-    /// let dropped = lsq::ridge(&fewer, &dvector![1.0, 2.0, 4.2], &RidgeOptions::new(1.0))?;
-    /// let (a, b) = (weighted.coefficients(), dropped.coefficients());
-    /// approx::assert_relative_eq!(a, b, max_relative = 1e-12);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn weights(mut self, weights: DVector<f64>) -> Self {
-        self.weights = Some(weights);
-        self
-    }
-
-    /// Solver. Default: [`Method::Qr`], which stacks `[√W·H; √λ·L]` over `[√W·y; 0]` and never
-    /// forms `HᵀWH + λLᵀL`; the textbook methods form exactly that matrix.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::{Method, RidgeOptions};
-    /// # use lsq::Design;
-    /// # use nalgebra::{dmatrix, dvector};
-    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
-    ///
-    /// let options = RidgeOptions::new(1.0).method(Method::NormalEquations);
-    /// let normal = lsq::ridge(&design, &y, &options)?;
-    /// assert_eq!(normal.method(), Method::NormalEquations);
-    /// let qr = lsq::ridge(&design, &y, &RidgeOptions::new(1.0))?;
-    /// approx::assert_relative_eq!(normal.coefficients(), qr.coefficients(), max_relative = 1e-10);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn method(mut self, method: Method) -> Self {
-        self.method = method;
-        self
-    }
-
-    /// The penalty weight.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use lsq::{Method, RidgeOptions};
-    ///
-    /// // Other setters leave λ alone.
-    /// let options = RidgeOptions::new(0.5).method(Method::Inverse).penalize_intercept(true);
-    /// assert_eq!(options.lambda(), 0.5);
-    /// ```
-    #[must_use]
-    pub fn lambda(&self) -> f64 {
-        self.lambda
     }
 }
 
@@ -170,12 +77,13 @@ impl RidgeOptions {
 /// # Examples
 ///
 /// ```
-/// # use lsq::{Design, RidgeOptions};
-/// # use nalgebra::{dmatrix, dvector};
-/// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-/// # let y = dvector![1.0, 2.0, 2.9, 4.2];
-/// let ols = lsq::ridge(&design, &y, &RidgeOptions::new(0.0))?;
-/// let fit = lsq::ridge(&design, &y, &RidgeOptions::new(5.0))?;
+/// use lsq::{Design, FitOptions, Penalty};
+/// use lsq::nalgebra::{dmatrix, dvector};
+///
+/// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
+/// let y = dvector![1.0, 2.0, 2.9, 4.2];
+/// let ols = lsq::ridge(&design, &y, &Penalty::new(0.0), &FitOptions::default())?;
+/// let fit = lsq::ridge(&design, &y, &Penalty::new(5.0), &FitOptions::default())?;
 /// assert_eq!(fit.lambda(), 5.0);
 /// // Shrinking trades fit for stability: a larger residual, fewer effective parameters.
 /// assert!(fit.rss() > ols.rss());
@@ -197,79 +105,24 @@ pub struct RidgeFit {
 
 impl RidgeFit {
     /// Coefficients `β̂_λ`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, RidgeOptions};
-    /// # use nalgebra::{dmatrix, dvector};
-    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
-    /// // The slope shrinks towards zero as λ grows.
-    /// let slope = |lambda| {
-    ///     lsq::ridge(&design, &y, &RidgeOptions::new(lambda)).map(|f| f.coefficients()[1])
-    /// };
-    /// assert!(slope(0.0)? > slope(1.0)? && slope(1.0)? > slope(10.0)? && slope(10.0)? > 0.0);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     #[must_use]
     pub fn coefficients(&self) -> &DVector<f64> {
         &self.coefficients
     }
 
     /// Fitted values `Hβ̂_λ`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, RidgeOptions};
-    /// # use nalgebra::{dmatrix, dvector};
-    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
-    /// let fit = lsq::ridge(&design, &y, &RidgeOptions::new(1.0))?;
-    /// let hb = design.matrix() * fit.coefficients();
-    /// approx::assert_relative_eq!(*fit.fitted_values(), hb, max_relative = 1e-15);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     #[must_use]
     pub fn fitted_values(&self) -> &DVector<f64> {
         &self.fitted
     }
 
     /// Residuals `y − Hβ̂_λ`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, RidgeOptions};
-    /// # use nalgebra::{dmatrix, dvector};
-    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
-    /// let fit = lsq::ridge(&design, &y, &RidgeOptions::new(1.0))?;
-    /// let difference = &y - fit.fitted_values();
-    /// approx::assert_relative_eq!(*fit.residuals(), difference, max_relative = 1e-15);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     #[must_use]
     pub fn residuals(&self) -> &DVector<f64> {
         &self.residuals
     }
 
     /// Weighted residual sum of squares.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, RidgeOptions};
-    /// # use nalgebra::{dmatrix, dvector};
-    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
-    /// let w = dvector![1.0, 2.0, 1.0, 0.5];
-    /// let fit = lsq::ridge(&design, &y, &RidgeOptions::new(1.0).weights(w.clone()))?;
-    /// let weighted: f64 = fit.residuals().iter().zip(w.iter()).map(|(r, w)| w * r * r).sum();
-    /// approx::assert_relative_eq!(fit.rss(), weighted, max_relative = 1e-12);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     #[must_use]
     pub fn rss(&self) -> f64 {
         self.rss
@@ -277,43 +130,12 @@ impl RidgeFit {
 
     /// Effective degrees of freedom `tr(S_λ)` of the smoother `S_λ = H(HᵀWH + λLᵀL)⁻¹HᵀW`:
     /// the number of columns at `λ = 0`, shrinking towards the unpenalized count as `λ` grows.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, RidgeOptions};
-    /// # use nalgebra::{dmatrix, dvector};
-    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
-    /// let df = |lambda| {
-    ///     lsq::ridge(&design, &y, &RidgeOptions::new(lambda)).map(|f| f.effective_df())
-    /// };
-    /// // Two columns at λ = 0; towards one (the unpenalized intercept) as λ grows.
-    /// approx::assert_relative_eq!(df(0.0)?, 2.0, max_relative = 1e-12);
-    /// assert!(df(1.0)? < 2.0 && df(1e8)? > 1.0);
-    /// approx::assert_relative_eq!(df(1e8)?, 1.0, max_relative = 1e-6);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     #[must_use]
     pub fn effective_df(&self) -> f64 {
         self.effective_df
     }
 
     /// Generalised cross-validation score `n·RSS/(n − df)²` (Golub, Heath & Wahba, 1979).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, RidgeOptions};
-    /// # use nalgebra::{dmatrix, dvector};
-    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
-    /// let fit = lsq::ridge(&design, &y, &RidgeOptions::new(1.0))?;
-    /// // n = 4 observations.
-    /// let expected = 4.0 * fit.rss() / (4.0 - fit.effective_df()).powi(2);
-    /// approx::assert_relative_eq!(fit.gcv(), expected, max_relative = 1e-15);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     #[must_use]
     pub fn gcv(&self) -> f64 {
         let n = count_to_f64(self.observations);
@@ -321,39 +143,9 @@ impl RidgeFit {
     }
 
     /// The penalty weight `λ`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, RidgeOptions};
-    /// # use nalgebra::{dmatrix, dvector};
-    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
-    /// let fit = lsq::ridge(&design, &y, &RidgeOptions::new(0.25))?;
-    /// assert_eq!(fit.lambda(), 0.25);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     #[must_use]
     pub fn lambda(&self) -> f64 {
         self.lambda
-    }
-
-    /// The method used.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use lsq::{Design, RidgeOptions};
-    /// # use nalgebra::{dmatrix, dvector};
-    /// # let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-    /// # let y = dvector![1.0, 2.0, 2.9, 4.2];
-    /// let fit = lsq::ridge(&design, &y, &RidgeOptions::new(1.0))?;
-    /// assert_eq!(fit.method(), lsq::Method::Qr); // the default
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn method(&self) -> Method {
-        self.method
     }
 }
 
@@ -380,6 +172,9 @@ impl std::fmt::Display for RidgeFit {
 
 /// Fits the weighted Tikhonov problem `min ‖√W(y − Hβ)‖² + λ‖Lβ‖²`.
 ///
+/// The options' method, weights and rank tolerance apply; a rank-deficient stacked system is
+/// an error whatever the rank policy, and no condition number is computed.
+///
 /// # Algorithm
 /// The minimiser is `β = (HᵀWH + λLᵀL)⁻¹HᵀWy` (Tikhonov 1963; Hoerl & Kennard 1970). With
 /// [`Method::Qr`] it is computed as the least-squares solution of the stacked system
@@ -399,23 +194,30 @@ impl std::fmt::Display for RidgeFit {
 /// # Examples
 ///
 /// ```
-/// use lsq::{Design, RidgeOptions};
-/// use nalgebra::{dmatrix, dvector};
+/// use lsq::{Design, FitOptions, Penalty};
+/// use lsq::nalgebra::{dmatrix, dvector};
 ///
 /// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
 /// let y = dvector![1.0, 2.0, 2.9, 4.2];
-/// let plain = lsq::ridge(&design, &y, &RidgeOptions::new(0.0))?;
-/// let shrunk = lsq::ridge(&design, &y, &RidgeOptions::new(10.0))?;
+/// let options = FitOptions::default();
+/// let plain = lsq::ridge(&design, &y, &Penalty::new(0.0), &options)?;
+/// let shrunk = lsq::ridge(&design, &y, &Penalty::new(10.0), &options)?;
 /// assert!(shrunk.coefficients()[1].abs() < plain.coefficients()[1].abs());
 /// assert!(shrunk.effective_df() < plain.effective_df());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn ridge(design: &Design, y: &DVector<f64>, options: &RidgeOptions) -> Result<RidgeFit> {
+pub fn ridge(
+    design: &Design,
+    y: &DVector<f64>,
+    penalty: &Penalty,
+    options: &FitOptions,
+) -> Result<RidgeFit> {
     let (m, p) = (design.nrows(), design.ncols());
-    if !(options.lambda >= 0.0 && options.lambda.is_finite()) {
+    let lambda = penalty.lambda;
+    if !(lambda >= 0.0 && lambda.is_finite()) {
         return Err(Error::InvalidOption {
             name: "lambda",
-            value: options.lambda,
+            value: lambda,
             reason: "must be finite and non-negative",
         });
     }
@@ -427,10 +229,8 @@ pub fn ridge(design: &Design, y: &DVector<f64>, options: &RidgeOptions) -> Resul
         });
     }
     check_matrix_finite(y, Input::Response)?;
-    if let Some(w) = &options.weights {
-        check_weights(w, m)?;
-    }
-    let l = if let Some(l) = &options.penalty {
+    options.validate(m)?;
+    let l = if let Some(l) = &penalty.matrix {
         if l.ncols() != p {
             return Err(Error::DimensionMismatch {
                 input: Input::Penalty,
@@ -441,38 +241,35 @@ pub fn ridge(design: &Design, y: &DVector<f64>, options: &RidgeOptions) -> Resul
         check_matrix_finite(l, Input::Penalty)?;
         l.clone()
     } else {
-        let skip = if options.penalize_intercept { None } else { design.intercept_column() };
+        let skip = if penalty.penalize_intercept { None } else { design.intercept_column() };
         let rows: Vec<usize> = (0..p).filter(|&j| Some(j) != skip).collect();
         DMatrix::from_fn(rows.len(), p, |r, j| if rows[r] == j { 1.0 } else { 0.0 })
     };
     let weights = options.weights.as_ref();
     let kept: Vec<usize> = (0..m).filter(|&i| weights.is_none_or(|w| w[i] > 0.0)).collect();
-    let penalty_rows = if options.lambda > 0.0 { l.nrows() } else { 0 };
+    let penalty_rows = if lambda > 0.0 { l.nrows() } else { 0 };
     if kept.len() + penalty_rows < p {
         return Err(Error::Underdetermined { rows: kept.len() + penalty_rows, cols: p });
     }
     let names = design.names();
     let (core, effective_df) = match options.method {
         Method::ExtendedQr => {
-            let (x, yy) = stacked(&design.extended(), y, weights, &kept, &l, options.lambda);
+            let (x, yy) = stacked(&design.extended(), y, weights, &kept, &l, lambda);
             check_zero_columns(&x, names)?;
-            let core = crate::method::enforce_rank(
-                qr_core(&x, &yy, None)?,
-                crate::RankPolicy::Error,
-                names,
-            )?;
+            let core =
+                enforce_rank(qr_core(&x, &yy, options.tolerance)?, RankPolicy::Error, names)?;
             let df = effective_df(&x, kept.len(), &core)?;
             (round_core(&core), df)
         }
         method => {
-            let (x, yy) = stacked(design.matrix(), y, weights, &kept, &l, options.lambda);
+            let (x, yy) = stacked(design.matrix(), y, weights, &kept, &l, lambda);
             check_zero_columns(&x, names)?;
             let core = match method {
                 Method::Inverse => inverse_core(&x, &yy)?,
                 Method::NormalEquations => normal_equations_core(&x, &yy)?,
-                _ => qr_core(&x, &yy, None)?,
+                _ => qr_core(&x, &yy, options.tolerance)?,
             };
-            let core = crate::method::enforce_rank(core, crate::RankPolicy::Error, names)?;
+            let core = enforce_rank(core, RankPolicy::Error, names)?;
             let df = effective_df(&x, kept.len(), &core)?;
             (core, df)
         }
@@ -485,7 +282,7 @@ pub fn ridge(design: &Design, y: &DVector<f64>, options: &RidgeOptions) -> Resul
     Ok(RidgeFit {
         names: names.to_vec(),
         method: options.method,
-        lambda: options.lambda,
+        lambda,
         coefficients: core.beta,
         fitted,
         residuals,

@@ -2,7 +2,7 @@
 //!
 //! Each computes, in its own working precision, the coefficients and a representation of the
 //! unscaled covariance `(XᵀX)⁻¹` from which standard errors follow. [`Core`] is that shared
-//! internal result; the public face is [`crate::LeastSquares`] and [`crate::Solution`].
+//! internal result; the public face is [`crate::solve`], [`crate::Solution`] and [`crate::fit`].
 
 use linalg_core::{
     DoubleDouble, HouseholderQr, PivotOptions, PivotStrategy, PivotedQr, Real, back_substitute,
@@ -214,40 +214,41 @@ pub(crate) fn qr_core<T: Real>(
     }
 }
 
-/// [`qr_core`] on a design the caller gives up: `x` is scaled and factored in place, and holds
-/// the packed factorization afterwards. `None` when the order-keeping pivoted factorization is
-/// needed, which needs the design again.
+/// [`qr_core`] on a design the caller gives up: `x` is scaled and factored in place, and its
+/// storage comes back holding the packed factorization. When a column fails the rank test the
+/// design is gone, so the pivoted factorization runs on `Q·R`, the design rebuilt from the
+/// factors (equal to the scaled design up to rounding, by the backward stability of QR).
 pub(crate) fn qr_core_in_place(
-    x: &mut DMatrix<f64>,
+    mut x: DMatrix<f64>,
     y: &DVector<f64>,
     tolerance: Option<f64>,
-) -> Result<Option<Core<f64>>> {
+) -> Result<(Core<f64>, DMatrix<f64>)> {
     let (m, p) = x.shape();
-    let (scales, norms) = equilibration(x);
+    let (scales, norms) = equilibration(&x);
     let tol = tolerance.unwrap_or_else(|| default_rank_tolerance::<f64>(m, p));
     for (column, &s) in x.as_mut_slice().chunks_exact_mut(m.max(1)).zip(&scales) {
         for v in column {
             *v = v.scale(s);
         }
     }
-    Ok(match unpivoted_core(std::mem::take(x), y, scales, &norms, tol)? {
-        Unpivoted::Solved(core, buffer) => {
-            *x = buffer;
-            Some(core)
+    match unpivoted_core(x, y, scales, &norms, tol)? {
+        Unpivoted::Solved(core, packed) => Ok((core, packed)),
+        Unpivoted::NeedsPivoting(qr, scales) => {
+            let mut rebuilt = DMatrix::zeros(m, p);
+            rebuilt.view_mut((0, 0), (p, p)).copy_from(&qr.r());
+            qr.apply_q(&mut rebuilt)?;
+            let core = pivoted_core(rebuilt, y, scales, tol)?;
+            Ok((core, qr.into_packed()))
         }
-        Unpivoted::NeedsPivoting(buffer, _) => {
-            *x = buffer;
-            None
-        }
-    })
+    }
 }
 
-/// What the unpivoted factorization of the scaled design found, with its storage.
+/// What the unpivoted factorization of the scaled design found.
 enum Unpivoted<T: Real> {
     /// Every `|r_kk|` passed the rank test: the solution, and the packed factorization.
     Solved(Core<T>, DMatrix<T>),
-    /// Some column failed it: the packed factorization (no longer the design) and the scales.
-    NeedsPivoting(DMatrix<T>, Vec<f64>),
+    /// Some column failed it: the factorization (no longer the design) and the scales.
+    NeedsPivoting(HouseholderQr<T>, Vec<f64>),
 }
 
 /// The fast path of [`qr_core`]: blocked unpivoted QR of the scaled design, accepted when every
@@ -263,7 +264,7 @@ fn unpivoted_core<T: Real>(
     let qr = HouseholderQr::new(scaled)?;
     let packed = qr.as_packed();
     if !(0..p).all(|k| packed[(k, k)].abs().to_f64() > tol * norms[k]) {
-        return Ok(Unpivoted::NeedsPivoting(qr.into_packed(), scales));
+        return Ok(Unpivoted::NeedsPivoting(qr, scales));
     }
     let scaled_beta = qr.solve_with_tolerance(y, 0.0)?;
     let core = Core {

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::fit::Fit;
+use crate::fit_result::Fit;
 use crate::format::{SIGNIFICANCE_LEGEND, p_value, residual_table, significant, stars, table};
 
 /// Significant digits of the printed estimates, as R's default `digits = 4`.

@@ -6,7 +6,7 @@
     reason = "tests fail loudly on unexpected errors"
 )]
 
-use lsq::{Design, FitOptions, LeastSquares, Method, RidgeOptions};
+use lsq::{Design, Error, FitOptions, Method, Penalty, RankPolicy};
 use nalgebra::{DMatrix, DVector};
 use proptest::prelude::*;
 
@@ -17,20 +17,20 @@ fn problem(seed: u64, m: usize, p: usize) -> (Design, DVector<f64>) {
     let noise = sim::gaussian(&DVector::zeros(m), 0.5, &mut rng).unwrap();
     let beta = DVector::from_fn(p + 1, |j, _| 1.0 / (1.0 + linalg_core::count_to_f64(j)));
     let y = &x * beta + noise;
-    (Design::new(x).unwrap(), y)
+    (Design::new(x).unwrap().with_intercept_column(0).unwrap(), y)
 }
 
-/// `Qr::solve_full_rank_in_place` on a full-rank design returns what `Qr::solve` returns, bit
-/// for bit, leaves `b` alone and keeps the shape of `a`.
+/// `solve_in_place` on a full-rank design returns what `solve` returns, bit for bit, leaves `b`
+/// alone and hands back storage of the shape of `a`.
 #[track_caller]
 fn check_in_place(x: &DMatrix<f64>, y: &DVector<f64>) {
-    let qr = lsq::Qr::default();
-    let reference = qr.solve(x, y).unwrap();
-    let (mut a, b) = (x.clone(), y.clone());
-    let solution = qr.solve_full_rank_in_place(&mut a, &b).unwrap().expect("full rank");
+    let options = FitOptions::default();
+    let reference = lsq::solve(x, y, &options).unwrap();
+    let b = y.clone();
+    let (solution, storage) = lsq::solve_in_place(x.clone(), &b, &options).unwrap();
     assert_eq!(solution.coefficients(), reference.coefficients());
     assert_eq!(solution.unscaled_covariance().unwrap(), reference.unscaled_covariance().unwrap());
-    assert_eq!((&b, a.shape()), (y, x.shape()));
+    assert_eq!((&b, storage.shape()), (y, x.shape()));
 }
 
 /// Large enough (over 2¹⁷ entries) for the blocked factorization.
@@ -40,19 +40,74 @@ fn the_in_place_solve_is_the_solve_on_a_blocked_size() {
     check_in_place(design.matrix(), &y);
 }
 
-/// A design that fails the rank test gives `None`, for the caller to fall back on `solve`;
-/// bad input is the same typed error as `solve`'s.
+/// A design that fails the rank test is found rank deficient with the same aliased columns as
+/// `solve` finds, under either policy, and with agreeing coefficients when they are dropped; bad
+/// input is the same typed error as `solve`'s.
 #[test]
-fn the_in_place_solve_declines_rank_deficiency_and_rejects_bad_input() {
+fn the_in_place_solve_finds_rank_deficiency_and_rejects_bad_input() {
     let (design, y) = problem(5, 30, 3);
     let x = design.matrix();
     let repeated = DMatrix::from_fn(30, 5, |i, j| x[(i, j.min(3))]);
-    let qr = lsq::Qr::default();
-    assert!(qr.solve_full_rank_in_place(&mut repeated.clone(), &y).unwrap().is_none());
+    let strict = FitOptions::default();
+    let err = lsq::solve_in_place(repeated.clone(), &y, &strict).unwrap_err();
+    assert!(
+        matches!(err, Error::RankDeficient { rank: 4, ref aliased, .. } if aliased == &[4]),
+        "{err}"
+    );
+    let drop = FitOptions::default().rank_policy(RankPolicy::DropAliased);
+    let (in_place, _) = lsq::solve_in_place(repeated.clone(), &y, &drop).unwrap();
+    let copied = lsq::solve(&repeated, &y, &drop).unwrap();
+    assert_eq!((in_place.rank(), in_place.aliased()), (copied.rank(), copied.aliased()));
+    let gap = (in_place.coefficients() - copied.coefficients()).amax();
+    assert!(gap <= 1e-12 * copied.coefficients().amax(), "{gap:e}");
     let mut bad = x.clone();
     bad[(7, 2)] = f64::NAN;
-    let expected = qr.solve(&bad, &y).unwrap_err().to_string();
-    assert_eq!(qr.solve_full_rank_in_place(&mut bad, &y).unwrap_err().to_string(), expected);
+    let expected = lsq::solve(&bad, &y, &strict).unwrap_err().to_string();
+    assert_eq!(lsq::solve_in_place(bad, &y, &strict).unwrap_err().to_string(), expected);
+}
+
+/// The bare solve's numbers: the cheap condition estimate, the rank tolerance, and the
+/// double-double method's much finer default tolerance.
+#[test]
+fn the_bare_solve_reports_conditioning_and_rank() {
+    let b = DVector::from_vec(vec![1.0, 2.0, 3.0]);
+    let options = FitOptions::default();
+    let orthogonal = DMatrix::from_row_slice(3, 2, &[1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+    let s = lsq::solve(&orthogonal, &b, &options).unwrap();
+    assert!((s.condition_estimate() - 1.0).abs() < 1e-12);
+    let close = DMatrix::from_row_slice(3, 2, &[1.0, 1.0, 1.0, 1.0, 1.0, 1.0 + 1e-9]);
+    assert!(lsq::solve(&close, &b, &options).unwrap().condition_estimate() > 1e8);
+    // Independent at the default tolerance, dependent at 10⁻⁶, in both precisions.
+    for method in [Method::Qr, Method::ExtendedQr] {
+        let default = FitOptions::default().method(method);
+        assert_eq!(lsq::solve(&close, &b, &default).unwrap().rank(), 2, "{method}");
+        let coarse = lsq::solve(&close, &b, &default.tolerance(1e-6));
+        assert!(matches!(coarse, Err(Error::RankDeficient { rank: 1, .. })), "{method}");
+    }
+    let extended = FitOptions::default().method(Method::ExtendedQr);
+    assert!(lsq::solve(&close, &b, &extended).unwrap().tolerance().is_some_and(|t| t < 1e-30));
+    // The textbook methods do not decide rank; they fail on a singular XᵀX.
+    let singular = DMatrix::from_row_slice(3, 2, &[1.0, 2.0, 1.0, 2.0, 1.0, 2.0]);
+    let normal = FitOptions::default().method(Method::NormalEquations);
+    assert!(matches!(
+        lsq::solve(&singular, &b, &normal),
+        Err(Error::NormalMatrixBreakdown { .. } | Error::SingularNormalMatrix { .. })
+    ));
+    assert_eq!(lsq::solve(&orthogonal, &b, &normal).unwrap().tolerance(), None);
+}
+
+/// Weights in the bare solve scale the rows by √w: the same coefficients as `fit`'s.
+#[test]
+fn the_bare_solve_honours_weights() {
+    let (design, y) = problem(3, 20, 2);
+    let w = DVector::from_fn(20, |i, _| 0.5 + linalg_core::count_to_f64(i % 3));
+    let options = FitOptions::default().weights(w);
+    let bare = lsq::solve(design.matrix(), &y, &options).unwrap();
+    let fit = lsq::fit(&design, &y, &options).unwrap();
+    let gap = (bare.coefficients() - fit.coefficients()).amax();
+    assert!(gap <= 1e-13 * fit.coefficients().amax(), "{gap:e}");
+    let (in_place, _) = lsq::solve_in_place(design.matrix().clone(), &y, &options).unwrap();
+    assert_eq!(in_place.coefficients(), bare.coefficients());
 }
 
 fn sizes() -> impl Strategy<Value = (u64, usize, usize)> {
@@ -65,9 +120,10 @@ proptest! {
     #[test]
     fn all_methods_agree_on_well_conditioned_problems((seed, m, p) in sizes()) {
         let (design, y) = problem(seed, m, p);
-        let reference = Method::Qr.solve(design.matrix(), &y).unwrap().coefficients().clone();
+        let solve = |method| lsq::solve(design.matrix(), &y, &FitOptions::default().method(method));
+        let reference = solve(Method::Qr).unwrap().coefficients().clone();
         for method in Method::ALL {
-            let beta = method.solve(design.matrix(), &y).unwrap().coefficients().clone();
+            let beta = solve(method).unwrap().coefficients().clone();
             prop_assert!((&beta - &reference).amax() <= 1e-9 * reference.amax().max(1.0), "{method}");
         }
     }
@@ -94,7 +150,8 @@ proptest! {
         let x = design.matrix();
         let doubled_x = DMatrix::from_fn(m + 1, x.ncols(), |r, j| x[(if r == m { i } else { r }, j)]);
         let doubled_y = DVector::from_fn(m + 1, |r, _| y[if r == m { i } else { r }]);
-        let duplicated = lsq::fit(&Design::new(doubled_x).unwrap(), &doubled_y, &FitOptions::default()).unwrap();
+        let doubled = Design::new(doubled_x).unwrap().with_intercept_column(0).unwrap();
+        let duplicated = lsq::fit(&doubled, &doubled_y, &FitOptions::default()).unwrap();
         let mut w = DVector::from_element(m, 1.0);
         w[i] = 2.0;
         let weighted = lsq::fit(&design, &y, &FitOptions::default().weights(w)).unwrap();
@@ -108,7 +165,7 @@ proptest! {
         let plain = lsq::fit(&design, &y, &FitOptions::default()).unwrap();
         let mut previous = f64::INFINITY;
         for lambda in [1e-1, 1e-4, 1e-7, 1e-10] {
-            let ridge = lsq::ridge(&design, &y, &RidgeOptions::new(lambda)).unwrap();
+            let ridge = lsq::ridge(&design, &y, &Penalty::new(lambda), &FitOptions::default()).unwrap();
             let gap = (ridge.coefficients() - plain.coefficients()).amax();
             prop_assert!(gap <= previous * (1.0 + 1e-9) + 1e-13, "gap {gap:e} grew at λ = {lambda:e}");
             previous = gap;
@@ -120,6 +177,6 @@ proptest! {
     fn residual_is_orthogonal_to_the_columns((seed, m, p) in sizes()) {
         let (design, y) = problem(seed, m, p);
         let fit = lsq::fit(&design, &y, &FitOptions::default()).unwrap();
-        prop_assert!(fit.diagnostics().orthogonality() <= 1e-13, "{:e}", fit.diagnostics().orthogonality());
+        prop_assert!(fit.diagnostics().orthogonality <= 1e-13, "{:e}", fit.diagnostics().orthogonality);
     }
 }

@@ -11,13 +11,13 @@
 )]
 
 use approx::assert_relative_eq;
-use lsq::{Design, Error, FitOptions, Input, Method, RankPolicy, RidgeOptions};
+use lsq::{Design, Error, FitOptions, Input, Method, Penalty, RankPolicy};
 use nalgebra::{DMatrix, DVector, dmatrix, dvector};
 
 fn heights() -> (Design, DVector<f64>) {
     let data = sim::heights();
-    let design =
-        Design::new(data.x).unwrap().with_names(["(Intercept)", "weight", "parents"]).unwrap();
+    let design = Design::new(data.x).unwrap().with_intercept_column(0).unwrap();
+    let design = design.with_names(["(Intercept)", "weight", "parents"]).unwrap();
     (design, data.y)
 }
 
@@ -45,12 +45,12 @@ fn height_example_matches_statsmodels_for_every_method() {
             1e-9,
         );
         check_vector(
-            fit.t_values(),
+            &fit.t_values(),
             &[4.273_079_809_140_144, 4.747_522_393_016_371_5, -2.543_715_605_470_719_5],
             1e-9,
         );
         check_vector(
-            fit.p_values(),
+            &fit.p_values(),
             &[0.146_350_050_581_030_57, 0.132_163_174_733_531_15, 0.238_456_282_619_360_08],
             1e-8,
         );
@@ -120,16 +120,16 @@ fn weighted_fit_matches_statsmodels_wls() {
 #[test]
 fn exact_fit_variant_gives_zero_one_zero_and_is_flagged() {
     let data = sim::heights_exact_fit();
-    let design = Design::new(data.x).unwrap();
+    let design = Design::new(data.x).unwrap().with_intercept_column(0).unwrap();
     for method in Method::ALL {
         let fit = lsq::fit(&design, &data.y, &FitOptions::default().method(method)).unwrap();
         let beta = fit.coefficients();
         assert!((beta - dvector![0.0, 1.0, 0.0]).amax() < 1e-10, "{method}: {beta}");
-        assert!(fit.diagnostics().exact_fit(), "{method}");
+        assert!(fit.diagnostics().exact_fit, "{method}");
         assert!(fit.residuals().amax() < 1e-10, "{method}");
     }
     let (design, y) = heights();
-    assert!(!lsq::fit(&design, &y, &FitOptions::default()).unwrap().diagnostics().exact_fit());
+    assert!(!lsq::fit(&design, &y, &FitOptions::default()).unwrap().diagnostics().exact_fit);
 }
 
 /// An ill-conditioned design (κ ≈ 5·10⁹) does not turn a residual of 4·10⁻⁷‖y‖, far above
@@ -137,14 +137,14 @@ fn exact_fit_variant_gives_zero_one_zero_and_is_flagged() {
 #[test]
 fn exact_fit_is_judged_by_rounding_not_by_conditioning() {
     let x = dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0; 1.0, 1.0 + 1e-9];
-    let design = Design::new(x.clone()).unwrap();
+    let design = Design::new(x.clone()).unwrap().with_intercept_column(0).unwrap();
     let options = FitOptions::default();
     let off = dvector![1.0, 1.0, 1.0 + 1e-6, 1.0];
     let fit = lsq::fit(&design, &off, &options).unwrap();
     assert!(fit.rss().sqrt() > 1e-7 * off.norm());
-    assert!(!fit.diagnostics().exact_fit());
+    assert!(!fit.diagnostics().exact_fit);
     let on = &x * dvector![0.5, 2.0];
-    assert!(lsq::fit(&design, &on, &options).unwrap().diagnostics().exact_fit());
+    assert!(lsq::fit(&design, &on, &options).unwrap().diagnostics().exact_fit);
 }
 
 #[test]
@@ -273,12 +273,12 @@ fn bad_input_is_a_typed_error_naming_the_culprit() {
     let err = lsq::fit(&zero, &y, &options).unwrap_err();
     assert!(matches!(&err, Error::ZeroColumn { column: 1, name } if name == "x1"), "{err}");
     assert!(matches!(
-        lsq::ridge(&design, &y, &RidgeOptions::new(-1.0)),
+        lsq::ridge(&design, &y, &Penalty::new(-1.0), &options),
         Err(Error::InvalidOption { name: "lambda", .. })
     ));
     assert!(matches!(
-        lsq::fit(&design, &y, &FitOptions::default().confidence_level(1.5)),
-        Err(Error::InvalidOption { .. })
+        lsq::fit(&design, &y, &options).unwrap().confidence_intervals(1.5),
+        Err(Error::InvalidOption { name: "level", .. })
     ));
     assert!(matches!(
         lsq::fit(&design, &y, &FitOptions::default().tolerance(-1.0)),
@@ -326,9 +326,8 @@ fn ridge_shrinks_and_matches_the_lessons_formula_for_every_method() {
     let normal = h.transpose() * &wm * h + l.transpose() * &l * lambda;
     let expected = normal.try_inverse().unwrap() * h.transpose() * &wm * &y;
     for method in Method::ALL {
-        let fit =
-            lsq::ridge(&design, &y, &RidgeOptions::new(lambda).weights(w.clone()).method(method))
-                .unwrap();
+        let options = FitOptions::default().weights(w.clone()).method(method);
+        let fit = lsq::ridge(&design, &y, &Penalty::new(lambda), &options).unwrap();
         assert!((fit.coefficients() - &expected).amax() <= 1e-9 * expected.amax(), "{method}");
         assert!(
             fit.effective_df() < 3.0 && fit.effective_df() > 1.0,
@@ -336,7 +335,7 @@ fn ridge_shrinks_and_matches_the_lessons_formula_for_every_method() {
             fit.effective_df()
         );
     }
-    let plain = lsq::ridge(&design, &y, &RidgeOptions::new(0.0)).unwrap();
+    let plain = lsq::ridge(&design, &y, &Penalty::new(0.0), &FitOptions::default()).unwrap();
     assert_relative_eq!(plain.effective_df(), 3.0, max_relative = 1e-9);
 }
 
@@ -351,7 +350,76 @@ fn public_types_are_thread_safe_values() {
     assert_traits::<lsq::RidgeFit>();
     assert_traits::<lsq::Certification>();
     assert_traits::<FitOptions>();
-    assert_traits::<RidgeOptions>();
+    assert_traits::<Penalty>();
     assert_traits::<Error>();
     assert_traits::<Method>();
+}
+
+/// The derived statistics of a fit agree with their textbook definitions on the lesson's data.
+#[test]
+fn derived_statistics_follow_their_definitions() {
+    let (design, y) = heights();
+    let fit = lsq::fit(&design, &y, &FitOptions::default()).unwrap();
+    let x = design.matrix();
+    // σ̂²·(XᵀX)⁻¹ against an explicit inverse (fine for this small design).
+    let expected = (x.transpose() * x).try_inverse().unwrap() * fit.sigma().powi(2);
+    assert_relative_eq!(fit.covariance(), expected, max_relative = 1e-6);
+    // Σ log N(rᵢ; 0, σ²) at the maximum-likelihood variance RSS/n, and AIC and BIC from it
+    // with rank + 1 parameters (σ² counts).
+    let (n, s2) = (4.0, fit.rss() / 4.0);
+    let tau = 2.0 * std::f64::consts::PI;
+    let ll: f64 = fit.residuals().iter().map(|r| -0.5 * ((tau * s2).ln() + r * r / s2)).sum();
+    assert_relative_eq!(fit.log_likelihood(), ll, max_relative = 1e-12);
+    assert_relative_eq!(fit.aic(), -2.0 * ll + 2.0 * 4.0, max_relative = 1e-12);
+    assert_relative_eq!(fit.bic(), -2.0 * ll + f64::ln(n) * 4.0, max_relative = 1e-12);
+    // t = β/se, intervals symmetric about β and nested by level.
+    let t = fit.t_values();
+    for j in 0..3 {
+        assert_relative_eq!(
+            t[j],
+            fit.coefficients()[j] / fit.std_errors()[j],
+            max_relative = 1e-15
+        );
+    }
+    let (lo95, hi95) = fit.confidence_intervals(0.95).unwrap();
+    let (lo99, hi99) = fit.confidence_intervals(0.99).unwrap();
+    for (j, b) in fit.coefficients().iter().enumerate() {
+        assert!(lo99[j] < lo95[j] && lo95[j] < *b && *b < hi95[j] && hi95[j] < hi99[j]);
+        assert_relative_eq!(hi95[j] - b, b - lo95[j], max_relative = 1e-9);
+    }
+}
+
+/// With a single slope F = t², so the F test and the slope's t test give the same p-value.
+#[test]
+fn the_f_test_of_one_slope_is_its_t_test() {
+    let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0; 5.0]).unwrap();
+    let fit =
+        lsq::fit(&design, &dvector![2.1, 3.9, 6.2, 7.8, 10.1], &FitOptions::default()).unwrap();
+    let p = fit.f_p_value().unwrap();
+    assert!(p < 1e-3);
+    assert_relative_eq!(p, fit.p_values()[1], max_relative = 1e-8);
+    assert_relative_eq!(
+        fit.f_statistic().unwrap(),
+        fit.t_values()[1].powi(2),
+        max_relative = 1e-12
+    );
+}
+
+/// A constant column in a plain `Design::new` is an ordinary column: R² is uncentred and F
+/// tests every column, as R's `lm(y ~ 0 + X)`; declared the intercept, the same matrix gives
+/// the centred statistics of `lm(y ~ x)`.
+#[test]
+fn a_constant_column_is_the_intercept_only_when_declared() {
+    let x = dmatrix![1.0, 1.0; 1.0, 2.0; 1.0, 3.0; 1.0, 4.0; 1.0, 5.0];
+    let y = dvector![2.1, 3.9, 6.2, 7.8, 10.1];
+    let plain = lsq::fit(&Design::new(x.clone()).unwrap(), &y, &FitOptions::default()).unwrap();
+    let declared = Design::new(x).unwrap().with_intercept_column(0).unwrap();
+    let centred = lsq::fit(&declared, &y, &FitOptions::default()).unwrap();
+    assert_eq!(plain.coefficients(), centred.coefficients());
+    assert_eq!((plain.df_model(), centred.df_model()), (2, 1));
+    assert_relative_eq!(plain.tss(), y.norm_squared(), max_relative = 1e-14);
+    let mean = y.mean();
+    assert_relative_eq!(centred.tss(), y.map(|v| (v - mean).powi(2)).sum(), max_relative = 1e-14);
+    assert!(plain.r_squared() > centred.r_squared());
+    assert!(plain.to_string().contains("uncentred"));
 }
