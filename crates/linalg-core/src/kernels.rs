@@ -3,11 +3,12 @@
 //! A reflector applied to one column at a time streams the reflector vector once per column and
 //! keeps one dependent chain of additions busy. These kernels instead share each load of a
 //! vector between four columns and keep four independent partial sums per column, so the
-//! compiler can vectorise across rows and overlap the chains. The generic versions run in every
-//! [`Real`]; the `f64` entry points dispatch them through `pulp` for the best instruction set the
-//! CPU offers. They never fuse a multiply and an add, so they give bit-identical results with or
-//! without SIMD. The matrix-matrix products of the blocked factorization are in
-//! `crate::products`.
+//! compiler can vectorise across rows and overlap the chains. They never fuse a multiply and an
+//! add, so they give bit-identical results with or without SIMD. The generic versions run in
+//! every [`Real`]; at the end of the file each scalar implements the sealed `VectorKernels`, the
+//! part of [`Real`] that selects these kernels: `f64` dispatches them through `pulp` for the
+//! best instruction set the CPU offers, and double-double calls them directly. The
+//! matrix-matrix products of the blocked factorization are in `crate::products`.
 //!
 //! All matrices here are column-major slices with an explicit leading dimension (`ld*`), the
 //! layout of [`nalgebra::DMatrix`] and of LAPACK. Every sum keeps the error bound of a plain dot
@@ -16,35 +17,25 @@
 
 use pulp::Arch;
 
+use crate::double_double::DoubleDouble;
+use crate::householder;
 use crate::scalar::Real;
+use crate::scalar::sealed::VectorKernels;
 
 /// Rows per step of the partial sums: four independent chains per column.
 pub(crate) const LANES: usize = 4;
 
-/// `[x·y₀, x·y₁, x·y₂, x·y₃]` in one pass over `x`, with [`LANES`] partial sums per column.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
+/// `[x·y₀, x·y₁, x·y₂, x·y₃]` in one pass over `x`, with [`LANES`] partial sums per column
+/// ([`dot4_acc`]) and the leftover rows added last.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
 #[inline(always)]
 pub(crate) fn dot4<T: Real>(x: &[T], y: [&[T]; 4]) -> [T; 4] {
     let len = x.len();
     debug_assert!(y.iter().all(|c| c.len() == len));
-    let [y0, y1, y2, y3] = y;
-    let (y0, y1, y2, y3) = (&y0[..len], &y1[..len], &y2[..len], &y3[..len]);
-    let mut acc = [[T::ZERO; LANES]; 4];
     let body = len - len % LANES;
-    let mut i = 0;
-    while i < body {
-        for l in 0..LANES {
-            let xi = x[i + l];
-            acc[0][l] += xi * y0[i + l];
-            acc[1][l] += xi * y1[i + l];
-            acc[2][l] += xi * y2[i + l];
-            acc[3][l] += xi * y3[i + l];
-        }
-        i += LANES;
-    }
+    let mut acc = [[T::ZERO; LANES]; 4];
+    dot4_acc(&x[..body], y, &mut acc);
+    let [y0, y1, y2, y3] = y;
     let mut tail = [T::ZERO; 4];
     for r in body..len {
         tail[0] += x[r] * y0[r];
@@ -61,11 +52,33 @@ pub(crate) fn dot4<T: Real>(x: &[T], y: [&[T]; 4]) -> [T; 4] {
     ]
 }
 
+/// `acc[c][l] += Σ x[r]·y_c[r]` over the rows `r ≡ l (mod LANES)`, for four columns `y_c` at
+/// least as long as `x`; `x.len()` is a multiple of [`LANES`]. The body of [`dot4`], resumable
+/// over row blocks (`crate::products` runs it block by block).
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
+#[inline(always)]
+pub(crate) fn dot4_acc<T: Real>(x: &[T], y: [&[T]; 4], acc: &mut [[T; LANES]]) {
+    let len = x.len();
+    debug_assert!(len.is_multiple_of(LANES) && acc.len() == 4);
+    let [y0, y1, y2, y3] = y;
+    let (y0, y1, y2, y3) = (&y0[..len], &y1[..len], &y2[..len], &y3[..len]);
+    let mut a = [acc[0], acc[1], acc[2], acc[3]];
+    let mut i = 0;
+    while i < len {
+        for l in 0..LANES {
+            let xi = x[i + l];
+            a[0][l] += xi * y0[i + l];
+            a[1][l] += xi * y1[i + l];
+            a[2][l] += xi * y2[i + l];
+            a[3][l] += xi * y3[i + l];
+        }
+        i += LANES;
+    }
+    acc[..4].copy_from_slice(&a);
+}
+
 /// `yⱼ ← yⱼ + αⱼ·x` for four columns `yⱼ` in one pass over `x`.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
 #[inline(always)]
 pub(crate) fn axpy4<T: Real>(alpha: [T; 4], x: &[T], y: [&mut [T]; 4]) {
     let len = x.len();
@@ -82,10 +95,7 @@ pub(crate) fn axpy4<T: Real>(alpha: [T; 4], x: &[T], y: [&mut [T]; 4]) {
 
 /// `y ← y + Σⱼ αⱼ·xⱼ` over four columns `xⱼ` in one pass over `y`, adding the terms in the
 /// order `j = 0, 1, 2, 3` (so the result equals four successive `axpy` calls bit for bit).
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
 #[inline(always)]
 pub(crate) fn axpy_sum4<T: Real>(alpha: [T; 4], x: [&[T]; 4], y: &mut [T]) {
     let len = y.len();
@@ -98,10 +108,7 @@ pub(crate) fn axpy_sum4<T: Real>(alpha: [T; 4], x: [&[T]; 4], y: &mut [T]) {
 }
 
 /// Splits `cols` (whole columns of length `ld`, contiguous) into four consecutive columns.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
 #[inline(always)]
 fn four_columns<T>(cols: &mut [T], ld: usize) -> [&mut [T]; 4] {
     let (c0, rest) = cols.split_at_mut(ld);
@@ -114,10 +121,7 @@ fn four_columns<T>(cols: &mut [T], ld: usize) -> [&mut [T]; 4] {
 ///
 /// `cols` holds whole columns of length `ld` back to back; the reflector acts on rows
 /// `row..row + 1 + v_tail.len()` of each. Four columns share each pass over `v_tail`.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
 #[inline(always)]
 pub(crate) fn apply_reflector<T: Real>(
     v_tail: &[T],
@@ -154,15 +158,12 @@ pub(crate) fn apply_reflector<T: Real>(
         );
     }
     for c in quads.into_remainder().chunks_exact_mut(ld) {
-        crate::householder::apply(v_tail, tau, &mut c[row..end]);
+        householder::apply(v_tail, tau, &mut c[row..end]);
     }
 }
 
 /// Splits `cols` (whole columns of length `ld`, contiguous) into its first `N` columns.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
 #[inline(always)]
 fn first_columns<T, const N: usize>(cols: &mut [T], ld: usize) -> [&mut [T]; N] {
     let mut rest = cols;
@@ -177,10 +178,7 @@ fn first_columns<T, const N: usize>(cols: &mut [T], ld: usize) -> [&mut [T]; N] 
 /// (dot products, then updates), the first also scaling `u` into `v`, the second also summing
 /// the squares of column 0's updated entries below `row + 1`, in the lane order of
 /// [`crate::householder::dot`]. Returns that sum.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
 #[inline(always)]
 fn apply_new_reflector_head<T: Real, const N: usize>(
     (u, inv, tau): (&mut [T], T, T),
@@ -304,29 +302,13 @@ pub(crate) fn apply_new_reflector<T: Real>(
     })
 }
 
-/// [`apply_reflector`] for `f64`, compiled for the best instruction set the CPU offers (AVX2 on
-/// x86-64 when present, chosen at run time by `pulp`). No fused multiply-add is introduced, so
-/// every instruction set gives bit-identical results.
-pub(crate) fn apply_reflector_f64(
-    v_tail: &[f64],
-    tau: f64,
-    cols: &mut [f64],
-    ld: usize,
-    row: usize,
-) {
-    Arch::new().dispatch(|| apply_reflector(v_tail, tau, cols, ld, row));
-}
-
 /// Applies the reflectors stored in the packed m×n factor `qr` to one column `c` of length m:
 /// `c ← Qᵀ·c` when `transpose` (reflectors 0, 1, …), else `c ← Q·c` (reflectors n−1, …, 0).
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
 #[inline(always)]
 pub(crate) fn apply_sequence<T: Real>(qr: &[T], m: usize, tau: &[T], c: &mut [T], transpose: bool) {
     let mut step =
-        |k: usize| crate::householder::apply(&qr[k * m + k + 1..(k + 1) * m], tau[k], &mut c[k..]);
+        |k: usize| householder::apply(&qr[k * m + k + 1..(k + 1) * m], tau[k], &mut c[k..]);
     if transpose {
         (0..tau.len()).for_each(&mut step);
     } else {
@@ -334,27 +316,47 @@ pub(crate) fn apply_sequence<T: Real>(qr: &[T], m: usize, tau: &[T], c: &mut [T]
     }
 }
 
-/// [`apply_sequence`] for `f64`, dispatched once for all reflectors like [`apply_reflector_f64`].
-pub(crate) fn apply_sequence_f64(
-    qr: &[f64],
-    m: usize,
-    tau: &[f64],
-    c: &mut [f64],
-    transpose: bool,
-) {
-    Arch::new().dispatch(|| apply_sequence(qr, m, tau, c, transpose));
+impl VectorKernels for f64 {
+    /// [`householder::dot`] compiled for the best instruction set the CPU offers, like
+    /// [`VectorKernels::apply_reflector`].
+    fn dot(x: &[f64], y: &[f64]) -> f64 {
+        Arch::new().dispatch(|| householder::dot(x, y))
+    }
+
+    /// [`apply_reflector`] compiled for the best instruction set the CPU offers (AVX2 on x86-64
+    /// when present, chosen at run time by `pulp`). No fused multiply-add is introduced, so every
+    /// instruction set gives bit-identical results.
+    fn apply_reflector(v_tail: &[f64], tau: f64, cols: &mut [f64], ld: usize, row: usize) {
+        Arch::new().dispatch(|| apply_reflector(v_tail, tau, cols, ld, row));
+    }
+
+    /// [`apply_sequence`], dispatched once for all reflectors like
+    /// [`VectorKernels::apply_reflector`].
+    fn apply_sequence(qr: &[f64], m: usize, tau: &[f64], c: &mut [f64], transpose: bool) {
+        Arch::new().dispatch(|| apply_sequence(qr, m, tau, c, transpose));
+    }
 }
 
-/// `xᵀy` for `f64`, dispatched like [`apply_reflector_f64`].
-pub(crate) fn dot_f64(x: &[f64], y: &[f64]) -> f64 {
-    Arch::new().dispatch(|| crate::householder::dot(x, y))
+/// Double-double runs the generic kernels as they are: its arithmetic is scalar code that SIMD
+/// dispatch would not speed up.
+impl VectorKernels for DoubleDouble {
+    fn dot(x: &[Self], y: &[Self]) -> Self {
+        householder::dot(x, y)
+    }
+
+    fn apply_reflector(v_tail: &[Self], tau: Self, cols: &mut [Self], ld: usize, row: usize) {
+        apply_reflector(v_tail, tau, cols, ld, row);
+    }
+
+    fn apply_sequence(qr: &[Self], m: usize, tau: &[Self], c: &mut [Self], transpose: bool) {
+        apply_sequence(qr, m, tau, c, transpose);
+    }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
     use crate::count_to_f64;
-    use crate::double_double::DoubleDouble;
     use crate::householder::apply;
 
     /// Deterministic entries in (-1, 1) without structure.

@@ -45,12 +45,14 @@
 //! - `Q` is never formed to solve; [`HouseholderQr::thin_q`] forms it on request.
 
 mod blocked;
+mod column_pivoting;
 mod condition;
 mod double_double;
 mod error;
 mod householder;
 mod kernels;
 mod packed;
+mod pivot_options;
 mod pivoted;
 mod products;
 mod qr;
@@ -60,7 +62,8 @@ mod triangular;
 pub use condition::condition_estimate_upper;
 pub use double_double::DoubleDouble;
 pub use error::{Error, Result};
-pub use pivoted::{PivotOptions, PivotStrategy, PivotedQr};
+pub use pivot_options::{PivotOptions, PivotStrategy};
+pub use pivoted::PivotedQr;
 pub use qr::HouseholderQr;
 pub use scalar::{Real, count_to_f64, default_rank_tolerance};
 pub use triangular::{

@@ -8,7 +8,7 @@ use nalgebra::{DMatrix, Dim, Dyn, IsContiguous, Matrix, StorageMut};
 use crate::error::{Error, Result};
 use crate::householder;
 use crate::scalar::Real;
-use crate::triangular::{check_all_finite, check_all_finite_slice};
+use crate::triangular::{Triangle, check_all_finite, check_all_finite_slice, solve_unchecked};
 
 #[derive(Debug, Clone)]
 pub(crate) struct Packed<T: Real> {
@@ -48,14 +48,13 @@ impl<T: Real> Packed<T> {
         T::apply_reflector(&column[1..], tau, right, m, k);
     }
 
-    /// `c ← Qᵀ·c` for one column of length m.
-    pub(crate) fn apply_qt_column(&self, c: &mut [T]) {
-        T::apply_sequence(self.qr.as_slice(), self.nrows(), &self.tau, c, true);
-    }
-
-    /// `c ← Q·c` for one column of length m.
-    pub(crate) fn apply_q_column(&self, c: &mut [T]) {
-        T::apply_sequence(self.qr.as_slice(), self.nrows(), &self.tau, c, false);
+    /// `c ← Qᵀ·c` (`transpose`) or `c ← Q·c` for each column `c` of the column-major `b`
+    /// with m rows.
+    fn apply_to_columns(&self, b: &mut [T], transpose: bool) {
+        let m = self.nrows();
+        for c in b.chunks_exact_mut(m) {
+            T::apply_sequence(self.qr.as_slice(), m, &self.tau, c, transpose);
+        }
     }
 
     /// Checks that `b` has m rows and finite entries.
@@ -64,9 +63,7 @@ impl<T: Real> Packed<T> {
         C: Dim,
         S: nalgebra::Storage<T, Dyn, C>,
     {
-        if b.nrows() != self.nrows() {
-            return Err(Error::DimensionMismatch { expected: self.nrows(), found: b.nrows() });
-        }
+        self.check_rows(b.nrows())?;
         check_all_finite(b)
     }
 
@@ -76,36 +73,49 @@ impl<T: Real> Packed<T> {
         C: Dim,
         S: nalgebra::Storage<T, Dyn, C> + IsContiguous,
     {
-        if b.nrows() != self.nrows() {
-            return Err(Error::DimensionMismatch { expected: self.nrows(), found: b.nrows() });
-        }
+        self.check_rows(b.nrows())?;
         check_all_finite_slice(b.as_slice(), self.nrows())
     }
 
+    fn check_rows(&self, found: usize) -> Result<()> {
+        if found == self.nrows() {
+            Ok(())
+        } else {
+            Err(Error::DimensionMismatch { expected: self.nrows(), found })
+        }
+    }
+
+    /// `b ← Qᵀ·b` after checking `b`; `b` is untouched on error.
     pub(crate) fn apply_qt<C, S>(&self, b: &mut Matrix<T, Dyn, C, S>) -> Result<()>
     where
         C: Dim,
         S: StorageMut<T, Dyn, C> + IsContiguous,
     {
         self.check_contiguous_rhs(b)?;
-        let m = self.nrows();
-        for c in b.as_mut_slice().chunks_exact_mut(m) {
-            self.apply_qt_column(c);
-        }
+        self.apply_to_columns(b.as_mut_slice(), true);
         Ok(())
     }
 
+    /// `b ← Q·b` after checking `b`; `b` is untouched on error.
     pub(crate) fn apply_q<C, S>(&self, b: &mut Matrix<T, Dyn, C, S>) -> Result<()>
     where
         C: Dim,
         S: StorageMut<T, Dyn, C> + IsContiguous,
     {
         self.check_contiguous_rhs(b)?;
-        let m = self.nrows();
-        for c in b.as_mut_slice().chunks_exact_mut(m) {
-            self.apply_q_column(c);
-        }
+        self.apply_to_columns(b.as_mut_slice(), false);
         Ok(())
+    }
+
+    /// For each column `c` of the column-major `b` with m rows: `c ← Qᵀ·c`, then
+    /// `c[..k] ← R₁₁⁻¹·c[..k]` with `R₁₁` the leading k×k block of `R`, whose pivots the caller
+    /// has checked. Rows `k..m` keep `(Qᵀ·c)[k..]`.
+    pub(crate) fn solve_leading_in_place(&self, b: &mut [T], k: usize) {
+        let r11 = self.qr.view((0, 0), (k, k));
+        for c in b.chunks_exact_mut(self.nrows()) {
+            self.apply_to_columns(c, true);
+            solve_unchecked(&r11, &mut c[..k], Triangle::Upper);
+        }
     }
 
     /// The n×n upper-triangular factor.
@@ -118,10 +128,10 @@ impl<T: Real> Packed<T> {
     pub(crate) fn thin_q(&self) -> DMatrix<T> {
         let (m, n) = self.qr.shape();
         let mut q = DMatrix::from_element(m, n, T::ZERO);
-        for (j, c) in q.as_mut_slice().chunks_exact_mut(m).enumerate() {
-            c[j] = T::ONE;
-            self.apply_q_column(c);
+        for j in 0..n {
+            q[(j, j)] = T::ONE;
         }
+        self.apply_to_columns(q.as_mut_slice(), false);
         q
     }
 

@@ -1,145 +1,19 @@
 //! [`PivotedQr`]: column-pivoted Householder QR `A·P = Q·R`, which reveals numerical rank.
+//!
+//! The options are in `crate::pivot_options`, the pivoted elimination in
+//! `crate::column_pivoting`; this module holds the factorization type, its accessors and solves.
 
 use nalgebra::{
     DMatrix, DVector, DefaultAllocator, Dim, Dyn, IsContiguous, Matrix, OMatrix, Storage,
     StorageMut, allocator::Allocator,
 };
 
+use crate::column_pivoting::{PivotedFactors, factor};
 use crate::condition::upper_condition_estimate;
 use crate::error::{Error, Result};
-use crate::householder::norm2;
 use crate::packed::{Packed, check_input};
-use crate::qr::rank_deficient;
-use crate::scalar::{Real, default_rank_tolerance};
-use crate::triangular::{Triangle, solve_unchecked};
-
-/// How [`PivotedQr`] chooses the next column.
-///
-/// # Examples
-///
-/// ```
-/// use linalg_core::{PivotOptions, PivotStrategy, PivotedQr};
-/// use nalgebra::dmatrix;
-///
-/// // Column 1 is 10 × column 0; the two strategies alias different members of the pair.
-/// let a = dmatrix![1.0, 10.0, 0.0; 2.0, 20.0, 1.0; 0.0, 0.0, 1.0; 1.0, 10.0, 0.0];
-/// let largest = PivotedQr::new(a.clone())?;
-/// assert_eq!(largest.strategy(), PivotStrategy::default());
-/// assert_eq!(largest.aliased_columns(), vec![0]); // the larger column is kept
-/// let keep = PivotOptions::default().strategy(PivotStrategy::KeepOrder);
-/// assert_eq!(PivotedQr::with_options(a, keep)?.aliased_columns(), vec![1]); // as R's `lm`
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum PivotStrategy {
-    /// Businger–Golub: the remaining column of largest norm goes next (LAPACK `dgeqp3`).
-    ///
-    /// `|r_kk|` is then non-increasing, and rank is the number of `|r_kk| > tol·|r_00|`. Which
-    /// columns end up aliased depends on their norms, so a large column can push out an earlier
-    /// one.
-    #[default]
-    LargestNorm,
-    /// Keep the given order and move a column to the end only when what remains of it, after
-    /// the columns already taken are projected out, has norm `≤ tol·` its original norm
-    /// (LINPACK `dqrdc2`, the routine behind R's `lm`).
-    ///
-    /// The test is invariant to column scaling, and the aliased columns are the later members
-    /// of each dependent set, which is how R reports them (as `NA`).
-    KeepOrder,
-}
-
-/// Options for [`PivotedQr::with_options`].
-///
-/// # Examples
-///
-/// ```
-/// use linalg_core::{PivotOptions, PivotStrategy};
-///
-/// let opts = PivotOptions::default().strategy(PivotStrategy::KeepOrder).tolerance(1e-10);
-/// assert_eq!(opts.tolerance_value(), Some(1e-10));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct PivotOptions {
-    strategy: PivotStrategy,
-    tolerance: Option<f64>,
-}
-
-impl PivotOptions {
-    /// Pivoting strategy. Default: [`PivotStrategy::LargestNorm`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use linalg_core::{PivotOptions, PivotStrategy, PivotedQr};
-    /// use nalgebra::dmatrix;
-    ///
-    /// let a = dmatrix![1.0, 10.0; 1.0, 20.0; 1.0, 30.0];
-    /// // The default moves the larger column first; `KeepOrder` keeps a full-rank A's order.
-    /// assert_eq!(PivotedQr::new(a.clone())?.permutation(), &[1, 0]);
-    /// let keep = PivotOptions::default().strategy(PivotStrategy::KeepOrder);
-    /// let qr = PivotedQr::with_options(a, keep)?;
-    /// assert_eq!((qr.strategy(), qr.permutation()), (PivotStrategy::KeepOrder, &[0, 1][..]));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn strategy(mut self, strategy: PivotStrategy) -> Self {
-        self.strategy = strategy;
-        self
-    }
-
-    /// Relative rank tolerance in `[0, 1)`. Default: `max(m, n)·ε` of the scalar type
-    /// ([`crate::default_rank_tolerance`]).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use linalg_core::{Error, PivotOptions, PivotedQr};
-    /// use nalgebra::dmatrix;
-    ///
-    /// // Column 1 differs from column 0 by 1e-8 in one entry.
-    /// let a = dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0 + 1e-8];
-    /// assert_eq!(PivotedQr::new(a.clone())?.rank(), 2); // default tolerance 3ε
-    /// let loose = PivotOptions::default().tolerance(1e-6);
-    /// assert_eq!(PivotedQr::with_options(a.clone(), loose)?.rank(), 1);
-    /// let invalid = PivotedQr::with_options(a, PivotOptions::default().tolerance(1.0));
-    /// assert!(matches!(invalid, Err(Error::InvalidOption { name: "tolerance", .. })));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn tolerance(mut self, tol: f64) -> Self {
-        self.tolerance = Some(tol);
-        self
-    }
-
-    /// The tolerance set, if any.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use linalg_core::{PivotOptions, PivotedQr, default_rank_tolerance};
-    /// use nalgebra::dmatrix;
-    ///
-    /// let opts = PivotOptions::default();
-    /// assert_eq!(opts.tolerance_value(), None);
-    /// assert_eq!(opts.tolerance(1e-10).tolerance_value(), Some(1e-10));
-    /// // Unset, the factorization uses max(m, n)·ε.
-    /// let qr = PivotedQr::with_options(dmatrix![1.0, 0.0; 0.0, 1.0; 1.0, 1.0], opts)?;
-    /// assert_eq!(qr.tolerance(), default_rank_tolerance::<f64>(3, 2));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn tolerance_value(&self) -> Option<f64> {
-        self.tolerance
-    }
-}
-
-/// Below this fraction of the reference norm (`√ε`), a downdated column norm has lost too many
-/// digits to cancellation and is recomputed from the column (LAPACK `dlaqp2`'s `tol3z`; Drmač and
-/// Bujanović, LAPACK Working Note 176).
-fn downdate_threshold<T: Real>() -> f64 {
-    T::EPSILON.sqrt()
-}
+use crate::pivot_options::{PivotOptions, PivotStrategy};
+use crate::scalar::Real;
 
 /// Column-pivoted Householder QR `A·P = Q·R` with numerical rank.
 ///
@@ -224,26 +98,9 @@ impl<T: Real> PivotedQr<T> {
     pub fn with_options(a: DMatrix<T>, options: PivotOptions) -> Result<Self> {
         check_input(&a)?;
         let (m, n) = a.shape();
-        let tolerance = options.tolerance.unwrap_or_else(|| default_rank_tolerance::<T>(m, n));
-        if !(0.0..1.0).contains(&tolerance) {
-            return Err(Error::InvalidOption {
-                name: "tolerance",
-                value: tolerance,
-                reason: "must lie in [0, 1)",
-            });
-        }
-        let mut f = Factorizer::new(a);
-        let rank = match options.strategy {
-            PivotStrategy::LargestNorm => f.largest_norm(tolerance),
-            PivotStrategy::KeepOrder => f.keep_order(tolerance),
-        };
-        Ok(Self {
-            packed: f.packed,
-            permutation: f.permutation,
-            rank,
-            tolerance,
-            strategy: options.strategy,
-        })
+        let (strategy, tolerance) = options.resolve::<T>(m, n)?;
+        let PivotedFactors { packed, permutation, rank } = factor(a, strategy, tolerance);
+        Ok(Self { packed, permutation, rank, tolerance, strategy })
     }
 
     /// Number of rows m.
@@ -525,12 +382,12 @@ impl<T: Real> PivotedQr<T> {
         DefaultAllocator: Allocator<Dyn, C>,
     {
         if self.rank < self.ncols() {
-            return Err(rank_deficient(
-                self.rank,
-                self.ncols(),
-                self.tolerance,
-                self.aliased_columns(),
-            ));
+            return Err(Error::RankDeficient {
+                rank: self.rank,
+                cols: self.ncols(),
+                tolerance: self.tolerance,
+                aliased: self.aliased_columns(),
+            });
         }
         self.basic_solution(b)
     }
@@ -567,13 +424,9 @@ impl<T: Real> PivotedQr<T> {
         self.packed.check_rhs(b)?;
         let (m, n, r) = (self.nrows(), self.ncols(), self.rank);
         let mut work = b.clone_owned();
-        let r11 = self.packed.qr.view((0, 0), (r, r));
+        self.packed.solve_leading_in_place(work.as_mut_slice(), r);
         let mut x = work.rows(0, n).into_owned();
-        for (c, xc) in
-            work.as_mut_slice().chunks_exact_mut(m).zip(x.as_mut_slice().chunks_exact_mut(n))
-        {
-            self.packed.apply_qt_column(c);
-            solve_unchecked(&r11, &mut c[..r], Triangle::Upper);
+        for (c, xc) in work.as_slice().chunks_exact(m).zip(x.as_mut_slice().chunks_exact_mut(n)) {
             xc.fill(T::ZERO);
             for (k, &col) in self.permutation[..r].iter().enumerate() {
                 xc[col] = c[k];
@@ -629,160 +482,26 @@ impl<T: Real> PivotedQr<T> {
     }
 }
 
-/// The factorization in progress: packed storage, permutation and column norms.
-struct Factorizer<T: Real> {
-    packed: Packed<T>,
-    permutation: Vec<usize>,
-    /// Norm of what remains of each column below the rows already eliminated.
-    partial: Vec<T>,
-    /// The norm `partial` was last computed exactly from, for the downdating safeguard.
-    reference: Vec<T>,
-    /// Each column's norm before elimination (the yardstick of `KeepOrder`).
-    original: Vec<T>,
-}
-
-impl<T: Real> Factorizer<T> {
-    fn new(a: DMatrix<T>) -> Self {
-        let (m, n) = a.shape();
-        let norms: Vec<T> = a.as_slice().chunks_exact(m).map(norm2).collect();
-        Self {
-            packed: Packed { qr: a, tau: vec![T::ZERO; n] },
-            permutation: (0..n).collect(),
-            partial: norms.clone(),
-            reference: norms.clone(),
-            original: norms,
-        }
-    }
-
-    fn largest_norm(&mut self, tolerance: f64) -> usize {
-        let n = self.packed.ncols();
-        for k in 0..n {
-            let p = (k..n)
-                .fold(k, |best, j| if self.partial[j] > self.partial[best] { j } else { best });
-            if p != k {
-                self.swap_columns(k, p);
-            }
-            self.step(k);
-        }
-        let threshold = tolerance * self.packed.qr[(0, 0)].abs().to_f64();
-        (0..n).find(|&k| self.packed.qr[(k, k)].abs().to_f64() <= threshold).unwrap_or(n)
-    }
-
-    fn keep_order(&mut self, tolerance: f64) -> usize {
-        let n = self.packed.ncols();
-        let mut end = n;
-        let mut k = 0;
-        while k < end {
-            if self.partial[k].to_f64() <= tolerance * self.original[k].to_f64() {
-                self.defer_to_end(k);
-                end -= 1;
-                continue;
-            }
-            self.step(k);
-            k += 1;
-        }
-        // Complete the factorization of the deferred columns so that A·P = Q·R holds in full.
-        for k in end..n {
-            self.step(k);
-        }
-        end
-    }
-
-    /// Eliminates column k and downdates the remaining norms.
-    fn step(&mut self, k: usize) {
-        self.packed.eliminate_column(k);
-        let (m, n) = self.packed.qr.shape();
-        let threshold = downdate_threshold::<T>();
-        for j in k + 1..n {
-            if self.partial[j] == T::ZERO {
-                continue;
-            }
-            let ratio = self.packed.qr[(k, j)].abs() / self.partial[j];
-            let mut remaining = T::ONE - ratio * ratio;
-            if remaining < T::ZERO {
-                remaining = T::ZERO;
-            }
-            let drift = self.partial[j] / self.reference[j];
-            if (remaining * drift * drift).to_f64() <= threshold {
-                let fresh = if k + 1 < m {
-                    norm2(&self.packed.qr.as_slice()[j * m + k + 1..(j + 1) * m])
-                } else {
-                    T::ZERO
-                };
-                self.partial[j] = fresh;
-                self.reference[j] = fresh;
-            } else {
-                self.partial[j] *= remaining.sqrt();
-            }
-        }
-    }
-
-    fn swap_columns(&mut self, i: usize, j: usize) {
-        self.packed.qr.swap_columns(i, j);
-        self.permutation.swap(i, j);
-        self.partial.swap(i, j);
-        self.reference.swap(i, j);
-        self.original.swap(i, j);
-    }
-
-    /// Moves column k to the last position, shifting columns k+1..n one place left.
-    fn defer_to_end(&mut self, k: usize) {
-        let m = self.packed.nrows();
-        self.packed.qr.as_mut_slice()[k * m..].rotate_left(m);
-        self.permutation[k..].rotate_left(1);
-        self.partial[k..].rotate_left(1);
-        self.reference[k..].rotate_left(1);
-        self.original[k..].rotate_left(1);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use nalgebra::dmatrix;
 
     #[track_caller]
-    fn check(a: &DMatrix<f64>, strategy: PivotStrategy, rank: usize, aliased: &[usize]) {
-        let qr = PivotedQr::with_options(a.clone(), PivotOptions::default().strategy(strategy))
-            .expect("valid input");
-        assert_eq!(qr.rank(), rank, "rank with {strategy:?}");
-        assert_eq!(qr.aliased_columns(), aliased, "aliased with {strategy:?}");
-        // A·P = Q·R to rounding.
-        let ap = DMatrix::from_fn(a.nrows(), a.ncols(), |i, k| a[(i, qr.permutation()[k])]);
+    fn check(a: &DMatrix<f64>, options: PivotOptions) -> Result<PivotedQr> {
+        let qr = PivotedQr::with_options(a.clone(), options)?;
+        // A·P = Q·R to rounding, whatever the rank.
+        let ap = a.select_columns(qr.permutation());
         let err = (qr.thin_q() * qr.r() - ap).amax();
         assert!(err <= 64.0 * f64::EPSILON * a.amax().max(1.0), "AP != QR by {err:e}");
-    }
-
-    #[test]
-    fn keep_order_aliases_the_later_duplicate_like_r() {
-        let a = dmatrix![1.0, 2.0, 1.0; 1.0, 3.0, 1.0; 1.0, 5.0, 1.0; 1.0, 7.0, 1.0];
-        check(&a, PivotStrategy::KeepOrder, 2, &[2]);
-        check(&a, PivotStrategy::LargestNorm, 2, &[2]);
-    }
-
-    #[test]
-    fn zero_columns_are_aliased() {
-        let a = dmatrix![0.0, 1.0; 0.0, 2.0; 0.0, 3.0];
-        check(&a, PivotStrategy::KeepOrder, 1, &[0]);
-        check(&a, PivotStrategy::LargestNorm, 1, &[0]);
-        let zero = DMatrix::<f64>::zeros(3, 2);
-        check(&zero, PivotStrategy::LargestNorm, 0, &[0, 1]);
-        check(&zero, PivotStrategy::KeepOrder, 0, &[0, 1]);
-    }
-
-    #[test]
-    fn keep_order_is_invariant_to_column_scaling() {
-        // Column 1 is tiny but independent; relative to its own norm it is far from aliased.
-        let a = dmatrix![1.0, 1e-20; 1.0, -1e-20; 1.0, 3e-20];
-        check(&a, PivotStrategy::KeepOrder, 2, &[]);
+        Ok(qr)
     }
 
     #[test]
     fn rank_deficient_solve_is_an_error_naming_the_columns() {
         let a = dmatrix![1.0, 2.0, 3.0; 4.0, 5.0, 9.0; 7.0, 8.0, 15.0; 1.0, 0.0, 1.0];
-        let qr =
-            PivotedQr::with_options(a, PivotOptions::default().strategy(PivotStrategy::KeepOrder))
-                .expect("finite");
+        let keep = PivotOptions::default().strategy(PivotStrategy::KeepOrder);
+        let qr = check(&a, keep).expect("finite");
         let err = qr.solve(&nalgebra::dvector![1.0, 2.0, 3.0, 4.0]).unwrap_err();
         assert!(
             matches!(err, Error::RankDeficient { rank: 2, cols: 3, ref aliased, .. } if aliased == &vec![2]),
@@ -794,8 +513,7 @@ mod tests {
     fn invalid_tolerance_is_rejected() {
         let a = dmatrix![1.0; 2.0];
         for tol in [-1.0, 1.0, f64::NAN] {
-            let err = PivotedQr::with_options(a.clone(), PivotOptions::default().tolerance(tol))
-                .unwrap_err();
+            let err = check(&a, PivotOptions::default().tolerance(tol)).unwrap_err();
             assert!(matches!(err, Error::InvalidOption { name: "tolerance", .. }), "{err}");
         }
     }

@@ -5,13 +5,18 @@
 //! the vector kernels of `crate::kernels` do, so they run in every [`Real`] and never fuse a
 //! multiply and an add; `f64` products large enough to pay for packing go through nalgebra's
 //! `gemm` (the `matrixmultiply` crate, which uses FMA where the CPU has it, so a large blocked
-//! `f64` factorization can differ in the last bits from one CPU to another).
+//! `f64` factorization can differ in the last bits from one CPU to another). That choice is made
+//! by the sealed `BlockProducts` impls at the end of the file, the part of [`Real`] that selects
+//! each scalar's products.
 
 use nalgebra::{Dyn, MatrixView, MatrixViewMut};
 use pulp::Arch;
 
-use crate::kernels::{LANES, axpy_sum4};
+use crate::double_double::DoubleDouble;
+use crate::householder;
+use crate::kernels::{LANES, axpy_sum4, dot4_acc};
 use crate::scalar::Real;
+use crate::scalar::sealed::BlockProducts;
 
 /// Rows per block of the matrix-matrix kernels. A block of the p + q columns they read (at most
 /// 64 + 64 columns of 256 rows, 256 KiB of `f64`) stays in L2 while every product of the block
@@ -19,39 +24,9 @@ use crate::scalar::Real;
 /// group of four columns it meets. A multiple of [`LANES`].
 const ROW_BLOCK: usize = 256;
 
-/// `acc[c][l] += Σ x[r]·y_c[r]` over the rows `r ≡ l (mod LANES)`, for four columns `y_c`;
-/// `x.len()` is a multiple of [`LANES`]. The body of [`crate::kernels::dot4`], resumable over row blocks.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
-#[inline(always)]
-fn dot4_acc<T: Real>(x: &[T], y: [&[T]; 4], acc: &mut [[T; LANES]]) {
-    let len = x.len();
-    debug_assert!(len.is_multiple_of(LANES) && acc.len() == 4);
-    let [y0, y1, y2, y3] = y;
-    let (y0, y1, y2, y3) = (&y0[..len], &y1[..len], &y2[..len], &y3[..len]);
-    let mut a = [acc[0], acc[1], acc[2], acc[3]];
-    let mut i = 0;
-    while i < len {
-        for l in 0..LANES {
-            let xi = x[i + l];
-            a[0][l] += xi * y0[i + l];
-            a[1][l] += xi * y1[i + l];
-            a[2][l] += xi * y2[i + l];
-            a[3][l] += xi * y3[i + l];
-        }
-        i += LANES;
-    }
-    acc[..4].copy_from_slice(&a);
-}
-
 /// `acc[l] += Σ x[r]·y[r]` over the rows `r ≡ l (mod LANES)`; `x.len()` is a multiple of
-/// [`LANES`]. The body of [`crate::householder::dot`], resumable over row blocks.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
+/// [`LANES`]. The body of [`householder::dot`], resumable over row blocks.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
 #[inline(always)]
 fn dot_acc<T: Real>(x: &[T], y: &[T], acc: &mut [T; LANES]) {
     let y = &y[..x.len()];
@@ -63,10 +38,7 @@ fn dot_acc<T: Real>(x: &[T], y: &[T], acc: &mut [T; LANES]) {
 }
 
 /// Rows `range` of column `j` of the column-major `s` with leading dimension `ld`.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
 #[inline(always)]
 fn block_column<T>(s: &[T], ld: usize, j: usize, range: std::ops::Range<usize>) -> &[T] {
     &s[j * ld + range.start..j * ld + range.end]
@@ -74,16 +46,13 @@ fn block_column<T>(s: &[T], ld: usize, j: usize, range: std::ops::Range<usize>) 
 
 /// `W ← Aᵀ·B` for `A` (rows×p, leading dimension `lda`) and `B` (rows×q, `ldb`); `W` is p×q
 /// with leading dimension p and is overwritten. The generic kernel behind
-/// `Sealed::gemm_tn`.
+/// `BlockProducts::gemm_tn`.
 ///
-/// Every entry is the dot product of [`crate::kernels::dot4`] (four partial sums by row, the leftover rows
-/// added last), bit for bit; the rows are visited in blocks of [`ROW_BLOCK`], each block
-/// contributing to all p·q sums before the next is read, so that A and B are streamed from
-/// memory once.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
+/// Every entry is the dot product of [`crate::kernels::dot4`] (four partial sums by row, the
+/// leftover rows added last), bit for bit; the rows are visited in blocks of [`ROW_BLOCK`],
+/// each block contributing to all p·q sums before the next is read, so that A and B are
+/// streamed from memory once.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
 #[inline(always)]
 pub(crate) fn gemm_tn_generic<T: Real>(
     rows: usize,
@@ -134,15 +103,12 @@ pub(crate) fn gemm_tn_generic<T: Real>(
 }
 
 /// `C ← C − A·W` for `A` (rows×p, `lda`), `W` (p×q, leading dimension p) and `C` (rows×q,
-/// `ldc`). The generic kernel behind `Sealed::gemm_nn_sub`.
+/// `ldc`). The generic kernel behind `BlockProducts::gemm_nn_sub`.
 ///
 /// Each entry of C takes its p updates in the order `i = 0, 1, …`, as p successive `axpy`
 /// calls would; the rows are visited in blocks of [`ROW_BLOCK`] so that A and C are streamed
 /// from memory once.
-#[expect(
-    clippy::inline_always,
-    reason = "must inline into the SIMD-dispatched callers of `Sealed`"
-)]
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
 #[inline(always)]
 pub(crate) fn gemm_nn_sub_generic<T: Real>(
     rows: usize,
@@ -168,7 +134,7 @@ pub(crate) fn gemm_nn_sub_generic<T: Real>(
                 i += 4;
             }
             for (i, &wij) in wj.iter().enumerate().skip(i) {
-                crate::householder::axpy(-wij, column(i), cj);
+                householder::axpy(-wij, column(i), cj);
             }
         }
         start = end;
@@ -187,52 +153,78 @@ const GEMM_MIN_DIM: usize = 6;
 /// A strided, read-only view of `rows×cols` entries of a column-major slice.
 type Strided<'a> = MatrixView<'a, f64, Dyn, Dyn, Dyn, Dyn>;
 
-/// `W ← Aᵀ·B` for `f64` (see [`gemm_tn_generic`]), through nalgebra's `gemm` when large.
-pub(crate) fn gemm_tn_f64(
-    rows: usize,
-    (p, q): (usize, usize),
-    (a, lda): (&[f64], usize),
-    (b, ldb): (&[f64], usize),
-    w: &mut [f64],
-) {
-    if rows * p * q < GEMM_MIN_WORK || p.min(q).min(rows) < GEMM_MIN_DIM {
-        Arch::new().dispatch(|| gemm_tn_generic(rows, (p, q), (a, lda), (b, ldb), w));
-        return;
-    }
-    let at = Strided::from_slice_with_strides_generic(a, Dyn(p), Dyn(rows), Dyn(lda), Dyn(1));
-    let bv = Strided::from_slice_with_strides_generic(b, Dyn(rows), Dyn(q), Dyn(1), Dyn(ldb));
-    let mut wv = MatrixViewMut::<f64, Dyn, Dyn, Dyn, Dyn>::from_slice_with_strides_generic(
-        w,
-        Dyn(p),
-        Dyn(q),
-        Dyn(1),
-        Dyn(p),
-    );
-    wv.gemm(1.0, &at, &bv, 0.0);
+/// A strided, writable view of `rows×cols` entries of a column-major slice.
+type StridedMut<'a> = MatrixViewMut<'a, f64, Dyn, Dyn, Dyn, Dyn>;
+
+/// Whether an `f64` product of `rows·p·q` multiply-adds is large enough for nalgebra's `gemm`
+/// ([`GEMM_MIN_WORK`], [`GEMM_MIN_DIM`]).
+fn worth_gemm(rows: usize, p: usize, q: usize) -> bool {
+    rows * p * q >= GEMM_MIN_WORK && p.min(q).min(rows) >= GEMM_MIN_DIM
 }
 
-/// `C ← C − A·W` for `f64` (see [`gemm_nn_sub_generic`]), through nalgebra's `gemm` when large.
-pub(crate) fn gemm_nn_sub_f64(
-    rows: usize,
-    (p, q): (usize, usize),
-    (a, lda): (&[f64], usize),
-    w: &[f64],
-    (c, ldc): (&mut [f64], usize),
-) {
-    if rows * p * q < GEMM_MIN_WORK || p.min(q).min(rows) < GEMM_MIN_DIM {
-        Arch::new().dispatch(|| gemm_nn_sub_generic(rows, (p, q), (a, lda), w, (c, ldc)));
-        return;
+impl BlockProducts for f64 {
+    /// `W ← Aᵀ·B` (see [`gemm_tn_generic`]), through nalgebra's `gemm` when large, else the
+    /// generic kernel compiled for the best instruction set the CPU offers.
+    fn gemm_tn(
+        rows: usize,
+        (p, q): (usize, usize),
+        (a, lda): (&[f64], usize),
+        (b, ldb): (&[f64], usize),
+        w: &mut [f64],
+    ) {
+        if !worth_gemm(rows, p, q) {
+            Arch::new().dispatch(|| gemm_tn_generic(rows, (p, q), (a, lda), (b, ldb), w));
+            return;
+        }
+        let at = Strided::from_slice_with_strides_generic(a, Dyn(p), Dyn(rows), Dyn(lda), Dyn(1));
+        let bv = Strided::from_slice_with_strides_generic(b, Dyn(rows), Dyn(q), Dyn(1), Dyn(ldb));
+        let mut wv = StridedMut::from_slice_with_strides_generic(w, Dyn(p), Dyn(q), Dyn(1), Dyn(p));
+        wv.gemm(1.0, &at, &bv, 0.0);
     }
-    let av = Strided::from_slice_with_strides_generic(a, Dyn(rows), Dyn(p), Dyn(1), Dyn(lda));
-    let wv = Strided::from_slice_with_strides_generic(w, Dyn(p), Dyn(q), Dyn(1), Dyn(p));
-    let mut cv = MatrixViewMut::<f64, Dyn, Dyn, Dyn, Dyn>::from_slice_with_strides_generic(
-        c,
-        Dyn(rows),
-        Dyn(q),
-        Dyn(1),
-        Dyn(ldc),
-    );
-    cv.gemm(-1.0, &av, &wv, 1.0);
+
+    /// `C ← C − A·W` (see [`gemm_nn_sub_generic`]), through nalgebra's `gemm` when large, else
+    /// the generic kernel compiled for the best instruction set the CPU offers.
+    fn gemm_nn_sub(
+        rows: usize,
+        (p, q): (usize, usize),
+        (a, lda): (&[f64], usize),
+        w: &[f64],
+        (c, ldc): (&mut [f64], usize),
+    ) {
+        if !worth_gemm(rows, p, q) {
+            Arch::new().dispatch(|| gemm_nn_sub_generic(rows, (p, q), (a, lda), w, (c, ldc)));
+            return;
+        }
+        let av = Strided::from_slice_with_strides_generic(a, Dyn(rows), Dyn(p), Dyn(1), Dyn(lda));
+        let wv = Strided::from_slice_with_strides_generic(w, Dyn(p), Dyn(q), Dyn(1), Dyn(p));
+        let mut cv =
+            StridedMut::from_slice_with_strides_generic(c, Dyn(rows), Dyn(q), Dyn(1), Dyn(ldc));
+        cv.gemm(-1.0, &av, &wv, 1.0);
+    }
+}
+
+/// Double-double runs the generic kernels: `gemm` is `f64`-only, and its scalar arithmetic gains
+/// nothing from SIMD dispatch.
+impl BlockProducts for DoubleDouble {
+    fn gemm_tn(
+        rows: usize,
+        shape: (usize, usize),
+        a: (&[Self], usize),
+        b: (&[Self], usize),
+        w: &mut [Self],
+    ) {
+        gemm_tn_generic(rows, shape, a, b, w);
+    }
+
+    fn gemm_nn_sub(
+        rows: usize,
+        shape: (usize, usize),
+        a: (&[Self], usize),
+        w: &[Self],
+        c: (&mut [Self], usize),
+    ) {
+        gemm_nn_sub_generic(rows, shape, a, w, c);
+    }
 }
 
 #[cfg(test)]
@@ -285,15 +277,9 @@ mod tests {
         let a = entries::<f64>(lda * p, 3);
         let b = entries::<f64>(ldb * q, 4);
         let mut w = vec![0.0; p * q];
-        <f64 as crate::scalar::sealed::Sealed>::gemm_tn(rows, (p, q), (&a, lda), (&b, ldb), &mut w);
+        f64::gemm_tn(rows, (p, q), (&a, lda), (&b, ldb), &mut w);
         let mut c = b.clone();
-        <f64 as crate::scalar::sealed::Sealed>::gemm_nn_sub(
-            rows,
-            (p, q),
-            (&a, lda),
-            &w,
-            (&mut c, ldb),
-        );
+        f64::gemm_nn_sub(rows, (p, q), (&a, lda), &w, (&mut c, ldb));
         let tol = 8.0 * count_to_f64(rows) * f64::EPSILON;
         for j in 0..q {
             for i in 0..p {

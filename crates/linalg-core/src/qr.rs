@@ -7,10 +7,13 @@ use nalgebra::{
 
 use crate::blocked;
 use crate::condition::upper_condition_estimate;
-use crate::error::{Error, Result};
+use crate::error::Result;
+// Only the docs name the variants; the errors themselves come from the helpers.
+#[cfg(doc)]
+use crate::error::Error;
 use crate::packed::{Packed, check_input};
-use crate::scalar::{Real, default_rank_tolerance};
-use crate::triangular::{Triangle, check_pivots, solve_unchecked};
+use crate::scalar::{Real, check_rank_tolerance, default_rank_tolerance};
+use crate::triangular::check_pivots;
 
 /// Householder QR factorization `A = QR` of an m×n matrix with m ≥ n, stored LAPACK-style.
 ///
@@ -406,13 +409,7 @@ impl<T: Real> HouseholderQr<T> {
         S: Storage<T, Dyn, C>,
         DefaultAllocator: Allocator<Dyn, C>,
     {
-        if !(0.0..1.0).contains(&tol) {
-            return Err(Error::InvalidOption {
-                name: "tolerance",
-                value: tol,
-                reason: "must lie in [0, 1)",
-            });
-        }
+        let tol = check_rank_tolerance(tol)?;
         let mut work = b.clone_owned();
         self.solve_in_place_at(&mut work, tol)?;
         Ok(work.rows(0, self.ncols()).into_owned())
@@ -423,14 +420,10 @@ impl<T: Real> HouseholderQr<T> {
         C: Dim,
         S: StorageMut<T, Dyn, C> + IsContiguous,
     {
-        let (m, n) = (self.nrows(), self.ncols());
+        let n = self.ncols();
         self.packed.check_rhs(b)?;
         check_pivots((0..n).map(|k| self.packed.qr[(k, k)]), tol)?;
-        let r = self.packed.qr.view((0, 0), (n, n));
-        for c in b.as_mut_slice().chunks_exact_mut(m) {
-            self.packed.apply_qt_column(c);
-            solve_unchecked(&r, &mut c[..n], Triangle::Upper);
-        }
+        self.packed.solve_leading_in_place(b.as_mut_slice(), n);
         Ok(())
     }
 
@@ -497,21 +490,10 @@ impl<T: Real> HouseholderQr<T> {
     }
 }
 
-/// A rank-deficiency error helper shared with the pivoted factorization.
-pub(crate) fn rank_deficient(
-    rank: usize,
-    cols: usize,
-    tolerance: f64,
-    mut aliased: Vec<usize>,
-) -> Error {
-    aliased.sort_unstable();
-    Error::RankDeficient { rank, cols, tolerance, aliased }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::DoubleDouble;
+    use crate::{DoubleDouble, Error};
     use nalgebra::{DVector, dmatrix, dvector};
 
     #[track_caller]

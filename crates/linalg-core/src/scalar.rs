@@ -8,23 +8,29 @@ use std::fmt::Debug;
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use crate::double_double::DoubleDouble;
+use crate::error::{Error, Result};
 
-/// The supertrait that seals [`Real`] and carries the matrix-matrix kernels of the blocked QR.
+/// The private supertraits that seal [`Real`] and select each scalar's kernels.
 ///
-/// The module is private, so these methods are not part of the public API; they let each scalar
-/// pick its own implementation (nalgebra's `gemm` for `f64`, the generic loops otherwise).
+/// Only the traits are defined here; each is implemented for `f64` and [`DoubleDouble`] beside
+/// the kernels it selects: [`sealed::VectorKernels`] in `crate::kernels` (through `pulp`'s
+/// run-time SIMD dispatch for `f64`) and [`sealed::BlockProducts`] in `crate::products`
+/// (nalgebra's `gemm` for large `f64` products). This module stays at the bottom of the crate:
+/// the kernels import it, never the other way round. The module is private, so these methods
+/// are not part of the public API. Matrices are column-major slices with a leading dimension.
 pub(crate) mod sealed {
-    use crate::{kernels, products};
-
-    /// Sealing trait with the per-scalar kernels. Matrices are column-major slices with a
-    /// leading dimension; see [`crate::kernels`].
-    pub trait Sealed: Sized {
-        /// `xᵀy` ([`crate::householder::dot`]).
+    /// The vector kernels of the Householder updates, implemented in `crate::kernels`.
+    pub trait VectorKernels: Sized {
+        /// `xᵀy`, in the lane order of `householder::dot`.
         fn dot(x: &[Self], y: &[Self]) -> Self;
-        /// Applies one reflector to whole columns ([`kernels::apply_reflector`]).
+        /// Applies one reflector to whole columns (`kernels::apply_reflector`).
         fn apply_reflector(v_tail: &[Self], tau: Self, cols: &mut [Self], ld: usize, row: usize);
-        /// Applies all reflectors of a packed factor to one column ([`kernels::apply_sequence`]).
+        /// Applies all reflectors of a packed factor to one column (`kernels::apply_sequence`).
         fn apply_sequence(qr: &[Self], m: usize, tau: &[Self], c: &mut [Self], transpose: bool);
+    }
+
+    /// The matrix-matrix products of the blocked QR, implemented in `crate::products`.
+    pub trait BlockProducts: Sized {
         /// `W ← Aᵀ·B`: `A` is rows×p (leading dimension `lda`), `B` rows×q (`ldb`), `W` p×q with
         /// leading dimension p, overwritten.
         fn gemm_tn(
@@ -42,66 +48,6 @@ pub(crate) mod sealed {
             w: &[Self],
             c: (&mut [Self], usize),
         );
-    }
-
-    impl Sealed for f64 {
-        fn dot(x: &[Self], y: &[Self]) -> Self {
-            kernels::dot_f64(x, y)
-        }
-        fn apply_reflector(v_tail: &[Self], tau: Self, cols: &mut [Self], ld: usize, row: usize) {
-            kernels::apply_reflector_f64(v_tail, tau, cols, ld, row);
-        }
-        fn apply_sequence(qr: &[Self], m: usize, tau: &[Self], c: &mut [Self], transpose: bool) {
-            kernels::apply_sequence_f64(qr, m, tau, c, transpose);
-        }
-        fn gemm_tn(
-            rows: usize,
-            shape: (usize, usize),
-            a: (&[Self], usize),
-            b: (&[Self], usize),
-            w: &mut [Self],
-        ) {
-            products::gemm_tn_f64(rows, shape, a, b, w);
-        }
-        fn gemm_nn_sub(
-            rows: usize,
-            shape: (usize, usize),
-            a: (&[Self], usize),
-            w: &[Self],
-            c: (&mut [Self], usize),
-        ) {
-            products::gemm_nn_sub_f64(rows, shape, a, w, c);
-        }
-    }
-
-    impl Sealed for crate::DoubleDouble {
-        fn dot(x: &[Self], y: &[Self]) -> Self {
-            crate::householder::dot(x, y)
-        }
-        fn apply_reflector(v_tail: &[Self], tau: Self, cols: &mut [Self], ld: usize, row: usize) {
-            kernels::apply_reflector(v_tail, tau, cols, ld, row);
-        }
-        fn apply_sequence(qr: &[Self], m: usize, tau: &[Self], c: &mut [Self], transpose: bool) {
-            kernels::apply_sequence(qr, m, tau, c, transpose);
-        }
-        fn gemm_tn(
-            rows: usize,
-            shape: (usize, usize),
-            a: (&[Self], usize),
-            b: (&[Self], usize),
-            w: &mut [Self],
-        ) {
-            products::gemm_tn_generic(rows, shape, a, b, w);
-        }
-        fn gemm_nn_sub(
-            rows: usize,
-            shape: (usize, usize),
-            a: (&[Self], usize),
-            w: &[Self],
-            c: (&mut [Self], usize),
-        ) {
-            products::gemm_nn_sub_generic(rows, shape, a, w, c);
-        }
     }
 }
 
@@ -124,7 +70,8 @@ pub(crate) mod sealed {
 /// assert_eq!(hypot_sq(DoubleDouble::from(3.0), DoubleDouble::from(4.0)).to_f64(), 25.0);
 /// ```
 pub trait Real:
-    sealed::Sealed
+    sealed::VectorKernels
+    + sealed::BlockProducts
     + Copy
     + Debug
     + PartialEq
@@ -395,6 +342,18 @@ pub fn count_to_f64(n: usize) -> f64 {
 #[must_use]
 pub fn default_rank_tolerance<T: Real>(m: usize, n: usize) -> f64 {
     count_to_f64(m.max(n)) * T::EPSILON
+}
+
+/// Checks a relative rank or pivot tolerance supplied by the caller: it must lie in `[0, 1)`.
+///
+/// # Errors
+/// [`Error::InvalidOption`] named `tolerance` otherwise (NaN included).
+pub(crate) fn check_rank_tolerance(tol: f64) -> Result<f64> {
+    if (0.0..1.0).contains(&tol) {
+        Ok(tol)
+    } else {
+        Err(Error::InvalidOption { name: "tolerance", value: tol, reason: "must lie in [0, 1)" })
+    }
 }
 
 #[cfg(test)]
