@@ -21,8 +21,7 @@ use std::hint::black_box;
 
 use benches::{SEED, Size, configure, criterion};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use glm::{Family, FitOptions, Method};
-use lsq::Design;
+use glm::{Control, Data, Design, Family, Method};
 use nalgebra::{DMatrix, DVector};
 
 /// Rows × columns of the problems.
@@ -57,15 +56,18 @@ fn problem(size: Size, family: Family) -> (Design, DVector<f64>) {
         _ => sim::bernoulli(&eta.map(|e| 1.0 / (1.0 + (-e).exp())), &mut rng),
     }
     .expect("valid means");
-    (Design::new(x).expect("finite design"), y)
+    let design = Design::new(x).and_then(|d| d.with_intercept_column(0)).expect("finite design");
+    (design, y)
 }
 
-fn options(method: Method) -> FitOptions {
+fn control(method: Method) -> Control {
     match method {
-        Method::GradientAscent => {
-            FitOptions::default().method(method).step(STEP).max_iter(GRADIENT_LIMIT).tol(TOLERANCE)
-        }
-        _ => FitOptions::default().method(method).tol(TOLERANCE),
+        Method::GradientAscent => Control::default()
+            .method(method)
+            .step(STEP)
+            .max_iter(GRADIENT_LIMIT)
+            .tolerance(TOLERANCE),
+        _ => Control::default().method(method).tolerance(TOLERANCE),
     }
 }
 
@@ -75,17 +77,15 @@ fn bench_family(c: &mut Criterion, name: &str, family: Family) {
         let (design, y) = problem(size, family);
         configure(&mut group, size, u64::try_from(size.m).unwrap_or(u64::MAX));
         for method in [Method::Irls, Method::GradientAscent] {
-            let opts = options(method);
-            let fit =
-                glm::fit(&design, &y, family, &opts).expect("the benchmark problem converges");
-            assert!(fit.iterations() > 0, "{name} {method:?}");
+            let control = control(method);
+            let data = Data::new(&design, &y);
+            let fit = glm::fit(&data, family, &control).expect("the benchmark problem converges");
+            assert!(fit.convergence().iterations() > 0, "{name} {method:?}");
             group.bench_with_input(
                 BenchmarkId::new(method.name(), size.label()),
-                &(&design, &y),
-                |b, (design, y)| {
-                    b.iter(|| {
-                        glm::fit(black_box(design), black_box(y), family, &opts).expect("converges")
-                    });
+                &data,
+                |b, data| {
+                    b.iter(|| glm::fit(black_box(data), family, &control).expect("converges"));
                 },
             );
         }

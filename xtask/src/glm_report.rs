@@ -4,9 +4,8 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result, anyhow};
-use glm::{Convergence, Family, FitOptions, GlmFit, Link, Method};
+use glm::{Control, Convergence, Data, Design, Family, GlmFit, Link, Method};
 use linalg_core::count_to_f64;
-use lsq::Design;
 use nalgebra::{DMatrix, DVector};
 
 use crate::markdown::{code, sig, table};
@@ -43,7 +42,9 @@ pub fn render() -> Result<(Vec<Page>, Headline)> {
     let lesson = sim::PoissonLesson::default();
     let sample = lesson.generate(&mut sim::rng_from_seed(POISSON_SEED))?;
     let t = sample.t.clone().ok_or_else(|| anyhow!("the Poisson lesson provides its covariate"))?;
-    let design = Design::new(sample.x.clone())?.with_names(["(Intercept)", "x"])?;
+    let design = Design::new(sample.x.clone())?
+        .with_intercept_column(0)?
+        .with_names(["(Intercept)", "x"])?;
     let speed = lesson_section(&mut out, &mut pages, &lesson, &sample, &design, &t)?;
 
     logistic_section(&mut out, &mut pages)?;
@@ -91,15 +92,11 @@ fn lesson_section(
 ) -> Result<Speed> {
     let n = count_to_f64(sample.y.len());
 
-    let irls = glm::fit(design, &sample.y, Family::Poisson, &FitOptions::default())
+    let data = Data::new(design, &sample.y);
+    let irls = glm::fit(&data, Family::Poisson, &Control::default())
         .context("IRLS on the lesson's counts")?;
-    let ga = glm::fit(
-        design,
-        &sample.y,
-        Family::Poisson,
-        &FitOptions::default().method(Method::GradientAscent),
-    )
-    .context("gradient ascent on the lesson's counts")?;
+    let ga = glm::fit(&data, Family::Poisson, &Control::default().method(Method::GradientAscent))
+        .context("gradient ascent on the lesson's counts")?;
     let optimum = irls.log_likelihood() / n;
 
     let _ = write!(
@@ -130,7 +127,7 @@ fn lesson_section(
             sig(ga.coefficients()[1], 6),
             sig(ga.log_likelihood() / n, 8),
             sig(ga.deviance(), 6),
-            ga.iterations().to_string(),
+            ga.convergence().iterations().to_string(),
             format!("stopped after a fixed number of steps; ‖∇ℓ̄‖ = {}", sig(ga_gradient, 2)),
         ],
         vec![
@@ -139,7 +136,7 @@ fn lesson_section(
             format!("{} ± {}", sig(irls.coefficients()[1], 6), sig(se[1], 3)),
             sig(optimum, 8),
             sig(irls.deviance(), 6),
-            irls.iterations().to_string(),
+            irls.convergence().iterations().to_string(),
             "converged (R's relative deviance change below 1e-8)".to_owned(),
         ],
     ];
@@ -149,10 +146,9 @@ fn lesson_section(
     ));
 
     let long = glm::fit(
-        design,
-        &sample.y,
+        &data,
         Family::Poisson,
-        &FitOptions::default().method(Method::GradientAscent).max_iter(LONG_RUN),
+        &Control::default().method(Method::GradientAscent).max_iter(LONG_RUN),
     )?;
     let by_objective =
         long.history().iter().position(|&l| (l - optimum).abs() <= CLOSE).map(|i| i + 1);
@@ -168,7 +164,7 @@ fn lesson_section(
         close = sig(CLOSE, 1),
         obj = describe(by_objective),
         coef = describe(by_coefficients),
-        irls_its = irls.iterations(),
+        irls_its = irls.convergence().iterations(),
     );
     pages.push(Page::new(
         "figures/glm-poisson-fit.svg",
@@ -178,7 +174,7 @@ fn lesson_section(
     pages.push(Page::new("figures/glm-training-gap.svg", gap_figure(&long, optimum)?));
     out.push_str("\nThe IRLS fit, summarised as R's `summary(glm)` does:\n\n");
     out.push_str(&code(&irls.to_string()));
-    Ok(Speed { to_coefficients: by_coefficients, irls_iterations: irls.iterations() })
+    Ok(Speed { to_coefficients: by_coefficients, irls_iterations: irls.convergence().iterations() })
 }
 
 /// The fewest fixed gradient-ascent steps after which every coefficient is within [`CLOSE`] of
@@ -189,12 +185,12 @@ fn iterations_to_coefficients(
     y: &DVector<f64>,
     target: &DVector<f64>,
 ) -> Result<Option<usize>> {
+    let data = Data::new(design, y);
     let close_after = |steps: usize| -> Result<bool> {
         let fit = glm::fit(
-            design,
-            y,
+            &data,
             Family::Poisson,
-            &FitOptions::default().method(Method::GradientAscent).max_iter(steps),
+            &Control::default().method(Method::GradientAscent).max_iter(steps),
         )?;
         Ok((fit.coefficients() - target).amax() <= CLOSE)
     };
@@ -226,7 +222,7 @@ fn grid_design(xs: &[f64]) -> DMatrix<f64> {
 
 fn curve(fit: &GlmFit, xs: &[f64]) -> Result<Vec<(f64, f64)>> {
     let prediction = fit.predict(&grid_design(xs), None)?;
-    Ok(xs.iter().copied().zip(prediction.response().iter().copied()).collect())
+    Ok(xs.iter().copied().zip(prediction.response.iter().copied()).collect())
 }
 
 fn poisson_figure(
@@ -301,8 +297,10 @@ fn logistic_section(out: &mut String, pages: &mut Vec<Page>) -> Result<()> {
     let sample = lesson.generate(&mut sim::rng_from_seed(LOGISTIC_SEED))?;
     let t =
         sample.t.clone().ok_or_else(|| anyhow!("the logistic lesson provides its covariate"))?;
-    let design = Design::new(sample.x.clone())?.with_names(["(Intercept)", "x"])?;
-    let fit = glm::fit(&design, &sample.y, Family::Bernoulli, &FitOptions::default())
+    let design = Design::new(sample.x.clone())?
+        .with_intercept_column(0)?
+        .with_names(["(Intercept)", "x"])?;
+    let fit = glm::fit(&Data::new(&design, &sample.y), Family::Bernoulli, &Control::default())
         .context("logistic regression")?;
     let _ = write!(
         out,
@@ -360,15 +358,16 @@ fn links_section(
             6,
         ));
     for (i, link) in [Link::Log, Link::Identity, Link::Sqrt].into_iter().enumerate() {
-        let fit = glm::fit(design, y, Family::Poisson, &FitOptions::default().link(link))
-            .with_context(|| format!("Poisson with the {link:?} link"))?;
+        let fit =
+            glm::fit(&Data::new(design, y), Family::Poisson.with_link(link), &Control::default())
+                .with_context(|| format!("Poisson with the {link:?} link"))?;
         rows.push(vec![
             format!("{link:?}").to_lowercase(),
             sig(fit.coefficients()[0], 5),
             sig(fit.coefficients()[1], 5),
             sig(fit.deviance(), 5),
             sig(fit.aic(), 5),
-            fit.iterations().to_string(),
+            fit.convergence().iterations().to_string(),
         ]);
         figure = figure.with(Series::new(
             format!("{link:?} link").to_lowercase(),
@@ -416,17 +415,17 @@ fn overdispersion_section(
         .into_iter()
         .enumerate()
     {
-        let fit = glm::fit(design, y, Family::Poisson, &FitOptions::default())?;
+        let fit = glm::fit(&Data::new(design, y), Family::Poisson, &Control::default())?;
         let test = glm::overdispersion_test(&fit)?;
-        ratios.push(test.pearson_dispersion());
+        ratios.push(test.pearson_dispersion);
         rows.push(vec![
             label.to_owned(),
-            sig(test.variance_to_mean(), 3),
-            sig(test.pearson_dispersion(), 3),
-            sig(test.alpha(), 3),
-            sig(test.statistic(), 3),
-            lsq::format::p_value(test.p_value(), 3),
-            if test.rejects_at(0.05) {
+            sig(test.variance_to_mean, 3),
+            sig(test.pearson_dispersion, 3),
+            sig(test.alpha, 3),
+            sig(test.statistic, 3),
+            lsq::format::p_value(test.p_value, 3),
+            if test.p_value < 0.05 {
                 "over-dispersed".to_owned()
             } else {
                 "consistent with Poisson".to_owned()

@@ -2,22 +2,23 @@
 
 use nalgebra::DVector;
 
-use crate::family::{Domain, Family};
+use crate::domain::Domain;
+use crate::family::Family;
 use crate::link::Link;
-use crate::options::Method;
+use crate::method::Method;
 
 /// Which input an error refers to.
 ///
 /// # Examples
 ///
 /// ```
-/// use glm::{Error, Family, FitOptions, Input};
-/// use lsq::Design;
-/// use nalgebra::{dmatrix, dvector};
+/// use glm::{Control, Data, Design, Error, Family, Input};
+/// use glm::nalgebra::{dmatrix, dvector};
 ///
 /// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0])?;
-/// let options = FitOptions::default().offset(dvector![0.0, 0.0]);
-/// let err = glm::fit(&design, &dvector![1.0, 2.0, 3.0], Family::Poisson, &options).unwrap_err();
+/// let (y, offset) = (dvector![1.0, 2.0, 3.0], dvector![0.0, 0.0]);
+/// let data = Data::new(&design, &y).offset(&offset);
+/// let err = glm::fit(&data, Family::Poisson, &Control::default()).unwrap_err();
 /// assert_eq!(err, Error::DimensionMismatch { input: Input::Offset, expected: 3, found: 2 });
 /// assert_eq!(err.to_string(), "offset has 2 entries, expected 3");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -60,19 +61,18 @@ impl std::fmt::Display for Input {
 /// # Examples
 ///
 /// ```
-/// # use glm::{Family, FitOptions};
-/// # use lsq::Design;
-/// use glm::{Divergence, Error, Method};
+/// use glm::{Control, Data, Design, Divergence, Error, Family, Method};
 ///
-/// # let s = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(42))?;
-/// # let design = Design::new(s.x.clone())?;
-/// let ascent = |alpha| FitOptions::default().method(Method::GradientAscent).step(alpha);
+/// let s = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(42))?;
+/// let design = Design::new(s.x.clone())?.with_intercept_column(0)?;
+/// let data = Data::new(&design, &s.y);
+/// let ascent = |alpha| Control::default().method(Method::GradientAscent).step(alpha);
 /// // A step of 1 overshoots: the average log-likelihood falls at the first step.
-/// let err = glm::fit(&design, &s.y, Family::Poisson, &ascent(1.0)).unwrap_err();
+/// let err = glm::fit(&data, Family::Poisson, &ascent(1.0)).unwrap_err();
 /// let fell = |reason| matches!(reason, Divergence::Decreased { by } if by > 0.0);
 /// assert!(matches!(err, Error::Diverged { iteration: 1, reason, .. } if fell(reason)));
 /// // A step of 100 overflows the mean.
-/// let err = glm::fit(&design, &s.y, Family::Poisson, &ascent(100.0)).unwrap_err();
+/// let err = glm::fit(&data, Family::Poisson, &ascent(100.0)).unwrap_err();
 /// assert!(matches!(err, Error::Diverged { reason: Divergence::NonFinite, .. }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -90,28 +90,24 @@ pub enum Divergence {
 }
 
 /// The state a failed iterative fit stopped in, so that it can be inspected or restarted
-/// (pass `coefficients` to [`crate::FitOptions::start`]).
+/// (pass `coefficients` to [`crate::Data::start`]).
 ///
 /// # Examples
 ///
 /// ```
-/// # use approx::assert_relative_eq;
-/// # use glm::{Family, FitOptions};
-/// # use lsq::Design;
-/// use glm::{Convergence, Error};
+/// use glm::{Control, Convergence, Data, Design, Error, Family};
 ///
-/// # let s = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(42))?;
-/// # let design = Design::new(s.x.clone())?;
-/// let short = FitOptions::default().max_iter(2);
-/// let Err(Error::NotConverged { last, .. }) = glm::fit(&design, &s.y, Family::Poisson, &short)
-/// else {
+/// let s = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(42))?;
+/// let design = Design::new(s.x.clone())?.with_intercept_column(0)?;
+/// let data = Data::new(&design, &s.y);
+/// let short = Control::default().max_iter(2);
+/// let Err(Error::NotConverged { last, .. }) = glm::fit(&data, Family::Poisson, &short) else {
 ///     return Err("two IRLS iterations should not converge".into());
 /// };
 /// assert_eq!(last.history.len(), 3);
 /// // Restart from the last iterate: its deviance is the new starting point.
-/// let resumed = FitOptions::default().start(last.coefficients.clone());
-/// let fit = glm::fit(&design, &s.y, Family::Poisson, &resumed)?;
-/// assert_relative_eq!(fit.history()[0], last.history[2], max_relative = 1e-12);
+/// let fit = glm::fit(&data.start(&last.coefficients), Family::Poisson, &Control::default())?;
+/// assert!((fit.history()[0] - last.history[2]).abs() <= 1e-12 * last.history[2]);
 /// assert!(matches!(fit.convergence(), Convergence::Converged { .. }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -130,13 +126,12 @@ pub struct Iterate {
 /// # Examples
 ///
 /// ```
-/// use glm::{Error, Family, FitOptions, Input};
-/// use lsq::Design;
-/// use nalgebra::{dmatrix, dvector};
+/// use glm::{Control, Data, Design, Error, Family, Input};
+/// use glm::nalgebra::{dmatrix, dvector};
 ///
 /// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0])?;
-/// let err = glm::fit(&design, &dvector![1.0, -2.0, 3.0], Family::Poisson, &FitOptions::default())
-///     .unwrap_err();
+/// let y = dvector![1.0, -2.0, 3.0];
+/// let err = glm::fit(&Data::new(&design, &y), Family::Poisson, &Control::default()).unwrap_err();
 /// assert!(matches!(err, Error::OutOfDomain { input: Input::Response, index: 1, .. }));
 /// assert_eq!(err.to_string(), "response entry 1 is -2, outside the poisson family's domain ≥ 0");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -196,20 +191,22 @@ pub enum Error {
         /// The weight.
         value: f64,
     },
-    /// An option is outside its valid range.
+    /// An option (a [`crate::Control`] setter, the negative binomial's `theta`, a confidence
+    /// `level`) is outside its valid range.
     #[error("invalid value {value} for `{name}`: {reason}")]
     InvalidOption {
-        /// Option name.
+        /// The setter's or parameter's name.
         name: &'static str,
         /// Value passed.
         value: f64,
         /// What a valid value looks like.
         reason: &'static str,
     },
-    /// An option that does not apply to the family, such as trials for a Poisson model.
-    #[error("option `{name}` does not apply to the {family} family")]
+    /// An input that does not apply to the family: trials for a family other than
+    /// [`Family::Binomial`].
+    #[error("`{name}` does not apply to the {family} family")]
     NotApplicable {
-        /// Option name.
+        /// The input's name.
         name: &'static str,
         /// The family.
         family: Family,
@@ -313,19 +310,10 @@ pub enum Error {
         /// The last IRLS iterate and its deviance history.
         last: Box<Iterate>,
     },
-    /// The intercept-only (null) model has a mean outside the family's domain, so the null
-    /// deviance is undefined (a model without intercept whose `g⁻¹(offset)` is invalid).
-    #[error(
-        "the null model's mean for observation {index} is {mu}, outside the {family} family's domain"
-    )]
-    InvalidNullModel {
-        /// Index of the first offending observation.
-        index: usize,
-        /// Its null-model mean.
-        mu: f64,
-        /// The family.
-        family: Family,
-    },
+    /// The intercept-only model with the offset, refitted by IRLS for the null deviance as R
+    /// does, failed (for example it did not converge within [`crate::Control::max_iter`]).
+    #[error("the intercept-only model for the null deviance could not be fitted")]
+    NullModel(#[source] Box<Error>),
     /// A prediction's linear predictor or mean is outside the link's or family's domain.
     #[error(
         "new data row {index} gives η = {eta}, μ = {mu}, outside the domain of the {link} link or the {family} family"
@@ -360,18 +348,18 @@ pub enum Error {
 /// # Examples
 ///
 /// ```
-/// use glm::{Error, Family, FitOptions};
-/// use lsq::Design;
-/// use nalgebra::{DMatrix, DVector, dmatrix, dvector};
+/// use glm::{Control, Data, Design, Error, Family};
+/// use glm::nalgebra::{DMatrix, DVector, dmatrix, dvector};
 ///
 /// // `?` converts a design error from `lsq` into `glm::Error`.
 /// fn poisson_deviance(x: DMatrix<f64>, y: &DVector<f64>) -> glm::Result<f64> {
-///     Ok(glm::fit(&Design::new(x)?, y, Family::Poisson, &FitOptions::default())?.deviance())
+///     let design = Design::new(x)?;
+///     Ok(glm::fit(&Data::new(&design, y), Family::Poisson, &Control::default())?.deviance())
 /// }
 /// let x = dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0];
 /// assert!(poisson_deviance(x, &dvector![1.0, 2.0, 4.0])? >= 0.0);
 /// let empty = poisson_deviance(DMatrix::zeros(0, 1), &DVector::zeros(0));
-/// assert!(matches!(empty, Err(Error::LeastSquares(lsq::Error::EmptyDesign { .. }))));
+/// assert!(matches!(empty, Err(Error::LeastSquares(glm::lsq::Error::EmptyDesign { .. }))));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -2,12 +2,11 @@
 
 use nalgebra::DVector;
 
+use crate::convergence::{Convergence, Outcome};
 use crate::error::{Divergence, Error, Iterate, Result};
-use crate::fit::Convergence;
-use crate::irls::Outcome;
-use crate::model::{Evaluation, Model};
+use crate::method::Method;
 use crate::numeric::{count_to_f64, norm2, rounding_noise};
-use crate::options::Method;
+use crate::problem::{Evaluation, Problem};
 
 /// Runs gradient ascent on the columns `cols` of the design.
 ///
@@ -16,7 +15,7 @@ use crate::options::Method;
 /// whose gradient is `∇ = Xᵀ[w·(y − μ)/V(μ)·dμ/dη]/n` for every link (for the families with
 /// an estimated dispersion, `φ` only rescales the gradient, so the maximiser is the same).
 pub(crate) fn gradient_ascent(
-    model: &Model<'_>,
+    problem: &Problem<'_>,
     cols: &[usize],
     start: Option<&DVector<f64>>,
     step: f64,
@@ -24,14 +23,14 @@ pub(crate) fn gradient_ascent(
     tol: Option<f64>,
 ) -> Result<Outcome> {
     let mut gamma = start.cloned().unwrap_or_else(|| DVector::zeros(cols.len()));
-    let mut current = model.evaluate(cols, &gamma);
+    let mut current = problem.evaluate(cols, &gamma);
     if let Some(index) = current.invalid {
-        return Err(model.invalid_start(&current, index));
+        return Err(problem.invalid_start(&current, index));
     }
-    let (mut objective, mut magnitude) = average_log_likelihood(model, &current);
+    let (mut objective, mut magnitude) = average_log_likelihood(problem, &current);
     let mut history = vec![objective];
     for iteration in 1..=max_iter {
-        let gradient = gradient(model, cols, &current);
+        let gradient = gradient(problem, cols, &current);
         let norm = norm2(gradient.as_slice());
         if let Some(tol) = tol
             && norm <= tol
@@ -39,11 +38,11 @@ pub(crate) fn gradient_ascent(
             return Ok(converged(gamma, history, iteration - 1, norm, tol));
         }
         let next = &gamma + &gradient * step;
-        let trial = model.evaluate(cols, &next);
-        let (value, size) = average_log_likelihood(model, &trial);
+        let trial = problem.evaluate(cols, &next);
+        let (value, size) = average_log_likelihood(problem, &trial);
         let reason = if !trial.is_valid() || !value.is_finite() {
             Some(Divergence::NonFinite)
-        } else if objective - value > rounding_noise(model.observations(), magnitude) {
+        } else if objective - value > rounding_noise(problem.observations(), magnitude) {
             Some(Divergence::Decreased { by: objective - value })
         } else {
             None
@@ -53,7 +52,7 @@ pub(crate) fn gradient_ascent(
                 iteration,
                 step,
                 reason,
-                last: Box::new(Iterate { coefficients: model.expand(cols, &gamma), history }),
+                last: Box::new(Iterate { coefficients: problem.expand(cols, &gamma), history }),
             });
         }
         gamma = next;
@@ -62,7 +61,7 @@ pub(crate) fn gradient_ascent(
         magnitude = size;
         history.push(value);
     }
-    let norm = norm2(gradient(model, cols, &current).as_slice());
+    let norm = norm2(gradient(problem, cols, &current).as_slice());
     match tol {
         Some(tol) if norm <= tol => Ok(converged(gamma, history, max_iter, norm, tol)),
         Some(tol) => Err(Error::NotConverged {
@@ -70,7 +69,7 @@ pub(crate) fn gradient_ascent(
             iterations: max_iter,
             change: norm,
             tolerance: tol,
-            last: Box::new(Iterate { coefficients: model.expand(cols, &gamma), history }),
+            last: Box::new(Iterate { coefficients: problem.expand(cols, &gamma), history }),
         }),
         None => Ok(Outcome {
             gamma,
@@ -97,24 +96,24 @@ fn converged(
 }
 
 /// The average log-likelihood at unit dispersion and the average magnitude of its terms.
-fn average_log_likelihood(model: &Model<'_>, e: &Evaluation) -> (f64, f64) {
+fn average_log_likelihood(problem: &Problem<'_>, e: &Evaluation) -> (f64, f64) {
     if !e.is_valid() {
         return (f64::NAN, f64::NAN);
     }
-    let n = count_to_f64(model.observations());
-    let (sum, magnitude) = model.log_likelihood(&e.mu, 1.0);
+    let n = count_to_f64(problem.observations());
+    let (sum, magnitude) = problem.log_likelihood(&e.mu, 1.0);
     (sum / n, magnitude / n)
 }
 
 /// `∇ℓ̄ = Xᵀ[w·(y − μ)/V(μ)·dμ/dη]/n` over the kept rows and the columns `cols`.
-fn gradient(model: &Model<'_>, cols: &[usize], e: &Evaluation) -> DVector<f64> {
-    let n = count_to_f64(model.observations());
+fn gradient(problem: &Problem<'_>, cols: &[usize], e: &Evaluation) -> DVector<f64> {
+    let n = count_to_f64(problem.observations());
     // The per-observation score factor, zero on the rows left out, then one dot product per
     // column in the order the column-major design is stored.
-    let mut u = DVector::zeros(model.x.nrows());
-    for &i in &model.kept {
-        u[i] = model.weights[i] * (model.y[i] - e.mu[i]) / model.family.variance(e.mu[i])
-            * model.link.mu_eta(e.eta[i]);
+    let mut u = DVector::zeros(problem.x.nrows());
+    for &i in &problem.kept {
+        u[i] = problem.weights[i] * (problem.y[i] - e.mu[i]) / problem.family.variance(e.mu[i])
+            * problem.link.mu_eta(e.eta[i]);
     }
-    DVector::from_iterator(cols.len(), cols.iter().map(|&j| model.x.column(j).dot(&u))) / n
+    DVector::from_iterator(cols.len(), cols.iter().map(|&j| problem.x.column(j).dot(&u))) / n
 }

@@ -12,38 +12,48 @@
 //!
 //! # Main types
 //!
-//! - [`Family`] (Gaussian, Poisson, Bernoulli, binomial, Gamma, inverse Gaussian, negative
-//!   binomial with fixed θ) and [`Link`] (identity, log, logit, probit, cloglog, inverse,
-//!   1/μ², sqrt): any family with any link; [`Domain`] describes where values may lie.
-//! - [`FitOptions`]: link, method, step, iterations, tolerance, prior weights, offset,
-//!   binomial trials, starting values, rank policy, confidence level.
-//! - [`GlmFit`]: coefficients, standard errors, z or t tests, confidence intervals, deviance,
-//!   null deviance, Pearson χ², dispersion, log-likelihood, AIC, BIC, fitted values, four
-//!   kinds of [`ResidualKind`] residuals, [`Prediction`]s, the iteration history and the
-//!   [`Convergence`]. Its `Display` is laid out like R's `summary(glm)`.
+//! R writes `glm(y ~ x, family = poisson(link = "sqrt"), data, weights, offset,
+//! control = glm.control(epsilon, maxit))`; here the three parts are three values:
+//!
+//! - **Model:** a [`Family`] (Gaussian, Poisson, Bernoulli, binomial, Gamma, inverse Gaussian,
+//!   negative binomial with fixed θ) with its [`Link`] (identity, log, logit, probit, cloglog,
+//!   inverse, 1/μ², sqrt): a bare family takes its canonical link, [`Family::with_link`] pairs
+//!   it with any other into a [`Model`]. [`Domain`] describes where values may lie.
+//! - **Data:** [`Data`] borrows the [`Design`] (re-exported from `lsq`), the response, and
+//!   optional prior weights, offset, binomial trials ([`successes_failures`]) and start.
+//! - **Control:** [`Control`] holds the method, step, iteration limit, tolerance and
+//!   [`RankPolicy`], validated when [`fit`] starts.
+//! - [`GlmFit`] stores the coefficients, the unscaled covariance, fitted values, weights,
+//!   deviances, the iteration history and the [`Convergence`], and derives standard errors,
+//!   z or t tests, confidence intervals, dispersion, AIC, BIC, Pearson χ², four kinds of
+//!   [`ResidualKind`] residuals and [`Prediction`]s. Its `Display` is laid out like R's
+//!   `summary(glm)`.
 //! - [`overdispersion_test`] → [`OverdispersionTest`] for Poisson fits.
 //! - [`Error`]: every failure, typed, with the numbers.
+//!
+//! `glm` re-exports [`nalgebra`], [`lsq`] and the `lsq` types a fit needs ([`Design`],
+//! [`RankPolicy`]), so one dependency line is enough.
 //!
 //! # Example
 //!
 //! ```
-//! use glm::{Family, FitOptions, Link, Method};
-//! use lsq::Design;
+//! use glm::{Control, Data, Design, Family, Link, Method};
 //!
-//! // The lesson's counts: y ~ Poisson(exp(0.3 + 0.8 t)), 80 points on [0, 3].
+//! // The lesson's counts: y ~ Poisson(exp(0.3 + 0.8 t)), 80 points on [0, 3], x = [1, t].
 //! let sample = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(42))?;
-//! let design = Design::new(sample.x.clone())?.with_names(["(Intercept)", "t"])?;
-//! let irls = glm::fit(&design, &sample.y, Family::Poisson, &FitOptions::default())?;
+//! let design = Design::new(sample.x.clone())?.with_intercept_column(0)?.with_names(["(Intercept)", "t"])?;
+//! let data = Data::new(&design, &sample.y);
+//! let irls = glm::fit(&data, Family::Poisson, &Control::default())?;
 //! assert!((irls.coefficients()[1] - 0.8).abs() < 3.0 * irls.std_errors()[1]);
 //!
 //! // The lesson's gradient ascent gets close to the same optimum.
-//! let lesson = FitOptions::default().method(Method::GradientAscent).step(0.02).max_iter(20_000);
-//! let ga = glm::fit(&design, &sample.y, Family::Poisson, &lesson)?;
+//! let lesson = Control::default().method(Method::GradientAscent).step(0.02).max_iter(20_000);
+//! let ga = glm::fit(&data, Family::Poisson, &lesson)?;
 //! assert!((ga.coefficients() - irls.coefficients()).amax() < 1e-3);
 //!
-//! // Any link: the identity link keeps μ > 0 by step-halving.
-//! let identity = glm::fit(&design, &sample.y, Family::Poisson, &FitOptions::default().link(Link::Identity))?;
-//! assert!(identity.fitted_values().min() > 0.0);
+//! // R's poisson(link = "sqrt").
+//! let sqrt = glm::fit(&data, Family::Poisson.with_link(Link::Sqrt), &Control::default())?;
+//! assert!(sqrt.aic() > irls.aic()); // the log link generated the data
 //! println!("{irls}");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -56,15 +66,18 @@
 //! - **Tolerances.** IRLS stops when `|D − D_old|/(|D| + 0.1) < 1e-8` ([`IRLS_TOLERANCE`], R's
 //!   `glm.control`) within 25 iterations ([`IRLS_MAX_ITER`]); reaching the limit is
 //!   [`Error::NotConverged`] carrying the last iterate. A deviance rise counts only beyond
-//!   rounding, `8·n·ε·D` (`ROUNDING_SLACK` in `numeric.rs`).
+//!   rounding, `8·n·ε·D` (`ROUNDING_SLACK` in `numeric.rs`). Tuning constants that are not
+//!   part of the API are named and documented in their modules (`link.rs`, `irls.rs`,
+//!   `separation.rs`); their values are given here.
 //! - **Step-halving.** A step that puts `η` outside the link's domain or `μ` outside the
 //!   family's (identity link with Poisson, inverse link with Gamma), makes the deviance
 //!   non-finite, or raises it, is halved towards the previous iterate (on the first iteration,
-//!   towards the intercept-only fit), at most [`MAX_STEP_HALVINGS`] times. Nothing is clamped to
-//!   keep `μ` valid.
+//!   towards the intercept-only fit), at most 60 times (`2⁻⁶⁰` of a step is below the rounding
+//!   of any coefficient). Nothing is clamped to keep `μ` valid.
 //! - **Clamps.** The only clamps are R's, in the probability links: `μ ∈ [ε, 1 − ε]` and
-//!   `dμ/dη ≥ ε` ([`PROBABILITY_FLOOR`], with [`LOGIT_ETA_BOUND`], [`PROBIT_ETA_BOUND`],
-//!   [`CLOGLOG_ETA_CAP`]). Unlike R, the log link does not floor `e^η` at `ε`.
+//!   `dμ/dη ≥ ε` ([`PROBABILITY_FLOOR`]), with `|η|` held at `−ln ε ≈ 36.04` (logit) and
+//!   `−Φ⁻¹(ε) ≈ 8.1259` (probit) and the complementary log-log derivative evaluated at
+//!   `min(η, 700)` (see [`Link`]). Unlike R, the log link does not floor `e^η` at `ε`.
 //! - **Probit.** `Φ` and `Φ⁻¹` are Cody's and Wichura's algorithms (as R's `pnorm` and
 //!   `qnorm`), accurate to about 1e-16 relative; `statrs`'s `erfc` is off by about 1e-10 in
 //!   the tails, which would cost the probit fits digits.
@@ -73,12 +86,12 @@
 //! - **Separation.** When binary (or count) data can be fitted exactly along a direction, the
 //!   maximum-likelihood estimate does not exist and IRLS drifts to ever larger coefficients
 //!   while R's criterion is met anyway. After IRLS stops, if the last step shrank some fitted
-//!   mean's distance to 0 or 1 (0 for counts) by [`SEPARATION_MIN_SHRINK`] or more, the
-//!   observations it moved far more than the rest ([`SEPARATION_GAP`]) are candidates, and the
-//!   step, with the others' rows projected out, is checked to be a separating direction (up to
-//!   [`SEPARATION_DIRECTION_TOLERANCE`]). Such a direction proves the MLE does not exist: the
-//!   fit is [`Error::Separation`], naming the separated observations and the direction,
-//!   complete or quasi-complete. The rule agreed with a linear-programming test on 300 random
+//!   mean's distance to 0 or 1 (0 for counts) by a quarter or more (a separated mean shrinks by
+//!   about `1 − 1/e` per step), the observations it moved at least 100 times more than the rest
+//!   are candidates, and the step, with the others' rows projected out, is checked to be a
+//!   separating direction (up to `10⁻⁶` of its largest movement, for rounding). Such a
+//!   direction proves the MLE does not exist: the fit is [`Error::Separation`], naming the
+//!   separated observations and the direction, complete or quasi-complete. The rule agreed with a linear-programming test on 300 random
 //!   data sets for the logit, probit and cloglog links (`tests/data/separation/`).
 //! - **Gradient ascent** without a tolerance runs exactly its number of steps (300 by default)
 //!   and reports [`Convergence::FixedIterations`] with the final gradient norm, not a claim
@@ -88,8 +101,14 @@
 //! - **Conventions.** Standard errors use the expected information; the dispersion is 1 for
 //!   Poisson, binomial and negative binomial (z tests) and Pearson χ²/df otherwise (t tests).
 //!   Log-likelihood and AIC follow R's `family$aic`, including Gamma's `D/Σw` dispersion and
-//!   the extra parameter for an estimated dispersion.
+//!   the extra parameter for an estimated dispersion. The null deviance follows R's
+//!   `glm.fit`: NaN when a model without intercept has a null mean `g⁻¹(offset)` outside the
+//!   family's domain (the one NaN besides the aliased coefficients' `NA` marker).
 
+mod control;
+mod convergence;
+mod data;
+mod domain;
 mod error;
 mod family;
 mod fit;
@@ -97,30 +116,37 @@ mod glm_fit;
 mod gradient;
 mod irls;
 mod link;
+mod method;
 mod model;
 mod normal;
 mod numeric;
-mod options;
 mod overdispersion;
 mod predict;
+mod problem;
 mod separation;
 mod summary;
+mod weighted;
 
+pub use lsq;
+pub use lsq::{Design, RankPolicy};
+pub use nalgebra;
+
+pub use control::{Control, GRADIENT_ITERATIONS, GRADIENT_STEP, IRLS_MAX_ITER, IRLS_TOLERANCE};
+pub use convergence::Convergence;
+pub use data::Data;
+pub use domain::Domain;
 pub use error::{Divergence, Error, Input, Iterate, Result};
-pub use family::{Domain, Family, NEGATIVE_BINOMIAL_START_SHIFT, POISSON_START_SHIFT};
-pub use fit::{Convergence, fit};
+pub use family::Family;
+pub use fit::fit;
 pub use glm_fit::{GlmFit, ResidualKind};
-pub use irls::MAX_STEP_HALVINGS;
-pub use link::{CLOGLOG_ETA_CAP, LOGIT_ETA_BOUND, Link, PROBABILITY_FLOOR, PROBIT_ETA_BOUND};
-pub use options::{
-    FitOptions, GRADIENT_ITERATIONS, GRADIENT_STEP, IRLS_MAX_ITER, IRLS_TOLERANCE, Method,
-};
+pub use link::{Link, PROBABILITY_FLOOR};
+pub use method::Method;
+pub use model::Model;
 pub use overdispersion::{OverdispersionTest, overdispersion_test};
 pub use predict::Prediction;
-pub use separation::{SEPARATION_DIRECTION_TOLERANCE, SEPARATION_GAP, SEPARATION_MIN_SHRINK};
 
 /// Splits R's `cbind(successes, failures)` response into the successes and the trials
-/// `successes + failures`, for [`Family::Binomial`] with [`FitOptions::trials`].
+/// `successes + failures`, for [`Family::Binomial`] with [`Data::trials`].
 ///
 /// # Errors
 /// [`Error::DimensionMismatch`] for vectors of different lengths, [`Error::NonFinite`], and
@@ -129,14 +155,14 @@ pub use separation::{SEPARATION_DIRECTION_TOLERANCE, SEPARATION_GAP, SEPARATION_
 /// # Examples
 ///
 /// ```
-/// use glm::{Family, FitOptions};
-/// use lsq::Design;
-/// use nalgebra::{dmatrix, dvector};
+/// use glm::{Control, Data, Design, Family};
+/// use glm::nalgebra::{dmatrix, dvector};
 ///
 /// let (successes, trials) = glm::successes_failures(&dvector![2.0, 5.0, 9.0], &dvector![8.0, 5.0, 1.0])?;
 /// assert_eq!(trials, dvector![10.0, 10.0, 10.0]);
 /// let design = Design::with_intercept(&dmatrix![-1.0; 0.0; 1.0])?;
-/// let fit = glm::fit(&design, &successes, Family::Binomial, &FitOptions::default().trials(trials))?;
+/// let data = Data::new(&design, &successes).trials(&trials);
+/// let fit = glm::fit(&data, Family::Binomial, &Control::default())?;
 /// assert!((fit.fitted_values()[1] - 0.5).abs() < 0.1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -144,8 +170,8 @@ pub fn successes_failures(
     successes: &nalgebra::DVector<f64>,
     failures: &nalgebra::DVector<f64>,
 ) -> Result<(nalgebra::DVector<f64>, nalgebra::DVector<f64>)> {
-    options::check_vector(successes, successes.len(), Input::Response)?;
-    options::check_vector(failures, successes.len(), Input::Failures)?;
+    data::check_vector(successes, successes.len(), Input::Response)?;
+    data::check_vector(failures, successes.len(), Input::Failures)?;
     for (input, v) in [(Input::Response, successes), (Input::Failures, failures)] {
         if let Some((index, &value)) = v.iter().enumerate().find(|(_, x)| **x < 0.0) {
             return Err(Error::OutOfDomain {
@@ -167,16 +193,18 @@ mod tests {
 
     #[test]
     fn public_types_are_debug_clone_send_sync() {
+        check::<super::Control>();
         check::<super::Convergence>();
+        check::<super::Data<'static>>();
         check::<super::Divergence>();
         check::<super::Domain>();
         check::<super::Error>();
         check::<super::Family>();
-        check::<super::FitOptions>();
         check::<super::GlmFit>();
         check::<super::Iterate>();
         check::<super::Link>();
         check::<super::Method>();
+        check::<super::Model>();
         check::<super::OverdispersionTest>();
         check::<super::Prediction>();
         check::<super::ResidualKind>();

@@ -1,105 +1,70 @@
 //! [`Link`]: the link functions `g(μ) = η`, their inverses and derivatives, and their domains.
 
-use crate::family::Domain;
+use crate::domain::Domain;
 
 /// Smallest probability the probability links return (the probit link to within the rounding
-/// of `Φ`, see [`PROBIT_ETA_BOUND`]), and the floor of their `dμ/dη`: `ε = 2⁻⁵²`, R's
+/// of `Φ`), and the floor of their `dμ/dη`: `ε = 2⁻⁵²`, R's
 /// `.Machine$double.eps` in `binomial()$linkinv` and `$mu.eta`.
 ///
 /// Without it the logistic function rounds to exactly 0 or 1 for `|η| > 37`, where the
 /// binomial deviance and the IRLS weights `μ(1 − μ)` are no longer finite and positive. It only
 /// acts when a fitted probability is within `ε` of 0 or 1, which is what separation produces
 /// (and which [`crate::fit`] reports as [`crate::Error::Separation`]).
-///
-/// # Examples
-///
-/// ```
-/// # use approx::assert_relative_eq;
-/// use glm::{Link, PROBABILITY_FLOOR};
-///
-/// for link in [Link::Logit, Link::Probit, Link::Cloglog] {
-///     assert!(link.inverse(-50.0) >= PROBABILITY_FLOOR);
-///     assert_relative_eq!(link.inverse(-50.0), PROBABILITY_FLOOR, max_relative = 1e-13);
-///     assert_eq!(link.mu_eta(-50.0), PROBABILITY_FLOOR);
-/// }
-/// assert_eq!(Link::Logit.inverse(50.0), 1.0 - PROBABILITY_FLOOR);
-/// ```
 pub const PROBABILITY_FLOOR: f64 = f64::EPSILON;
 
 /// `|η|` beyond which the logit link's mean is held at [`PROBABILITY_FLOOR`] or
 /// `1 − PROBABILITY_FLOOR`: `−ln ε = 52·ln 2 ≈ 36.04`, R's `thresh` in `make.link("logit")`.
-///
-/// # Examples
-///
-/// ```
-/// use approx::assert_relative_eq;
-/// use glm::{LOGIT_ETA_BOUND, Link, PROBABILITY_FLOOR};
-///
-/// // e^(−bound) = ε: beyond it the logistic mean is within ε of 0 or 1.
-/// assert_relative_eq!((-LOGIT_ETA_BOUND).exp(), f64::EPSILON, max_relative = 1e-14);
-/// assert_eq!(Link::Logit.inverse(-LOGIT_ETA_BOUND - 0.5), PROBABILITY_FLOOR);
-/// assert_eq!(Link::Logit.mu_eta(LOGIT_ETA_BOUND + 0.5), PROBABILITY_FLOOR);
-/// assert!(Link::Logit.mu_eta(LOGIT_ETA_BOUND - 0.5) > PROBABILITY_FLOOR);
-/// ```
-pub const LOGIT_ETA_BOUND: f64 = 52.0 * std::f64::consts::LN_2;
+pub(crate) const LOGIT_ETA_BOUND: f64 = 52.0 * std::f64::consts::LN_2;
 
 /// `|η|` beyond which the probit link's mean is held at `Φ(∓PROBIT_ETA_BOUND)`:
 /// `−Φ⁻¹(ε) ≈ 8.1259`, R's `thresh` in `make.link("probit")`. As in R, `η` is clamped rather
 /// than `μ`, so the held mean is [`PROBABILITY_FLOOR`] (or `1 − PROBABILITY_FLOOR`) only to
 /// within the rounding of `Φ`, a relative 10⁻¹⁴.
-///
-/// # Examples
-///
-/// ```
-/// use approx::assert_relative_eq;
-/// use glm::{Link, PROBABILITY_FLOOR, PROBIT_ETA_BOUND};
-///
-/// // Φ(−bound) = ε.
-/// let tail = Link::Probit.inverse(-PROBIT_ETA_BOUND);
-/// assert_relative_eq!(tail, PROBABILITY_FLOOR, max_relative = 1e-13);
-/// assert_relative_eq!(Link::Probit.link(f64::EPSILON), -PROBIT_ETA_BOUND, max_relative = 1e-13);
-/// // Beyond the bound the mean is held there.
-/// assert_eq!(Link::Probit.inverse(-PROBIT_ETA_BOUND - 1.0), tail);
-/// ```
-pub const PROBIT_ETA_BOUND: f64 = 8.125_890_664_701_906;
+pub(crate) const PROBIT_ETA_BOUND: f64 = 8.125_890_664_701_906;
 
 /// Largest `η` at which the complementary log-log derivative `e^η·e^{−e^η}` is evaluated
 /// (R's `pmin(eta, 700)`): beyond it `e^η` overflows and the derivative is below
 /// [`PROBABILITY_FLOOR`] anyway.
-///
-/// # Examples
-///
-/// ```
-/// use glm::{CLOGLOG_ETA_CAP, Link, PROBABILITY_FLOOR};
-///
-/// // e^η is finite at the cap and overflows a little beyond it.
-/// assert!(CLOGLOG_ETA_CAP.exp().is_finite());
-/// assert!((CLOGLOG_ETA_CAP + 10.0).exp().is_infinite());
-/// // The derivative stays finite and floored however large η is.
-/// assert_eq!(Link::Cloglog.mu_eta(CLOGLOG_ETA_CAP), PROBABILITY_FLOOR);
-/// assert_eq!(Link::Cloglog.mu_eta(1e4), PROBABILITY_FLOOR);
-/// ```
-pub const CLOGLOG_ETA_CAP: f64 = 700.0;
+const CLOGLOG_ETA_CAP: f64 = 700.0;
 
 /// A link function `g`, with `g(μ) = η = Xθ + offset`.
 ///
 /// Any link can be used with any [`crate::Family`]. A link whose inverse can leave the
 /// family's mean domain (identity for Poisson, inverse for Gamma) is handled by step-halving
-/// in IRLS, never by clamping the mean. The only clamps are those of the probability links,
-/// [`PROBABILITY_FLOOR`] with [`LOGIT_ETA_BOUND`], [`PROBIT_ETA_BOUND`] and
-/// [`CLOGLOG_ETA_CAP`], the same as R's `make.link`. Unlike R, the log link does not clamp
-/// `e^η` below at `ε`.
+/// in IRLS, never by clamping the mean. The only clamps are those of the probability links, the
+/// same as R's `make.link`: their means are held in `[ε, 1 − ε]` and their `dμ/dη` at or above
+/// `ε` ([`PROBABILITY_FLOOR`]), the logit's beyond `|η| = −ln ε ≈ 36.04`, the probit's beyond
+/// `|η| = −Φ⁻¹(ε) ≈ 8.1259` (where `η` is held, so the mean is `ε` to within the rounding of
+/// `Φ`), and the complementary log-log's derivative is evaluated at `min(η, 700)`, beyond which
+/// `e^η` overflows. Unlike R, the log link does not clamp `e^η` below at `ε`. `Display` gives R's
+/// name of the link: `identity`, `log`, `logit`, `probit`, `cloglog`, `inverse`, `1/mu^2`,
+/// `sqrt`.
 ///
 /// # Examples
 ///
 /// ```
-/// use glm::Link;
+/// use glm::{Domain, Link, PROBABILITY_FLOOR};
 ///
 /// let eta = Link::Logit.link(0.25);
 /// assert!((eta - (1.0_f64 / 3.0).ln()).abs() < 1e-15);
 /// assert!((Link::Logit.inverse(eta) - 0.25).abs() < 1e-15);
 /// assert!((Link::Logit.mu_eta(eta) - 0.25 * 0.75).abs() < 1e-15);
+/// assert_eq!((Link::Sqrt.link(9.0), Link::Log.inverse(0.0), Link::Inverse.mu_eta(2.0)), (3.0, 1.0, -0.25));
+/// // Where η and μ may lie.
+/// assert_eq!(Link::Inverse.eta_domain(), Domain::NonZero);
 /// assert!(!Link::Sqrt.eta_domain().contains(-1.0));
+/// assert_eq!(Link::Probit.mu_domain(), Domain::OpenUnit);
+/// // Every link inverts at a mean all of them accept.
+/// for link in Link::ALL {
+///     assert!((link.inverse(link.link(0.3)) - 0.3).abs() < 1e-14);
+/// }
+/// // The probability links hold their means within ε of 0 and 1.
+/// for link in [Link::Logit, Link::Probit, Link::Cloglog] {
+///     assert!(link.inverse(-50.0) >= PROBABILITY_FLOOR);
+///     assert_eq!(link.mu_eta(-50.0), PROBABILITY_FLOOR);
+/// }
+/// assert_eq!(Link::Logit.inverse(-800.0), PROBABILITY_FLOOR);
+/// assert_eq!(Link::InverseSquared.to_string(), "1/mu^2");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -124,20 +89,6 @@ pub enum Link {
 
 impl Link {
     /// Every link, in the order R's documentation lists them.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use approx::assert_relative_eq;
-    /// use glm::Link;
-    ///
-    /// assert_eq!(Link::ALL.len(), 8);
-    /// // Every link inverts at a mean all of them accept.
-    /// for link in Link::ALL {
-    ///     assert!(link.mu_domain().contains(0.3));
-    ///     assert_relative_eq!(link.inverse(link.link(0.3)), 0.3, max_relative = 1e-14);
-    /// }
-    /// ```
     pub const ALL: [Link; 8] = [
         Link::Identity,
         Link::Log,
@@ -149,39 +100,11 @@ impl Link {
         Link::Sqrt,
     ];
 
-    /// R's name of the link: `identity`, `log`, `logit`, `probit`, `cloglog`, `inverse`,
-    /// `1/mu^2`, `sqrt`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert_eq!(glm::Link::InverseSquared.name(), "1/mu^2");
-    /// ```
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Link::Identity => "identity",
-            Link::Log => "log",
-            Link::Logit => "logit",
-            Link::Probit => "probit",
-            Link::Cloglog => "cloglog",
-            Link::Inverse => "inverse",
-            Link::InverseSquared => "1/mu^2",
-            Link::Sqrt => "sqrt",
-        }
-    }
-
     /// The link `η = g(μ)`, for `μ` in the link's natural mean domain ([`Link::mu_domain`]).
     ///
     /// # Accuracy
     /// A few ulps; the probit quantile is Wichura's AS 241 (as R's `qnorm`), about 1e-16
     /// relative.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert_eq!(glm::Link::Sqrt.link(9.0), 3.0);
-    /// ```
     #[must_use]
     pub fn link(self, mu: f64) -> f64 {
         match self {
@@ -206,15 +129,6 @@ impl Link {
     /// A few ulps; the logistic function is evaluated without overflow for either sign, the
     /// normal distribution function by Cody's approximations (as R's `pnorm`, about 1e-16
     /// relative in both tails), the complementary log-log with `expm1`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use glm::{Link, PROBABILITY_FLOOR};
-    ///
-    /// assert_eq!(Link::Log.inverse(0.0), 1.0);
-    /// assert_eq!(Link::Logit.inverse(-800.0), PROBABILITY_FLOOR);
-    /// ```
     #[must_use]
     pub fn inverse(self, eta: f64) -> f64 {
         match self {
@@ -248,12 +162,6 @@ impl Link {
     ///
     /// For the probability links it is floored at [`PROBABILITY_FLOOR`] where the mean is
     /// clamped, as R does, so that IRLS weights stay positive.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert_eq!(glm::Link::Inverse.mu_eta(2.0), -0.25);
-    /// ```
     #[must_use]
     pub fn mu_eta(self, eta: f64) -> f64 {
         match self {
@@ -284,14 +192,6 @@ impl Link {
 
     /// Where `η` must lie for [`Link::inverse`] to give a mean: all finite reals, except
     /// `η ≠ 0` for `Inverse` and `η > 0` for `InverseSquared` and `Sqrt` (R's `valideta`).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use glm::{Domain, Link};
-    ///
-    /// assert_eq!(Link::Inverse.eta_domain(), Domain::NonZero);
-    /// ```
     #[must_use]
     pub const fn eta_domain(self) -> Domain {
         match self {
@@ -304,14 +204,6 @@ impl Link {
     /// Where [`Link::link`] is defined: `μ > 0` for `Log`, `InverseSquared`, `Sqrt` (`μ ≥ 0`
     /// would do, but 0 maps to the edge of `η`'s domain), `0 < μ < 1` for the probability
     /// links, `μ ≠ 0` for `Inverse`, any finite `μ` for `Identity`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use glm::{Domain, Link};
-    ///
-    /// assert_eq!(Link::Probit.mu_domain(), Domain::OpenUnit);
-    /// ```
     #[must_use]
     pub const fn mu_domain(self) -> Domain {
         match self {
@@ -336,7 +228,16 @@ impl Link {
 
 impl std::fmt::Display for Link {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+        f.write_str(match self {
+            Link::Identity => "identity",
+            Link::Log => "log",
+            Link::Logit => "logit",
+            Link::Probit => "probit",
+            Link::Cloglog => "cloglog",
+            Link::Inverse => "inverse",
+            Link::InverseSquared => "1/mu^2",
+            Link::Sqrt => "sqrt",
+        })
     }
 }
 
@@ -390,6 +291,41 @@ mod tests {
             let back = Link::Probit.inverse(Link::Probit.link(mu));
             let scale = mu.min(1.0 - mu);
             assert!((back - mu).abs() <= 1e-13 * scale, "{mu}: {back}");
+        }
+    }
+
+    #[test]
+    fn the_floor_and_the_bounds_hold_the_means_as_documented() {
+        // Formerly the constants' doc examples.
+        let close = |a: f64, b: f64, rel: f64| (a - b).abs() <= rel * b.abs();
+        for link in [Link::Logit, Link::Probit, Link::Cloglog] {
+            assert!(close(link.inverse(-50.0), PROBABILITY_FLOOR, 1e-13), "{link}");
+        }
+        assert_eq!(Link::Logit.inverse(50.0).to_bits(), (1.0 - PROBABILITY_FLOOR).to_bits());
+        // e^(−bound) = ε: beyond it the logistic mean is within ε of 0 or 1.
+        assert!(close((-LOGIT_ETA_BOUND).exp(), f64::EPSILON, 1e-14));
+        assert_eq!(
+            Link::Logit.inverse(-LOGIT_ETA_BOUND - 0.5).to_bits(),
+            PROBABILITY_FLOOR.to_bits()
+        );
+        assert_eq!(
+            Link::Logit.mu_eta(LOGIT_ETA_BOUND + 0.5).to_bits(),
+            PROBABILITY_FLOOR.to_bits()
+        );
+        assert!(Link::Logit.mu_eta(LOGIT_ETA_BOUND - 0.5) > PROBABILITY_FLOOR);
+        // Φ(−bound) = ε, and beyond the bound the probit mean is held there.
+        let tail = Link::Probit.inverse(-PROBIT_ETA_BOUND);
+        assert!(close(tail, PROBABILITY_FLOOR, 1e-13));
+        assert!(close(Link::Probit.link(f64::EPSILON), -PROBIT_ETA_BOUND, 1e-13));
+        assert_eq!(Link::Probit.inverse(-PROBIT_ETA_BOUND - 1.0).to_bits(), tail.to_bits());
+        // e^η is finite at the complementary log-log cap and overflows a little beyond it; the
+        // derivative stays finite and floored however large η is.
+        assert!(CLOGLOG_ETA_CAP.exp().is_finite());
+        assert!((CLOGLOG_ETA_CAP + 10.0).exp().is_infinite());
+        assert_eq!(Link::Cloglog.mu_eta(CLOGLOG_ETA_CAP).to_bits(), PROBABILITY_FLOOR.to_bits());
+        assert_eq!(Link::Cloglog.mu_eta(1e4).to_bits(), PROBABILITY_FLOOR.to_bits());
+        for link in Link::ALL {
+            assert!(link.mu_domain().contains(0.3), "{link}");
         }
     }
 

@@ -1,268 +1,67 @@
-//! [`Model`]: the validated data of one fit (response on the model's scale, weights, trials,
-//! offset) and the evaluation of a coefficient vector: `η`, `μ`, deviance, validity.
+//! [`Model`]: a family with its link, R's `poisson(link = "sqrt")`.
 
-use lsq::Design;
-use nalgebra::{DMatrix, DVector};
-
-use crate::error::{Error, Input, Result};
-use crate::family::{Domain, Family};
+use crate::family::Family;
 use crate::link::Link;
-use crate::numeric::count_to_f64;
-use crate::options::{FitOptions, check_vector};
 
-/// Validated inputs of a fit.
-#[derive(Debug, Clone)]
-pub(crate) struct Model<'a> {
-    pub(crate) x: &'a DMatrix<f64>,
-    pub(crate) names: &'a [String],
-    pub(crate) intercept: Option<usize>,
-    pub(crate) family: Family,
-    pub(crate) link: Link,
-    /// The response on the model's scale: the proportion of successes for the binomial.
-    pub(crate) y: DVector<f64>,
-    /// Prior weights (ones by default).
-    pub(crate) prior: DVector<f64>,
-    /// Binomial trials (ones by default and for the other families).
-    pub(crate) trials: DVector<f64>,
-    /// Total weights: prior weight times trials.
-    pub(crate) weights: DVector<f64>,
-    pub(crate) offset: DVector<f64>,
-    /// Whether an offset with a nonzero entry was given.
-    pub(crate) has_offset: bool,
-    /// Rows with positive total weight, ascending.
-    pub(crate) kept: Vec<usize>,
+/// The model part of a GLM: a [`Family`] and the [`Link`] `g(μ) = η`, any pair.
+///
+/// A bare [`Family`] converts into its model with the default link (the canonical one, log for
+/// the negative binomial), so [`crate::fit`] accepts either; [`Family::with_link`] picks
+/// another, as R's `poisson(link = "sqrt")` does.
+///
+/// # Examples
+///
+/// ```
+/// use glm::{Control, Data, Design, Family, Link, Model};
+/// use glm::nalgebra::{dmatrix, dvector};
+///
+/// let canonical = Model::from(Family::Gamma);
+/// assert_eq!((canonical.family(), canonical.link()), (Family::Gamma, Link::Inverse));
+/// assert_eq!(Model::from(Family::NegativeBinomial { theta: 2.0 }).link(), Link::Log);
+/// let sqrt = Family::Poisson.with_link(Link::Sqrt);
+/// assert_eq!(sqrt.link(), Link::Sqrt);
+///
+/// let design = Design::with_intercept(&dmatrix![0.0; 1.0; 2.0; 3.0])?;
+/// let y = dvector![1.0, 2.0, 4.0, 7.0];
+/// let fit = glm::fit(&Data::new(&design, &y), sqrt, &Control::default())?;
+/// assert_eq!(fit.model(), sqrt);
+/// // The fitted means are the inverse link of the linear predictor, μ̂ = η̂².
+/// let eta = fit.linear_predictor();
+/// assert!((fit.fitted_values() - eta.component_mul(eta)).amax() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Model {
+    family: Family,
+    link: Link,
 }
 
-impl<'a> Model<'a> {
-    /// Validates the response against the family (options are validated by the caller).
-    pub(crate) fn new(
-        design: &'a Design,
-        y: &DVector<f64>,
-        family: Family,
-        options: &FitOptions,
-    ) -> Result<Self> {
-        let m = design.nrows();
-        check_vector(y, m, Input::Response)?;
-        let ones = || DVector::from_element(m, 1.0);
-        let prior = options.weights_value().cloned().unwrap_or_else(ones);
-        let trials = options.trials_value().cloned();
-        let response = if let Some(n) = &trials {
-            // Successes in [0, n]; the model works with proportions, as R does.
-            let mut p = DVector::zeros(m);
-            for i in 0..m {
-                if y[i] < 0.0 {
-                    return Err(out_of_domain(i, y[i], family, Domain::NonNegative));
-                }
-                if y[i] > n[i] {
-                    return Err(Error::SuccessesExceedTrials {
-                        index: i,
-                        successes: y[i],
-                        trials: n[i],
-                    });
-                }
-                p[i] = if n[i] > 0.0 { y[i] / n[i] } else { 0.0 };
-            }
-            p
-        } else {
-            let domain = family.response_domain();
-            if let Some((i, &v)) = y.iter().enumerate().find(|(_, v)| !domain.contains(**v)) {
-                return Err(out_of_domain(i, v, family, domain));
-            }
-            y.clone()
-        };
-        let trials = trials.unwrap_or_else(ones);
-        let weights = prior.component_mul(&trials);
-        let kept: Vec<usize> = (0..m).filter(|&i| weights[i] > 0.0).collect();
-        let (offset, has_offset) = match options.offset_value() {
-            Some(o) => (o.clone(), o.iter().any(|&v| v != 0.0)),
-            None => (DVector::zeros(m), false),
-        };
-        Ok(Self {
-            x: design.matrix(),
-            names: design.names(),
-            intercept: design.intercept_column(),
-            family,
-            link: options.link_value().unwrap_or(family.default_link()),
-            y: response,
-            prior,
-            trials,
-            weights,
-            offset,
-            has_offset,
-            kept,
-        })
+impl Model {
+    /// The family.
+    #[must_use]
+    pub const fn family(self) -> Family {
+        self.family
     }
 
-    /// Number of observations with positive weight.
-    pub(crate) fn observations(&self) -> usize {
-        self.kept.len()
-    }
-
-    /// `η = X_cols·γ + offset`, `μ = g⁻¹(η)` and the deviance for reduced coefficients `γ`.
-    pub(crate) fn evaluate(&self, cols: &[usize], gamma: &DVector<f64>) -> Evaluation {
-        // Column by column (axpy), in the order the column-major design is stored.
-        let mut eta = self.offset.clone();
-        for (&j, &g) in cols.iter().zip(gamma.iter()) {
-            eta.axpy(g, &self.x.column(j), 1.0);
-        }
-        self.evaluate_eta(eta)
-    }
-
-    /// `μ = g⁻¹(η)`, validity and deviance for a given linear predictor.
-    pub(crate) fn evaluate_eta(&self, eta: DVector<f64>) -> Evaluation {
-        let mu = eta.map(|e| self.link.inverse(e));
-        let eta_domain = self.link.eta_domain();
-        let mu_domain = self.family.mean_domain();
-        let invalid =
-            (0..eta.len()).find(|&i| !eta_domain.contains(eta[i]) || !mu_domain.contains(mu[i]));
-        let deviance = if invalid.is_some() {
-            f64::NAN
-        } else {
-            self.kept
-                .iter()
-                .map(|&i| self.weights[i] * self.family.unit_deviance(self.y[i], mu[i]))
-                .sum()
-        };
-        Evaluation { eta, mu, deviance, invalid }
-    }
-
-    /// The error for an evaluation that left the domains at the start.
-    pub(crate) fn invalid_start(&self, e: &Evaluation, index: usize) -> Error {
-        Error::InvalidStart {
-            index,
-            eta: e.eta[index],
-            mu: e.mu[index],
-            family: self.family,
-            link: self.link,
-        }
-    }
-
-    /// Expands reduced coefficients to one per design column (0 for the others).
-    pub(crate) fn expand(&self, cols: &[usize], gamma: &DVector<f64>) -> DVector<f64> {
-        let mut beta = DVector::zeros(self.x.ncols());
-        for (&j, &g) in cols.iter().zip(gamma.iter()) {
-            beta[j] = g;
-        }
-        beta
-    }
-
-    /// The starting linear predictor from the family's starting means (R's `mustart`).
-    pub(crate) fn starting_eta(&self) -> DVector<f64> {
-        DVector::from_fn(self.y.len(), |i, _| {
-            self.link.link(self.family.starting_mean(self.y[i], self.weights[i]))
-        })
-    }
-
-    /// A valid point to fall back on when the first IRLS step leaves the domain and there is
-    /// no previous iterate: the intercept-only model at the weighted mean of the starting
-    /// means, when the design has an intercept and that point is valid.
-    pub(crate) fn fallback(&self, cols: &[usize]) -> Option<DVector<f64>> {
-        let j0 = self.intercept?;
-        let k = cols.iter().position(|&j| j == j0)?;
-        let total: f64 = self.kept.iter().map(|&i| self.weights[i]).sum();
-        let mean = self
-            .kept
-            .iter()
-            .map(|&i| self.weights[i] * self.family.starting_mean(self.y[i], self.weights[i]))
-            .sum::<f64>()
-            / total;
-        let mut gamma = DVector::zeros(cols.len());
-        gamma[k] = self.link.link(mean) / self.x[(0, j0)];
-        let e = self.evaluate(cols, &gamma);
-        (e.invalid.is_none() && e.deviance.is_finite()).then_some(gamma)
-    }
-
-    /// `√W` times the rows kept and the columns `cols` of `X`, written into `a` (reshaped when
-    /// its shape differs, so IRLS reuses one allocation across iterations), and `√W·z`, for IRLS
-    /// weights `W = w·(dμ/dη)²/V(μ)` and working response `z = η − offset + (y − μ)/(dμ/dη)`.
-    pub(crate) fn weighted_problem(
-        &self,
-        cols: &[usize],
-        e: &Evaluation,
-        a: &mut DMatrix<f64>,
-    ) -> DVector<f64> {
-        let k = self.kept.len();
-        let mut root = Vec::with_capacity(k);
-        let mut z = Vec::with_capacity(k);
-        for &i in &self.kept {
-            let d = self.link.mu_eta(e.eta[i]);
-            root.push((self.weights[i] * d * d / self.family.variance(e.mu[i])).sqrt());
-            z.push(e.eta[i] - self.offset[i] + (self.y[i] - e.mu[i]) / d);
-        }
-        if a.shape() != (k, cols.len()) {
-            *a = DMatrix::zeros(k, cols.len());
-        }
-        // Column by column, in storage order; without zero weights every row is kept.
-        let all_rows = k == self.x.nrows();
-        for (mut target, &j) in a.column_iter_mut().zip(cols) {
-            let source = self.x.column(j);
-            if all_rows {
-                for ((t, &w), &v) in target.iter_mut().zip(&root).zip(source.iter()) {
-                    *t = w * v;
-                }
-            } else {
-                for ((t, &w), &i) in target.iter_mut().zip(&root).zip(&self.kept) {
-                    *t = w * source[i];
-                }
-            }
-        }
-        DVector::from_fn(k, |r, _| root[r] * z[r])
-    }
-
-    /// Pearson's χ² `Σ w(y − μ)²/V(μ)` over the kept rows.
-    pub(crate) fn pearson_chi2(&self, mu: &DVector<f64>) -> f64 {
-        self.kept
-            .iter()
-            .map(|&i| self.weights[i] * (self.y[i] - mu[i]).powi(2) / self.family.variance(mu[i]))
-            .sum()
-    }
-
-    /// The log-likelihood with R's conventions at dispersion `φ`, and the sum of the
-    /// magnitudes of its terms (for rounding estimates).
-    pub(crate) fn log_likelihood(&self, mu: &DVector<f64>, dispersion: f64) -> (f64, f64) {
-        self.kept.iter().fold((0.0, 0.0), |(sum, magnitude), &i| {
-            let term = self.family.log_likelihood_term(
-                self.y[i],
-                mu[i],
-                self.prior[i],
-                self.trials[i],
-                dispersion,
-            );
-            (sum + term, magnitude + term.abs())
-        })
-    }
-
-    /// The dispersion R's `family$aic` plugs into the log-likelihood: `D/n` (Gaussian, with n
-    /// the observations), `D/Σw` (Gamma, inverse Gaussian), 1 for the others.
-    pub(crate) fn likelihood_dispersion(&self, deviance: f64) -> f64 {
-        match self.family {
-            Family::Gaussian => deviance / count_to_f64(self.observations()),
-            Family::Gamma | Family::InverseGaussian => {
-                deviance / self.kept.iter().map(|&i| self.prior[i]).sum::<f64>()
-            }
-            _ => 1.0,
-        }
+    /// The link.
+    #[must_use]
+    pub const fn link(self) -> Link {
+        self.link
     }
 }
 
-fn out_of_domain(index: usize, value: f64, family: Family, domain: Domain) -> Error {
-    Error::OutOfDomain { input: Input::Response, index, value, family, domain }
+impl Family {
+    /// This family with the given link (R's `poisson(link = "sqrt")`).
+    #[must_use]
+    pub const fn with_link(self, link: Link) -> Model {
+        Model { family: self, link }
+    }
 }
 
-/// A coefficient vector evaluated on the data.
-#[derive(Debug, Clone)]
-pub(crate) struct Evaluation {
-    pub(crate) eta: DVector<f64>,
-    pub(crate) mu: DVector<f64>,
-    /// NaN when `invalid` is set.
-    pub(crate) deviance: f64,
-    /// The first observation whose `η` or `μ` left its domain.
-    pub(crate) invalid: Option<usize>,
-}
-
-impl Evaluation {
-    /// Whether every `η` and `μ` is in its domain and the deviance is finite.
-    pub(crate) fn is_valid(&self) -> bool {
-        self.invalid.is_none() && self.deviance.is_finite()
+impl From<Family> for Model {
+    /// The family with its default link: the canonical one, except log for the negative
+    /// binomial (see [`Family`]).
+    fn from(family: Family) -> Self {
+        family.with_link(family.default_link())
     }
 }

@@ -48,31 +48,14 @@ use nalgebra::{DMatrix, DVector};
 use crate::error::{Error, Iterate, Result};
 use crate::family::Family;
 use crate::link::PROBABILITY_FLOOR;
-use crate::model::Model;
 use crate::numeric::{count_to_f64, norm2};
+use crate::problem::Problem;
 
 /// By how much (as a fraction) the last IRLS step must shrink some observation's distance to
 /// its boundary before separation is examined. Under separation the leading observation's
 /// distance shrinks by about `1 − 1/e ≈ 0.63` per step; after a converged step every mean moves
 /// by a relative amount of order `√tol`.
-///
-/// # Examples
-///
-/// ```
-/// use glm::{Error, Family, FitOptions, SEPARATION_MIN_SHRINK};
-/// use lsq::Design;
-/// use nalgebra::{dmatrix, dvector};
-///
-/// // Under separation a step shrinks the distance to the boundary by about 1 − 1/e.
-/// assert!(1.0 - (-1.0_f64).exp() > SEPARATION_MIN_SHRINK);
-/// // y = 0 below x = 2.5 and 1 above: complete separation.
-/// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-/// let y = dvector![0.0, 0.0, 1.0, 1.0];
-/// let err = glm::fit(&design, &y, Family::Bernoulli, &FitOptions::default()).unwrap_err();
-/// assert!(matches!(err, Error::Separation { complete: true, .. }));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub const SEPARATION_MIN_SHRINK: f64 = 0.25;
+const SEPARATION_MIN_SHRINK: f64 = 0.25;
 
 /// The smallest ratio between consecutive sorted movements `|xᵢᵀd|` of the last IRLS step that
 /// splits separated candidates from the rest, when the step itself is not a clean separating
@@ -80,59 +63,12 @@ pub const SEPARATION_MIN_SHRINK: f64 = 0.25;
 /// (`tests/data/separation/`) one quasi-separated complementary log-log fit needed this: its
 /// separated observations moved by the full step and the others by at most `5.2e-6` of it,
 /// a ratio of `1.9·10⁵`.
-///
-/// # Examples
-///
-/// ```
-/// use glm::{Error, Family, FitOptions, SEPARATION_GAP};
-/// use lsq::Design;
-/// use nalgebra::{dmatrix, dvector};
-///
-/// // Quasi-complete separation: at x = 3 both outcomes occur, elsewhere x decides.
-/// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 3.0; 4.0; 5.0])?;
-/// let y = dvector![0.0, 0.0, 0.0, 1.0, 1.0, 1.0];
-/// let Err(Error::Separation { complete, separated, direction, .. }) =
-///     glm::fit(&design, &y, Family::Bernoulli, &FitOptions::default())
-/// else {
-///     return Err("expected separation".into());
-/// };
-/// assert!(!complete);
-/// assert_eq!(separated, [0, 1, 4, 5]);
-/// // Along the direction the separated observations move; the two at x = 3 do not.
-/// let moves = (design.matrix() * &direction).abs();
-/// let least_separated = separated.iter().map(|&i| moves[i]).fold(f64::INFINITY, f64::min);
-/// assert!(least_separated > SEPARATION_GAP * moves[2].max(moves[3]));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub const SEPARATION_GAP: f64 = 100.0;
+const SEPARATION_GAP: f64 = 100.0;
 
 /// The rounding allowance of the certificate: after the projection, a candidate may move the
 /// wrong way by at most this fraction of the largest movement, and moves by more than it to
 /// count as separated. The projection leaves only rounding, of order `p·ε·κ` relative.
-///
-/// # Examples
-///
-/// ```
-/// # use approx::assert_relative_eq;
-/// use glm::{Error, Family, FitOptions, SEPARATION_DIRECTION_TOLERANCE};
-/// use lsq::Design;
-/// use nalgebra::{dmatrix, dvector};
-///
-/// let design = Design::with_intercept(&dmatrix![1.0; 2.0; 3.0; 4.0])?;
-/// let y = dvector![0.0, 0.0, 1.0, 1.0];
-/// let Err(Error::Separation { direction, .. }) =
-///     glm::fit(&design, &y, Family::Bernoulli, &FitOptions::default())
-/// else {
-///     return Err("expected separation".into());
-/// };
-/// assert_relative_eq!(direction.norm(), 1.0, max_relative = 1e-12);
-/// // No observation moves away from its boundary by more than the tolerance allows.
-/// let moves = design.matrix() * &direction;
-/// let slack = SEPARATION_DIRECTION_TOLERANCE * moves.amax();
-/// assert!((0..4).all(|i| (2.0 * y[i] - 1.0) * moves[i] >= -slack));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub const SEPARATION_DIRECTION_TOLERANCE: f64 = 1e-6;
+const SEPARATION_DIRECTION_TOLERANCE: f64 = 1e-6;
 
 /// The last IRLS step and the fitted means before it.
 #[derive(Debug, Clone)]
@@ -147,7 +83,7 @@ pub(crate) struct LastStep {
 /// documentation).
 #[expect(clippy::float_cmp, reason = "a response at the boundary is exactly 0 or 1")]
 pub(crate) fn check_separation(
-    model: &Model<'_>,
+    problem: &Problem<'_>,
     cols: &[usize],
     last: Option<&LastStep>,
     mu: &DVector<f64>,
@@ -155,8 +91,8 @@ pub(crate) fn check_separation(
     history: &[f64],
 ) -> Result<()> {
     let Some(LastStep { step, mu_before }) = last else { return Ok(()) };
-    let (lower, upper) = model.link.boundary_at_infinity();
-    let (lower, upper) = match model.family {
+    let (lower, upper) = problem.link.boundary_at_infinity();
+    let (lower, upper) = match problem.family {
         Family::Bernoulli | Family::Binomial => (lower, upper),
         Family::Poisson | Family::NegativeBinomial { .. } => (lower, false),
         Family::Gaussian | Family::Gamma | Family::InverseGaussian => (false, false),
@@ -165,11 +101,11 @@ pub(crate) fn check_separation(
         return Ok(());
     }
     // sᵢ: −1 at the lower end, +1 at the upper end, 0 inside.
-    let side: Vec<f64> = model
+    let side: Vec<f64> = problem
         .kept
         .iter()
         .map(|&i| {
-            let y = model.y[i];
+            let y = problem.y[i];
             if lower && y == 0.0 {
                 -1.0
             } else if upper && y == 1.0 {
@@ -181,7 +117,7 @@ pub(crate) fn check_separation(
         .collect();
     // 1. Trigger: some mean moved materially towards its boundary.
     let distance = |s: f64, m: f64| if s < 0.0 { m } else { 1.0 - m };
-    let shrink = model
+    let shrink = problem
         .kept
         .iter()
         .zip(&side)
@@ -195,10 +131,10 @@ pub(crate) fn check_separation(
         return Ok(());
     }
     let rows = |d: &DVector<f64>| -> Vec<f64> {
-        model
+        problem
             .kept
             .iter()
-            .map(|&i| cols.iter().zip(d.iter()).map(|(&j, &v)| model.x[(i, j)] * v).sum())
+            .map(|&i| cols.iter().zip(d.iter()).map(|(&j, &v)| problem.x[(i, j)] * v).sum())
             .collect()
     };
     let all = vec![true; side.len()];
@@ -213,22 +149,22 @@ pub(crate) fn check_separation(
             return Ok(());
         }
         let rest: Vec<usize> = (0..moves.len()).filter(|&r| !candidate[r]).collect();
-        let projected = project_out(model, cols, step, &rest);
+        let projected = project_out(problem, cols, step, &rest);
         let Some(separated) = certify(&rows(&projected), &side, &candidate) else {
             return Ok(());
         };
         (projected, separated)
     };
-    let separated: Vec<usize> = separated.into_iter().map(|r| model.kept[r]).collect();
-    let direction = model.expand(cols, &direction);
+    let separated: Vec<usize> = separated.into_iter().map(|r| problem.kept[r]).collect();
+    let direction = problem.expand(cols, &direction);
     let norm = norm2(direction.as_slice());
     Err(Error::Separation {
-        complete: separated.len() == model.observations(),
-        observations: model.observations(),
+        complete: separated.len() == problem.observations(),
+        observations: problem.observations(),
         separated,
         direction: direction / norm,
         last: Box::new(Iterate {
-            coefficients: model.expand(cols, gamma),
+            coefficients: problem.expand(cols, gamma),
             history: history.to_vec(),
         }),
     })
@@ -276,7 +212,7 @@ fn split_at_gap(moves: &[f64]) -> Vec<bool> {
 /// rows) of the fitted columns, so that those rows' movements vanish. The columns are scaled
 /// to unit norm first, so that the rank decision does not depend on their units.
 fn project_out(
-    model: &Model<'_>,
+    problem: &Problem<'_>,
     cols: &[usize],
     d: &DVector<f64>,
     rest: &[usize],
@@ -287,11 +223,12 @@ fn project_out(
     let p = cols.len();
     let norms: Vec<f64> = cols
         .iter()
-        .map(|&j| norm2(&model.kept.iter().map(|&i| model.x[(i, j)]).collect::<Vec<_>>()))
+        .map(|&j| norm2(&problem.kept.iter().map(|&i| problem.x[(i, j)]).collect::<Vec<_>>()))
         .map(|n| if n > 0.0 { n } else { 1.0 })
         .collect();
-    let a =
-        DMatrix::from_fn(rest.len(), p, |r, c| model.x[(model.kept[rest[r]], cols[c])] / norms[c]);
+    let a = DMatrix::from_fn(rest.len(), p, |r, c| {
+        problem.x[(problem.kept[rest[r]], cols[c])] / norms[c]
+    });
     // e = D·d in the scaled coordinates, where rows of A·e are the movements.
     let mut e = DVector::from_fn(p, |c, _| d[c] * norms[c]);
     let svd = a.svd(false, true);
@@ -306,4 +243,52 @@ fn project_out(
         }
     }
     DVector::from_fn(p, |c, _| e[c] / norms[c])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Control, Data, Family};
+    use lsq::Design;
+    use nalgebra::{dmatrix, dvector};
+
+    /// The separation error of a Bernoulli fit of `y` on `[1, x]`.
+    #[track_caller]
+    fn check(x: &DMatrix<f64>, y: &DVector<f64>) -> (Design, Error) {
+        let design = Design::with_intercept(x).unwrap();
+        let err = crate::fit(&Data::new(&design, y), Family::Bernoulli, &Control::default())
+            .expect_err("separated data");
+        assert!(matches!(err, Error::Separation { .. }), "{err}");
+        (design, err)
+    }
+
+    #[test]
+    fn complete_separation_is_certified_by_a_unit_direction_within_the_tolerance() {
+        // Under separation a step shrinks the distance to the boundary by about 1 − 1/e.
+        assert!(1.0 - (-1.0_f64).exp() > SEPARATION_MIN_SHRINK);
+        // y = 0 below x = 2.5 and 1 above.
+        let y = dvector![0.0, 0.0, 1.0, 1.0];
+        let (design, err) = check(&dmatrix![1.0; 2.0; 3.0; 4.0], &y);
+        let Error::Separation { complete, direction, .. } = err else { unreachable!() };
+        assert!(complete);
+        assert!((direction.norm() - 1.0).abs() < 1e-12);
+        // No observation moves away from its boundary by more than the tolerance allows.
+        let moves = design.matrix() * &direction;
+        let slack = SEPARATION_DIRECTION_TOLERANCE * moves.amax();
+        assert!((0..4).all(|i| (2.0 * y[i] - 1.0) * moves[i] >= -slack));
+    }
+
+    #[test]
+    fn quasi_complete_separation_splits_the_movements_at_a_wide_gap() {
+        // At x = 3 both outcomes occur, elsewhere x decides.
+        let y = dvector![0.0, 0.0, 0.0, 1.0, 1.0, 1.0];
+        let (design, err) = check(&dmatrix![1.0; 2.0; 3.0; 3.0; 4.0; 5.0], &y);
+        let Error::Separation { complete, separated, direction, .. } = err else { unreachable!() };
+        assert!(!complete);
+        assert_eq!(separated, [0, 1, 4, 5]);
+        // Along the direction the separated observations move; the two at x = 3 do not.
+        let moves = (design.matrix() * &direction).abs();
+        let least_separated = separated.iter().map(|&i| moves[i]).fold(f64::INFINITY, f64::min);
+        assert!(least_separated > SEPARATION_GAP * moves[2].max(moves[3]));
+    }
 }

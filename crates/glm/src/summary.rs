@@ -4,9 +4,9 @@ use std::fmt;
 
 use lsq::format::{SIGNIFICANCE_LEGEND, p_value, residual_table, significant, stars, table};
 
-use crate::fit::Convergence;
+use crate::convergence::Convergence;
 use crate::glm_fit::{GlmFit, ResidualKind};
-use crate::options::Method;
+use crate::method::Method;
 
 /// Significant digits of the printed estimates, as R's default `digits = 4`.
 const DIGITS: usize = 4;
@@ -17,12 +17,13 @@ const DEVIANCE_DIGITS: usize = 5;
 
 impl fmt::Display for GlmFit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let family = self.model.family();
         writeln!(
             f,
             "Generalized linear model: {} family, {} link, fitted by {}",
-            self.family(),
-            self.link(),
-            self.method()
+            family,
+            self.model.link(),
+            self.method
         )?;
         writeln!(f)?;
         write_deviance_residuals(self, f)?;
@@ -32,17 +33,20 @@ impl fmt::Display for GlmFit {
         writeln!(
             f,
             "(Dispersion parameter for {} family taken to be {})",
-            self.family(),
-            if self.dispersion_is_estimated() {
+            family,
+            if family.estimates_dispersion() {
                 significant(self.dispersion(), 7)
             } else {
                 "1".to_owned()
             }
         )?;
         writeln!(f)?;
-        let null = self
-            .null_deviance()
-            .map_or_else(|_| "NA".to_owned(), |d| significant(d, DEVIANCE_DIGITS));
+        // R prints an undefined null deviance as NaN; "NA" matches the aliased coefficients.
+        let null = if self.null_deviance().is_nan() {
+            "NA".to_owned()
+        } else {
+            significant(self.null_deviance(), DEVIANCE_DIGITS)
+        };
         let residual = significant(self.deviance(), DEVIANCE_DIGITS);
         let width = null.len().max(residual.len());
         writeln!(
@@ -57,7 +61,7 @@ impl fmt::Display for GlmFit {
         )?;
         writeln!(f, "AIC: {}", significant(self.aic(), DEVIANCE_DIGITS))?;
         writeln!(f)?;
-        match (self.method(), self.convergence()) {
+        match (self.method, self.convergence()) {
             (Method::Irls, Convergence::Converged { iterations, .. }) => {
                 writeln!(f, "Number of Fisher Scoring iterations: {iterations}")
             }
@@ -84,7 +88,7 @@ fn write_coefficients(fit: &GlmFit, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     } else {
         writeln!(f, "Coefficients:")?;
     }
-    let (stat, prob) = if fit.dispersion_is_estimated() {
+    let (stat, prob) = if fit.model().family().estimates_dispersion() {
         ("t value", "Pr(>|t|)")
     } else {
         ("z value", "Pr(>|z|)")
@@ -97,18 +101,19 @@ fn write_coefficients(fit: &GlmFit, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         prob.to_owned(),
         String::new(),
     ]];
-    for (j, name) in fit.names().iter().enumerate() {
+    let (se, statistics, p_values) = (fit.std_errors(), fit.statistics(), fit.p_values());
+    for (j, name) in fit.names.iter().enumerate() {
         if fit.aliased().contains(&j) {
             let na = || "NA".to_owned();
             rows.push(vec![name.clone(), na(), na(), na(), na(), String::new()]);
             continue;
         }
-        let p = fit.p_values()[j];
+        let p = p_values[j];
         rows.push(vec![
             name.clone(),
             significant(fit.coefficients()[j], DIGITS),
-            significant(fit.std_errors()[j], DIGITS),
-            significant(fit.statistics()[j], DIGITS),
+            significant(se[j], DIGITS),
+            significant(statistics[j], DIGITS),
             p_value(p, 3),
             stars(p).to_owned(),
         ]);
@@ -122,8 +127,12 @@ fn write_coefficients(fit: &GlmFit, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 /// weight (all of them for five or fewer), as R before 4.3 printed it.
 fn write_deviance_residuals(fit: &GlmFit, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let all = fit.residuals(ResidualKind::Deviance);
-    let residuals: Vec<f64> =
-        all.iter().zip(fit.weights().iter()).filter(|(_, w)| **w > 0.0).map(|(r, _)| *r).collect();
+    let residuals: Vec<f64> = all
+        .iter()
+        .zip(fit.prior_weights().iter())
+        .filter(|(_, w)| **w > 0.0)
+        .map(|(r, _)| *r)
+        .collect();
     writeln!(f, "Deviance Residuals:")?;
     f.write_str(&residual_table(residuals, DIGITS))
 }

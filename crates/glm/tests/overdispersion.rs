@@ -3,9 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "integration tests")]
 
-use glm::{Error, Family, FitOptions, GlmFit, OverdispersionTest};
-use lsq::Design;
-use nalgebra::dvector;
+use glm::nalgebra::dvector;
+use glm::{Control, Data, Design, Error, Family, GlmFit, OverdispersionTest};
 use sim::ResponseKind;
 
 /// The lesson's design and mean (`μ = exp(0.3 + 0.8t)`, 80 points on [0, 3]) with responses of
@@ -14,7 +13,13 @@ fn poisson_fit(seed: u64, kind: ResponseKind) -> GlmFit {
     let mut rng = sim::rng_from_seed(seed);
     let lesson = sim::PoissonLesson::default().generate(&mut rng).unwrap();
     let s = sim::glm_response(lesson.x, &dvector![0.3, 0.8], f64::exp, kind, &mut rng).unwrap();
-    glm::fit(&Design::new(s.x).unwrap(), &s.y, Family::Poisson, &FitOptions::default()).unwrap()
+    let design = Design::new(s.x).unwrap().with_intercept_column(0).unwrap();
+    glm::fit(&Data::new(&design, &s.y), Family::Poisson, &Control::default()).unwrap()
+}
+
+/// Pearson's χ²/df of a fit.
+fn pearson_dispersion(fit: &GlmFit) -> f64 {
+    fit.pearson_chi2() / f64::from(u32::try_from(fit.df_residual()).unwrap())
 }
 
 #[track_caller]
@@ -24,10 +29,24 @@ fn check(fit: &GlmFit) -> OverdispersionTest {
     let (y, mu) = (fit.response(), fit.fitted_values());
     let z = y.zip_map(mu, |y, m| ((y - m) * (y - m) - y) / m);
     let alpha = z.dot(mu) / mu.norm_squared();
-    assert!((test.alpha() - alpha).abs() <= 1e-12 * alpha.abs().max(1.0));
-    assert!((test.statistic() - test.alpha() / test.alpha_std_error()).abs() < 1e-12);
-    assert_eq!(test.df(), fit.observations() - 1);
-    assert!((test.pearson_dispersion() - fit.pearson_dispersion().unwrap()).abs() < 1e-15);
+    assert!((test.alpha - alpha).abs() <= 1e-12 * alpha.abs().max(1.0));
+    // Its standard error: the residual variance of the auxiliary regression, on n − 1 degrees
+    // of freedom, over ‖μ‖².
+    let n = f64::from(u32::try_from(y.len()).unwrap());
+    let residual_variance = (&z - mu * test.alpha).norm_squared() / (n - 1.0);
+    let se = (residual_variance / mu.norm_squared()).sqrt();
+    assert!((test.alpha_std_error - se).abs() <= 1e-10 * se);
+    assert!((test.statistic - test.alpha / test.alpha_std_error).abs() < 1e-12);
+    assert_eq!(test.df, fit.observations() - 1);
+    // One-sided: the upper tail of Student's t with `df` degrees of freedom.
+    let t = statrs::distribution::StudentsT::new(0.0, 1.0, n - 1.0).unwrap();
+    let tail = statrs::distribution::ContinuousCDF::sf(&t, test.statistic);
+    assert!((test.p_value - tail).abs() <= 1e-12 * tail);
+    assert!((test.pearson_dispersion - pearson_dispersion(fit)).abs() < 1e-15);
+    // The sample variance over the mean of the counts.
+    let mean = y.mean();
+    let variance = y.map(|v| (v - mean).powi(2)).sum() / (n - 1.0);
+    assert!((test.variance_to_mean - variance / mean).abs() <= 1e-12 * variance / mean);
     test
 }
 
@@ -38,9 +57,9 @@ fn negative_binomial_counts_are_flagged() {
     for seed in 1..=6 {
         let fit = poisson_fit(seed, ResponseKind::NegativeBinomial { theta: 2.0 });
         let test = check(&fit);
-        assert!(test.rejects_at(0.01), "seed {seed}: p = {}", test.p_value());
-        assert!(test.pearson_dispersion() > 2.0, "seed {seed}: {}", test.pearson_dispersion());
-        assert!(test.alpha() > 0.2 && test.alpha() < 0.8, "seed {seed}: α = {}", test.alpha());
+        assert!(test.p_value < 0.01, "seed {seed}: p = {}", test.p_value);
+        assert!(test.pearson_dispersion > 2.0, "seed {seed}: {}", test.pearson_dispersion);
+        assert!(test.alpha > 0.2 && test.alpha < 0.8, "seed {seed}: α = {}", test.alpha);
     }
 }
 
@@ -52,9 +71,11 @@ fn poisson_counts_are_not_flagged() {
     for seed in 1..=6 {
         let fit = poisson_fit(seed, ResponseKind::Poisson);
         let test = check(&fit);
-        assert!(!test.rejects_at(0.05), "seed {seed}: p = {}", test.p_value());
-        assert!(test.pearson_dispersion() < 1.5, "seed {seed}: {}", test.pearson_dispersion());
-        assert!(test.variance_to_mean() > 2.0, "seed {seed}: {}", test.variance_to_mean());
+        assert!(test.p_value >= 0.05, "seed {seed}: p = {}", test.p_value);
+        assert!(test.pearson_dispersion < 1.5, "seed {seed}: {}", test.pearson_dispersion);
+        assert!(test.variance_to_mean > 2.0, "seed {seed}: {}", test.variance_to_mean);
+        // The covariate spreads the Poisson counts: well above Pearson's χ²/df.
+        assert!(test.variance_to_mean > 2.0 * test.pearson_dispersion, "seed {seed}");
     }
 }
 
@@ -63,17 +84,18 @@ fn pearson_dispersion_separates_the_two_kinds_for_the_same_seed() {
     for seed in 1..=6 {
         let nb = poisson_fit(seed, ResponseKind::NegativeBinomial { theta: 2.0 });
         let poisson = poisson_fit(seed, ResponseKind::Poisson);
-        assert!(nb.pearson_dispersion().unwrap() > 2.0 * poisson.pearson_dispersion().unwrap());
+        assert!(pearson_dispersion(&nb) > 2.0 * pearson_dispersion(&poisson));
     }
 }
 
 #[test]
 fn the_test_needs_a_poisson_fit_with_unit_weights() {
-    let design = Design::with_intercept(&nalgebra::dmatrix![0.0; 1.0; 2.0; 3.0]).unwrap();
+    let design = Design::with_intercept(&glm::nalgebra::dmatrix![0.0; 1.0; 2.0; 3.0]).unwrap();
     let y = dvector![1.0, 2.0, 4.0, 3.0];
-    let gaussian = glm::fit(&design, &y, Family::Gaussian, &FitOptions::default()).unwrap();
+    let data = Data::new(&design, &y);
+    let gaussian = glm::fit(&data, Family::Gaussian, &Control::default()).unwrap();
     assert!(matches!(glm::overdispersion_test(&gaussian), Err(Error::Unsupported { .. })));
-    let options = FitOptions::default().weights(dvector![1.0, 2.0, 1.0, 1.0]);
-    let weighted = glm::fit(&design, &y, Family::Poisson, &options).unwrap();
+    let weights = dvector![1.0, 2.0, 1.0, 1.0];
+    let weighted = glm::fit(&data.weights(&weights), Family::Poisson, &Control::default()).unwrap();
     assert!(matches!(glm::overdispersion_test(&weighted), Err(Error::Unsupported { .. })));
 }

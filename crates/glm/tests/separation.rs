@@ -3,13 +3,22 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "integration tests")]
 
-use glm::{Error, Family, FitOptions, Link};
-use lsq::Design;
-use nalgebra::{DMatrix, DVector, dvector};
+use glm::nalgebra::{DMatrix, DVector, dvector};
+use glm::{Control, Data, Design, Error, Family, GlmFit, Link, Model};
 use serde_json::Value;
 
+/// A design whose first column, of ones, is the intercept.
+fn intercept_first(x: DMatrix<f64>) -> Design {
+    Design::new(x).unwrap().with_intercept_column(0).unwrap()
+}
+
 fn line(t: &[f64]) -> Design {
-    Design::new(DMatrix::from_fn(t.len(), 2, |i, j| if j == 0 { 1.0 } else { t[i] })).unwrap()
+    intercept_first(DMatrix::from_fn(t.len(), 2, |i, j| if j == 0 { 1.0 } else { t[i] }))
+}
+
+/// The fit of `y` on `design` with default control.
+fn fit(design: &Design, y: &DVector<f64>, model: impl Into<Model>) -> glm::Result<GlmFit> {
+    glm::fit(&Data::new(design, y), model, &Control::default())
 }
 
 /// Fits and expects a separation error with the given separated observations.
@@ -22,7 +31,7 @@ fn check(
     complete: bool,
     separated: &[usize],
 ) {
-    let err = glm::fit(design, y, family, &FitOptions::default().link(link)).unwrap_err();
+    let err = fit(design, y, family.with_link(link)).unwrap_err();
     let Error::Separation { complete: c, separated: s, direction, last, .. } = &err else {
         panic!("{link}: expected separation, got {err:?}");
     };
@@ -44,7 +53,7 @@ fn complete_separation_is_detected_for_every_binary_link() {
     for link in [Link::Logit, Link::Probit, Link::Cloglog] {
         check(&design, &y, Family::Bernoulli, link, true, &[0, 1, 2, 3, 4, 5, 6, 7]);
     }
-    let err = glm::fit(&design, &y, Family::Bernoulli, &FitOptions::default()).unwrap_err();
+    let err = fit(&design, &y, Family::Bernoulli).unwrap_err();
     assert!(err.to_string().starts_with("complete separation: 8 of 8 observations"), "{err}");
 }
 
@@ -71,7 +80,7 @@ fn a_zero_cell_is_quasi_complete_separation() {
         ],
     );
     let y = dvector![1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0];
-    check(&Design::new(x).unwrap(), &y, Family::Bernoulli, Link::Logit, false, &[6, 7, 8, 9]);
+    check(&intercept_first(x), &y, Family::Bernoulli, Link::Logit, false, &[6, 7, 8, 9]);
 }
 
 #[test]
@@ -83,9 +92,10 @@ fn separation_in_binomial_proportions_with_trials() {
         &[1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
     );
     let successes = dvector![3.0, 5.0, 2.0, 0.0, 0.0, 0.0];
-    let options = FitOptions::default().trials(dvector![10.0, 10.0, 10.0, 8.0, 9.0, 7.0]);
-    let err =
-        glm::fit(&Design::new(x).unwrap(), &successes, Family::Binomial, &options).unwrap_err();
+    let trials = dvector![10.0, 10.0, 10.0, 8.0, 9.0, 7.0];
+    let design = intercept_first(x);
+    let data = Data::new(&design, &successes).trials(&trials);
+    let err = glm::fit(&data, Family::Binomial, &Control::default()).unwrap_err();
     assert!(
         matches!(&err, Error::Separation { complete: false, separated, .. } if separated == &[3, 4, 5]),
         "{err}"
@@ -100,7 +110,7 @@ fn a_poisson_group_of_zeros_has_no_finite_estimate() {
         &[1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
     );
     let y = dvector![3.0, 5.0, 2.0, 4.0, 0.0, 0.0, 0.0, 0.0];
-    check(&Design::new(x).unwrap(), &y, Family::Poisson, Link::Log, false, &[4, 5, 6, 7]);
+    check(&intercept_first(x), &y, Family::Poisson, Link::Log, false, &[4, 5, 6, 7]);
 }
 
 #[test]
@@ -108,8 +118,7 @@ fn overlapping_data_are_not_flagged() {
     let design = line(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
     let y = dvector![0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0];
     for link in [Link::Logit, Link::Probit, Link::Cloglog] {
-        let fit =
-            glm::fit(&design, &y, Family::Bernoulli, &FitOptions::default().link(link)).unwrap();
+        let fit = fit(&design, &y, Family::Bernoulli.with_link(link)).unwrap();
         assert!(fit.coefficients().amax() < 5.0, "{link}");
     }
     // The logistic lesson's data, for several seeds, including a steep slope with few
@@ -120,12 +129,7 @@ fn overlapping_data_are_not_flagged() {
                 .theta(theta)
                 .generate(&mut sim::rng_from_seed(seed))
                 .unwrap();
-            let fit = glm::fit(
-                &Design::new(s.x).unwrap(),
-                &s.y,
-                Family::Bernoulli,
-                &FitOptions::default(),
-            );
+            let fit = fit(&intercept_first(s.x), &s.y, Family::Bernoulli);
             assert!(fit.is_ok(), "seed {seed}, θ = {theta:?}: {:?}", fit.err());
         }
     }
@@ -140,8 +144,7 @@ fn a_steep_small_lesson_sample_that_happens_to_separate_is_flagged() {
         .generate(&mut sim::rng_from_seed(5))
         .unwrap();
     assert_eq!(s.y.as_slice(), &[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
-    let err = glm::fit(&Design::new(s.x).unwrap(), &s.y, Family::Bernoulli, &FitOptions::default())
-        .unwrap_err();
+    let err = fit(&intercept_first(s.x), &s.y, Family::Bernoulli).unwrap_err();
     assert!(matches!(err, Error::Separation { complete: true, .. }), "{err}");
 }
 
@@ -173,8 +176,10 @@ fn detection_agrees_with_linear_programming_on_random_data() {
                 .collect();
             // The iteration limit is raised from 25 so that a slowly converging (non-separated)
             // complementary log-log fit finishes; separation is decided at either limit.
-            let options = FitOptions::default().link(link).max_iter(100);
-            let fit = glm::fit(&Design::new(x).unwrap(), &y, Family::Bernoulli, &options);
+            let control = Control::default().max_iter(100);
+            let design = intercept_first(x);
+            let fit =
+                glm::fit(&Data::new(&design, &y), Family::Bernoulli.with_link(link), &control);
             match fit {
                 Ok(_) => {
                     assert!(

@@ -5,9 +5,8 @@
 
 #![allow(dead_code, reason = "each including crate uses a different subset")]
 
-use glm::{Family, FitOptions, Link};
-use lsq::Design;
-use nalgebra::{DMatrix, DVector};
+use glm::nalgebra::{DMatrix, DVector};
+use glm::{Data, Design, Family, Link, Model};
 use serde_json::Value;
 
 /// One reference case: the model, the data, and the reference results.
@@ -148,12 +147,17 @@ pub fn load(name: &'static str) -> Case {
 }
 
 impl Case {
-    /// The fit options of the case: its link, and its trials if any.
-    pub fn options(&self) -> FitOptions {
-        let options = FitOptions::default().link(self.link);
+    /// The model of the case: its family with its link.
+    pub fn model(&self) -> Model {
+        self.family.with_link(self.link)
+    }
+
+    /// The data of the case: design, response, and trials if any.
+    pub fn data(&self) -> Data<'_> {
+        let data = Data::new(&self.design, &self.y);
         match &self.trials {
-            Some(n) => options.trials(n.clone()),
-            None => options,
+            Some(n) => data.trials(n),
+            None => data,
         }
     }
 }

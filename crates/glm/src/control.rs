@@ -1,0 +1,187 @@
+//! [`Control`]: how to fit (R's `glm.control`), validated in one place when [`crate::fit`]
+//! starts, and the defaults it documents.
+
+use lsq::RankPolicy;
+
+use crate::error::{Error, Result};
+use crate::method::Method;
+
+/// R's default convergence tolerance for IRLS (`glm.control(epsilon = 1e-8)`): the fit stops
+/// when `|D − D_old|/(|D| + 0.1) < 1e-8` for deviance `D`.
+pub const IRLS_TOLERANCE: f64 = 1e-8;
+
+/// R's default iteration limit for IRLS (`glm.control(maxit = 25)`).
+pub const IRLS_MAX_ITER: usize = 25;
+
+/// The lesson's number of gradient-ascent steps, the default limit of
+/// [`Method::GradientAscent`].
+pub const GRADIENT_ITERATIONS: usize = 300;
+
+/// The lesson's gradient-ascent step size `α`, the default of [`Control::step`].
+pub const GRADIENT_STEP: f64 = 0.05;
+
+/// How to fit: method, step size, iteration limit, tolerance and rank policy (R's
+/// `glm.control(epsilon, maxit)` plus the method switch). Start from `Control::default()` and
+/// chain setters; each documents its default.
+///
+/// Every value is checked in one place when [`crate::fit`] starts; a bad one is
+/// [`Error::InvalidOption`] naming the setter.
+///
+/// # Examples
+///
+/// ```
+/// use glm::{Control, Convergence, Data, Design, Error, Family, Method};
+/// use glm::nalgebra::{dmatrix, dvector};
+///
+/// let design = Design::with_intercept(&dmatrix![0.0; 1.0; 2.0; 3.0])?;
+/// let y = dvector![1.0, 2.0, 4.0, 7.0];
+/// let data = Data::new(&design, &y);
+/// // R's defaults: IRLS to a relative deviance change of 1e-8 within 25 iterations.
+/// let fit = glm::fit(&data, Family::Poisson, &Control::default())?;
+/// assert!(matches!(fit.convergence(), Convergence::Converged { tolerance, .. } if tolerance == glm::IRLS_TOLERANCE));
+/// // The lesson's method: 50 fixed steps of size 0.02, then one with a gradient tolerance.
+/// let lesson = Control::default().method(Method::GradientAscent).step(0.02).max_iter(50);
+/// assert_eq!(glm::fit(&data, Family::Poisson, &lesson)?.history().len(), 51);
+/// let tight = lesson.max_iter(50_000).tolerance(1e-10);
+/// assert!(matches!(glm::fit(&data, Family::Poisson, &tight)?.convergence(), Convergence::Converged { .. }));
+/// // Bad values are named.
+/// let err = glm::fit(&data, Family::Poisson, &Control::default().step(-1.0)).unwrap_err();
+/// assert!(matches!(err, Error::InvalidOption { name: "step", .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Control {
+    pub(crate) method: Method,
+    pub(crate) step: f64,
+    max_iter: Option<usize>,
+    tolerance: Option<f64>,
+    pub(crate) rank_policy: RankPolicy,
+}
+
+impl Default for Control {
+    fn default() -> Self {
+        Self {
+            method: Method::Irls,
+            step: GRADIENT_STEP,
+            max_iter: None,
+            tolerance: None,
+            rank_policy: RankPolicy::Error,
+        }
+    }
+}
+
+impl Control {
+    /// The fitting method. Default: [`Method::Irls`].
+    #[must_use]
+    pub const fn method(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// Gradient-ascent step size `α`, finite and `> 0` (IRLS ignores it). Default:
+    /// [`GRADIENT_STEP`] = 0.05.
+    #[must_use]
+    pub const fn step(mut self, alpha: f64) -> Self {
+        self.step = alpha;
+        self
+    }
+
+    /// Iteration limit, at least 1; reaching it before the tolerance is met is
+    /// [`Error::NotConverged`]. Default: [`IRLS_MAX_ITER`] = 25 for IRLS, and for gradient
+    /// ascent [`GRADIENT_ITERATIONS`] = 300 (without a tolerance, exactly this many steps).
+    #[must_use]
+    pub const fn max_iter(mut self, n: usize) -> Self {
+        self.max_iter = Some(n);
+        self
+    }
+
+    /// Convergence tolerance, finite and `> 0`. IRLS stops when `|D − D_old|/(|D| + 0.1)`
+    /// falls below it (default [`IRLS_TOLERANCE`] = 1e-8, R's criterion). Gradient ascent stops
+    /// when the Euclidean norm of the gradient of the average log-likelihood falls to it; by
+    /// default it has none and runs exactly [`Control::max_iter`] steps
+    /// ([`crate::Convergence::FixedIterations`]).
+    #[must_use]
+    pub const fn tolerance(mut self, tolerance: f64) -> Self {
+        self.tolerance = Some(tolerance);
+        self
+    }
+
+    /// What to do with a rank-deficient design. Default: [`RankPolicy::Error`], which names the
+    /// aliased columns in [`crate::Error::LeastSquares`]; [`RankPolicy::DropAliased`] fits
+    /// without them, reported as R reports `NA` (see [`crate::GlmFit`]).
+    #[must_use]
+    pub const fn rank_policy(mut self, policy: RankPolicy) -> Self {
+        self.rank_policy = policy;
+        self
+    }
+
+    /// Checks every value; the one place options are validated.
+    pub(crate) fn validate(&self) -> Result<()> {
+        if !(self.step.is_finite() && self.step > 0.0) {
+            return Err(invalid("step", self.step, "must be finite and > 0"));
+        }
+        if self.max_iter == Some(0) {
+            return Err(invalid("max_iter", 0.0, "must be at least 1"));
+        }
+        if let Some(tolerance) = self.tolerance
+            && !(tolerance.is_finite() && tolerance > 0.0)
+        {
+            return Err(invalid("tolerance", tolerance, "must be finite and > 0"));
+        }
+        Ok(())
+    }
+
+    /// The iteration limit for the method.
+    pub(crate) fn max_iter_in_effect(&self) -> usize {
+        self.max_iter.unwrap_or(match self.method {
+            Method::Irls => IRLS_MAX_ITER,
+            Method::GradientAscent => GRADIENT_ITERATIONS,
+        })
+    }
+
+    /// The tolerance for the method: always one for IRLS, `None` for gradient ascent unless
+    /// set.
+    pub(crate) fn tolerance_in_effect(&self) -> Option<f64> {
+        match self.method {
+            Method::Irls => Some(self.tolerance.unwrap_or(IRLS_TOLERANCE)),
+            Method::GradientAscent => self.tolerance,
+        }
+    }
+}
+
+/// The error for an option outside its range.
+pub(crate) fn invalid(name: &'static str, value: f64, reason: &'static str) -> Error {
+    Error::InvalidOption { name, value, reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(control: Control, expected: &Error) {
+        let err = control.validate().unwrap_err();
+        assert_eq!(&err, expected, "{err}");
+    }
+
+    #[test]
+    fn every_bad_option_is_named() {
+        let d = Control::default();
+        check(d.step(0.0), &invalid("step", 0.0, "must be finite and > 0"));
+        check(d.max_iter(0), &invalid("max_iter", 0.0, "must be at least 1"));
+        check(d.tolerance(-1.0), &invalid("tolerance", -1.0, "must be finite and > 0"));
+        assert!(d.validate().is_ok());
+    }
+
+    #[test]
+    fn defaults_depend_on_the_method() {
+        let irls = Control::default();
+        assert_eq!((irls.max_iter_in_effect(), irls.tolerance_in_effect()), (25, Some(1e-8)));
+        assert_eq!((irls.method, irls.step), (Method::Irls, GRADIENT_STEP));
+        assert_eq!(irls.rank_policy, RankPolicy::Error);
+        let ga = Control::default().method(Method::GradientAscent);
+        assert_eq!((ga.max_iter_in_effect(), ga.tolerance_in_effect()), (300, None));
+        assert_eq!(ga.tolerance(1e-6).tolerance_in_effect(), Some(1e-6));
+        assert_eq!(ga.max_iter(10).max_iter_in_effect(), 10);
+    }
+}

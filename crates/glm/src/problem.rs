@@ -1,0 +1,298 @@
+//! [`Problem`]: the validated data and model of one fit (response on the model's scale,
+//! weights, trials, offset) and the evaluation of a coefficient vector: `η`, `μ`, deviance,
+//! validity.
+
+use nalgebra::{DMatrix, DVector};
+
+use crate::control::invalid;
+use crate::data::{Data, check_vector};
+use crate::domain::Domain;
+use crate::error::{Error, Input, Result};
+use crate::family::Family;
+use crate::link::Link;
+use crate::model::Model;
+use crate::numeric::count_to_f64;
+
+/// Validated inputs of a fit.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem<'a> {
+    pub(crate) x: &'a DMatrix<f64>,
+    pub(crate) names: &'a [String],
+    pub(crate) intercept: Option<usize>,
+    pub(crate) family: Family,
+    pub(crate) link: Link,
+    /// The response on the model's scale: the proportion of successes for the binomial.
+    pub(crate) y: DVector<f64>,
+    /// Prior weights (ones by default).
+    pub(crate) prior: DVector<f64>,
+    /// Binomial trials (ones by default and for the other families).
+    pub(crate) trials: DVector<f64>,
+    /// Total weights: prior weight times trials.
+    pub(crate) weights: DVector<f64>,
+    pub(crate) offset: DVector<f64>,
+    /// Whether an offset with a nonzero entry was given.
+    pub(crate) has_offset: bool,
+    /// Rows with positive total weight, ascending.
+    pub(crate) kept: Vec<usize>,
+}
+
+impl<'a> Problem<'a> {
+    /// Validates the data against the model: the negative binomial's `θ`, every vector's
+    /// length and finiteness, the signs of weights and trials, and the response against the
+    /// family's domain.
+    pub(crate) fn new(data: &Data<'a>, model: Model) -> Result<Self> {
+        let family = model.family();
+        if let Family::NegativeBinomial { theta } = family
+            && !(theta.is_finite() && theta > 0.0)
+        {
+            return Err(invalid(
+                "theta",
+                theta,
+                "the negative binomial size must be finite and > 0",
+            ));
+        }
+        let (design, y) = (data.design, data.y);
+        let m = design.nrows();
+        if let Some(w) = data.weights {
+            check_vector(w, m, Input::Weights)?;
+            if let Some((index, &value)) = w.iter().enumerate().find(|(_, v)| **v < 0.0) {
+                return Err(Error::NegativeWeight { index, value });
+            }
+        }
+        if let Some(offset) = data.offset {
+            check_vector(offset, m, Input::Offset)?;
+        }
+        if let Some(trials) = data.trials {
+            if family != Family::Binomial {
+                return Err(Error::NotApplicable { name: "trials", family });
+            }
+            check_vector(trials, m, Input::Trials)?;
+            if let Some((index, &value)) = trials.iter().enumerate().find(|(_, v)| **v < 0.0) {
+                return Err(Error::OutOfDomain {
+                    input: Input::Trials,
+                    index,
+                    value,
+                    family,
+                    domain: Domain::NonNegative,
+                });
+            }
+        }
+        if let Some(start) = data.start {
+            check_vector(start, design.ncols(), Input::Start)?;
+        }
+        check_vector(y, m, Input::Response)?;
+        let ones = || DVector::from_element(m, 1.0);
+        let prior = data.weights.cloned().unwrap_or_else(ones);
+        let trials = data.trials.cloned();
+        let response = if let Some(n) = &trials {
+            // Successes in [0, n]; the model works with proportions, as R does.
+            let mut p = DVector::zeros(m);
+            for i in 0..m {
+                if y[i] < 0.0 {
+                    return Err(out_of_domain(i, y[i], family, Domain::NonNegative));
+                }
+                if y[i] > n[i] {
+                    return Err(Error::SuccessesExceedTrials {
+                        index: i,
+                        successes: y[i],
+                        trials: n[i],
+                    });
+                }
+                p[i] = if n[i] > 0.0 { y[i] / n[i] } else { 0.0 };
+            }
+            p
+        } else {
+            let domain = family.response_domain();
+            if let Some((i, &v)) = y.iter().enumerate().find(|(_, v)| !domain.contains(**v)) {
+                return Err(out_of_domain(i, v, family, domain));
+            }
+            y.clone()
+        };
+        let trials = trials.unwrap_or_else(ones);
+        let weights = prior.component_mul(&trials);
+        let kept: Vec<usize> = (0..m).filter(|&i| weights[i] > 0.0).collect();
+        let (offset, has_offset) = match data.offset {
+            Some(o) => (o.clone(), o.iter().any(|&v| v != 0.0)),
+            None => (DVector::zeros(m), false),
+        };
+        Ok(Self {
+            x: design.matrix(),
+            names: design.names(),
+            intercept: design.intercept_column(),
+            family,
+            link: model.link(),
+            y: response,
+            prior,
+            trials,
+            weights,
+            offset,
+            has_offset,
+            kept,
+        })
+    }
+
+    /// Number of observations with positive weight.
+    pub(crate) fn observations(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// `η = X_cols·γ + offset`, `μ = g⁻¹(η)` and the deviance for reduced coefficients `γ`.
+    pub(crate) fn evaluate(&self, cols: &[usize], gamma: &DVector<f64>) -> Evaluation {
+        // Column by column (axpy), in the order the column-major design is stored.
+        let mut eta = self.offset.clone();
+        for (&j, &g) in cols.iter().zip(gamma.iter()) {
+            eta.axpy(g, &self.x.column(j), 1.0);
+        }
+        self.evaluate_eta(eta)
+    }
+
+    /// `μ = g⁻¹(η)`, validity and deviance for a given linear predictor.
+    pub(crate) fn evaluate_eta(&self, eta: DVector<f64>) -> Evaluation {
+        let mu = eta.map(|e| self.link.inverse(e));
+        let eta_domain = self.link.eta_domain();
+        let mu_domain = self.family.mean_domain();
+        let invalid =
+            (0..eta.len()).find(|&i| !eta_domain.contains(eta[i]) || !mu_domain.contains(mu[i]));
+        let deviance = if invalid.is_some() {
+            f64::NAN
+        } else {
+            self.kept
+                .iter()
+                .map(|&i| self.weights[i] * self.family.unit_deviance(self.y[i], mu[i]))
+                .sum()
+        };
+        Evaluation { eta, mu, deviance, invalid }
+    }
+
+    /// The error for an evaluation that left the domains at the start.
+    pub(crate) fn invalid_start(&self, e: &Evaluation, index: usize) -> Error {
+        Error::InvalidStart {
+            index,
+            eta: e.eta[index],
+            mu: e.mu[index],
+            family: self.family,
+            link: self.link,
+        }
+    }
+
+    /// Expands reduced coefficients to one per design column (0 for the others).
+    pub(crate) fn expand(&self, cols: &[usize], gamma: &DVector<f64>) -> DVector<f64> {
+        let mut beta = DVector::zeros(self.x.ncols());
+        for (&j, &g) in cols.iter().zip(gamma.iter()) {
+            beta[j] = g;
+        }
+        beta
+    }
+
+    /// The starting linear predictor from the family's starting means (R's `mustart`).
+    pub(crate) fn starting_eta(&self) -> DVector<f64> {
+        DVector::from_fn(self.y.len(), |i, _| {
+            self.link.link(self.family.starting_mean(self.y[i], self.weights[i]))
+        })
+    }
+
+    /// A valid point to fall back on when the first IRLS step leaves the domain and there is
+    /// no previous iterate: the intercept-only model at the weighted mean of the starting
+    /// means, when the design has an intercept and that point is valid.
+    pub(crate) fn fallback(&self, cols: &[usize]) -> Option<DVector<f64>> {
+        let j0 = self.intercept?;
+        let k = cols.iter().position(|&j| j == j0)?;
+        let total: f64 = self.kept.iter().map(|&i| self.weights[i]).sum();
+        let mean = self
+            .kept
+            .iter()
+            .map(|&i| self.weights[i] * self.family.starting_mean(self.y[i], self.weights[i]))
+            .sum::<f64>()
+            / total;
+        let mut gamma = DVector::zeros(cols.len());
+        gamma[k] = self.link.link(mean) / self.x[(0, j0)];
+        let e = self.evaluate(cols, &gamma);
+        (e.invalid.is_none() && e.deviance.is_finite()).then_some(gamma)
+    }
+
+    /// `√W` times the rows kept and the columns `cols` of `X`, written into `a` (reshaped when
+    /// its shape differs, so IRLS reuses one allocation across iterations), and `√W·z`, for IRLS
+    /// weights `W = w·(dμ/dη)²/V(μ)` and working response `z = η − offset + (y − μ)/(dμ/dη)`.
+    pub(crate) fn weighted_problem(
+        &self,
+        cols: &[usize],
+        e: &Evaluation,
+        a: &mut DMatrix<f64>,
+    ) -> DVector<f64> {
+        let k = self.kept.len();
+        let mut root = Vec::with_capacity(k);
+        let mut z = Vec::with_capacity(k);
+        for &i in &self.kept {
+            let d = self.link.mu_eta(e.eta[i]);
+            root.push((self.weights[i] * d * d / self.family.variance(e.mu[i])).sqrt());
+            z.push(e.eta[i] - self.offset[i] + (self.y[i] - e.mu[i]) / d);
+        }
+        if a.shape() != (k, cols.len()) {
+            *a = DMatrix::zeros(k, cols.len());
+        }
+        // Column by column, in storage order; without zero weights every row is kept.
+        let all_rows = k == self.x.nrows();
+        for (mut target, &j) in a.column_iter_mut().zip(cols) {
+            let source = self.x.column(j);
+            if all_rows {
+                for ((t, &w), &v) in target.iter_mut().zip(&root).zip(source.iter()) {
+                    *t = w * v;
+                }
+            } else {
+                for ((t, &w), &i) in target.iter_mut().zip(&root).zip(&self.kept) {
+                    *t = w * source[i];
+                }
+            }
+        }
+        DVector::from_fn(k, |r, _| root[r] * z[r])
+    }
+
+    /// The log-likelihood with R's conventions at dispersion `φ`, and the sum of the
+    /// magnitudes of its terms (for rounding estimates).
+    pub(crate) fn log_likelihood(&self, mu: &DVector<f64>, dispersion: f64) -> (f64, f64) {
+        self.kept.iter().fold((0.0, 0.0), |(sum, magnitude), &i| {
+            let term = self.family.log_likelihood_term(
+                self.y[i],
+                mu[i],
+                self.prior[i],
+                self.trials[i],
+                dispersion,
+            );
+            (sum + term, magnitude + term.abs())
+        })
+    }
+
+    /// The dispersion R's `family$aic` plugs into the log-likelihood: `D/n` (Gaussian, with n
+    /// the observations), `D/Σw` (Gamma, inverse Gaussian), 1 for the others.
+    pub(crate) fn likelihood_dispersion(&self, deviance: f64) -> f64 {
+        match self.family {
+            Family::Gaussian => deviance / count_to_f64(self.observations()),
+            Family::Gamma | Family::InverseGaussian => {
+                deviance / self.kept.iter().map(|&i| self.prior[i]).sum::<f64>()
+            }
+            _ => 1.0,
+        }
+    }
+}
+
+fn out_of_domain(index: usize, value: f64, family: Family, domain: Domain) -> Error {
+    Error::OutOfDomain { input: Input::Response, index, value, family, domain }
+}
+
+/// A coefficient vector evaluated on the data.
+#[derive(Debug, Clone)]
+pub(crate) struct Evaluation {
+    pub(crate) eta: DVector<f64>,
+    pub(crate) mu: DVector<f64>,
+    /// NaN when `invalid` is set.
+    pub(crate) deviance: f64,
+    /// The first observation whose `η` or `μ` left its domain.
+    pub(crate) invalid: Option<usize>,
+}
+
+impl Evaluation {
+    /// Whether every `η` and `μ` is in its domain and the deviance is finite.
+    pub(crate) fn is_valid(&self) -> bool {
+        self.invalid.is_none() && self.deviance.is_finite()
+    }
+}
