@@ -22,9 +22,8 @@ const WEIGHTS: [f64; 4] = [1.0, 2.0, 1.0, 0.5];
 /// If a fit of the lesson's data fails, which would be a bug.
 pub fn render() -> Result<(Vec<Page>, Headline)> {
     let data = sim::heights();
-    let design = Design::new(data.x.clone())?
-        .with_intercept_column(0)?
-        .with_names(["(Intercept)", "weight", "parents"])?;
+    let design = Design::new(data.x.clone())?.with_intercept_column(0)?;
+    let design = design.with_names(["(Intercept)", "weight", "parents"])?;
     let y = data.y.clone();
     let options = FitOptions::default().condition_number(ConditionNumber::Always);
     let mut out = header("Least squares three ways", "none (the lesson's data are a fixed table)");
@@ -104,9 +103,8 @@ pub fn render() -> Result<(Vec<Page>, Headline)> {
 
 fn exact_fit_section(out: &mut String, options: &FitOptions) -> Result<()> {
     let data = sim::heights_exact_fit();
-    let design = Design::new(data.x.clone())?
-        .with_intercept_column(0)?
-        .with_names(["(Intercept)", "height", "parents"])?;
+    let design = Design::new(data.x.clone())?.with_intercept_column(0)?;
+    let design = design.with_names(["(Intercept)", "height", "parents"])?;
     out.push_str(
         "\n## When y lies in the column space\n\n\
          Replace the weight column by the height itself: `X = [1, y, h]`. Now `y = X·(0, 1, 0)` exactly, \
