@@ -9,6 +9,7 @@ use crate::fit::fit;
 use crate::fit_result::Fit;
 use crate::method::Method;
 use crate::options::FitOptions;
+use crate::unavailable::Unavailable;
 
 /// An `f64` fit next to its double-double reference, with the correct digits of each number.
 ///
@@ -26,7 +27,7 @@ use crate::options::FitOptions;
 /// let d = sim::heights();
 /// let c = lsq::certify(&Design::new(d.x)?.with_intercept_column(0)?, &d.y, &FitOptions::default())?;
 /// assert_eq!((c.fit.method(), c.reference.method()), (Method::Qr, Method::ExtendedQr));
-/// assert!(c.sigma_digits > 10.0 && c.r_squared_digits > 10.0);
+/// assert!(c.sigma_digits? > 10.0 && c.r_squared_digits? > 10.0);
 /// // The lesson's design is well conditioned enough for QR to keep at least 10 digits.
 /// assert!(c.min_coefficient_digits() > 10.0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -42,10 +43,10 @@ pub struct Certification {
     pub coefficient_digits: DVector<f64>,
     /// Correct digits of each standard error (NaN for aliased columns).
     pub std_error_digits: DVector<f64>,
-    /// Correct digits of the residual standard error.
-    pub sigma_digits: f64,
-    /// Correct digits of R².
-    pub r_squared_digits: f64,
+    /// Correct digits of the residual standard error; unavailable where `σ̂` is in either fit.
+    pub sigma_digits: Result<f64, Unavailable>,
+    /// Correct digits of R²; unavailable where R² is in either fit.
+    pub r_squared_digits: Result<f64, Unavailable>,
 }
 
 impl Certification {
@@ -94,9 +95,10 @@ pub fn certify(design: &Design, y: &DVector<f64>, options: &FitOptions) -> Resul
     let reference = fit(design, y, &options.clone().method(Method::ExtendedQr))?;
     let coefficient_digits = digits_of(checked.coefficients(), reference.coefficients());
     let std_error_digits = digits_of(checked.std_errors(), reference.std_errors());
+    let both = |a: Result<f64, Unavailable>, b: Result<f64, Unavailable>| Ok(digits(a?, b?));
     Ok(Certification {
-        sigma_digits: digits(checked.sigma(), reference.sigma()),
-        r_squared_digits: digits(checked.r_squared(), reference.r_squared()),
+        sigma_digits: both(checked.sigma(), reference.sigma()),
+        r_squared_digits: both(checked.r_squared(), reference.r_squared()),
         fit: checked,
         reference,
         coefficient_digits,

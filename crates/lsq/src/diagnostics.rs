@@ -3,39 +3,12 @@
 use linalg_core::{DoubleDouble, Real, count_to_f64};
 use nalgebra::{DMatrix, DVector};
 
-use crate::design::Design;
+use crate::condition::condition_numbers;
 use crate::method::Method;
 use crate::options::{ConditionNumber, SVD_AUTO_FLOPS};
 use crate::solvers::{Core, Covariance, Factor};
 use crate::statistics::Statistics;
-
-/// A residual with `‖r‖ ≤ EXACT_FIT_TOLERANCE·max(m, n)·(Σₖ|β̂ₖ|·‖xₖ‖ + ‖y‖)` (`xₖ` the columns
-/// of `X`, both sides weighted by `√w` in a weighted fit, aliased columns left out) is at the
-/// level of the rounding that computing `y − Xβ̂` itself commits, so `y` lies in the column space
-/// of `X` up to the rounding of the data: the fit is exact. The factor is ε of `f64`, the data's own
-/// precision, whatever the working precision of the solver.
-///
-/// # Examples
-///
-/// ```
-/// use lsq::{Design, FitOptions};
-///
-/// // y is the second column of X, so it lies in the column space: the residual is rounding.
-/// let e = sim::heights_exact_fit();
-/// let fit = lsq::fit(&Design::new(e.x.clone())?, &e.y, &FitOptions::default())?;
-/// let beta = fit.coefficients();
-/// let scale: f64 = e.x.column_iter().zip(beta.iter()).map(|(x, b)| b.abs() * x.norm()).sum();
-/// assert!(fit.rss().sqrt() <= lsq::EXACT_FIT_TOLERANCE * 4.0 * (scale + e.y.norm()));
-/// assert!(fit.diagnostics().exact_fit);
-///
-/// // Nearly collinear columns do not make a visible residual "rounding": ‖r‖/‖y‖ ≈ 4e-7 here.
-/// let x = nalgebra::dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0; 1.0, 1.0 + 1e-9];
-/// let y = nalgebra::dvector![1.0, 1.0, 1.0 + 1e-6, 1.0];
-/// let fit = lsq::fit(&Design::new(x)?, &y, &FitOptions::default())?;
-/// assert!(!fit.diagnostics().exact_fit);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub const EXACT_FIT_TOLERANCE: f64 = f64::EPSILON;
+use crate::unavailable::Unavailable;
 
 /// The most digits any count here reports: `−log₁₀ ε = 52·log₁₀ 2 ≈ 15.65`, the digits of a
 /// result whose relative error is one unit in the last place of 1 (ε = 2⁻⁵²). A correctly
@@ -80,7 +53,10 @@ pub struct Digits {
 
 /// Numerical diagnostics reported with every [`crate::Fit`]: a record of measured numbers.
 ///
-/// `Display` prints them as the last lines of the fit's summary.
+/// Every number is computed on the equilibrated problem (columns and response scaled by powers of
+/// two, see [`crate::fit`]), so none depends on the units of the columns or of `y`, except
+/// [`Diagnostics::condition_number`], which describes the design as given. `Display` prints them
+/// as the last lines of the fit's summary.
 ///
 /// # Examples
 ///
@@ -93,7 +69,7 @@ pub struct Digits {
 /// let exact = lsq::fit(&design, &dvector![1.0, 3.0, 5.0, 7.0], &FitOptions::default())?;
 /// let d = exact.diagnostics();
 /// assert!(d.exact_fit);
-/// assert!(d.condition_number.is_some_and(|k| k >= 1.0) && d.condition_estimate >= 1.0);
+/// assert!(d.condition_number.is_ok_and(|k| k >= 1.0) && d.condition_estimate >= 1.0);
 /// let noisy = lsq::fit(&design, &dvector![1.0, 3.1, 4.9, 7.0], &FitOptions::default())?;
 /// let d = noisy.diagnostics();
 /// assert!(!d.exact_fit && d.orthogonality < 1e-14 && d.relative_residual > 0.0);
@@ -108,20 +84,27 @@ pub struct Diagnostics {
     /// The relative rank tolerance, for the methods that decide rank.
     pub tolerance: Option<f64>,
     /// Cheap estimate of `κ₁(X)` after column scaling, from the method's own factor (QR's `R`,
-    /// the Cholesky factor, or the explicit inverse).
+    /// the Cholesky factor, or the explicit inverse). Finite, except `f64::INFINITY` for a
+    /// factor singular in `f64`, which only a rank tolerance of 0 lets through.
     pub condition_estimate: f64,
-    /// `κ₂(X)` of the (weighted) design as given, from nalgebra's SVD, when it was computed.
-    /// The normal equations work with `κ₂(XᵀX) = κ₂(X)²`.
-    pub condition_number: Option<f64>,
-    /// `κ₂` of the design with its columns scaled to unit norm, from nalgebra's SVD: the
-    /// condition number that governs QR's accuracy.
-    pub scaled_condition_number: Option<f64>,
-    /// `‖Xᵀr‖/(‖X‖_F·‖r‖)`: how orthogonal the residual is to the columns (0 in exact
-    /// arithmetic; a few ε for a backward-stable solve).
+    /// `κ₂(X)` of the (weighted) design as given, over the columns kept in the fit, from the
+    /// singular values of the QR factor `R` (`σ(X) = σ(R)`; see [`crate::ConditionNumber`]).
+    /// The normal equations work with `κ₂(XᵀX) = κ₂(X)²`. [`Unavailable::OutOfRange`] when the
+    /// columns' units put it beyond `f64`; [`Unavailable::NotComputed`] when not asked for.
+    pub condition_number: Result<f64, Unavailable>,
+    /// `κ₂` of the design with its columns scaled to unit norm: the condition number that
+    /// governs QR's accuracy, independent of the columns' units.
+    pub scaled_condition_number: Result<f64, Unavailable>,
+    /// `‖Xₛᵀr‖/(‖Xₛ‖_F·‖r‖)` on the weighted rows, `Xₛ` the design with its columns scaled to
+    /// unit norm: how orthogonal the residual is to the columns (0 in exact arithmetic; a few ε
+    /// for a backward-stable solve; 0 when `r = 0`).
     pub orthogonality: f64,
-    /// `‖r‖/‖y‖` on the weighted rows.
+    /// `‖r‖/‖y‖` on the weighted rows (0 when `y = 0`).
     pub relative_residual: f64,
-    /// Whether `y` lies in the column space of `X` up to rounding (see [`EXACT_FIT_TOLERANCE`]).
+    /// Whether `y` lies in the column space of `X` up to rounding (see
+    /// [`crate::EXACT_FIT_TOLERANCE`]).
+    /// The t tests, the F test and the likelihood of such a fit are
+    /// [`Unavailable::ExactFit`].
     pub exact_fit: bool,
     /// The estimated correct digits of the coefficients.
     pub digits: Digits,
@@ -134,14 +117,33 @@ impl std::fmt::Display for Diagnostics {
             write!(f, " (relative tolerance {tol:.1e})")?;
         }
         writeln!(f)?;
-        write!(f, "Condition: estimate {:.2e} after column scaling", self.condition_estimate)?;
-        if let (Some(k), Some(ks)) = (self.condition_number, self.scaled_condition_number) {
-            write!(f, "; κ₂(X) = {k:.3e}, scaled {ks:.3e}, κ₂(XᵀX) = {:.3e}", k * k)?;
+        if self.condition_estimate.is_finite() {
+            write!(f, "Condition: estimate {:.2e} after column scaling", self.condition_estimate)?;
+        } else {
+            f.write_str("Condition: estimate beyond the range of f64 (R is singular in f64)")?;
+        }
+        match (self.condition_number, self.scaled_condition_number) {
+            (Ok(k), Ok(ks)) => {
+                write!(f, "; κ₂(X) = {k:.3e}, scaled {ks:.3e}, κ₂(XᵀX) = ")?;
+                let normal = k * k;
+                if normal.is_finite() {
+                    write!(f, "{normal:.3e}")?;
+                } else {
+                    f.write_str("beyond the range of f64")?;
+                }
+            }
+            (Err(Unavailable::OutOfRange), Ok(ks)) => {
+                write!(f, "; κ₂(X) beyond the range of f64, scaled {ks:.3e}")?;
+            }
+            (_, Err(Unavailable::OutOfRange)) => {
+                f.write_str("; κ₂(X) beyond the range of f64, even with unit columns")?;
+            }
+            _ => {}
         }
         writeln!(f)?;
         writeln!(
             f,
-            "Orthogonality ‖Xᵀr‖/(‖X‖‖r‖) = {:.0e}; relative residual {:.3e}{}",
+            "Orthogonality ‖Xᵀr‖/(‖X‖‖r‖), unit columns = {:.0e}; relative residual {:.3e}{}",
             self.orthogonality,
             self.relative_residual,
             if self.exact_fit { " (exact fit: y lies in the column space)" } else { "" }
@@ -154,65 +156,73 @@ impl std::fmt::Display for Diagnostics {
     }
 }
 
-/// Computes the diagnostics of a fit.
-#[expect(clippy::too_many_arguments, reason = "a private helper taking what fit already has")]
-pub(crate) fn diagnose(
-    design: &Design,
-    y_values: &DVector<f64>,
-    weights: Option<&DVector<f64>>,
-    kept: &[usize],
-    method: Method,
-    core: &Core<f64>,
-    stats: &Statistics,
+/// What [`diagnose`] reads besides the solution and the statistics.
+pub(crate) struct Inputs<'a> {
+    pub(crate) method: Method,
+    /// `‖x̃_j‖`, the norms of the equilibrated columns.
+    pub(crate) norms: &'a [f64],
+    /// The exponents `c_j` of the equilibrated columns.
+    pub(crate) exponents: &'a [i32],
+    /// Rows with nonzero weight.
+    pub(crate) observations: usize,
+    /// The QR factor of the equilibrated design when `κ₂` was asked for: the method's own for
+    /// the QR methods, one computed for the purpose for the textbook methods.
+    pub(crate) factor: Option<&'a DMatrix<f64>>,
+}
+
+/// Whether [`crate::ConditionNumber`] asks for `κ₂` on an m×n problem solved by `method`: its
+/// cost is an SVD of the n×n factor (`≈ n³`) for the QR methods, and a QR factorization of the
+/// design first (`≈ m·n²`) for the textbook methods, which have no `R`.
+pub(crate) fn wants_condition_number(
     when: ConditionNumber,
-) -> Diagnostics {
-    let (m, p) = (design.nrows(), design.ncols());
-    let x = design.matrix();
-    let root = |i: usize| weights.map_or(1.0, |w| w[i].sqrt());
-    let xw = DMatrix::from_fn(kept.len(), p, |k, j| x[(kept[k], j)] * root(kept[k]));
-    let column_norms: Vec<f64> = xw.column_iter().map(|c| c.norm()).collect();
-    let run_svd = match when {
+    method: Method,
+    m: usize,
+    n: usize,
+) -> bool {
+    match when {
         ConditionNumber::Always => true,
         ConditionNumber::Never => false,
-        ConditionNumber::Auto => count_to_f64(kept.len()) * count_to_f64(p * p) <= SVD_AUTO_FLOPS,
+        ConditionNumber::Auto => {
+            let cost = match method {
+                Method::Qr | Method::ExtendedQr => count_to_f64(n) * count_to_f64(n * n),
+                Method::Inverse | Method::NormalEquations => count_to_f64(m) * count_to_f64(n * n),
+            };
+            cost <= SVD_AUTO_FLOPS
+        }
+    }
+}
+
+/// Computes the diagnostics of a fit from its equilibrated solution and statistics.
+pub(crate) fn diagnose(inputs: &Inputs<'_>, core: &Core<f64>, stats: &Statistics) -> Diagnostics {
+    let p = core.beta.len();
+    let (condition_number, scaled_condition_number) = match (inputs.factor, &core.factor) {
+        (Some(r), Factor::Qr { columns, .. }) => {
+            let exponents: Vec<i32> = columns.iter().map(|&j| inputs.exponents[j]).collect();
+            condition_numbers(r, &exponents)
+        }
+        (Some(r), _) => condition_numbers(r, inputs.exponents),
+        (None, _) => (Err(Unavailable::NotComputed), Err(Unavailable::NotComputed)),
     };
-    let (condition_number, scaled_condition_number) = if run_svd {
-        let scaled = DMatrix::from_fn(kept.len(), p, |k, j| xw[(k, j)] / column_norms[j]);
-        (Some(kappa2(xw.clone())), Some(kappa2(scaled)))
-    } else {
-        (None, None)
-    };
-    let r_norm = stats.rss.sqrt();
-    let y_norm = stats.weighted_response_norm;
-    let relative_residual = if y_norm > 0.0 { r_norm / y_norm } else { 0.0 };
-    // The rounding error of forming `y − Xβ̂` in f64 is bounded by a multiple of
-    // `ε·(‖|X|·|β̂|‖ + ‖y‖)`, and `Σ_k |β̂_k|·‖x_k‖` bounds `‖|X|·|β̂|‖`.
-    let fitted_scale: f64 = (0..p)
-        .filter(|k| !core.aliased.contains(k))
-        .map(|k| core.beta[k].abs() * column_norms[k])
-        .sum();
-    let exact_fit =
-        r_norm <= EXACT_FIT_TOLERANCE * count_to_f64(m.max(p)) * (fitted_scale + y_norm);
-    let yw = DVector::from_fn(kept.len(), |k, _| y_values[kept[k]] * root(kept[k]));
-    let cross: Vec<f64> = xw.column_iter().map(|c| c.dot(&yw).abs()).collect();
+    let relative_residual = if stats.y_norm > 0.0 { stats.r_norm / stats.y_norm } else { 0.0 };
     let inverse_residual = match &core.factor {
-        Factor::Explicit(inverse) => {
-            let residual = inverse * xw.tr_mul(&xw) - DMatrix::<f64>::identity(p, p);
+        Factor::Explicit { inverse, gram } => {
+            let residual = inverse * gram - DMatrix::<f64>::identity(p, p);
             Some(residual.abs() * core.beta.abs())
         }
         _ => None,
     };
     let sizes = Sizes {
-        column_norms: &column_norms,
-        cross: &cross,
+        column_norms: inputs.norms,
+        cross: &stats.cross,
         inverse_residual,
-        y_norm,
-        r_norm,
-        m: kept.len(),
+        y_norm: stats.y_norm,
+        r_norm: stats.r_norm,
+        m: inputs.observations,
     };
-    let digits = estimate_digits(method, &core.beta, &core.aliased, &stats.covariance, &sizes);
+    let digits =
+        estimate_digits(inputs.method, &core.beta, &core.aliased, &stats.covariance, &sizes);
     Diagnostics {
-        method,
+        method: inputs.method,
         rank: core.rank,
         columns: p,
         tolerance: core.tolerance,
@@ -221,16 +231,9 @@ pub(crate) fn diagnose(
         scaled_condition_number,
         orthogonality: stats.orthogonality,
         relative_residual,
-        exact_fit,
+        exact_fit: stats.exact_fit,
         digits,
     }
-}
-
-/// `σ_max/σ_min` by nalgebra's SVD; infinite for a singular matrix.
-fn kappa2(x: DMatrix<f64>) -> f64 {
-    let s = x.svd(false, false).singular_values;
-    let (max, min) = s.iter().fold((0.0_f64, f64::INFINITY), |(hi, lo), &v| (hi.max(v), lo.min(v)));
-    if min > 0.0 { max / min } else { f64::INFINITY }
 }
 
 /// Norms of the weighted problem that enter the error bounds.

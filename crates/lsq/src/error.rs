@@ -44,6 +44,55 @@ impl std::fmt::Display for Input {
     }
 }
 
+/// Which result an [`Error::Unrepresentable`] refers to.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Design, Error, FitOptions, Quantity};
+/// use lsq::nalgebra::{dmatrix, dvector};
+///
+/// // A slope of about 10³⁰⁰ per 10⁻³⁰⁰: about 10⁶⁰⁰, beyond any f64.
+/// let design = Design::with_intercept(&dmatrix![1e-300; 2e-300; 3e-300; 5e-300])?;
+/// let err = lsq::fit(&design, &dvector![1e300, 2e300, 2.9e300, 5e300], &FitOptions::default());
+/// let err = err.unwrap_err();
+/// assert!(matches!(err, Error::Unrepresentable { quantity: Quantity::Coefficient, index: 1, .. }));
+/// assert!(err.to_string().starts_with("coefficient 1 is about 2^199"), "{err}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Quantity {
+    /// A coefficient `β̂_j`.
+    Coefficient,
+    /// A standard error of a coefficient.
+    StandardError,
+    /// A diagonal entry of `(XᵀWX)⁻¹`.
+    Covariance,
+    /// A fitted value `xᵢᵀβ̂`.
+    FittedValue,
+    /// A residual `yᵢ − xᵢᵀβ̂`.
+    Residual,
+    /// A predicted mean, its standard error, or an end of one of its intervals, by new row.
+    Prediction,
+    /// An end of a confidence interval of a coefficient.
+    ConfidenceBound,
+}
+
+impl std::fmt::Display for Quantity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Quantity::Coefficient => "coefficient",
+            Quantity::StandardError => "standard error of coefficient",
+            Quantity::Covariance => "diagonal entry of (XᵀWX)⁻¹ for column",
+            Quantity::FittedValue => "fitted value",
+            Quantity::Residual => "residual",
+            Quantity::Prediction => "prediction for new row",
+            Quantity::ConfidenceBound => "confidence bound of coefficient",
+        })
+    }
+}
+
 /// Everything that can go wrong in `lsq`, with the offending indices and values.
 ///
 /// # Examples
@@ -209,6 +258,19 @@ pub enum Error {
         column: usize,
         /// What is wrong with it.
         reason: &'static str,
+    },
+    /// A result exists but its magnitude lies beyond the range of `f64` (about 1.8·10³⁰⁸). The
+    /// fit itself was computed on the equilibrated problem; it is the answer in the caller's
+    /// units that does not fit in an `f64`, as when a column near 10⁻³⁰⁰ must explain a response
+    /// near 10³⁰⁰. (Results below 2.2·10⁻³⁰⁸ underflow gradually, as in any IEEE arithmetic.)
+    #[error("{quantity} {index} is about 2^{log2:.0}, beyond the range of f64")]
+    Unrepresentable {
+        /// What kind of result.
+        quantity: Quantity,
+        /// Its index (column, row or new row).
+        index: usize,
+        /// `log₂` of its magnitude.
+        log2: f64,
     },
     /// The QR factorization or a triangular solve refused its input.
     #[error("the linear-algebra kernel refused the problem")]

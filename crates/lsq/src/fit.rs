@@ -1,22 +1,21 @@
 //! [`fit`]: validates the input, weights the rows, solves by the chosen [`Method`], and gathers
 //! the statistics and diagnostics into a [`Fit`].
 
-use std::borrow::Cow;
-
-use linalg_core::Real;
+use linalg_core::{HouseholderQr, Real};
 use nalgebra::{DMatrix, DVector};
 
 use crate::design::{Design, check_matrix_finite};
-use crate::diagnostics::diagnose;
+use crate::diagnostics::{Inputs, diagnose, wants_condition_number};
 use crate::error::{Error, Input, Result};
 use crate::fit_result::Fit;
 use crate::method::Method;
 use crate::options::FitOptions;
+use crate::scaling::{Problem, Scalar, Scaling, problem};
 use crate::solve::enforce_rank;
 use crate::solvers::{
-    Core, check_zero_columns, inverse_core, normal_equations_core, qr_core, round_core,
+    Core, Factor, check_zero_columns, inverse_core, lower, normal_equations_core, qr_core,
 };
-use crate::statistics::{Statistics, statistics};
+use crate::statistics::{Setting, Statistics, statistics};
 
 /// Fits `y ≈ Xβ` by least squares and computes the statistics of a regression.
 ///
@@ -28,12 +27,17 @@ use crate::statistics::{Statistics, statistics};
 ///
 /// # Algorithm
 /// See [`Method`]. Weighted problems are solved as `min ‖√W(y − Xβ)‖₂` on the rows with nonzero
-/// weight. Regression statistics follow R's `summary.lm` (Chambers & Hastie, *Statistical
-/// Models in S*, 1992).
+/// weight. Every method works on the equilibrated problem (columns, response and weights scaled
+/// by powers of two; see the crate's numerical notes), where the solve, the sums of squares, the
+/// statistics and the diagnostics are computed before they are scaled back exactly. Regression
+/// statistics follow R's `summary.lm` (Chambers & Hastie, *Statistical Models in S*, 1992);
+/// those the data leave undefined are [`crate::Unavailable`].
 ///
 /// # Cost
 /// The solve (`≈ 2mn²` for QR), plus `O(mn + n³)` for the statistics and, when
-/// [`crate::ConditionNumber`] asks for it, an SVD of `O(mn²)`.
+/// [`crate::ConditionNumber`] asks for it, `O(n³)` for `κ₂` from `R` (the textbook methods first
+/// factor the design, `≈ 2mn²`). Memory: the design, one equilibrated copy that the QR factors
+/// in place, the scaled response, and the fitted values and residuals the fit returns.
 ///
 /// # Accuracy
 /// QR's coefficients have relative error about `κ(X)·ε + κ(X)²·ε·‖r‖/(‖X‖‖β‖)`, with `κ` after
@@ -46,7 +50,11 @@ use crate::statistics::{Statistics, statistics};
 /// have nonzero weight than there are columns; [`Error::ZeroColumn`];
 /// [`Error::RankDeficient`] (unless [`crate::RankPolicy::DropAliased`]);
 /// [`Error::NoResidualDegreesOfFreedom`] for an interpolating fit; the textbook methods'
-/// [`Error::NormalMatrixBreakdown`] and [`Error::SingularNormalMatrix`].
+/// [`Error::NormalMatrixBreakdown`], [`Error::SingularNormalMatrix`] and
+/// [`Error::IllConditionedNormalMatrix`]; [`Error::Unrepresentable`] for a coefficient, standard
+/// error, fitted value or residual beyond the range of `f64` in the caller's units;
+/// [`Error::Kernel`] when a rank tolerance of 0 lets through a factor too close to singular for
+/// `R⁻¹`.
 ///
 /// # Examples
 ///
@@ -58,7 +66,7 @@ use crate::statistics::{Statistics, statistics};
 /// let y = dvector![2.1, 3.9, 6.2, 7.8, 10.1];
 /// let fit = lsq::fit(&design, &y, &FitOptions::default())?;
 /// assert!((fit.coefficients()[1] - 1.99).abs() < 1e-12);
-/// assert!(fit.r_squared() > 0.99);
+/// assert!(fit.r_squared()? > 0.99);
 /// println!("{fit}"); // an R-style summary
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -79,68 +87,105 @@ pub fn fit(design: &Design, y: &DVector<f64>, options: &FitOptions) -> Result<Fi
         return Err(Error::Underdetermined { rows: kept.len(), cols: p });
     }
     let method = options.method;
-    let names = design.names();
-    let tolerance = options.tolerance;
-    let outcome = if method == Method::ExtendedQr {
-        let x = design.extended();
-        let problem = Weighted::new(&x, y, weights, &kept);
-        check_zero_columns(&problem.x, names)?;
-        let core =
-            enforce_rank(qr_core(&problem.x, &problem.y, tolerance)?, options.rank_policy, names)?;
-        check_degrees_of_freedom(&core, kept.len())?;
-        let stats = statistics(&x, y, weights, &kept, &core, design.intercept_column().is_some())?;
-        Outcome { stats, core: round_core(&core) }
-    } else {
-        let x = design.matrix();
-        let problem = Weighted::new(x, y, weights, &kept);
-        check_zero_columns(&problem.x, names)?;
-        let core = match method {
-            Method::Inverse => inverse_core(&problem.x, &problem.y)?,
-            Method::NormalEquations => normal_equations_core(&problem.x, &problem.y)?,
-            _ => qr_core(&problem.x, &problem.y, tolerance)?,
-        };
-        let core = enforce_rank(core, options.rank_policy, names)?;
-        check_degrees_of_freedom(&core, kept.len())?;
-        let stats = statistics(x, y, weights, &kept, &core, design.intercept_column().is_some())?;
-        Outcome { stats, core }
+    let wants = wants_condition_number(options.condition_number, method, kept.len(), p);
+    let outcome = match method {
+        Method::ExtendedQr => {
+            let x = design.extended();
+            by_qr(&Data { x: &x, y, kept: &kept, design, options }, wants)?
+        }
+        Method::Inverse | Method::NormalEquations => {
+            by_textbook(&Data { x: design.matrix(), y, kept: &kept, design, options }, wants)?
+        }
+        _ => by_qr(&Data { x: design.matrix(), y, kept: &kept, design, options }, wants)?,
     };
-    let Outcome { stats, core } = outcome;
-    let diagnostics =
-        diagnose(design, y, weights, &kept, method, &core, &stats, options.condition_number);
-    Ok(Fit::new(design, weights, kept.len(), core, stats, diagnostics, method))
+    let Outcome { core, stats, scaling, norms, factor } = outcome;
+    let inputs = Inputs {
+        method,
+        norms: &norms,
+        exponents: &scaling.columns,
+        observations: kept.len(),
+        factor: factor.as_ref(),
+    };
+    let diagnostics = diagnose(&inputs, &core, &stats);
+    Fit::new(design, weights, kept.len(), core, stats, scaling, diagnostics, method)
 }
 
-/// The rows with nonzero weight, scaled by `√wᵢ`, in the working precision. Without weights
-/// every row is kept as it is, so the design is borrowed rather than copied.
-struct Weighted<'a, T: Real> {
-    x: Cow<'a, DMatrix<T>>,
-    y: DVector<T>,
+/// A fit's input: the design in the working precision (the design itself, or its double-double
+/// rebuild), the response, the rows with nonzero weight, and the options.
+struct Data<'a, T: Real> {
+    x: &'a DMatrix<T>,
+    y: &'a DVector<f64>,
+    kept: &'a [usize],
+    design: &'a Design,
+    options: &'a FitOptions,
 }
 
-impl<'a, T: Real> Weighted<'a, T> {
-    fn new(
-        x: &'a DMatrix<T>,
-        y: &DVector<f64>,
-        weights: Option<&DVector<f64>>,
-        kept: &[usize],
-    ) -> Self {
-        let Some(w) = weights else {
-            return Self { x: Cow::Borrowed(x), y: y.map(T::from_f64) };
-        };
-        let root: Vec<T> = kept.iter().map(|&i| T::from_f64(w[i]).sqrt()).collect();
-        let x = DMatrix::from_fn(kept.len(), x.ncols(), |k, j| x[(kept[k], j)] * root[k]);
-        let y = DVector::from_fn(kept.len(), |k, _| T::from_f64(y[kept[k]]) * root[k]);
-        Self { x: Cow::Owned(x), y }
-    }
-}
-
+/// What the solve and the statistics produced, in the equilibrated problem's units.
 struct Outcome {
-    stats: Statistics,
     core: Core<f64>,
+    stats: Statistics,
+    scaling: Scaling,
+    norms: Vec<f64>,
+    /// The QR factor `R` of the equilibrated design, when `κ₂` was asked for.
+    factor: Option<DMatrix<f64>>,
+}
+
+/// Equilibrates and solves by Householder QR in the precision of the data.
+fn by_qr<T: Scalar>(data: &Data<'_, T>, wants_condition: bool) -> Result<Outcome> {
+    let weights = data.options.weights.as_ref();
+    let Problem { x, y, norms, scaling } = problem(data.x, data.y, weights, data.kept);
+    check_zero_columns(&x, data.design.names())?;
+    let rebuild = || problem(data.x, data.y, weights, data.kept).x;
+    let core = qr_core(x, &y, &norms, data.options.tolerance, rebuild)?;
+    // The statistics rebuild every row from the design; the scaled response can go.
+    drop(y);
+    let factor = match (&core.factor, wants_condition) {
+        (Factor::Qr { r, .. }, true) => Some(r.map(Real::to_f64)),
+        _ => None,
+    };
+    finish(data, core, scaling, norms, factor)
+}
+
+/// Equilibrates and solves by the explicit inverse or the normal equations.
+fn by_textbook(data: &Data<'_, f64>, wants_condition: bool) -> Result<Outcome> {
+    let weights = data.options.weights.as_ref();
+    let Problem { x, y, norms, scaling } = problem(data.x, data.y, weights, data.kept);
+    check_zero_columns(&x, data.design.names())?;
+    let core = if data.options.method == Method::Inverse {
+        inverse_core(&x, &y)?
+    } else {
+        normal_equations_core(&x, &y)?
+    };
+    // The textbook methods have no R of their own: factor the equilibrated design for the
+    // diagnostic alone, in the buffer the solve no longer needs.
+    drop(y);
+    let factor = if wants_condition { Some(HouseholderQr::new(x)?.r()) } else { None };
+    finish(data, core, scaling, norms, factor)
+}
+
+/// Applies the rank policy, refuses an interpolating fit and computes the statistics.
+fn finish<T: Scalar>(
+    data: &Data<'_, T>,
+    core: Core<T>,
+    scaling: Scaling,
+    norms: Vec<f64>,
+    factor: Option<DMatrix<f64>>,
+) -> Result<Outcome> {
+    let core = enforce_rank(core, data.options.rank_policy, data.design.names())?;
+    check_degrees_of_freedom(&core, data.kept.len())?;
+    let setting = Setting {
+        weights: data.options.weights.as_ref(),
+        kept: data.kept,
+        scaling: &scaling,
+        norms: &norms,
+        intercept: data.design.intercept_column().is_some(),
+    };
+    let stats = statistics(data.x, data.y, &setting, &core)?;
+    Ok(Outcome { core: lower(&core), stats, scaling, norms, factor })
 }
 
 /// Refuses an interpolating fit, which leaves nothing to estimate `σ²` from.
-fn check_degrees_of_freedom<T: Real>(core: &Core<T>, observations: usize) -> Result<()> {
+fn check_degrees_of_freedom<T: Scalar>(core: &Core<T>, observations: usize) -> Result<()> {
     if core.rank >= observations {
         return Err(Error::NoResidualDegreesOfFreedom { observations, rank: core.rank });
     }

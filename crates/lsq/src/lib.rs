@@ -13,7 +13,9 @@
 //! number. A [`Fit`] carries coefficients, standard errors from `R⁻¹`, t and F tests, R²,
 //! log-likelihood, AIC and BIC, predictions with intervals, and [`Diagnostics`]: the rank, `κ`,
 //! the orthogonality `‖Xᵀr‖/(‖X‖‖r‖)`, whether `y` lies in the column space, and an estimate of
-//! the digits the coefficients can be trusted to. [`ridge`] solves the weighted Tikhonov
+//! the digits the coefficients can be trusted to. A statistic the data leave undefined (R² of a
+//! constant response, t tests of an exact fit) is an `Err` of [`Unavailable`] saying why, never
+//! a NaN or an infinity. [`ridge`] solves the weighted Tikhonov
 //! problem `(HᵀWH + λLᵀL)⁻¹HᵀWy` by stacking, never by forming the normal matrix, and
 //! [`certify`] measures the correct digits of an `f64` fit against the double-double one.
 //!
@@ -37,8 +39,19 @@
 //!
 //! # Numerical notes
 //!
-//! - The QR methods scale the design's columns by powers of two (exactly) before factoring, so
-//!   rank decisions and condition estimates do not depend on the units of the columns.
+//! - Every method solves the equilibrated problem: the columns of `X` scaled by powers of two to
+//!   norms in `[1/√2, √2)`, `y` to a largest entry in `[1, 2)`, the weights to a largest in
+//!   `[1/4, 1)`. The solve, the rank decision, the sums of squares, the statistics and the
+//!   diagnostics are computed there and scaled back exactly, so no finite input overflows or
+//!   underflows inside a fit, and the units of a column or of `y` do not matter: scaling either
+//!   by `2^k` scales the coefficients, standard errors and `σ̂` by exactly `2^∓k` and leaves R²,
+//!   t, F, p, the exact-fit test and the scaled `κ₂` bit for bit the same (tested for
+//!   `|k| ≤ 990`); other units change them only by the rounding of the rescaled data. A result
+//!   whose value in the caller's units lies outside `f64` is [`Error::Unrepresentable`]
+//!   (coefficients, standard errors, fitted values, predictions) or [`Unavailable::OutOfRange`]
+//!   (sums of squares, `σ̂`, `κ₂` of the design as given).
+//! - `κ₂` comes from the singular values of the n×n factor `R` (`σ(X) = σ(R)`), never from an
+//!   SVD of the m×n design, so it costs `O(n³)` and no copy of `X`.
 //! - Rank is decided per column against its own norm at relative tolerance `max(m, n)·ε`
 //!   (R's `lm` uses `1e-7`, which drops a column of NIST's Filip problem; ours keeps it).
 //!   By default a rank-deficient design is an error naming the aliased columns;
@@ -50,6 +63,7 @@
 //!   `tests/nist.rs`.
 
 mod certify;
+mod condition;
 mod design;
 mod diagnostics;
 mod error;
@@ -60,10 +74,12 @@ mod method;
 mod options;
 mod predict;
 mod ridge;
+mod scaling;
 mod solve;
 mod solvers;
 mod statistics;
 mod summary;
+mod unavailable;
 
 /// The matrix and vector types of every signature here, re-exported so that one dependency
 /// line is enough and the versions always match.
@@ -71,8 +87,8 @@ pub use nalgebra;
 
 pub use certify::{Certification, certify};
 pub use design::{Design, INTERCEPT_NAME};
-pub use diagnostics::{Diagnostics, Digits, EXACT_FIT_TOLERANCE, F64_DIGITS};
-pub use error::{Error, Input, Result};
+pub use diagnostics::{Diagnostics, Digits, F64_DIGITS};
+pub use error::{Error, Input, Quantity, Result};
 pub use fit::fit;
 pub use fit_result::Fit;
 pub use method::{Method, RankPolicy};
@@ -80,3 +96,5 @@ pub use options::{ConditionNumber, FitOptions, SVD_AUTO_FLOPS};
 pub use predict::Prediction;
 pub use ridge::{Penalty, RidgeFit, ridge};
 pub use solve::{Solution, solve, solve_in_place};
+pub use statistics::EXACT_FIT_TOLERANCE;
+pub use unavailable::Unavailable;

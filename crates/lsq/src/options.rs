@@ -6,14 +6,18 @@ use crate::design::check_matrix_finite;
 use crate::error::{Error, Input, Result};
 use crate::method::{Method, RankPolicy};
 
-/// When to compute `κ₂(X)` by a singular value decomposition.
+/// When to compute `κ₂(X)`, exactly, from the singular values of the n×n QR factor `R`
+/// (`σ(X) = σ(R)`), never from an SVD of the m×n design.
 ///
-/// The cheap estimate from the factorization is always reported; see
-/// [`crate::Diagnostics`].
+/// The QR methods have `R` already, so `κ₂` costs an SVD of `R` and of `R⁻¹` (`O(n³)`,
+/// independent of m). The textbook methods have no `R`: for them `κ₂` costs one Householder QR of
+/// the equilibrated design (`2mn² − 2n³/3` flops, in the buffer the solve no longer needs) first.
+/// The cheap estimate from the factorization is always reported; see [`crate::Diagnostics`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum ConditionNumber {
-    /// Compute it when `m·n² ≤` [`SVD_AUTO_FLOPS`], skip it for larger designs (the default).
+    /// Compute it when its cost is at most [`SVD_AUTO_FLOPS`]: `n³` for the QR methods,
+    /// `m·n²` for the textbook methods (the default).
     #[default]
     Auto,
     /// Always compute it.
@@ -22,8 +26,25 @@ pub enum ConditionNumber {
     Never,
 }
 
-/// Largest `m·n²` for which [`ConditionNumber::Auto`] runs the SVD: about 10⁸ flops, a few
-/// tens of milliseconds, small next to reading such a design.
+/// Largest cost, in flops, for which [`ConditionNumber::Auto`] computes `κ₂`: about 10⁸ flops, a
+/// few tens of milliseconds. The cost is `n³` (the SVDs of the n×n factor) for the QR methods,
+/// so they report `κ₂` up to n ≈ 460 columns whatever the number of rows, and `m·n²` (a QR of
+/// the design, which they lack) for the textbook methods.
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Design, FitOptions, Method, SVD_AUTO_FLOPS};
+/// use lsq::nalgebra::DMatrix;
+///
+/// // 10⁶ rows and 2 columns: n³ = 8 is far below the limit, so QR reports κ₂.
+/// assert!(8.0 <= SVD_AUTO_FLOPS);
+/// let x = DMatrix::from_fn(1000, 2, |i, j| if j == 0 { 1.0 } else { [0.0, 1.0, 3.0, 2.0][i % 4] });
+/// let y = x.column(1).map(|v: f64| 2.0 * v + 1.0 + (v * 1.7).sin());
+/// let fit = lsq::fit(&Design::new(x)?, &y, &FitOptions::default())?;
+/// assert!(fit.diagnostics().condition_number.is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const SVD_AUTO_FLOPS: f64 = 1e8;
 
 /// How to fit: the [`Method`] with its rank tolerance and [`RankPolicy`], prior weights, and
@@ -46,7 +67,7 @@ pub const SVD_AUTO_FLOPS: f64 = 1e8;
 ///     .condition_number(ConditionNumber::Never);
 /// let fit = lsq::fit(&design, &y, &options)?;
 /// assert_eq!((fit.method(), fit.df_residual()), (Method::NormalEquations, 2));
-/// assert_eq!(fit.diagnostics().condition_number, None);
+/// assert_eq!(fit.diagnostics().condition_number, Err(lsq::Unavailable::NotComputed));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -92,7 +113,8 @@ impl FitOptions {
         self
     }
 
-    /// When to compute `κ₂(X)` by SVD. Default: [`ConditionNumber::Auto`].
+    /// When to compute `κ₂(X)` from the singular values of `R`. Default:
+    /// [`ConditionNumber::Auto`].
     #[must_use]
     pub fn condition_number(mut self, when: ConditionNumber) -> Self {
         self.condition_number = when;

@@ -2,13 +2,13 @@
 
 use linalg_core::count_to_f64;
 use nalgebra::{DMatrix, DVector};
-use statrs::distribution::ContinuousCDF;
 
 use crate::design::check_matrix_finite;
-use crate::error::{Error, Input, Result};
+use crate::error::{Error, Input, Quantity, Result};
 use crate::fit_result::Fit;
 use crate::options::check_level;
-use crate::statistics::student_t;
+use crate::scaling::{exponent, scale_by, to_finite};
+use crate::statistics::t_quantile;
 
 /// Predictions for new rows `x₀`: the mean `x₀ᵀβ̂`, its standard error, and intervals.
 ///
@@ -58,7 +58,8 @@ impl Fit {
     ///
     /// # Algorithm
     /// `ŷ₀ = x₀ᵀβ̂`; `se = σ̂·‖Fᵀx₀‖` with `F` the method's square root of `(XᵀWX)⁻¹`
-    /// (`P·D·R⁻¹` for QR); intervals use Student t with [`Fit::df_residual`] degrees of freedom.
+    /// (`P·D·R⁻¹` for QR), evaluated on the equilibrated problem with each row scaled by its own
+    /// power of two; intervals use Student t with [`Fit::df_residual`] degrees of freedom.
     ///
     /// # Cost
     /// `O(k·n²)` flops for k new rows.
@@ -70,7 +71,8 @@ impl Fit {
     /// # Errors
     /// [`Error::DimensionMismatch`] if the column count differs from the design's,
     /// [`Error::NonFinite`] for NaN or infinite entries, [`Error::InvalidOption`] for a level
-    /// outside `(0, 1)`.
+    /// outside `(0, 1)`, [`Error::Unrepresentable`] for a prediction, standard error or bound
+    /// beyond the range of `f64` (a new row far outside the data, say).
     pub fn predict(&self, new_rows: &DMatrix<f64>, level: f64) -> Result<Prediction> {
         let p = self.coefficients().len();
         if new_rows.ncols() != p {
@@ -82,23 +84,46 @@ impl Fit {
         }
         check_matrix_finite(new_rows, Input::NewData)?;
         check_level(level)?;
-        let q = student_t(count_to_f64(self.df_residual()))?.inverse_cdf(0.5 + level / 2.0);
-        let sigma = self.sigma();
+        let q = t_quantile(count_to_f64(self.df_residual()), level);
+        let (beta, covariance, sigma, scaling) = self.scaled();
+        let (r, h) = (scaling.response, scaling.weights);
         let k = new_rows.nrows();
-        let fit = new_rows * self.coefficients();
-        let se_fit = DVector::from_fn(k, |i, _| {
-            let row: Vec<f64> = new_rows.row(i).iter().copied().collect();
-            sigma * self.covariance_factor().quadratic_form(&row).sqrt()
-        });
-        let se_pred = se_fit.map(|s| s.hypot(sigma));
-        Ok(Prediction {
-            confidence_lower: &fit - &se_fit * q,
-            confidence_upper: &fit + &se_fit * q,
-            prediction_lower: &fit - &se_pred * q,
-            prediction_upper: &fit + &se_pred * q,
-            fit,
-            se_fit,
+        let mut prediction = Prediction {
+            fit: DVector::zeros(k),
+            se_fit: DVector::zeros(k),
+            confidence_lower: DVector::zeros(k),
+            confidence_upper: DVector::zeros(k),
+            prediction_lower: DVector::zeros(k),
+            prediction_upper: DVector::zeros(k),
             level,
-        })
+        };
+        for i in 0..k {
+            // x̂ = 2^{C−e}·x₀ with its largest entry near 1, so that the prediction
+            // x₀ᵀβ̂ = 2^{e−r}·x̂ᵀβ̃ and its standard error 2^{e−r}·σ̃·‖F̃ᵀx̂‖ are formed without
+            // overflow for any finite row, and the noise σ̂ = 2^{−r−h}·σ̃ joins them at a
+            // common power of two.
+            let row = |j: usize| new_rows[(i, j)];
+            let e = (0..p)
+                .filter(|&j| row(j) != 0.0)
+                .map(|j| exponent(row(j)) + scaling.columns[j])
+                .max()
+                .unwrap_or(0);
+            let x: Vec<f64> = (0..p).map(|j| scale_by(row(j), scaling.columns[j] - e)).collect();
+            let fit = x.iter().zip(beta.iter()).map(|(a, b)| a * b).sum::<f64>();
+            // A quadratic form of a positive semi-definite matrix; an explicit inverse can round
+            // it a few ulps below zero.
+            let se = sigma * covariance.quadratic_form(&x).max(0.0).sqrt();
+            let top = e.max(-h);
+            let noise = scale_by(se, e - top).hypot(scale_by(sigma, -h - top));
+            let at_top = scale_by(fit, e - top);
+            let value = |m: f64, exp: i32| to_finite(m, exp - r, Quantity::Prediction, i);
+            prediction.fit[i] = value(fit, e)?;
+            prediction.se_fit[i] = value(se, e)?;
+            prediction.confidence_lower[i] = value(fit - q * se, e)?;
+            prediction.confidence_upper[i] = value(fit + q * se, e)?;
+            prediction.prediction_lower[i] = value(at_top - q * noise, top)?;
+            prediction.prediction_upper[i] = value(at_top + q * noise, top)?;
+        }
+        Ok(prediction)
     }
 }

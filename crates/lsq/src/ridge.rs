@@ -4,14 +4,20 @@ use linalg_core::{Real, count_to_f64};
 use nalgebra::{DMatrix, DVector};
 
 use crate::design::{Design, check_matrix_finite};
-use crate::error::{Error, Input, Result};
+use crate::error::{Error, Input, Quantity, Result};
 use crate::format::{significant, table};
 use crate::method::{Method, RankPolicy};
 use crate::options::FitOptions;
+use crate::scaling::{
+    Scalar, Scaling, equilibrate_in_place, exponent, normal_value, response_exponent, root_weight,
+    scale_by, to_finite,
+};
 use crate::solve::enforce_rank;
 use crate::solvers::{
-    Core, check_zero_columns, inverse_core, normal_equations_core, qr_core, round_core,
+    Core, check_zero_columns, inverse_core, lift, lower, normal_equations_core, qr_core,
 };
+use crate::statistics::row_product;
+use crate::unavailable::Unavailable;
 
 /// The penalty of [`ridge`]: its weight `λ ≥ 0`, the matrix `L`, and whether the intercept is
 /// penalized. How to solve (method, weights, rank tolerance) is the [`FitOptions`] of any fit.
@@ -86,7 +92,7 @@ impl Penalty {
 /// let fit = lsq::ridge(&design, &y, &Penalty::new(5.0), &FitOptions::default())?;
 /// assert_eq!(fit.lambda(), 5.0);
 /// // Shrinking trades fit for stability: a larger residual, fewer effective parameters.
-/// assert!(fit.rss() > ols.rss());
+/// assert!(fit.rss()? > ols.rss()?);
 /// assert!(fit.effective_df() < ols.effective_df());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -98,7 +104,9 @@ pub struct RidgeFit {
     coefficients: DVector<f64>,
     fitted: DVector<f64>,
     residuals: DVector<f64>,
-    rss: f64,
+    /// `Σ w̃ᵢr̃ᵢ²` of the scaled problem and the exponent that carries it back.
+    scaled_rss: f64,
+    rss_exponent: i32,
     effective_df: f64,
     observations: usize,
 }
@@ -123,9 +131,12 @@ impl RidgeFit {
     }
 
     /// Weighted residual sum of squares.
-    #[must_use]
-    pub fn rss(&self) -> f64 {
-        self.rss
+    ///
+    /// # Errors
+    /// [`Unavailable::OutOfRange`] when it leaves the range of `f64` (responses beyond about
+    /// 10¹⁵⁴ in size, say).
+    pub fn rss(&self) -> Result<f64, Unavailable> {
+        normal_value(self.scaled_rss, self.rss_exponent).ok_or(Unavailable::OutOfRange)
     }
 
     /// Effective degrees of freedom `tr(S_λ)` of the smoother `S_λ = H(HᵀWH + λLᵀL)⁻¹HᵀW`:
@@ -136,10 +147,20 @@ impl RidgeFit {
     }
 
     /// Generalised cross-validation score `n·RSS/(n − df)²` (Golub, Heath & Wahba, 1979).
-    #[must_use]
-    pub fn gcv(&self) -> f64 {
+    ///
+    /// # Errors
+    /// [`Unavailable::NoResidualDegreesOfFreedom`] when `n − df` is zero up to the rounding of
+    /// the trace (`n·max(n, p)·ε`: an interpolating fit); [`Unavailable::OutOfRange`] when the
+    /// score leaves the range of `f64`.
+    pub fn gcv(&self) -> Result<f64, Unavailable> {
         let n = count_to_f64(self.observations);
-        n * self.rss / (n - self.effective_df).powi(2)
+        let left = n - self.effective_df;
+        let p = count_to_f64(self.coefficients.len());
+        if left <= n * n.max(p) * f64::EPSILON {
+            return Err(Unavailable::NoResidualDegreesOfFreedom);
+        }
+        normal_value(n * self.scaled_rss / (left * left), self.rss_exponent)
+            .ok_or(Unavailable::OutOfRange)
     }
 
     /// The penalty weight `λ`.
@@ -160,13 +181,20 @@ impl std::fmt::Display for RidgeFit {
                 .map(|(n, b)| vec![n.clone(), significant(*b, 6)]),
         );
         f.write_str(&table(&rows))?;
+        let show = |v: Result<f64, Unavailable>, digits| {
+            v.map_or("NA".to_owned(), |v| significant(v, digits))
+        };
         write!(
             f,
             "RSS: {}, effective df: {}, GCV: {}",
-            significant(self.rss, 6),
+            show(self.rss(), 6),
             significant(self.effective_df, 4),
-            significant(self.gcv(), 4)
-        )
+            show(self.gcv(), 4)
+        )?;
+        for reason in [self.rss(), self.gcv()].into_iter().filter_map(Result::err) {
+            write!(f, "\nNA: {}", reason.reason())?;
+        }
+        Ok(())
     }
 }
 
@@ -179,6 +207,8 @@ impl std::fmt::Display for RidgeFit {
 /// The minimiser is `β = (HᵀWH + λLᵀL)⁻¹HᵀWy` (Tikhonov 1963; Hoerl & Kennard 1970). With
 /// [`Method::Qr`] it is computed as the least-squares solution of the stacked system
 /// `[√W·H; √λ·L]·β ≈ [√W·y; 0]`, never forming the normal matrix (Golub & Van Loan, §6.1.5).
+/// The weights and `λ` share one power-of-two scale and the stacked columns are equilibrated,
+/// so no finite input overflows inside the solve.
 ///
 /// # Cost
 /// As an ordinary fit with k more rows, plus `O(mn²)` for the effective degrees of freedom.
@@ -189,7 +219,9 @@ impl std::fmt::Display for RidgeFit {
 /// # Errors
 /// [`Error::InvalidOption`] for `λ < 0` or non-finite; the input errors of [`crate::fit`];
 /// [`Error::DimensionMismatch`] for an `L` without p columns; [`Error::RankDeficient`] when
-/// even the stacked system is rank deficient (for instance `λ = 0` on a singular design).
+/// even the stacked system is rank deficient (for instance `λ = 0` on a singular design);
+/// [`Error::Unrepresentable`] for a coefficient, fitted value or residual beyond the range of
+/// `f64`.
 ///
 /// # Examples
 ///
@@ -252,73 +284,112 @@ pub fn ridge(
         return Err(Error::Underdetermined { rows: kept.len() + penalty_rows, cols: p });
     }
     let names = design.names();
-    let (core, effective_df) = match options.method {
+    let stacking = Stacking { y, weights, kept: &kept, l: &l, lambda };
+    let (core, effective_df, scaling) = match options.method {
         Method::ExtendedQr => {
-            let (x, yy) = stacked(&design.extended(), y, weights, &kept, &l, lambda);
-            check_zero_columns(&x, names)?;
-            let core =
-                enforce_rank(qr_core(&x, &yy, options.tolerance)?, RankPolicy::Error, names)?;
-            let df = effective_df(&x, kept.len(), &core)?;
-            (round_core(&core), df)
+            let (core, df, scaling) = solve_stacked(&design.extended(), &stacking, options, names)?;
+            (lower(&core), df, scaling)
         }
-        method => {
-            let (x, yy) = stacked(design.matrix(), y, weights, &kept, &l, lambda);
-            check_zero_columns(&x, names)?;
-            let core = match method {
-                Method::Inverse => inverse_core(&x, &yy)?,
-                Method::NormalEquations => normal_equations_core(&x, &yy)?,
-                _ => qr_core(&x, &yy, options.tolerance)?,
-            };
-            let core = enforce_rank(core, RankPolicy::Error, names)?;
-            let df = effective_df(&x, kept.len(), &core)?;
-            (core, df)
-        }
+        _ => solve_stacked(design.matrix(), &stacking, options, names)?,
     };
+    let coefficients = scaling.coefficients(&core.beta)?;
+    let (r, h) = (scaling.response, scaling.weights);
     let x = design.matrix();
-    let fitted = x * &core.beta;
-    let residuals = y - &fitted;
-    let rss =
-        kept.iter().map(|&i| weights.map_or(1.0, |w| w[i]) * residuals[i] * residuals[i]).sum();
+    let (mut fitted, mut residuals) = (DVector::zeros(m), DVector::zeros(m));
+    let mut scaled_rss = 0.0;
+    for i in 0..m {
+        let (product, e) = row_product(|j| x[(i, j)], &core.beta, &scaling.columns);
+        let f = scale_by(product, e - r);
+        fitted[i] = to_finite(f, 0, Quantity::FittedValue, i)?;
+        residuals[i] = to_finite(y[i] - f, 0, Quantity::Residual, i)?;
+        if let Some(w) = weights.map_or(Some(1.0), |w| (w[i] > 0.0).then_some(w[i])) {
+            let ri = scale_by(y[i], r) - scale_by(product, e);
+            scaled_rss += scale_by(w, 2 * h) * ri * ri;
+        }
+    }
     Ok(RidgeFit {
         names: names.to_vec(),
         method: options.method,
         lambda,
-        coefficients: core.beta,
+        coefficients,
         fitted,
         residuals,
-        rss,
+        scaled_rss,
+        rss_exponent: -2 * (r + h),
         effective_df,
         observations: kept.len(),
     })
 }
 
-/// `[√W·H; √λ·L]` and `[√W·y; 0]` in the working precision.
-fn stacked<T: Real>(
-    h: &DMatrix<T>,
-    y: &DVector<f64>,
-    weights: Option<&DVector<f64>>,
-    kept: &[usize],
-    l: &DMatrix<f64>,
+/// The data of the stacked problem besides the design.
+struct Stacking<'a> {
+    y: &'a DVector<f64>,
+    weights: Option<&'a DVector<f64>>,
+    kept: &'a [usize],
+    l: &'a DMatrix<f64>,
     lambda: f64,
-) -> (DMatrix<T>, DVector<T>) {
+}
+
+/// Solves the equilibrated stacked problem by the options' method: the solution, the
+/// effective degrees of freedom and the scaling.
+fn solve_stacked<T: Scalar>(
+    h: &DMatrix<T>,
+    stacking: &Stacking<'_>,
+    options: &FitOptions,
+    names: &[String],
+) -> Result<(Core<T>, f64, Scaling)> {
+    let (x, y, norms, scaling) = stacked(h, stacking);
+    check_zero_columns(&x, names)?;
+    let n = stacking.kept.len();
+    let core = match options.method {
+        Method::Inverse | Method::NormalEquations => {
+            let (xf, yf) = (x.map(Real::to_f64), y.map(Real::to_f64));
+            let core = if options.method == Method::Inverse {
+                inverse_core(&xf, &yf)?
+            } else {
+                normal_equations_core(&xf, &yf)?
+            };
+            lift(&core)
+        }
+        _ => qr_core(x.clone(), &y, &norms, options.tolerance, || x.clone())?,
+    };
+    let core = enforce_rank(core, RankPolicy::Error, names)?;
+    let df = effective_df(&x, n, &core)?;
+    Ok((core, df, scaling))
+}
+
+/// The equilibrated stacked system `[√W̃·H; √λ̃·L]·2^C` and `[√W̃·y·2^r; 0]` in the working
+/// precision, with the column norms and the scaling. The weights and `λ` share one power of two
+/// (`w̃ = w·2^{2h}`, `λ̃ = λ·2^{2h}`, the largest of them in `[1/4, 1)`), which leaves the
+/// minimiser unchanged and keeps every root at most 1.
+fn stacked<T: Scalar>(
+    h: &DMatrix<T>,
+    stacking: &Stacking<'_>,
+) -> (DMatrix<T>, DVector<T>, Vec<f64>, Scaling) {
+    let Stacking { y, weights, kept, l, lambda } = *stacking;
     let k = if lambda > 0.0 { l.nrows() } else { 0 };
     let n = kept.len();
-    let root_w: Vec<T> =
-        kept.iter().map(|&i| weights.map_or(T::ONE, |w| T::from_f64(w[i]).sqrt())).collect();
-    let root_lambda = T::from_f64(lambda).sqrt();
-    let x = DMatrix::from_fn(n + k, h.ncols(), |r, j| {
-        if r < n { h[(kept[r], j)] * root_w[r] } else { T::from_f64(l[(r - n, j)]) * root_lambda }
+    let largest = kept.iter().fold(lambda, |big, &i| big.max(weights.map_or(1.0, |w| w[i])));
+    let shift = if largest > 0.0 { -(exponent(largest) + 2).div_euclid(2) } else { 0 };
+    let root = |w: f64| root_weight::<T>(w, shift);
+    let roots: Vec<T> = kept
+        .iter()
+        .map(|&i| root(weights.map_or(1.0, |w| w[i])))
+        .chain(std::iter::repeat_n(root(lambda), k))
+        .collect();
+    let mut x = DMatrix::from_fn(n + k, h.ncols(), |r, j| {
+        if r < n { h[(kept[r], j)] } else { T::from_f64(l[(r - n, j)]) }
     });
-    let yy =
-        DVector::from_fn(
-            n + k,
-            |r, _| if r < n { T::from_f64(y[kept[r]]) * root_w[r] } else { T::ZERO },
-        );
-    (x, yy)
+    let (columns, norms) = equilibrate_in_place(&mut x, Some(&roots));
+    let response = response_exponent(y, kept);
+    let yy = DVector::from_fn(n + k, |r, _| {
+        if r < n { scale_by(T::from_f64(y[kept[r]]), response) * roots[r] } else { T::ZERO }
+    });
+    (x, yy, norms, Scaling { columns, response, weights: shift })
 }
 
 /// `tr(S_λ) = Σᵢ x̃ᵢᵀ(X̃ᵀX̃)⁻¹x̃ᵢ` over the first `n` (data) rows of the stacked matrix.
-fn effective_df<T: Real>(stacked: &DMatrix<T>, n: usize, core: &Core<T>) -> Result<f64> {
+fn effective_df<T: Scalar>(stacked: &DMatrix<T>, n: usize, core: &Core<T>) -> Result<f64> {
     let covariance = core.factor.covariance(stacked.ncols())?;
     let total = (0..n).fold(T::ZERO, |s, i| {
         let row: Vec<T> = stacked.row(i).iter().copied().collect();

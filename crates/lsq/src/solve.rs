@@ -8,9 +8,11 @@ use crate::design::check_matrix_finite;
 use crate::error::{Error, Input, Result};
 use crate::method::{Method, RankPolicy};
 use crate::options::FitOptions;
+use crate::scaling::{
+    Problem, Scaling, equilibrate_in_place, problem, response_exponent, root_weights, scale_by,
+};
 use crate::solvers::{
-    Core, check_zero_columns, inverse_core, normal_equations_core, qr_core, qr_core_in_place,
-    round_core,
+    Core, check_zero_columns, inverse_core, lower, normal_equations_core, qr_core, qr_core_in_place,
 };
 
 /// Solves `min ‖A·x − b‖₂` (weighted: `min ‖√W(A·x − b)‖₂`) by the options' [`Method`], without
@@ -23,7 +25,10 @@ use crate::solvers::{
 /// # Algorithm
 /// See [`Method`]: Householder QR with R's order-keeping pivoting (Golub & Van Loan, *Matrix
 /// Computations*, 4th ed., §5.2 and §5.4.1), in `f64` or double-double, or for comparison the
-/// normal equations by Cholesky and the explicit inverse.
+/// normal equations by Cholesky and the explicit inverse, each on the problem with its columns,
+/// `b` and weights scaled by powers of two (exactly; see the crate's numerical notes), so that
+/// no finite input overflows inside the solve and the units of a column change only the units of
+/// its coefficient.
 ///
 /// # Cost
 /// QR `2mn² − 2n³/3` flops (about 10 to 20 times that for [`Method::ExtendedQr`]); normal
@@ -40,7 +45,8 @@ use crate::solvers::{
 /// [`Error::Underdetermined`] (more columns than rows), [`Error::ZeroColumn`], invalid options
 /// ([`Error::InvalidOption`], [`Error::NegativeWeight`]); [`Error::RankDeficient`] under
 /// [`RankPolicy::Error`]; the textbook methods' [`Error::NormalMatrixBreakdown`],
-/// [`Error::SingularNormalMatrix`] and [`Error::IllConditionedNormalMatrix`].
+/// [`Error::SingularNormalMatrix`] and [`Error::IllConditionedNormalMatrix`];
+/// [`Error::Unrepresentable`] for a coefficient beyond the range of `f64`.
 ///
 /// # Examples
 ///
@@ -62,27 +68,37 @@ use crate::solvers::{
 /// ```
 pub fn solve(a: &DMatrix<f64>, b: &DVector<f64>, options: &FitOptions) -> Result<Solution> {
     check_problem(a, b, options)?;
-    let (a, b) = match options.weights.as_ref() {
-        Some(w) => {
-            let (mut a, mut b) = (a.clone(), b.clone());
-            scale_rows(&mut a, &mut b, w);
-            return solve_checked(&a, &b, options);
+    let rows: Vec<usize> = (0..a.nrows()).collect();
+    let weights = options.weights.as_ref();
+    if options.method == Method::ExtendedQr {
+        let extended = a.map(DoubleDouble::from);
+        let Problem { x, y, norms, scaling } = problem(&extended, b, weights, &rows);
+        let rebuild = || problem(&extended, b, weights, &rows).x;
+        let core = qr_core(x, &y, &norms, options.tolerance, rebuild)?;
+        return Solution::new(lower(&enforce_rank(core, options.rank_policy, &[])?), scaling);
+    }
+    let Problem { x, y, norms, scaling } = problem(a, b, weights, &rows);
+    let core = match options.method {
+        Method::Inverse => inverse_core(&x, &y)?,
+        Method::NormalEquations => normal_equations_core(&x, &y)?,
+        _ => {
+            let rebuild = || problem(a, b, weights, &rows).x;
+            qr_core(x, &y, &norms, options.tolerance, rebuild)?
         }
-        None => (a, b),
     };
-    solve_checked(a, b, options)
+    Solution::new(enforce_rank(core, options.rank_policy, &[])?, scaling)
 }
 
-/// [`solve`] in the storage of `a`: the design is factored where it lies, with no copy, and the
-/// storage is handed back beside the solution, holding the packed factorization, for the next
-/// problem of the same shape.
+/// [`solve`] in the storage of `a`: the design is weighted, equilibrated and factored where it
+/// lies, with no copy, and the storage is handed back beside the solution, holding the packed
+/// factorization, for the next problem of the same shape.
 ///
 /// The result is the one [`solve`] returns, bit for bit, whenever the design has full rank by
 /// the rank test. When some column fails the test, the order-keeping pivoted factorization that
 /// names the aliased columns runs on the design rebuilt from the factors (`Q·R`, equal to it
 /// up to rounding), so the rank decision and the answer agree with [`solve`]'s up to rounding.
-/// Methods other than [`Method::Qr`] solve as [`solve`] does and hand `a` back as it was
-/// (weights applied).
+/// Methods other than [`Method::Qr`] solve as [`solve`] does and hand the storage back with
+/// unspecified contents.
 ///
 /// # Algorithm
 /// As [`solve`].
@@ -124,48 +140,25 @@ pub fn solve_in_place(
     options: &FitOptions,
 ) -> Result<(Solution, DMatrix<f64>)> {
     check_problem(&a, b, options)?;
-    let weighted;
-    let b = match options.weights.as_ref() {
-        Some(w) => {
-            let mut scaled = b.clone();
-            scale_rows(&mut a, &mut scaled, w);
-            weighted = scaled;
-            &weighted
-        }
-        None => b,
-    };
-    if options.method != Method::Qr {
-        let solution = solve_checked(&a, b, options)?;
+    if matches!(options.method, Method::ExtendedQr) {
+        let solution = solve(&a, b, options)?;
         return Ok((solution, a));
     }
-    let (core, storage) = qr_core_in_place(a, b, options.tolerance)?;
-    let core = enforce_rank(core, options.rank_policy, &[])?;
-    Ok((Solution { core }, storage))
-}
-
-/// The solve on validated, weighted input.
-fn solve_checked(a: &DMatrix<f64>, b: &DVector<f64>, options: &FitOptions) -> Result<Solution> {
-    let method = options.method;
-    let core = match method {
-        Method::Inverse => inverse_core(a, b)?,
-        Method::NormalEquations => normal_equations_core(a, b)?,
-        Method::ExtendedQr => round_core(&enforce_rank(
-            qr_core(&a.map(DoubleDouble::from), &b.map(DoubleDouble::from), options.tolerance)?,
-            options.rank_policy,
-            &[],
-        )?),
-        Method::Qr => enforce_rank(qr_core(a, b, options.tolerance)?, options.rank_policy, &[])?,
+    let rows: Vec<usize> = (0..a.nrows()).collect();
+    let (h, roots) = root_weights::<f64>(options.weights.as_ref(), &rows);
+    let (columns, norms) = equilibrate_in_place(&mut a, roots.as_deref());
+    let r = response_exponent(b, &rows);
+    let y = DVector::from_fn(b.len(), |i, _| {
+        scale_by(b[i], r) * roots.as_ref().map_or(1.0, |roots| roots[i])
+    });
+    let scaling = Scaling { columns, response: r, weights: h };
+    let (core, storage) = match options.method {
+        Method::Inverse => (inverse_core(&a, &y)?, a),
+        Method::NormalEquations => (normal_equations_core(&a, &y)?, a),
+        _ => qr_core_in_place(a, &y, &norms, options.tolerance)?,
     };
-    Ok(Solution { core })
-}
-
-/// Multiplies row `i` of `a` and `b` by `√wᵢ`.
-fn scale_rows(a: &mut DMatrix<f64>, b: &mut DVector<f64>, w: &DVector<f64>) {
-    let root: Vec<f64> = w.iter().map(|v| v.sqrt()).collect();
-    for mut column in a.column_iter_mut() {
-        column.iter_mut().zip(&root).for_each(|(v, r)| *v *= r);
-    }
-    b.iter_mut().zip(&root).for_each(|(v, r)| *v *= r);
+    let solution = Solution::new(enforce_rank(core, options.rank_policy, &[])?, scaling)?;
+    Ok((solution, storage))
 }
 
 /// Validates `(A, b)` and the options for a solve: shape, finiteness, zero columns, weights.
@@ -217,14 +210,24 @@ pub(crate) fn enforce_rank<T: linalg_core::Real>(
 /// See [`solve`] for an example.
 #[derive(Debug, Clone)]
 pub struct Solution {
+    /// The solution of the equilibrated problem.
     core: Core<f64>,
+    scaling: Scaling,
+    /// The coefficients in the caller's units.
+    coefficients: DVector<f64>,
 }
 
 impl Solution {
+    /// Carries the equilibrated solution back to the caller's units.
+    fn new(core: Core<f64>, scaling: Scaling) -> Result<Self> {
+        let coefficients = scaling.coefficients(&core.beta)?;
+        Ok(Self { core, scaling, coefficients })
+    }
+
     /// The coefficients `x`, one per column of `A`.
     #[must_use]
     pub fn coefficients(&self) -> &DVector<f64> {
-        &self.core.beta
+        &self.coefficients
     }
 
     /// The numerical rank: the number of columns minus the aliased ones (always the number of
@@ -248,18 +251,24 @@ impl Solution {
 
     /// A cheap estimate of `κ₁` of `A` after scaling its columns (by powers of two) to
     /// comparable size; within a factor of n of the 2-norm condition number of the scaled `A`.
+    /// Finite, except `f64::INFINITY` for a factor singular in `f64`, which only a rank
+    /// tolerance of 0 lets through.
     #[must_use]
     pub fn condition_estimate(&self) -> f64 {
         self.core.condition_estimate
     }
 
-    /// `(AᵀA)⁻¹`, formed from the method's own factor (`R⁻¹·R⁻ᵀ` for QR, never by inverting
-    /// `RᵀR`). Rows and columns of aliased coefficients are zero. `O(n³)` flops.
+    /// `(AᵀWA)⁻¹` (`W` the weights, `I` without), formed from the method's own factor
+    /// (`R⁻¹·R⁻ᵀ` for QR, never by inverting `RᵀR`) on the equilibrated problem and scaled back
+    /// exactly. Rows and columns of aliased coefficients are zero. `O(n³)` flops.
     ///
     /// # Errors
     /// [`Error::NormalMatrixBreakdown`] if the Cholesky factor of the normal equations has a pivot
-    /// too small to invert; [`Error::Kernel`] for the analogous failure of `R`.
+    /// too small to invert; [`Error::Kernel`] for the analogous failure of `R`;
+    /// [`Error::Unrepresentable`] for a diagonal entry beyond the range of `f64` (columns in
+    /// units near 10⁻¹⁵⁰ make `(AᵀA)⁻¹` near 10³⁰⁰).
     pub fn unscaled_covariance(&self) -> Result<DMatrix<f64>> {
-        Ok(self.core.factor.covariance(self.core.beta.len())?.matrix())
+        let scaled = self.core.factor.covariance(self.core.beta.len())?.matrix();
+        self.scaling.covariance(&scaled, 0)
     }
 }

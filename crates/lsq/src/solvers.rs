@@ -1,11 +1,13 @@
 //! The solvers: explicit inverse, normal equations, Householder QR and QR in double-double.
 //!
-//! Each computes, in its own working precision, the coefficients and a representation of the
-//! unscaled covariance `(XᵀX)⁻¹` from which standard errors follow. [`Core`] is that shared
-//! internal result; the public face is [`crate::solve`], [`crate::Solution`] and [`crate::fit`].
+//! Each works on the equilibrated problem of [`crate::scaling`] (`X̃`, `ỹ`, columns of unit
+//! norm up to a power of two) and computes, in its own working precision, the coefficients `β̃`
+//! and a representation of `(X̃ᵀX̃)⁻¹` from which standard errors follow. [`Core`] is that
+//! shared internal result, in the scaled units; the public face is [`crate::solve`],
+//! [`crate::Solution`] and [`crate::fit`], which carry it back to the caller's units.
 
 use linalg_core::{
-    DoubleDouble, HouseholderQr, PivotOptions, PivotStrategy, PivotedQr, Real, back_substitute,
+    HouseholderQr, PivotOptions, PivotStrategy, PivotedQr, Real, back_substitute,
     condition_estimate_upper, count_to_f64, default_rank_tolerance, forward_substitute,
 };
 use nalgebra::{Cholesky, DMatrix, DVector};
@@ -17,27 +19,27 @@ use crate::method::Method;
 /// when statistics are asked for (a bare solve never pays for it).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Factor<T: Real> {
-    /// QR: `(XᵀX)⁻¹ = F·Fᵀ` with `F = P·D·R⁻¹`. `r` is the leading rank×rank triangle of the
-    /// factor of the equilibrated design, `columns[k]` the design column at pivot position k,
-    /// `scales` the power-of-two column scaling `D`.
-    Qr { r: DMatrix<T>, columns: Vec<usize>, scales: Vec<f64> },
-    /// Normal equations: `(XᵀX)⁻¹ = L⁻ᵀ·L⁻¹`.
+    /// QR: `(X̃ᵀX̃)⁻¹ = F·Fᵀ` with `F = P·R⁻¹`. `r` is the leading rank×rank triangle of the
+    /// factor of the equilibrated design, `columns[k]` the design column at pivot position k.
+    Qr { r: DMatrix<T>, columns: Vec<usize> },
+    /// Normal equations: `(X̃ᵀX̃)⁻¹ = L⁻ᵀ·L⁻¹`.
     Cholesky { l: DMatrix<T> },
-    /// The explicit inverse: `(XᵀX)⁻¹` itself.
-    Explicit(DMatrix<T>),
+    /// The explicit inverse `C = (X̃ᵀX̃)⁻¹` itself, with the normal matrix `G = X̃ᵀX̃` it inverts
+    /// (for the a-posteriori check of the digits estimate, `C·G − I`).
+    Explicit { inverse: DMatrix<T>, gram: DMatrix<T> },
 }
 
 impl<T: Real> Factor<T> {
     /// Turns the factor into a covariance representation for p coefficients.
     pub(crate) fn covariance(&self, p: usize) -> Result<Covariance<T>> {
         match self {
-            Factor::Qr { r, columns, scales } => {
+            Factor::Qr { r, columns } => {
                 let rank = r.nrows();
                 let r_inv = back_substitute(r, &identity::<T>(rank))?;
                 let mut root = DMatrix::from_element(p, rank, T::ZERO);
                 for (k, &col) in columns.iter().enumerate() {
                     for c in 0..rank {
-                        root[(col, c)] = r_inv[(k, c)].scale(scales[col]);
+                        root[(col, c)] = r_inv[(k, c)];
                     }
                 }
                 Ok(Covariance::Root(root))
@@ -48,7 +50,7 @@ impl<T: Real> Factor<T> {
                 })?;
                 Ok(Covariance::Root(l_inv.transpose()))
             }
-            Factor::Explicit(c) => Ok(Covariance::Explicit(c.clone())),
+            Factor::Explicit { inverse, .. } => Ok(Covariance::Explicit(inverse.clone())),
         }
     }
 }
@@ -105,10 +107,12 @@ impl<T: Real> Covariance<T> {
     }
 }
 
-/// What every method produces, in its working precision `T`.
+/// What every method produces, in its working precision `T` and the units of the equilibrated
+/// problem.
 #[derive(Debug, Clone)]
 pub(crate) struct Core<T: Real> {
-    /// Coefficients, length p; aliased entries are zero (the basic solution).
+    /// Coefficients `β̃` of the equilibrated problem, length p; aliased entries are zero (the
+    /// basic solution).
     pub(crate) beta: DVector<T>,
     pub(crate) factor: Factor<T>,
     pub(crate) rank: usize,
@@ -116,7 +120,7 @@ pub(crate) struct Core<T: Real> {
     pub(crate) aliased: Vec<usize>,
     /// Relative rank tolerance, for the methods that decide rank.
     pub(crate) tolerance: Option<f64>,
-    /// Estimate of `κ₁` of the column-equilibrated design (1-norm, so within a factor p of `κ₂`).
+    /// Estimate of `κ₁` of the equilibrated design (1-norm, so within a factor p of `κ₂`).
     pub(crate) condition_estimate: f64,
 }
 
@@ -131,66 +135,14 @@ pub(crate) fn check_zero_columns<T: Real>(x: &DMatrix<T>, names: &[String]) -> R
     Ok(())
 }
 
-/// For each column, the power of two nearest `1/‖x_j‖₂` (so that scaling by it is exact and
-/// every scaled column has norm in `[1/√2, √2)`), and the norm of the scaled column.
+/// Householder QR with R's order-keeping rank decision, on the equilibrated design `x`
+/// (columns of norm `norms[j]`, within a factor √2 of 1), which it consumes; `rebuild` makes
+/// the equilibrated design again for the pivoted factorization when a column fails the rank
+/// test.
 ///
-/// The norm comes from one pass of squares; only when that sum overflows or may have lost
-/// digits to underflow is it recomputed as `max|x_ij|·‖x_j/max|x_ij|‖`. Columns whose scale would
-/// leave the exponent range are left unscaled.
-fn equilibration<T: Real>(x: &DMatrix<T>) -> (Vec<f64>, Vec<f64>) {
-    /// Sums of squares below this may have lost digits to underflow in their terms.
-    const SAFE_SUM: f64 = f64::MIN_POSITIVE / f64::EPSILON;
-    let m = x.nrows();
-    x.as_slice()
-        .chunks_exact(m.max(1))
-        .take(x.ncols())
-        .map(|column| {
-            let chunks = column.chunks_exact(4);
-            let tail = chunks.remainder().iter().fold(0.0_f64, |s, v| s + v.to_f64() * v.to_f64());
-            let mut acc = [0.0_f64; 4];
-            for c in chunks {
-                for l in 0..4 {
-                    let v = c[l].to_f64();
-                    acc[l] += v * v;
-                }
-            }
-            let sum = (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail;
-            let norm = if sum.is_finite() && sum >= SAFE_SUM {
-                sum.sqrt()
-            } else {
-                let largest = column.iter().fold(0.0_f64, |big, v| big.max(v.abs().to_f64()));
-                if largest == 0.0 {
-                    return (1.0, 0.0);
-                }
-                largest * column.iter().map(|v| (v.to_f64() / largest).powi(2)).sum::<f64>().sqrt()
-            };
-            let scale = (-norm.log2().round()).exp2();
-            if norm > 0.0 && scale.is_finite() && scale > 0.0 {
-                (scale, norm * scale)
-            } else {
-                (1.0, norm)
-            }
-        })
-        .unzip()
-}
-
-/// `x` with column j multiplied by `scales[j]` (powers of two, so exactly), in one pass.
-fn scale_columns<T: Real>(x: &DMatrix<T>, scales: &[f64]) -> DMatrix<T> {
-    let (m, p) = x.shape();
-    let values = x
-        .as_slice()
-        .chunks_exact(m.max(1))
-        .zip(scales)
-        .flat_map(|(column, &s)| column.iter().map(move |v| v.scale(s)));
-    DMatrix::from_iterator(m, p, values)
-}
-
-/// Householder QR with R's order-keeping rank decision, on the design with its columns scaled
-/// by powers of two to unit norm (exact, so it changes no digit of the answer).
-///
-/// Scaling first makes the rank decision and the condition estimate invariant to the units of
-/// the columns, which is also the sense in which Householder QR's accuracy is governed by
-/// `κ(X)`: its backward error is small column by column.
+/// Working on the equilibrated design makes the rank decision and the condition estimate
+/// invariant to the units of the columns, which is also the sense in which Householder QR's
+/// accuracy is governed by `κ(X)`: its backward error is small column by column.
 ///
 /// The common, full-rank case runs the fast (blocked) unpivoted factorization: its `|r_kk|` is
 /// exactly the norm of what remains of column k after the earlier columns are projected out,
@@ -199,45 +151,39 @@ fn scale_columns<T: Real>(x: &DMatrix<T>, scales: &[f64]) -> DMatrix<T> {
 /// when some column fails does the column-by-column [`PivotStrategy::KeepOrder`] run, to find
 /// which columns are aliased.
 pub(crate) fn qr_core<T: Real>(
-    x: &DMatrix<T>,
+    x: DMatrix<T>,
     y: &DVector<T>,
+    norms: &[f64],
     tolerance: Option<f64>,
+    rebuild: impl FnOnce() -> DMatrix<T>,
 ) -> Result<Core<T>> {
     let (m, p) = x.shape();
-    let (scales, norms) = equilibration(x);
     let tol = tolerance.unwrap_or_else(|| default_rank_tolerance::<T>(m, p));
-    match unpivoted_core(scale_columns(x, &scales), y, scales, &norms, tol)? {
+    match unpivoted_core(x, y, norms, tol)? {
         Unpivoted::Solved(core, _) => Ok(core),
-        Unpivoted::NeedsPivoting(_, scales) => {
-            pivoted_core(scale_columns(x, &scales), y, scales, tol)
-        }
+        Unpivoted::NeedsPivoting(_) => pivoted_core(rebuild(), y, tol),
     }
 }
 
-/// [`qr_core`] on a design the caller gives up: `x` is scaled and factored in place, and its
-/// storage comes back holding the packed factorization. When a column fails the rank test the
-/// design is gone, so the pivoted factorization runs on `Q·R`, the design rebuilt from the
-/// factors (equal to the scaled design up to rounding, by the backward stability of QR).
+/// [`qr_core`] keeping the storage: `x` comes back holding the packed factorization. When a
+/// column fails the rank test the equilibrated design is gone, so the pivoted factorization runs
+/// on `Q·R`, the design rebuilt from the factors (equal to it up to rounding, by the backward
+/// stability of QR).
 pub(crate) fn qr_core_in_place(
-    mut x: DMatrix<f64>,
+    x: DMatrix<f64>,
     y: &DVector<f64>,
+    norms: &[f64],
     tolerance: Option<f64>,
 ) -> Result<(Core<f64>, DMatrix<f64>)> {
     let (m, p) = x.shape();
-    let (scales, norms) = equilibration(&x);
     let tol = tolerance.unwrap_or_else(|| default_rank_tolerance::<f64>(m, p));
-    for (column, &s) in x.as_mut_slice().chunks_exact_mut(m.max(1)).zip(&scales) {
-        for v in column {
-            *v = v.scale(s);
-        }
-    }
-    match unpivoted_core(x, y, scales, &norms, tol)? {
+    match unpivoted_core(x, y, norms, tol)? {
         Unpivoted::Solved(core, packed) => Ok((core, packed)),
-        Unpivoted::NeedsPivoting(qr, scales) => {
+        Unpivoted::NeedsPivoting(qr) => {
             let mut rebuilt = DMatrix::zeros(m, p);
             rebuilt.view_mut((0, 0), (p, p)).copy_from(&qr.r());
             qr.apply_q(&mut rebuilt)?;
-            let core = pivoted_core(rebuilt, y, scales, tol)?;
+            let core = pivoted_core(rebuilt, y, tol)?;
             Ok((core, qr.into_packed()))
         }
     }
@@ -247,29 +193,28 @@ pub(crate) fn qr_core_in_place(
 enum Unpivoted<T: Real> {
     /// Every `|r_kk|` passed the rank test: the solution, and the packed factorization.
     Solved(Core<T>, DMatrix<T>),
-    /// Some column failed it: the factorization (no longer the design) and the scales.
-    NeedsPivoting(HouseholderQr<T>, Vec<f64>),
+    /// Some column failed it: the factorization (no longer the design).
+    NeedsPivoting(HouseholderQr<T>),
 }
 
-/// The fast path of [`qr_core`]: blocked unpivoted QR of the scaled design, accepted when every
-/// `|r_kk|` exceeds `tol` times the norm of its scaled column.
+/// The fast path of [`qr_core`]: blocked unpivoted QR of the equilibrated design, accepted when
+/// every `|r_kk|` exceeds `tol` times the norm of its column.
 fn unpivoted_core<T: Real>(
-    scaled: DMatrix<T>,
+    x: DMatrix<T>,
     y: &DVector<T>,
-    scales: Vec<f64>,
     norms: &[f64],
     tol: f64,
 ) -> Result<Unpivoted<T>> {
-    let p = scaled.ncols();
-    let qr = HouseholderQr::new(scaled)?;
+    let p = x.ncols();
+    let qr = HouseholderQr::new(x)?;
     let packed = qr.as_packed();
     if !(0..p).all(|k| packed[(k, k)].abs().to_f64() > tol * norms[k]) {
-        return Ok(Unpivoted::NeedsPivoting(qr, scales));
+        return Ok(Unpivoted::NeedsPivoting(qr));
     }
-    let scaled_beta = qr.solve_with_tolerance(y, 0.0)?;
+    let beta = qr.solve_with_tolerance(y, 0.0)?;
     let core = Core {
-        beta: DVector::from_fn(p, |j, _| scaled_beta[j].scale(scales[j])),
-        factor: Factor::Qr { r: qr.r(), columns: (0..p).collect(), scales },
+        beta,
+        factor: Factor::Qr { r: qr.r(), columns: (0..p).collect() },
         rank: p,
         aliased: Vec::new(),
         tolerance: Some(tol),
@@ -278,25 +223,18 @@ fn unpivoted_core<T: Real>(
     Ok(Unpivoted::Solved(core, qr.into_packed()))
 }
 
-/// The order-keeping pivoted factorization of the scaled design, which finds the aliased
+/// The order-keeping pivoted factorization of the equilibrated design, which finds the aliased
 /// columns.
-fn pivoted_core<T: Real>(
-    scaled: DMatrix<T>,
-    y: &DVector<T>,
-    scales: Vec<f64>,
-    tol: f64,
-) -> Result<Core<T>> {
-    let p = scaled.ncols();
+fn pivoted_core<T: Real>(x: DMatrix<T>, y: &DVector<T>, tol: f64) -> Result<Core<T>> {
     let options = PivotOptions::default().strategy(PivotStrategy::KeepOrder).tolerance(tol);
-    let qr = PivotedQr::with_options(scaled, options)?;
+    let qr = PivotedQr::with_options(x, options)?;
     let rank = qr.rank();
-    let scaled_beta = qr.basic_solution(y)?;
-    let beta = DVector::from_fn(p, |j, _| scaled_beta[j].scale(scales[j]));
+    let beta = qr.basic_solution(y)?;
     let r = qr.r().view((0, 0), (rank, rank)).into_owned();
     let columns = qr.permutation()[..rank].to_vec();
     Ok(Core {
         beta,
-        factor: Factor::Qr { r, columns, scales },
+        factor: Factor::Qr { r, columns },
         rank,
         aliased: qr.aliased_columns(),
         tolerance: Some(qr.tolerance()),
@@ -366,12 +304,25 @@ pub(crate) fn normal_equations_core(x: &DMatrix<f64>, y: &DVector<f64>) -> Resul
     })
 }
 
+/// `‖Ĉ·G − I‖_∞` at or beyond which a computed inverse `Ĉ` of `G` is refused: with a residual
+/// `E` of norm below 1, `Ĉ = (I + E)·G⁻¹` is at least an approximate inverse (relative error
+/// `‖E‖/(1 − ‖E‖)`); from 1 on it need not be related to `G⁻¹` at all.
+const INVERSE_RESIDUAL_LIMIT: f64 = 1.0;
+
 /// The lesson's left inverse, literally: `C = (XᵀX)⁻¹` by LU inversion, then `β = C·Xᵀy`.
 pub(crate) fn inverse_core(x: &DMatrix<f64>, y: &DVector<f64>) -> Result<Core<f64>> {
     let method = Method::Inverse;
     let p = x.ncols();
     let (g, c) = normal_system(x, y);
     let inverse = g.clone().try_inverse().ok_or(Error::NormalMatrixBreakdown { method })?;
+    // The inverse of a matrix singular to working precision can come back finite and wrong (the
+    // 3×3 cofactor formula divides by a determinant that is rounding noise, and then every
+    // check below reads nonsense); its residual tells.
+    let residual = &inverse * &g - DMatrix::<f64>::identity(p, p);
+    let size = residual.row_iter().map(|row| row.abs().sum()).fold(0.0, f64::max);
+    if size.is_nan() || size >= INVERSE_RESIDUAL_LIMIT {
+        return Err(Error::NormalMatrixBreakdown { method });
+    }
     // c_jj·g_jj = 1/sin²θ_j with θ_j the angle between column j and all the others.
     let tolerance = normal_tolerance(x.nrows(), p);
     if let Some((column, ratio)) = (0..p)
@@ -391,7 +342,7 @@ pub(crate) fn inverse_core(x: &DMatrix<f64>, y: &DVector<f64>) -> Result<Core<f6
     check_normal_condition(method, condition_estimate, tolerance)?;
     Ok(Core {
         beta,
-        factor: Factor::Explicit(inverse),
+        factor: Factor::Explicit { inverse, gram: g },
         rank: p,
         aliased: Vec::new(),
         tolerance: None,
@@ -399,19 +350,38 @@ pub(crate) fn inverse_core(x: &DMatrix<f64>, y: &DVector<f64>) -> Result<Core<f6
     })
 }
 
-/// Rounds a double-double core to `f64`.
-pub(crate) fn round_core(core: &Core<DoubleDouble>) -> Core<f64> {
+/// A core computed in `f64` in another working precision (exact: every `f64` is one).
+pub(crate) fn lift<T: Real>(core: &Core<f64>) -> Core<T> {
+    let widen = |m: &DMatrix<f64>| m.map(T::from_f64);
     let factor = match &core.factor {
-        Factor::Qr { r, columns, scales } => Factor::Qr {
-            r: r.map(DoubleDouble::to_f64),
-            columns: columns.clone(),
-            scales: scales.clone(),
-        },
-        Factor::Cholesky { l } => Factor::Cholesky { l: l.map(DoubleDouble::to_f64) },
-        Factor::Explicit(c) => Factor::Explicit(c.map(DoubleDouble::to_f64)),
+        Factor::Qr { r, columns } => Factor::Qr { r: widen(r), columns: columns.clone() },
+        Factor::Cholesky { l } => Factor::Cholesky { l: widen(l) },
+        Factor::Explicit { inverse, gram } => {
+            Factor::Explicit { inverse: widen(inverse), gram: widen(gram) }
+        }
     };
     Core {
-        beta: core.beta.map(DoubleDouble::to_f64),
+        beta: core.beta.map(T::from_f64),
+        factor,
+        rank: core.rank,
+        aliased: core.aliased.clone(),
+        tolerance: core.tolerance,
+        condition_estimate: core.condition_estimate,
+    }
+}
+
+/// Rounds a core in any working precision to `f64` (a copy for `f64` itself).
+pub(crate) fn lower<T: Real>(core: &Core<T>) -> Core<f64> {
+    let round = |m: &DMatrix<T>| m.map(Real::to_f64);
+    let factor = match &core.factor {
+        Factor::Qr { r, columns } => Factor::Qr { r: round(r), columns: columns.clone() },
+        Factor::Cholesky { l } => Factor::Cholesky { l: round(l) },
+        Factor::Explicit { inverse, gram } => {
+            Factor::Explicit { inverse: round(inverse), gram: round(gram) }
+        }
+    };
+    Core {
+        beta: core.beta.map(Real::to_f64),
         factor,
         rank: core.rank,
         aliased: core.aliased.clone(),
@@ -423,12 +393,26 @@ pub(crate) fn round_core(core: &Core<DoubleDouble>) -> Core<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scaling::{Scalar, problem};
+    use linalg_core::DoubleDouble;
     use nalgebra::{dmatrix, dvector};
 
+    /// Coefficients of the equilibrated problem carried back: `β = 2^{C−r}·β̃`.
     #[track_caller]
-    fn check(core: &Core<f64>, expected: &[f64], tol: f64) {
-        for (b, e) in core.beta.iter().zip(expected) {
-            assert!((b - e).abs() <= tol * e.abs().max(1.0), "{b} vs {e}");
+    fn check<T: Scalar>(x: &DMatrix<T>, y: &DVector<f64>, method: Method, expected: &[f64]) {
+        let rows: Vec<usize> = (0..x.nrows()).collect();
+        let p = problem(x, y, None, &rows);
+        let core = match method {
+            Method::Inverse => inverse_core(&p.x.map(Real::to_f64), &p.y.map(Real::to_f64)),
+            Method::NormalEquations => {
+                normal_equations_core(&p.x.map(Real::to_f64), &p.y.map(Real::to_f64))
+            }
+            _ => qr_core(p.x.clone(), &p.y, &p.norms, None, || p.x.clone()).map(|c| lower(&c)),
+        }
+        .unwrap();
+        let beta = p.scaling.coefficients(&core.beta).unwrap();
+        for (b, e) in beta.iter().zip(expected) {
+            assert!((b - e).abs() <= 1e-13 * e.abs().max(1.0), "{method}: {b} vs {e}");
         }
     }
 
@@ -436,11 +420,10 @@ mod tests {
     fn every_method_fits_a_line_exactly() {
         let x = dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0; 1.0, 3.0];
         let y = dvector![1.0, 3.0, 5.0, 7.0];
-        check(&qr_core(&x, &y, None).unwrap(), &[1.0, 2.0], 1e-14);
-        check(&normal_equations_core(&x, &y).unwrap(), &[1.0, 2.0], 1e-13);
-        check(&inverse_core(&x, &y).unwrap(), &[1.0, 2.0], 1e-13);
-        let dd = qr_core(&x.map(DoubleDouble::from), &y.map(DoubleDouble::from), None).unwrap();
-        check(&round_core(&dd), &[1.0, 2.0], 1e-16);
+        for method in [Method::Inverse, Method::NormalEquations, Method::Qr] {
+            check(&x, &y, method, &[1.0, 2.0]);
+        }
+        check(&x.map(DoubleDouble::from), &y, Method::ExtendedQr, &[1.0, 2.0]);
     }
 
     #[test]
@@ -449,7 +432,7 @@ mod tests {
         let y = dvector![1.0, 2.0, 2.5, 5.0];
         let exact = x.tr_mul(&x).try_inverse().unwrap();
         for core in [
-            qr_core(&x, &y, None).unwrap(),
+            qr_core(x.clone(), &y, &[2.0, 4.8], None, || x.clone()).unwrap(),
             normal_equations_core(&x, &y).unwrap(),
             inverse_core(&x, &y).unwrap(),
         ] {
@@ -481,7 +464,8 @@ mod tests {
                 | Error::SingularNormalMatrix { .. }
                 | Error::IllConditionedNormalMatrix { .. })
         ));
-        let core = qr_core(&x, &y, None).unwrap();
+        let norms = [3.0_f64.sqrt(), 12.0_f64.sqrt()];
+        let core = qr_core(x.clone(), &y, &norms, None, || x.clone()).unwrap();
         assert_eq!((core.rank, core.aliased), (1, vec![1]));
     }
 }

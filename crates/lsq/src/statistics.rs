@@ -1,57 +1,149 @@
 //! The regression statistics of a least-squares fit (residuals, sums of squares, standard
-//! errors, R², F, orthogonality), computed in the solver's working precision.
+//! errors, R², F, the exact-fit and constant-response tests, orthogonality), computed on the
+//! equilibrated problem in the solver's working precision, and the tail probabilities of the
+//! t and F tests.
+//!
+//! Sums of squares are formed from the scaled residuals `r̃ = 2^r·r` with the scaled weights
+//! `w̃ = 2^{2h}·w` (see [`crate::scaling`]), so they neither overflow nor underflow for any
+//! finite data, and every ratio (R², F, t) is the ratio of the unscaled quantities bit for bit.
 
 use linalg_core::{Real, count_to_f64};
 use nalgebra::{DMatrix, DVector};
-use statrs::distribution::StudentsT;
+use statrs::function::beta::{checked_beta_reg, inv_beta_reg};
 
-use crate::error::{Error, Result};
+use crate::error::{Quantity, Result};
+use crate::scaling::{Scalar, Scaling, exponent, root_weight, scale_by, to_finite};
 use crate::solvers::{Core, Covariance};
 
-/// The statistics, computed in the working precision and rounded to `f64`.
+/// A residual with `‖r‖ ≤ EXACT_FIT_TOLERANCE·max(m, n)·(Σₖ|β̂ₖ|·‖xₖ‖ + ‖y‖)` (`xₖ` the columns
+/// of `X`, both sides weighted by `√w` in a weighted fit, aliased columns left out) is at the
+/// level of the rounding that computing `y − Xβ̂` itself commits, so `y` lies in the column space
+/// of `X` up to the rounding of the data: the fit is exact. The factor is ε of `f64`, the data's own
+/// precision, whatever the working precision of the solver. Both sides scale alike with the units
+/// of the columns and of `y`, and the test runs on the equilibrated problem, so its answer does
+/// not depend on them.
+///
+/// The same test decides whether the response is constant: `√TSS ≤ EXACT_FIT_TOLERANCE·max(m,
+/// n)·‖y‖` (the intercept alone fits `y` exactly), in which case R² and the F test are
+/// [`crate::Unavailable::ConstantResponse`].
+///
+/// # Examples
+///
+/// ```
+/// use lsq::{Design, FitOptions};
+///
+/// // y is the second column of X, so it lies in the column space: the residual is rounding.
+/// let e = sim::heights_exact_fit();
+/// let fit = lsq::fit(&Design::new(e.x.clone())?, &e.y, &FitOptions::default())?;
+/// let beta = fit.coefficients();
+/// let scale: f64 = e.x.column_iter().zip(beta.iter()).map(|(x, b)| b.abs() * x.norm()).sum();
+/// assert!(fit.rss()?.sqrt() <= lsq::EXACT_FIT_TOLERANCE * 4.0 * (scale + e.y.norm()));
+/// // Its t tests would only measure rounding, so they are not available.
+/// assert_eq!(fit.t_values()[1], Err(lsq::Unavailable::ExactFit));
+/// assert!(fit.diagnostics().exact_fit);
+///
+/// // Nearly collinear columns do not make a visible residual "rounding": ‖r‖/‖y‖ ≈ 4e-7 here.
+/// let x = nalgebra::dmatrix![1.0, 1.0; 1.0, 1.0; 1.0, 1.0; 1.0, 1.0 + 1e-9];
+/// let y = nalgebra::dvector![1.0, 1.0, 1.0 + 1e-6, 1.0];
+/// let fit = lsq::fit(&Design::new(x)?, &y, &FitOptions::default())?;
+/// assert!(!fit.diagnostics().exact_fit);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub const EXACT_FIT_TOLERANCE: f64 = f64::EPSILON;
+
+/// The statistics, rounded to `f64`: per-observation values in the caller's units, everything
+/// else in the units of the equilibrated problem.
 #[derive(Debug, Clone)]
 pub(crate) struct Statistics {
+    /// Fitted values `xᵢᵀβ̂`, in the units of `y`, one per observation.
     pub(crate) fitted: DVector<f64>,
+    /// Residuals `yᵢ − xᵢᵀβ̂`, in the units of `y`, one per observation.
     pub(crate) residuals: DVector<f64>,
+    /// `RSS̃ = Σ w̃ᵢr̃ᵢ² = 2^{2r+2h}·RSS`.
     pub(crate) rss: f64,
+    /// The total sum of squares, scaled as `RSS̃`.
     pub(crate) tss: f64,
+    /// `σ̃ = √(RSS̃/df) = 2^{r+h}·σ̂`.
     pub(crate) sigma: f64,
+    /// `σ̃·√C̃_jj`, with `C̃ = (X̃ᵀX̃)⁻¹`; NaN for aliased columns.
     pub(crate) std_errors: DVector<f64>,
     pub(crate) r_squared: f64,
     pub(crate) adj_r_squared: f64,
+    /// `None` when the model has no term besides the intercept.
     pub(crate) f_statistic: Option<f64>,
-    /// `‖Xᵀr‖/(‖X‖_F·‖r‖)` on the weighted rows; 0 when `r = 0`.
+    /// `√TSS ≤ EXACT_FIT_TOLERANCE·max(m, n)·‖y‖` (weighted): `y` has no variation to explain.
+    pub(crate) constant_response: bool,
+    /// See [`EXACT_FIT_TOLERANCE`].
+    pub(crate) exact_fit: bool,
+    /// `‖Xₛᵀr‖/(‖Xₛ‖_F·‖r‖)` on the weighted rows, `Xₛ` the design with columns of unit norm.
     pub(crate) orthogonality: f64,
-    pub(crate) weighted_response_norm: f64,
+    /// `|x̃_kᵀỹ|` for each column (weighted), for the digits estimate.
+    pub(crate) cross: Vec<f64>,
+    /// `‖ỹ‖` and `‖r̃‖` on the weighted rows.
+    pub(crate) y_norm: f64,
+    pub(crate) r_norm: f64,
+    /// `C̃ = (X̃ᵀX̃)⁻¹`.
     pub(crate) covariance: Covariance<f64>,
 }
 
-/// Residuals, sums of squares, standard errors, R² and F in the working precision `T`.
-pub(crate) fn statistics<T: Real>(
+/// What [`statistics`] needs besides the design and the response.
+pub(crate) struct Setting<'a> {
+    pub(crate) weights: Option<&'a DVector<f64>>,
+    /// The observations with nonzero weight.
+    pub(crate) kept: &'a [usize],
+    pub(crate) scaling: &'a Scaling,
+    /// `‖x̃_j‖`, the norms of the equilibrated columns.
+    pub(crate) norms: &'a [f64],
+    pub(crate) intercept: bool,
+}
+
+/// `xᵀβ̃` for a row `x` of the design in the caller's units, as `(mantissa, e)` with the value
+/// `mantissa·2^e` in the units of `ỹ` (before weighting). `columns` holds the exponents `c_j`.
+///
+/// The common case scales each entry by `2^{c_j}` and sums; a row whose scaled entries would
+/// overflow (a row far outside the range of the rows that set the scaling, such as a new row or
+/// one with zero weight) is first normalised by its own power of two.
+pub(crate) fn row_product<T: Scalar>(
+    row: impl Fn(usize) -> T,
+    beta: &DVector<T>,
+    columns: &[i32],
+) -> (T, i32) {
+    let p = beta.len();
+    let direct = (0..p).fold(T::ZERO, |s, j| s + scale_by(row(j), columns[j]) * beta[j]);
+    if direct.is_finite() {
+        return (direct, 0);
+    }
+    let e = (0..p)
+        .filter(|&j| row(j).to_f64() != 0.0)
+        .map(|j| exponent(row(j).to_f64()) + columns[j])
+        .max()
+        .unwrap_or(0);
+    let normalised = (0..p).fold(T::ZERO, |s, j| s + scale_by(row(j), columns[j] - e) * beta[j]);
+    (normalised, e)
+}
+
+/// Residuals, sums of squares, standard errors, R², F and the exact-fit tests in the working
+/// precision `T`, from the design `x` in the caller's units (rebuilt row by row, never copied),
+/// the response and the equilibrated solution `core`.
+pub(crate) fn statistics<T: Scalar>(
     x: &DMatrix<T>,
     y: &DVector<f64>,
-    weights: Option<&DVector<f64>>,
-    kept: &[usize],
+    setting: &Setting<'_>,
     core: &Core<T>,
-    intercept: bool,
 ) -> Result<Statistics> {
-    let (m, p) = x.shape();
+    let p = x.ncols();
+    let Setting { weights, kept, scaling, norms, intercept } = *setting;
     let covariance = core.factor.covariance(p)?;
-    let weight = |i: usize| weights.map_or(T::ONE, |w| T::from_f64(w[i]));
-    let fitted: Vec<T> =
-        (0..m).map(|i| (0..p).fold(T::ZERO, |s, j| s + x[(i, j)] * core.beta[j])).collect();
-    let residuals: Vec<T> = (0..m).map(|i| T::from_f64(y[i]) - fitted[i]).collect();
-    let rss = kept.iter().fold(T::ZERO, |s, &i| s + weight(i) * residuals[i] * residuals[i]);
+    let Pass { fitted, residuals, rss, total_weight, weighted_sum, y_squares, xtr, xty } =
+        pass(x, y, setting, &core.beta)?;
     let tss = if intercept {
-        let total_weight = kept.iter().fold(T::ZERO, |s, &i| s + weight(i));
-        let mean =
-            kept.iter().fold(T::ZERO, |s, &i| s + weight(i) * T::from_f64(y[i])) / total_weight;
+        let mean = weighted_sum / total_weight;
         kept.iter().fold(T::ZERO, |s, &i| {
-            let d = T::from_f64(y[i]) - mean;
-            s + weight(i) * d * d
+            let d = scale_by(T::from_f64(y[i]), scaling.response) - mean;
+            s + scaled_weight::<T>(weights, i, scaling.weights) * d * d
         })
     } else {
-        kept.iter().fold(T::ZERO, |s, &i| s + weight(i) * T::from_f64(y[i]) * T::from_f64(y[i]))
+        y_squares
     };
     let n = kept.len();
     let df_residual = n.saturating_sub(core.rank).max(1);
@@ -72,33 +164,31 @@ pub(crate) fn statistics<T: Real>(
     let df_model = core.rank.saturating_sub(intercept_df);
     let f_statistic = (df_model > 0).then(|| {
         let explained = (tss - rss) / T::from_f64(count_to_f64(df_model));
-        if rss == T::ZERO { f64::INFINITY } else { (explained / sigma2).to_f64() }
+        (explained / sigma2).to_f64()
     });
-    // Orthogonality of the residual to the columns, on the weighted rows.
-    let root = |i: usize| weight(i).sqrt();
-    let mut xtr_sq = T::ZERO;
-    for j in 0..p {
-        let s = kept.iter().fold(T::ZERO, |s, &i| s + root(i) * x[(i, j)] * root(i) * residuals[i]);
-        xtr_sq += s * s;
-    }
-    let x_norm = kept
-        .iter()
-        .fold(T::ZERO, |s, &i| (0..p).fold(s, |s, j| s + weight(i) * x[(i, j)] * x[(i, j)]))
-        .sqrt();
-    let r_norm = rss.sqrt();
+    let (y_norm, r_norm) = (y_squares.sqrt().to_f64(), rss.sqrt().to_f64());
+    // Rounding in forming `y − Xβ̂` is bounded by a multiple of `ε·(‖|X|·|β̂|‖ + ‖y‖)`, and
+    // `Σ_k |β̂_k|·‖x_k‖` bounds `‖|X|·|β̂|‖`; both sides are taken on the scaled problem.
+    let level = EXACT_FIT_TOLERANCE * count_to_f64(x.nrows().max(p));
+    let fitted_scale: f64 = (0..p)
+        .filter(|k| !core.aliased.contains(k))
+        .map(|k| core.beta[k].to_f64().abs() * norms[k])
+        .sum();
+    let exact_fit = r_norm <= level * (fitted_scale + y_norm);
+    let constant_response = tss.to_f64().sqrt() <= level * y_norm;
+    let cosines = (0..p)
+        .filter(|&j| norms[j] > 0.0)
+        .map(|j| (xtr[j].to_f64() / norms[j]).powi(2))
+        .sum::<f64>();
     let orthogonality =
-        if r_norm == T::ZERO { 0.0 } else { (xtr_sq.sqrt() / (x_norm * r_norm)).to_f64() };
-    let y_norm = kept
-        .iter()
-        .fold(T::ZERO, |s, &i| s + weight(i) * T::from_f64(y[i]) * T::from_f64(y[i]))
-        .sqrt();
+        if r_norm == 0.0 { 0.0 } else { cosines.sqrt() / (count_to_f64(p).sqrt() * r_norm) };
     let covariance = match covariance {
         Covariance::Root(f) => Covariance::Root(f.map(Real::to_f64)),
         Covariance::Explicit(c) => Covariance::Explicit(c.map(Real::to_f64)),
     };
     Ok(Statistics {
-        fitted: DVector::from_iterator(m, fitted.iter().map(|v| v.to_f64())),
-        residuals: DVector::from_iterator(m, residuals.iter().map(|v| v.to_f64())),
+        fitted,
+        residuals,
         rss: rss.to_f64(),
         tss: tss.to_f64(),
         sigma: sigma.to_f64(),
@@ -106,29 +196,182 @@ pub(crate) fn statistics<T: Real>(
         r_squared: r_squared.to_f64(),
         adj_r_squared: adj.to_f64(),
         f_statistic,
+        constant_response,
+        exact_fit,
         orthogonality,
-        weighted_response_norm: y_norm.to_f64(),
+        cross: xty.iter().map(|v| v.to_f64().abs()).collect(),
+        y_norm,
+        r_norm,
         covariance,
     })
 }
 
-/// `β/se`, with R's conventions for a zero or missing standard error.
-pub(crate) fn t_value(beta: f64, se: f64) -> f64 {
-    if se.is_nan() {
-        f64::NAN
-    } else if se == 0.0 {
-        // A coefficient known without error: infinitely significant unless it is exactly zero.
-        if beta == 0.0 { 0.0 } else { beta.signum() * f64::INFINITY }
-    } else {
-        beta / se
+/// The per-observation values and the weighted sums of one pass over the rows.
+struct Pass<T> {
+    fitted: DVector<f64>,
+    residuals: DVector<f64>,
+    /// `Σ w̃r̃²`, `Σ w̃`, `Σ w̃ỹ` and `Σ w̃ỹ²` over the rows with nonzero weight.
+    rss: T,
+    total_weight: T,
+    weighted_sum: T,
+    y_squares: T,
+    /// `x̃_jᵀ(√w̃·r̃)` and `x̃_jᵀ(√w̃·ỹ)` for each column.
+    xtr: Vec<T>,
+    xty: Vec<T>,
+}
+
+/// `w̃ᵢ = wᵢ·2^{2h}` (1 without weights) in the working precision.
+fn scaled_weight<T: Scalar>(weights: Option<&DVector<f64>>, i: usize, h: i32) -> T {
+    weights.map_or(T::ONE, |w| scale_by(T::from_f64(w[i]), 2 * h))
+}
+
+/// Fitted values and residuals in the caller's units, and the sums of the scaled problem, in
+/// one pass over the rows of the design.
+fn pass<T: Scalar>(
+    x: &DMatrix<T>,
+    y: &DVector<f64>,
+    setting: &Setting<'_>,
+    beta: &DVector<T>,
+) -> Result<Pass<T>> {
+    let (m, p) = x.shape();
+    let Setting { weights, kept, scaling, .. } = *setting;
+    let (columns, r, h) = (&scaling.columns, scaling.response, scaling.weights);
+    let mut is_kept = vec![weights.is_none(); m];
+    for &i in kept {
+        is_kept[i] = true;
     }
+    let mut sums = Pass {
+        fitted: DVector::zeros(m),
+        residuals: DVector::zeros(m),
+        rss: T::ZERO,
+        total_weight: T::ZERO,
+        weighted_sum: T::ZERO,
+        y_squares: T::ZERO,
+        xtr: vec![T::ZERO; p],
+        xty: vec![T::ZERO; p],
+    };
+    for i in 0..m {
+        let (product, e) = row_product(|j| x[(i, j)], beta, columns);
+        // In the caller's units: `2^{−r}·f̃` and `y − 2^{−r}·f̃` round exactly as `xᵢᵀβ̂` and
+        // `yᵢ − xᵢᵀβ̂` would, and fail only where those leave the range of `f64`.
+        let f = scale_by(product, e - r);
+        sums.fitted[i] = to_finite(f.to_f64(), 0, Quantity::FittedValue, i)?;
+        sums.residuals[i] = to_finite((T::from_f64(y[i]) - f).to_f64(), 0, Quantity::Residual, i)?;
+        let wi = scaled_weight::<T>(weights, i, h);
+        if !is_kept[i] || wi == T::ZERO {
+            // Left out, or a weight below 2⁻¹⁰⁷⁴ of the largest: no part of the sums.
+            continue;
+        }
+        let yi = scale_by(T::from_f64(y[i]), r);
+        let ri = yi - scale_by(product, e);
+        let si = weights.map_or(T::ONE, |w| root_weight(w[i], h));
+        sums.rss += wi * ri * ri;
+        sums.total_weight += wi;
+        sums.weighted_sum += wi * yi;
+        sums.y_squares += wi * yi * yi;
+        for j in 0..p {
+            let xij = si * scale_by(x[(i, j)], columns[j]);
+            sums.xtr[j] += xij * (si * ri);
+            sums.xty[j] += xij * (si * yi);
+        }
+    }
+    Ok(sums)
 }
 
-/// Student's t with `df` degrees of freedom.
-pub(crate) fn student_t(df: f64) -> Result<StudentsT> {
-    StudentsT::new(0.0, 1.0, df).map_err(|_| invalid_df(df))
+/// `I_x(a, b)`, the regularized incomplete beta function, for arguments known to be valid.
+#[expect(clippy::expect_used, reason = "the invariant is stated in the message")]
+fn regularized_beta(a: f64, b: f64, x: f64) -> f64 {
+    checked_beta_reg(a, b, x)
+        .expect("the callers pass positive shape parameters and an x computed to lie in [0, 1]")
 }
 
-fn invalid_df(df: f64) -> Error {
-    Error::InvalidOption { name: "degrees of freedom", value: df, reason: "must be positive" }
+/// Two-sided p-value `P(|T| ≥ |t|)` of Student's t with `df ≥ 1` degrees of freedom, for any
+/// `t` that is not NaN: `I_{df/(df + t²)}(df/2, 1/2)` (Abramowitz & Stegun 26.7.1).
+///
+/// `df/(df + t²)` is formed as `1/(1 + (t/√df)²)`'s equivalent `q²/(1 + q²)`, `q = √df/|t|`,
+/// when `t²` would overflow, so that no finite t leaves the domain of the beta function.
+pub(crate) fn t_test_p_value(t: f64, df: f64) -> f64 {
+    let t2 = t * t;
+    let x = if t2.is_finite() {
+        df / (df + t2)
+    } else {
+        let q = df.sqrt() / t.abs();
+        q * q / (1.0 + q * q)
+    };
+    regularized_beta(df / 2.0, 0.5, x.clamp(0.0, 1.0))
+}
+
+/// Upper tail `P(F ≥ f)` of Fisher's F with `(d1, d2)` degrees of freedom, for any `f` that is
+/// not NaN: `I_{d2/(d2 + d1·f)}(d2/2, d1/2)`; 1 for `f ≤ 0` (a rounding-level negative F).
+pub(crate) fn f_test_p_value(f: f64, d1: f64, d2: f64) -> f64 {
+    if f <= 0.0 {
+        return 1.0;
+    }
+    let scaled = d1 * f;
+    let x = if (scaled + d2).is_finite() {
+        1.0 - scaled / (scaled + d2)
+    } else {
+        let q = (d2 / d1) / f;
+        q / (1.0 + q)
+    };
+    regularized_beta(d2 / 2.0, d1 / 2.0, x.clamp(0.0, 1.0))
+}
+
+/// The quantile `t_{df, (1+level)/2}` of Student's t for a two-sided interval at `level` in
+/// `(0, 1)`, from the exact tail probability `1 − level` (so a level just below 1 keeps its
+/// tail instead of rounding `(1 + level)/2` to 1): `√(df·(1 − z)/z)` with
+/// `z = I⁻¹_{1−level}(df/2, 1/2)`. Infinite if the quantile exceeds the range of `f64`; the
+/// callers check the bounds they build from it.
+pub(crate) fn t_quantile(df: f64, level: f64) -> f64 {
+    let z = inv_beta_reg(df / 2.0, 0.5, 1.0 - level);
+    (df * (1.0 - z) / z).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use statrs::distribution::{ContinuousCDF, FisherSnedecor, StudentsT};
+
+    #[track_caller]
+    #[expect(clippy::float_cmp, reason = "the same formula must give the same bits")]
+    fn check(t: f64, df: f64) {
+        let reference = 2.0 * StudentsT::new(0.0, 1.0, df).unwrap().sf(t.abs());
+        let p = t_test_p_value(t, df);
+        assert!((0.0..=1.0).contains(&p), "t = {t:e}, df = {df}: p = {p}");
+        if (t * t).is_finite() {
+            assert_eq!(p, reference, "t = {t:e}, df = {df}");
+        }
+    }
+
+    #[test]
+    #[expect(clippy::float_cmp, reason = "the same formula must give the same bits")]
+    fn tail_probabilities_agree_with_statrs_and_survive_huge_statistics() {
+        for df in [1.0, 2.0, 7.0, 1e6] {
+            for t in [0.0, 0.3, -2.5, 40.0, 1e150, -1e200, f64::MAX, f64::INFINITY] {
+                check(t, df);
+            }
+            for f in [0.5, 3.0, 1e10] {
+                let reference = FisherSnedecor::new(2.0, df).unwrap().sf(f);
+                assert_eq!(f_test_p_value(f, 2.0, df), reference);
+            }
+            for f in [1e300, f64::MAX, -1e-16] {
+                let p = f_test_p_value(f, 2.0, df);
+                assert!((0.0..=1.0).contains(&p), "f = {f:e}: p = {p}");
+            }
+        }
+        assert_eq!(t_test_p_value(1e300, 3.0), 0.0);
+    }
+
+    #[test]
+    #[expect(clippy::float_cmp, reason = "the same formula must give the same bits")]
+    fn quantiles_match_statrs_and_keep_the_tail_of_levels_near_one() {
+        for df in [1.0, 4.0, 30.0] {
+            let dist = StudentsT::new(0.0, 1.0, df).unwrap();
+            let q = t_quantile(df, 0.95);
+            assert_eq!(q, dist.inverse_cdf(0.975));
+            let near_one = t_quantile(df, 1.0 - f64::EPSILON);
+            assert!(near_one.is_finite() && near_one > q, "df = {df}: {near_one}");
+            assert_eq!(t_quantile(df, 5e-324), 0.0);
+        }
+    }
 }

@@ -11,7 +11,7 @@
 )]
 
 use approx::assert_relative_eq;
-use lsq::{Design, Error, FitOptions, Input, Method, Penalty, RankPolicy};
+use lsq::{Design, Error, FitOptions, Input, Method, Penalty, RankPolicy, Unavailable};
 use nalgebra::{DMatrix, DVector, dmatrix, dvector};
 
 fn heights() -> (Design, DVector<f64>) {
@@ -19,6 +19,12 @@ fn heights() -> (Design, DVector<f64>) {
     let design = Design::new(data.x).unwrap().with_intercept_column(0).unwrap();
     let design = design.with_names(["(Intercept)", "weight", "parents"]).unwrap();
     (design, data.y)
+}
+
+/// The values of statistics that must all be available.
+#[track_caller]
+fn values(statistics: &[Result<f64, Unavailable>]) -> DVector<f64> {
+    DVector::from_iterator(statistics.len(), statistics.iter().map(|s| s.unwrap()))
 }
 
 #[track_caller]
@@ -45,17 +51,25 @@ fn height_example_matches_statsmodels_for_every_method() {
             1e-9,
         );
         check_vector(
-            &fit.t_values(),
+            &values(&fit.t_values()),
             &[4.273_079_809_140_144, 4.747_522_393_016_371_5, -2.543_715_605_470_719_5],
             1e-9,
         );
         check_vector(
-            &fit.p_values(),
+            &values(&fit.p_values()),
             &[0.146_350_050_581_030_57, 0.132_163_174_733_531_15, 0.238_456_282_619_360_08],
             1e-8,
         );
-        assert_relative_eq!(fit.r_squared(), 0.972_866_224_019_861_3, max_relative = 1e-11);
-        assert_relative_eq!(fit.adj_r_squared(), 0.918_598_672_059_584, max_relative = 1e-11);
+        assert_relative_eq!(
+            fit.r_squared().unwrap(),
+            0.972_866_224_019_861_3,
+            max_relative = 1e-11
+        );
+        assert_relative_eq!(
+            fit.adj_r_squared().unwrap(),
+            0.918_598_672_059_584,
+            max_relative = 1e-11
+        );
         assert_relative_eq!(
             fit.f_statistic().unwrap(),
             17.927_217_810_229_923,
@@ -66,10 +80,18 @@ fn height_example_matches_statsmodels_for_every_method() {
             0.164_723_331_620_443_67,
             max_relative = 1e-8
         );
-        assert_relative_eq!(fit.sigma(), 2.814_793_524_612_505, max_relative = 1e-10);
-        assert_relative_eq!(fit.log_likelihood(), -7.042_721_053_094_481, max_relative = 1e-10);
-        assert_relative_eq!(fit.aic(), 20.085_442_106_188_964 + 2.0, max_relative = 1e-10);
-        assert_relative_eq!(fit.bic(), 18.244_325_189_548_633 + 4.0_f64.ln(), max_relative = 1e-10);
+        assert_relative_eq!(fit.sigma().unwrap(), 2.814_793_524_612_505, max_relative = 1e-10);
+        assert_relative_eq!(
+            fit.log_likelihood().unwrap(),
+            -7.042_721_053_094_481,
+            max_relative = 1e-10
+        );
+        assert_relative_eq!(fit.aic().unwrap(), 20.085_442_106_188_964 + 2.0, max_relative = 1e-10);
+        assert_relative_eq!(
+            fit.bic().unwrap(),
+            18.244_325_189_548_633 + 4.0_f64.ln(),
+            max_relative = 1e-10
+        );
         assert_eq!((fit.df_residual(), fit.df_model(), fit.rank()), (1, 2, 3));
     }
 }
@@ -106,9 +128,17 @@ fn weighted_fit_matches_statsmodels_wls() {
             &[0.056_550_034_563_415_06, 0.027_012_951_206_546_35, 0.028_055_297_054_205_84],
             1e-8,
         );
-        assert_relative_eq!(fit.r_squared(), 0.999_480_577_728_225_7, max_relative = 1e-12);
-        assert_relative_eq!(fit.log_likelihood(), 10.148_330_337_776_871, max_relative = 1e-10);
-        assert_relative_eq!(fit.sigma(), 0.071_474_570_528_333_67, max_relative = 1e-10);
+        assert_relative_eq!(
+            fit.r_squared().unwrap(),
+            0.999_480_577_728_225_7,
+            max_relative = 1e-12
+        );
+        assert_relative_eq!(
+            fit.log_likelihood().unwrap(),
+            10.148_330_337_776_871,
+            max_relative = 1e-10
+        );
+        assert_relative_eq!(fit.sigma().unwrap(), 0.071_474_570_528_333_67, max_relative = 1e-10);
         assert_relative_eq!(
             fit.f_statistic().unwrap(),
             2_886.323_802_541_541_7,
@@ -141,7 +171,7 @@ fn exact_fit_is_judged_by_rounding_not_by_conditioning() {
     let options = FitOptions::default();
     let off = dvector![1.0, 1.0, 1.0 + 1e-6, 1.0];
     let fit = lsq::fit(&design, &off, &options).unwrap();
-    assert!(fit.rss().sqrt() > 1e-7 * off.norm());
+    assert!(fit.rss().unwrap().sqrt() > 1e-7 * off.norm());
     assert!(!fit.diagnostics().exact_fit);
     let on = &x * dvector![0.5, 2.0];
     assert!(lsq::fit(&design, &on, &options).unwrap().diagnostics().exact_fit);
@@ -164,7 +194,7 @@ fn zero_weights_drop_rows_from_the_fit_and_the_degrees_of_freedom() {
     assert!((weighted.coefficients() - dropped.coefficients()).amax() < 1e-13);
     assert_eq!(weighted.df_residual(), 2);
     assert_eq!(weighted.residuals().len(), 5, "zero-weight rows still get residuals");
-    assert_relative_eq!(weighted.sigma(), dropped.sigma(), max_relative = 1e-12);
+    assert_relative_eq!(weighted.sigma().unwrap(), dropped.sigma().unwrap(), max_relative = 1e-12);
 }
 
 #[test]
@@ -195,7 +225,8 @@ fn rank_deficiency_is_an_error_naming_the_column_unless_dropping_is_asked() {
         .unwrap();
         assert_eq!(fit.aliased(), &[3]);
         assert_eq!(fit.df_residual(), 2, "df uses the rank");
-        assert!(fit.std_errors()[3].is_nan() && fit.p_values()[3].is_nan());
+        assert!(fit.std_errors()[3].is_nan());
+        assert_eq!(fit.p_values()[3], Err(Unavailable::Aliased));
         assert_eq!(
             fit.coefficients()[3].to_bits(),
             0.0_f64.to_bits(),
@@ -353,6 +384,54 @@ fn public_types_are_thread_safe_values() {
     assert_traits::<Penalty>();
     assert_traits::<Error>();
     assert_traits::<Method>();
+    assert_traits::<Unavailable>();
+    assert_traits::<lsq::Quantity>();
+}
+
+/// The inputs issue 13 reports, on the design of `tests/hostile.rs`: a column near 10⁻¹⁶⁵ (a panic
+/// in the SVD of the κ₂ diagnostic), y near 10¹⁵⁵ (a panic in the p-values), columns near 10¹⁵⁴
+/// and 10⁻¹⁵⁶ (standard errors 0 or ∞ and a false exact fit), y near 10¹⁵⁴ (R² = 1), and constant
+/// and zero responses (R² = −∞ or NaN, F = −4 or ∞ with stars).
+#[test]
+fn issue_13_inputs_give_honest_fits() {
+    let x = dmatrix![1.0, 2.0; 2.0, 1.0; 3.0, 5.0; 4.0, 3.0; 5.0, 8.0; 6.0, 2.0];
+    let y = dvector![1.0, 2.1, 2.9, 4.2, 5.1, 5.8];
+    let options = FitOptions::default();
+    let reference = lsq::fit(&Design::with_intercept(&x).unwrap(), &y, &options).unwrap();
+    let r2 = reference.r_squared().unwrap();
+    for scale in [1e-165, 1e-156, 1e154, 1e300] {
+        let mut scaled = x.clone();
+        scaled.column_mut(0).scale_mut(scale);
+        let fit = lsq::fit(&Design::with_intercept(&scaled).unwrap(), &y, &options).unwrap();
+        assert!(!fit.diagnostics().exact_fit, "column × {scale:e}");
+        assert_relative_eq!(fit.r_squared().unwrap(), r2, max_relative = 1e-12);
+        let se = fit.std_errors()[1] * scale;
+        assert_relative_eq!(se, reference.std_errors()[1], max_relative = 1e-12);
+        assert!(fit.diagnostics().condition_number.is_ok());
+    }
+    for scale in [1e154, 1e155, 1e300] {
+        let fit = lsq::fit(&Design::with_intercept(&x).unwrap(), &(&y * scale), &options).unwrap();
+        assert_relative_eq!(fit.r_squared().unwrap(), r2, max_relative = 1e-12);
+        assert_relative_eq!(
+            fit.p_values()[1].unwrap(),
+            reference.p_values()[1].unwrap(),
+            max_relative = 1e-9
+        );
+        assert!(!fit.diagnostics().exact_fit);
+    }
+    let design = Design::with_intercept(&x).unwrap();
+    let constant = lsq::fit(&design, &DVector::from_element(6, 3.0), &options).unwrap();
+    assert_eq!(constant.r_squared(), Err(Unavailable::ConstantResponse));
+    assert_eq!(constant.f_statistic(), Err(Unavailable::ConstantResponse));
+    let zero = lsq::fit(&design, &DVector::zeros(6), &options).unwrap();
+    assert_eq!(zero.r_squared(), Err(Unavailable::ConstantResponse));
+    assert_eq!(zero.f_p_value(), Err(Unavailable::ConstantResponse));
+    assert_eq!(zero.log_likelihood(), Err(Unavailable::ExactFit));
+    assert_eq!(zero.p_values()[1], Err(Unavailable::ExactFit));
+    let summary = zero.to_string();
+    assert!(summary.contains("Multiple R-squared: NA, Adjusted R-squared: NA"), "{summary}");
+    assert!(summary.contains("NA: essentially perfect fit"), "{summary}");
+    assert!(!summary.lines().any(|l| l.ends_with('*')), "{summary}");
 }
 
 /// The derived statistics of a fit agree with their textbook definitions on the lesson's data.
@@ -362,18 +441,18 @@ fn derived_statistics_follow_their_definitions() {
     let fit = lsq::fit(&design, &y, &FitOptions::default()).unwrap();
     let x = design.matrix();
     // σ̂²·(XᵀX)⁻¹ against an explicit inverse (fine for this small design).
-    let expected = (x.transpose() * x).try_inverse().unwrap() * fit.sigma().powi(2);
-    assert_relative_eq!(fit.covariance(), expected, max_relative = 1e-6);
+    let expected = (x.transpose() * x).try_inverse().unwrap() * fit.sigma().unwrap().powi(2);
+    assert_relative_eq!(fit.covariance().unwrap(), expected, max_relative = 1e-6);
     // Σ log N(rᵢ; 0, σ²) at the maximum-likelihood variance RSS/n, and AIC and BIC from it
     // with rank + 1 parameters (σ² counts).
-    let (n, s2) = (4.0, fit.rss() / 4.0);
+    let (n, s2) = (4.0, fit.rss().unwrap() / 4.0);
     let tau = 2.0 * std::f64::consts::PI;
     let ll: f64 = fit.residuals().iter().map(|r| -0.5 * ((tau * s2).ln() + r * r / s2)).sum();
-    assert_relative_eq!(fit.log_likelihood(), ll, max_relative = 1e-12);
-    assert_relative_eq!(fit.aic(), -2.0 * ll + 2.0 * 4.0, max_relative = 1e-12);
-    assert_relative_eq!(fit.bic(), -2.0 * ll + f64::ln(n) * 4.0, max_relative = 1e-12);
+    assert_relative_eq!(fit.log_likelihood().unwrap(), ll, max_relative = 1e-12);
+    assert_relative_eq!(fit.aic().unwrap(), -2.0 * ll + 2.0 * 4.0, max_relative = 1e-12);
+    assert_relative_eq!(fit.bic().unwrap(), -2.0 * ll + f64::ln(n) * 4.0, max_relative = 1e-12);
     // t = β/se, intervals symmetric about β and nested by level.
-    let t = fit.t_values();
+    let t = values(&fit.t_values());
     for j in 0..3 {
         assert_relative_eq!(
             t[j],
@@ -389,6 +468,41 @@ fn derived_statistics_follow_their_definitions() {
     }
 }
 
+/// A design with one dominant row: its normal matrix is singular to working precision, yet the
+/// 3×3 cofactor formula inverted it (dividing by a determinant of rounding noise) into a finite
+/// matrix that passed every check. The residual `Ĉ·G − I` now refuses it; QR finds rank 1.
+/// The matrix is the equilibrated design of a hostile-suite case, pasted verbatim.
+#[test]
+fn a_normal_matrix_singular_in_f64_is_refused_by_the_inverse() {
+    let x = DMatrix::from_column_slice(
+        5,
+        3,
+        &[
+            2.987_226_391_555_521_7e-155,
+            -0.0,
+            -0.829_023_804_800_728_8,
+            -8.969_690_122_383_037e-155,
+            0.0,
+            -7.588_721_835_576_062e-156,
+            0.0,
+            -0.781_877_133_777_387_4,
+            4.906_966_099_423_79e-155,
+            0.0,
+            3.826_829_837_125_572_6e-154,
+            -0.0,
+            -0.794_844_130_988_325_5,
+            -1.416_143_823_795_105_4e-154,
+            -0.0,
+        ],
+    );
+    let y = dvector![1.0, 2.0, 3.0, 4.0, 5.0];
+    let inverse = FitOptions::default().method(Method::Inverse);
+    let err = lsq::solve(&x, &y, &inverse).unwrap_err();
+    assert!(matches!(err, Error::NormalMatrixBreakdown { method: Method::Inverse }), "{err}");
+    let err = lsq::solve(&x, &y, &FitOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::RankDeficient { rank: 1, .. }), "{err}");
+}
+
 /// With a single slope F = t², so the F test and the slope's t test give the same p-value.
 #[test]
 fn the_f_test_of_one_slope_is_its_t_test() {
@@ -397,10 +511,10 @@ fn the_f_test_of_one_slope_is_its_t_test() {
         lsq::fit(&design, &dvector![2.1, 3.9, 6.2, 7.8, 10.1], &FitOptions::default()).unwrap();
     let p = fit.f_p_value().unwrap();
     assert!(p < 1e-3);
-    assert_relative_eq!(p, fit.p_values()[1], max_relative = 1e-8);
+    assert_relative_eq!(p, fit.p_values()[1].unwrap(), max_relative = 1e-8);
     assert_relative_eq!(
         fit.f_statistic().unwrap(),
-        fit.t_values()[1].powi(2),
+        fit.t_values()[1].unwrap().powi(2),
         max_relative = 1e-12
     );
 }
@@ -417,9 +531,13 @@ fn a_constant_column_is_the_intercept_only_when_declared() {
     let centred = lsq::fit(&declared, &y, &FitOptions::default()).unwrap();
     assert_eq!(plain.coefficients(), centred.coefficients());
     assert_eq!((plain.df_model(), centred.df_model()), (2, 1));
-    assert_relative_eq!(plain.tss(), y.norm_squared(), max_relative = 1e-14);
+    assert_relative_eq!(plain.tss().unwrap(), y.norm_squared(), max_relative = 1e-14);
     let mean = y.mean();
-    assert_relative_eq!(centred.tss(), y.map(|v| (v - mean).powi(2)).sum(), max_relative = 1e-14);
-    assert!(plain.r_squared() > centred.r_squared());
+    assert_relative_eq!(
+        centred.tss().unwrap(),
+        y.map(|v| (v - mean).powi(2)).sum(),
+        max_relative = 1e-14
+    );
+    assert!(plain.r_squared().unwrap() > centred.r_squared().unwrap());
     assert!(plain.to_string().contains("uncentred"));
 }

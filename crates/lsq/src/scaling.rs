@@ -1,0 +1,333 @@
+//! Exact scaling by powers of two: every method works on an equilibrated problem, so that no
+//! finite input overflows or underflows inside a solver and results do not depend on units.
+//!
+//! The problem a solver sees is `X̃ = W̃^½·X·2^C` and `ỹ = W̃^½·y·2^r` on the rows with nonzero
+//! weight, where `2^C = diag(2^{c_j})` brings every column of `X̃` to a norm in `[1/√2, √2)`,
+//! `2^r` brings `max|yᵢ|` into `[1, 2)` and `w̃ = w·2^{2h}` brings the largest weight into
+//! `[1/4, 1)`. Multiplying by a power of two is exact while the result stays a normal number, so
+//! `X·2^k` (any column, any `k`) leads to the same `X̃` bit for bit, and the results are scaled
+//! back exactly: `β = 2^{C−r}·β̃`, `σ̂ = 2^{−r−h}·σ̃`, `(XᵀWX)⁻¹ = 2^{2h}·2^C·(X̃ᵀX̃)⁻¹·2^C`.
+
+use linalg_core::{DoubleDouble, Real};
+use nalgebra::{DMatrix, DVector};
+
+use crate::error::{Error, Quantity, Result};
+
+/// The largest exponent step taken in one multiplication: `2^±1000` is a normal `f64`, and a
+/// scaling by `2^e` with `|e|` beyond it is done in steps.
+const STEP: i32 = 1000;
+
+/// `⌊log₂|x|⌋` for a finite nonzero `x`, subnormals included (exact, from the bits).
+pub(crate) fn exponent(x: f64) -> i32 {
+    let bits = x.abs().to_bits();
+    let biased = bits >> 52;
+    if biased == 0 {
+        // Subnormal: x = bits·2⁻¹⁰⁷⁴, with the leading one at bit 63 − leading_zeros.
+        63 - bit_count(bits.leading_zeros()) - 1074
+    } else {
+        bit_count(u32::try_from(biased).unwrap_or(0)) - 1023
+    }
+}
+
+/// A bit count or biased exponent (at most 2047) as an `i32`.
+fn bit_count(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// `2^e` for `e` in `[−1022, 1023]`, exactly.
+fn pow2(e: i32) -> f64 {
+    debug_assert!((-1022..=1023).contains(&e));
+    let biased = u64::try_from(e + 1023).unwrap_or(0);
+    f64::from_bits(biased << 52)
+}
+
+/// A working precision that can be multiplied by a power of two exactly, whatever its size.
+///
+/// [`Real::scale`] is a general product, which for double-double splits its operands
+/// (Dekker) and overflows beyond `2⁹⁹⁶`; scaling each word of a double-double separately is
+/// exact at any size.
+pub(crate) trait Scalar: Real {
+    /// `self·2^e` for `e` in `[−1022, 1023]`.
+    fn times_pow2(self, e: i32) -> Self;
+}
+
+impl Scalar for f64 {
+    fn times_pow2(self, e: i32) -> Self {
+        self * pow2(e)
+    }
+}
+
+impl Scalar for DoubleDouble {
+    fn times_pow2(self, e: i32) -> Self {
+        let f = pow2(e);
+        DoubleDouble::sum(self.hi() * f, self.lo() * f)
+    }
+}
+
+/// `v·2^e`, exact unless the result leaves the range of normal numbers (then it overflows to
+/// ±∞ or underflows gradually, rounding once).
+pub(crate) fn scale_by<T: Scalar>(mut v: T, mut e: i32) -> T {
+    while e > STEP {
+        v = v.times_pow2(STEP);
+        e -= STEP;
+    }
+    while e < -STEP {
+        v = v.times_pow2(-STEP);
+        e += STEP;
+    }
+    v.times_pow2(e)
+}
+
+/// `m·2^e` when it is zero (because `m` is) or a normal number: a value that did not overflow
+/// and did not lose digits, or everything, to underflow.
+pub(crate) fn normal_value(m: f64, e: i32) -> Option<f64> {
+    let v = scale_by(m, e);
+    (m == 0.0 || v.is_normal()).then_some(v)
+}
+
+/// `m·2^e` as an `f64`: [`Error::Unrepresentable`], naming the quantity, its index and `log₂`
+/// of its magnitude, when it overflows; gradual underflow below `2⁻¹⁰²²`, as in any IEEE
+/// result (an absolute error below `2⁻¹⁰⁷⁴`).
+pub(crate) fn to_finite(m: f64, e: i32, quantity: Quantity, index: usize) -> Result<f64> {
+    let v = scale_by(m, e);
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(Error::Unrepresentable { quantity, index, log2: m.abs().log2() + f64::from(e) })
+    }
+}
+
+/// The power-of-two exponents that carry the equilibrated problem back to the caller's units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Scaling {
+    /// `c_j`: column j of `X̃` is `W̃^½·x_j·2^{c_j}`.
+    pub(crate) columns: Vec<i32>,
+    /// `r`: `ỹ = W̃^½·y·2^r`.
+    pub(crate) response: i32,
+    /// `h`: `w̃ = w·2^{2h}`, so `√w̃ = √w·2^h` exactly.
+    pub(crate) weights: i32,
+}
+
+impl Scaling {
+    /// `β_j = β̃_j·2^{c_j − r}`: the coefficients in the caller's units.
+    pub(crate) fn coefficients(&self, scaled: &DVector<f64>) -> Result<DVector<f64>> {
+        let values = scaled
+            .iter()
+            .enumerate()
+            .map(|(j, &b)| to_finite(b, self.columns[j] - self.response, Quantity::Coefficient, j))
+            .collect::<Result<Vec<f64>>>()?;
+        Ok(DVector::from_vec(values))
+    }
+
+    /// `(XᵀWX)⁻¹ = 2^{2h}·2^C·C̃·2^C` from `C̃ = (X̃ᵀX̃)⁻¹`, times `2^{2t}` (`t = 0` for the bare
+    /// inverse, `t = −r − h` for the covariance `σ̂²·(XᵀWX)⁻¹` from `σ̃²·C̃`).
+    ///
+    /// A diagonal entry that overflows is [`Error::Unrepresentable`]; off-diagonal entries are
+    /// bounded by the diagonal.
+    pub(crate) fn covariance(&self, scaled: &DMatrix<f64>, extra: i32) -> Result<DMatrix<f64>> {
+        let p = scaled.nrows();
+        let c = &self.columns;
+        for j in 0..p {
+            let e = c[j] + c[j] + 2 * self.weights + 2 * extra;
+            to_finite(scaled[(j, j)], e, Quantity::Covariance, j)?;
+        }
+        Ok(DMatrix::from_fn(p, p, |i, j| {
+            scale_by(scaled[(i, j)], c[i] + c[j] + 2 * self.weights + 2 * extra)
+        }))
+    }
+}
+
+/// The equilibrated problem: `X̃`, `ỹ` on the rows with nonzero weight, the norms of the
+/// columns of `X̃`, and the [`Scaling`] back to the caller's units.
+pub(crate) struct Problem<T: Scalar> {
+    pub(crate) x: DMatrix<T>,
+    pub(crate) y: DVector<T>,
+    /// `‖x̃_j‖ ∈ [1/√2, √2)`; 0 for a column that is zero on these rows.
+    pub(crate) norms: Vec<f64>,
+    pub(crate) scaling: Scaling,
+}
+
+/// The weight exponent `h` (largest `w̃ = w·2^{2h}` in `[1/4, 1)`) and the root weights
+/// `√w̃ᵢ = √wᵢ·2^h` of the given rows, in the working precision. `None` without weights.
+///
+/// `h` is chosen from the exponent of the largest weight, so that scaling every weight by a
+/// power of four changes `h` and nothing else.
+pub(crate) fn root_weights<T: Scalar>(
+    weights: Option<&DVector<f64>>,
+    rows: &[usize],
+) -> (i32, Option<Vec<T>>) {
+    let Some(w) = weights else { return (0, None) };
+    let largest = rows.iter().fold(0.0_f64, |big, &i| big.max(w[i]));
+    // w_max ∈ [2^E, 2^{E+1}); 2h = −(E + 1 rounded up to even) puts w̃_max in [1/4, 1).
+    let h = if largest > 0.0 { -(exponent(largest) + 2).div_euclid(2) } else { 0 };
+    let roots = rows.iter().map(|&i| root_weight(w[i], h)).collect();
+    (h, Some(roots))
+}
+
+/// `√w̃ = √(w·2^{2h})`: scaled before the root, which equals `√w·2^h` exactly and keeps the
+/// root's argument at most 1 (a double-double root of a number near `f64::MAX` overflows).
+pub(crate) fn root_weight<T: Scalar>(w: f64, h: i32) -> T {
+    scale_by(T::from_f64(w), 2 * h).sqrt()
+}
+
+/// The response exponent `r`: `max|yᵢ|·2^r ∈ [1, 2)` over the given rows (0 if they are all 0).
+pub(crate) fn response_exponent(y: &DVector<f64>, rows: &[usize]) -> i32 {
+    let largest = rows.iter().fold(0.0_f64, |big, &i| big.max(y[i].abs()));
+    if largest > 0.0 { -exponent(largest) } else { 0 }
+}
+
+/// Builds the equilibrated problem from the design `x`, the response, the weights and the rows
+/// to keep (those with nonzero weight), in one allocation for `X̃`.
+pub(crate) fn problem<T: Scalar>(
+    x: &DMatrix<T>,
+    y: &DVector<f64>,
+    weights: Option<&DVector<f64>>,
+    rows: &[usize],
+) -> Problem<T> {
+    let (h, roots) = root_weights::<T>(weights, rows);
+    let n = rows.len();
+    let mut xs = if n == x.nrows() {
+        x.clone()
+    } else {
+        DMatrix::from_fn(n, x.ncols(), |k, j| x[(rows[k], j)])
+    };
+    let (columns, norms) = equilibrate_in_place(&mut xs, roots.as_deref());
+    let r = response_exponent(y, rows);
+    let ys = DVector::from_fn(n, |k, _| {
+        let v = scale_by(T::from_f64(y[rows[k]]), r);
+        roots.as_ref().map_or(v, |roots| v * roots[k])
+    });
+    Problem { x: xs, y: ys, norms, scaling: Scaling { columns, response: r, weights: h } }
+}
+
+/// Scales the rows of `x` by `roots` (when given) and its columns by powers of two to norms in
+/// `[1/√2, √2)`, in place; returns the column exponents `c_j` (`x̃_j = roots·x_j·2^{c_j}`) and
+/// the norms of the scaled columns.
+///
+/// Each column is first brought to `max|x_ij| ∈ [1, 2)`, so that the weighted products neither
+/// overflow (roots are at most 1) nor underflow as a whole; the norm is then a plain sum of
+/// squares of numbers of moderate size. Every step multiplies by a power of two except the
+/// product with the root weight, which rounds once, exactly as the product of the unscaled
+/// numbers would.
+pub(crate) fn equilibrate_in_place<T: Scalar>(
+    x: &mut DMatrix<T>,
+    roots: Option<&[T]>,
+) -> (Vec<i32>, Vec<f64>) {
+    let (m, p) = x.shape();
+    let mut exponents = Vec::with_capacity(p);
+    let mut norms = Vec::with_capacity(p);
+    for column in x.as_mut_slice().chunks_exact_mut(m.max(1)).take(p) {
+        let (e, norm) = equilibrate_column(column, roots);
+        exponents.push(e);
+        norms.push(norm);
+    }
+    (exponents, norms)
+}
+
+/// One column of [`equilibrate_in_place`]: its exponent and scaled norm.
+fn equilibrate_column<T: Scalar>(column: &mut [T], roots: Option<&[T]>) -> (i32, f64) {
+    let largest = max_abs(column);
+    if largest == 0.0 {
+        return (0, 0.0);
+    }
+    let mut e = -exponent(largest);
+    scale_column(column, e);
+    if let Some(roots) = roots {
+        for (v, &root) in column.iter_mut().zip(roots) {
+            *v *= root;
+        }
+        let weighted = max_abs(column);
+        if weighted == 0.0 {
+            // Every row of this column has weight zero (possible in a bare solve).
+            return (e, 0.0);
+        }
+        let q = -exponent(weighted);
+        scale_column(column, q);
+        e += q;
+    }
+    let (n, norm) = norm_exponent(column);
+    scale_column(column, n);
+    (e + n, norm)
+}
+
+/// The largest magnitude in a column, as an `f64`.
+fn max_abs<T: Scalar>(column: &[T]) -> f64 {
+    column.iter().fold(0.0_f64, |big, v| big.max(v.abs().to_f64()))
+}
+
+/// For a column whose largest entry lies in `[1, 2)`: the exponent `n` that brings its norm
+/// into `[1/√2, √2)`, and that norm. The sum of squares runs in four lanes, as the rest of the
+/// crate's reductions.
+fn norm_exponent<T: Scalar>(column: &[T]) -> (i32, f64) {
+    let square = |v: &T| v.to_f64() * v.to_f64();
+    let chunks = column.chunks_exact(4);
+    let tail = chunks.remainder().iter().fold(0.0_f64, |s, v| s + square(v));
+    let mut acc = [0.0_f64; 4];
+    for c in chunks {
+        for l in 0..4 {
+            acc[l] += square(&c[l]);
+        }
+    }
+    let norm = ((acc[0] + acc[1]) + (acc[2] + acc[3]) + tail).sqrt();
+    let e = exponent(norm);
+    let n = if norm * pow2(-e) >= std::f64::consts::SQRT_2 { -e - 1 } else { -e };
+    (n, norm * pow2(n))
+}
+
+/// Multiplies a column by `2^e`.
+fn scale_column<T: Scalar>(column: &mut [T], e: i32) {
+    if e != 0 {
+        for v in column {
+            *v = scale_by(*v, e);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nalgebra::{dmatrix, dvector};
+
+    #[track_caller]
+    fn check(x: f64, e: i32) {
+        assert_eq!(exponent(x), e, "{x:e}");
+        let m = scale_by(x, -e);
+        assert!((1.0..2.0).contains(&m.abs()), "{x:e}");
+    }
+
+    #[test]
+    #[expect(clippy::float_cmp, reason = "scaling by powers of two is exact")]
+    fn exponents_are_exact_across_the_range() {
+        check(1.0, 0);
+        check(-3.0, 1);
+        check(0.75, -1);
+        check(f64::MAX, 1023);
+        check(f64::MIN_POSITIVE, -1022);
+        check(f64::MIN_POSITIVE / 2.0, -1023);
+        check(5e-324, -1074);
+        assert_eq!(scale_by(1.5, 2000), f64::INFINITY);
+        assert_eq!(scale_by(scale_by(1.5, -600), 1500), scale_by(1.5, 900));
+        assert_eq!(scale_by(scale_by(1.5, 600), -1500), scale_by(1.5, -900));
+        assert_eq!(scale_by(1.0, -1074), 5e-324);
+    }
+
+    #[test]
+    fn equilibration_is_invariant_to_powers_of_two() {
+        let x = dmatrix![1.0, 3.0; 2.0, -1.0; 0.5, 4.0];
+        let y = dvector![1.0, 2.0, 3.0];
+        let w = dvector![1.0, 0.25, 3.0];
+        let rows = [0, 1, 2];
+        let base = problem(&x, &y, Some(&w), &rows);
+        let mut scaled = x.clone();
+        scaled.column_mut(1).iter_mut().for_each(|v| *v = scale_by(*v, -990));
+        let w2 = w.map(|v| scale_by(v, 700));
+        let other = problem(&scaled, &y.map(|v| scale_by(v, 990)), Some(&w2), &rows);
+        assert_eq!(base.x, other.x);
+        assert_eq!(base.y, other.y);
+        assert_eq!(base.norms, other.norms);
+        assert_eq!(other.scaling.columns[1], base.scaling.columns[1] + 990);
+        for norm in base.norms {
+            assert!((std::f64::consts::FRAC_1_SQRT_2..std::f64::consts::SQRT_2).contains(&norm));
+        }
+    }
+}
