@@ -96,7 +96,10 @@ impl Control {
     }
 
     /// Convergence tolerance, finite and `> 0`. IRLS stops when `|D − D_old|/(|D| + 0.1)`
-    /// falls below it (default [`IRLS_TOLERANCE`] = 1e-8, R's criterion). Gradient ascent stops
+    /// falls below it (default [`IRLS_TOLERANCE`] = 1e-8, R's criterion; the 0.1 is capped at
+    /// the first iteration's deviance and, for counts, at their total, so that data in small
+    /// units are judged relatively). A tolerance looser than the default does not skip the
+    /// separation check: the fit is then certified by one IRLS run at the default. Gradient ascent stops
     /// when the Euclidean norm of the gradient of the average log-likelihood falls to it; by
     /// default it has none and runs exactly [`Control::max_iter`] steps
     /// ([`crate::Convergence::FixedIterations`]).

@@ -68,4 +68,7 @@ pub(crate) struct Outcome {
     pub(crate) convergence: Convergence,
     /// Step halvings over all iterations.
     pub(crate) halvings: usize,
+    /// The observation whose mean the last full IRLS step took out of its domain, when that
+    /// step was halved for it (the fit may then be held at the domain's boundary).
+    pub(crate) boundary: Option<usize>,
 }

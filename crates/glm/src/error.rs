@@ -71,22 +71,52 @@ impl std::fmt::Display for Input {
 /// let err = glm::fit(&data, Family::Poisson, &ascent(1.0)).unwrap_err();
 /// let fell = |reason| matches!(reason, Divergence::Decreased { by } if by > 0.0);
 /// assert!(matches!(err, Error::Diverged { iteration: 1, reason, .. } if fell(reason)));
-/// // A step of 100 overflows the mean.
+/// // A step of 100 overflows the mean of some observation, and the error says which.
 /// let err = glm::fit(&data, Family::Poisson, &ascent(100.0)).unwrap_err();
-/// assert!(matches!(err, Error::Diverged { reason: Divergence::NonFinite, .. }));
+/// let overflowed = |reason| matches!(reason, Divergence::LeftDomain { mu, .. } if mu == f64::INFINITY);
+/// assert!(matches!(err, Error::Diverged { reason, .. } if overflowed(reason)));
+/// assert!(err.to_string().contains("μ = inf"), "{err}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub enum Divergence {
-    /// The log-likelihood, the linear predictor or the mean became NaN or infinite, or the mean
-    /// left the family's domain.
-    NonFinite,
+    /// An observation's linear predictor left the link's domain or its mean left the family's
+    /// (an overflow to infinity included).
+    LeftDomain {
+        /// Index of the first such observation.
+        index: usize,
+        /// Its linear predictor.
+        eta: f64,
+        /// Its mean.
+        mu: f64,
+    },
+    /// The average log-likelihood became NaN or infinite with every mean in its domain.
+    NonFinite {
+        /// The value it took.
+        value: f64,
+    },
     /// The average log-likelihood fell by more than rounding can explain.
     Decreased {
         /// The fall, `ℓ_{k−1} − ℓ_k > 0`.
         by: f64,
     },
+}
+
+impl std::fmt::Display for Divergence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Divergence::LeftDomain { index, eta, mu } => {
+                write!(f, "observation {index} left the domain with η = {eta}, μ = {mu}")
+            }
+            Divergence::NonFinite { value } => {
+                write!(f, "the average log-likelihood became {value}")
+            }
+            Divergence::Decreased { by } => {
+                write!(f, "the average log-likelihood fell by {by:.3e}")
+            }
+        }
+    }
 }
 
 /// The state a failed iterative fit stopped in, so that it can be inspected or restarted
@@ -123,6 +153,13 @@ pub struct Iterate {
 
 /// Everything that can go wrong in `glm`, with the offending indices and values.
 ///
+/// Every message is one line that names the cause with its numbers. Where a failure comes from
+/// a lower layer (a weighted least-squares solve in `lsq`, the refit of the null model), the
+/// message ends with that layer's own message instead of returning it from
+/// [`std::error::Error::source`], so that printing the error alone shows the cause and
+/// printing its source chain repeats nothing; the lower error itself stays available by
+/// matching the variant ([`Error::LeastSquares`], [`Error::NullModel`]).
+///
 /// # Examples
 ///
 /// ```
@@ -134,6 +171,13 @@ pub struct Iterate {
 /// let err = glm::fit(&Data::new(&design, &y), Family::Poisson, &Control::default()).unwrap_err();
 /// assert!(matches!(err, Error::OutOfDomain { input: Input::Response, index: 1, .. }));
 /// assert_eq!(err.to_string(), "response entry 1 is -2, outside the poisson family's domain ≥ 0");
+///
+/// // A cause found by `lsq` is part of the message.
+/// let design = Design::with_intercept(&dmatrix![1.0, 0.0; 2.0, 0.0; 3.0, 0.0])?.with_names(["(Intercept)", "dose", "zero"])?;
+/// let err = glm::fit(&Data::new(&design, &dvector![1.0, 2.0, 3.0]), Family::Poisson, &Control::default()).unwrap_err();
+/// assert!(matches!(err, Error::LeastSquares(glm::lsq::Error::ZeroColumn { column: 2, .. })));
+/// assert!(err.to_string().ends_with("design column 2 (`zero`) is identically zero"), "{err}");
+/// assert!(std::error::Error::source(&err).is_none());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -238,6 +282,90 @@ pub enum Error {
         /// Rank of the design.
         rank: usize,
     },
+    /// A family whose dispersion is estimated (Gaussian, Gamma, inverse Gaussian) fits the
+    /// response exactly, to rounding: its Pearson residuals are no larger than the rounding of
+    /// the data, `max(n, p)·ε` times the norm of the Pearson-scaled response and linear
+    /// predictor. The dispersion estimate, and with it every standard error, test and the
+    /// log-likelihood, would be rounding noise (or, for an exact zero, infinite statistics).
+    /// The coefficients are in `last`.
+    #[error(
+        "the response is fitted exactly: Pearson residual norm {residual_norm:.3e} within the rounding level {rounding:.3e} of the data, so the {family} dispersion, the standard errors and the log-likelihood cannot be estimated"
+    )]
+    ExactFit {
+        /// The family.
+        family: Family,
+        /// `‖√w·(y − μ)/√V(μ)‖₂`.
+        residual_norm: f64,
+        /// The rounding level it was compared with.
+        rounding: f64,
+        /// The fitted coefficients and the history.
+        last: Box<Iterate>,
+    },
+    /// A statistic of the fit lies outside the range of `f64` (it overflows, or underflows
+    /// below the smallest normal number `2⁻¹⁰²²` and would lose its digits), because the response
+    /// or the weights are in extreme units: a Gaussian response beyond about `10¹⁵⁴` or below
+    /// `10⁻¹⁵⁴`, say, whose deviance and dispersion are its square. Rescaling the response by
+    /// a power of two changes no digit of the fit.
+    #[error(
+        "the {statistic} is {value:e}, outside the range of f64: the data are in extreme units (observation {index} has response {response:e}, weight {weight:e}); rescale the response or the weights by a power of two"
+    )]
+    OutOfRange {
+        /// The statistic: `deviance`, `dispersion`, `log-likelihood`.
+        statistic: &'static str,
+        /// Its value as computed: infinite, NaN, or zero or subnormal.
+        value: f64,
+        /// The observation contributing most to it.
+        index: usize,
+        /// That observation's response (on the model's scale).
+        response: f64,
+        /// That observation's total weight.
+        weight: f64,
+    },
+    /// The fit stopped at the boundary of the model's range, where the score equations do not
+    /// hold: the Pearson residuals keep a cosine above `10⁻²` with the columns of `√W·X`. Either
+    /// a mean is held at a probability link's clamp (within `2ε` of 0 or 1: a Gaussian
+    /// response of `10⁻¹⁰⁰` under the logit link, or an offset of `10³⁰⁰` that no coefficient
+    /// can cancel), or IRLS's last step was halved to keep a mean in its domain (an identity
+    /// link whose optimum has a probability of 0): the deviance criterion was met because the
+    /// steps could not go further, and the maximum-likelihood estimate lies on or beyond the
+    /// boundary. R returns such fits, with a warning at most ("step size truncated: out of
+    /// bounds", "fitted probabilities numerically 0 or 1 occurred"). A binomial mean at the
+    /// clamp beside a response at the same end is harmless and passes; separation is
+    /// certified before this check ([`Error::Separation`]).
+    #[error(
+        "the fit stopped at the boundary of the {family} family with {link} link, where the score equations do not hold (cosine {cosine:.3e} between the Pearson residuals and the design): observation {index} has μ = {mu}; the maximum-likelihood estimate lies on or beyond the boundary"
+    )]
+    Boundary {
+        /// The observation held at the boundary (the one the last full step took out of its
+        /// domain, or the first one at a clamp).
+        index: usize,
+        /// Its mean.
+        mu: f64,
+        /// The family.
+        family: Family,
+        /// The link.
+        link: Link,
+        /// The cosine between the Pearson residuals and the column space of `√W·X`.
+        cosine: f64,
+        /// The iterate the fit stopped at and its history.
+        last: Box<Iterate>,
+    },
+    /// A result for one coefficient lies outside the range of normal `f64` numbers: its
+    /// estimate, standard error or Wald statistic at the end of a fit (a column in units so far
+    /// from the response's that the answer in them is beyond `10±³⁰⁸`, or an information so
+    /// small that its inverse overflows), or an end of a confidence interval whose level is so
+    /// close to 1 that the quantile times the standard error overflows.
+    #[error(
+        "the {quantity} of coefficient {column} is {value:e}, outside the range of normal f64 numbers; rescale column {column} by a power of two"
+    )]
+    CoefficientOutOfRange {
+        /// `estimate`, `standard error`, `statistic` or `confidence bound`.
+        quantity: &'static str,
+        /// The coefficient's column.
+        column: usize,
+        /// The value as computed (infinite, NaN, or zero or subnormal).
+        value: f64,
+    },
     /// The iteration limit was reached before the convergence criterion was met.
     #[error(
         "{} did not converge in {iterations} iterations: convergence measure {change:.3e} > tolerance {tolerance:.1e}",
@@ -256,14 +384,9 @@ pub enum Error {
         /// The last iterate and the history.
         last: Box<Iterate>,
     },
-    /// Gradient ascent diverged: a non-finite objective or one that fell.
-    #[error(
-        "gradient ascent diverged at iteration {iteration} with step {step}: {}",
-        match reason {
-            Divergence::NonFinite => "the mean left the family's domain or became non-finite".to_owned(),
-            Divergence::Decreased { by } => format!("the average log-likelihood fell by {by:.3e}"),
-        }
-    )]
+    /// Gradient ascent diverged: a mean left its domain, or the objective became non-finite or
+    /// fell.
+    #[error("gradient ascent diverged at iteration {iteration} with step {step}: {reason}")]
     Diverged {
         /// The iteration whose step failed (1-based).
         iteration: usize,
@@ -292,11 +415,12 @@ pub enum Error {
     /// The data are (quasi-)completely separated: the maximum-likelihood estimate does not
     /// exist, because moving the coefficients along `direction` increases the likelihood
     /// without bound while the fitted means of the `separated` observations go to 0 or 1 (or
-    /// to 0 for counts).
+    /// to 0 for counts). Both methods are checked ([`crate::fit`]).
     #[error(
-        "{} separation: {} of {observations} observations are fitted exactly (means driven to the boundary) and the coefficients diverge; the maximum-likelihood estimate does not exist",
+        "{} separation: {} of {observations} observations ({}) are fitted exactly (means driven to the boundary) and the coefficients diverge; the maximum-likelihood estimate does not exist",
         if *complete { "complete" } else { "quasi-complete" },
-        separated.len()
+        separated.len(),
+        list_indices(separated)
     )]
     Separation {
         /// Whether every observation is separated (complete) or only some (quasi-complete).
@@ -307,13 +431,15 @@ pub enum Error {
         observations: usize,
         /// A separating direction (unit Euclidean norm, one entry per design column).
         direction: DVector<f64>,
-        /// The last IRLS iterate and its deviance history.
+        /// The last iterate of the method that ran (for gradient ascent its own, with its
+        /// history of average log-likelihoods).
         last: Box<Iterate>,
     },
     /// The intercept-only model with the offset, refitted by IRLS for the null deviance as R
-    /// does, failed (for example it did not converge within [`crate::Control::max_iter`]).
-    #[error("the intercept-only model for the null deviance could not be fitted")]
-    NullModel(#[source] Box<Error>),
+    /// does, failed (for example it did not converge within [`crate::Control::max_iter`]); the
+    /// message ends with the refit's.
+    #[error("the intercept-only model for the null deviance could not be fitted: {0}")]
+    NullModel(Box<Error>),
     /// A prediction's linear predictor or mean is outside the link's or family's domain.
     #[error(
         "new data row {index} gives η = {eta}, μ = {mu}, outside the domain of the {link} link or the {family} family"
@@ -338,9 +464,42 @@ pub enum Error {
         /// The family of the fit.
         family: Family,
     },
-    /// A least-squares step failed: a rank-deficient or otherwise unsolvable weighted design.
-    #[error("a weighted least-squares problem could not be solved")]
-    LeastSquares(#[from] lsq::Error),
+    /// A least-squares problem of the fit failed in `lsq`: the design has an empty shape,
+    /// more columns than observations with nonzero weight, an identically zero column or
+    /// aliased columns (named by their design index and name), or a weighted step could not be
+    /// factored. The message ends with `lsq`'s, its causes included.
+    #[error("a weighted least-squares problem could not be solved: {}", chain(.0))]
+    LeastSquares(lsq::Error),
+}
+
+impl From<lsq::Error> for Error {
+    fn from(err: lsq::Error) -> Self {
+        Error::LeastSquares(err)
+    }
+}
+
+/// An error's message followed by those of its sources, joined by `": "`.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Most indices a message lists before eliding the rest.
+const LISTED_INDICES: usize = 8;
+
+/// `0, 1, 4`, or with more than [`LISTED_INDICES`] entries `0, 1, 2, 3, 4, 5, 6, 7 and 5 more`.
+fn list_indices(indices: &[usize]) -> String {
+    let shown: Vec<String> = indices.iter().take(LISTED_INDICES).map(usize::to_string).collect();
+    match indices.len().saturating_sub(LISTED_INDICES) {
+        0 => shown.join(", "),
+        rest => format!("{} and {rest} more", shown.join(", ")),
+    }
 }
 
 /// The crate's result type.

@@ -5,7 +5,9 @@ use statrs::function::gamma::ln_gamma;
 
 use crate::domain::Domain;
 use crate::link::Link;
-use crate::numeric::{half_poisson_deviance, ln_binomial, t_minus_log1p, x_ln};
+use crate::numeric::{
+    STIRLING_MIN, half_poisson_deviance, ln_binomial, stirling_remainder, t_minus_log1p, x_ln,
+};
 
 /// Added to a Poisson response for its starting mean, `μ₀ = y + 0.1` (R's `mustart`), so that
 /// `ln μ₀` is finite for `y = 0`.
@@ -127,6 +129,21 @@ impl Family {
         }
     }
 
+    /// `v/√V(μ)`, computed without forming `V(μ)` (or `√V(μ)` where it would overflow or
+    /// underflow on its own), so that the IRLS weights `√W = √w·|dμ/dη|/√V(μ)` and the Pearson
+    /// residuals stay finite wherever they are representable: `μ³` overflows beyond `10¹⁰²`,
+    /// while `(dμ/dη)/μ^{3/2}` of the log link is `μ^{−1/2}`.
+    pub(crate) fn over_variance_root(self, mu: f64, v: f64) -> f64 {
+        match self {
+            Family::Gaussian => v,
+            Family::Poisson => v / mu.sqrt(),
+            Family::Bernoulli | Family::Binomial => v / (mu * (1.0 - mu)).sqrt(),
+            Family::Gamma => v / mu.abs(),
+            Family::InverseGaussian => v / mu.abs() / mu.abs().sqrt(),
+            Family::NegativeBinomial { theta } => v / mu.sqrt() / (1.0 + mu / theta).sqrt(),
+        }
+    }
+
     /// The unit deviance `d(y, μ) = 2·[ℓ(y; y) − ℓ(y; μ)]·φ` of one observation with unit
     /// weight (for the binomial, `y` is the proportion of one trial).
     ///
@@ -154,7 +171,10 @@ impl Family {
             Family::Poisson => 2.0 * half_poisson_deviance(y, mu),
             Family::Bernoulli | Family::Binomial => 2.0 * half_binomial_deviance(y, mu),
             Family::Gamma => 2.0 * t_minus_log1p(y / mu - 1.0),
-            Family::InverseGaussian => (y - mu) * (y - mu) / (y * mu * mu),
+            Family::InverseGaussian => {
+                let relative = (y - mu) / mu;
+                relative * relative / y
+            }
             Family::NegativeBinomial { theta } => {
                 2.0 * (y + theta) * half_binomial_deviance(y / (y + theta), mu / (mu + theta))
             }
@@ -216,7 +236,12 @@ impl Family {
     /// of the factorials (R's `dpois` and `dbinom` return −∞ with a warning there).
     ///
     /// # Accuracy
-    /// `lnΓ` is `statrs`'s (about 1e-15 relative); the rest are direct formulas.
+    /// `lnΓ` is `statrs`'s (about 1e-15 relative). For a Gamma shape `1/φ` or a negative
+    /// binomial `θ` of at least 16, `lnΓ` of it enters through Stirling's series, so that the
+    /// terms of size `θ·ln θ` cancel exactly instead of in rounding (the direct formula loses
+    /// every digit at `θ = 10¹⁵`, where the negative binomial is all but the Poisson). The
+    /// Gaussian and inverse-Gaussian terms are standardised before squaring, so they overflow
+    /// only where the result does.
     #[must_use]
     pub fn log_density(self, y: f64, mu: f64, dispersion: f64) -> f64 {
         self.log_likelihood_term(y, mu, 1.0, 1.0, dispersion)
@@ -234,9 +259,12 @@ impl Family {
         dispersion: f64,
     ) -> f64 {
         use std::f64::consts::PI;
+        let ln_2pi = (2.0 * PI).ln();
         match self {
             Family::Gaussian => {
-                0.5 * (w.ln() - (2.0 * PI * dispersion).ln() - w * (y - mu) * (y - mu) / dispersion)
+                // Standardised first, so that neither (y − μ)² nor 2πφ overflows on its own.
+                let z = (y - mu) / dispersion.sqrt();
+                0.5 * (w.ln() - ln_2pi - dispersion.ln() - w * z * z)
             }
             Family::Poisson => w * (x_ln(y, mu) - mu - ln_gamma(y + 1.0)),
             Family::Bernoulli | Family::Binomial => {
@@ -248,18 +276,38 @@ impl Family {
             Family::Gamma => {
                 // dgamma(y; shape = 1/φ, scale = μφ).
                 let shape = 1.0 / dispersion;
-                let scale = mu * dispersion;
-                w * (-ln_gamma(shape) - shape * scale.ln() + (shape - 1.0) * y.ln() - y / scale)
+                if shape >= STIRLING_MIN {
+                    // lnΓ(a) by Stirling's series: the terms of size a·ln a cancel exactly,
+                    // leaving −a·h(y/μ − 1) with h(t) = t − ln(1 + t), half the unit deviance.
+                    w * (0.5 * (shape.ln() - ln_2pi)
+                        - stirling_remainder(shape)
+                        - y.ln()
+                        - shape * t_minus_log1p(y / mu - 1.0))
+                } else {
+                    let scale = mu * dispersion;
+                    w * (-ln_gamma(shape) - shape * scale.ln() + (shape - 1.0) * y.ln() - y / scale)
+                }
             }
             Family::InverseGaussian => {
-                w * (-0.5 * (2.0 * PI * dispersion * y * y * y).ln()
-                    - (y - mu) * (y - mu) / (2.0 * dispersion * mu * mu * y))
+                let relative = (y - mu) / mu;
+                w * (-0.5 * (ln_2pi + dispersion.ln() + 3.0 * y.ln())
+                    - relative * relative / y / (2.0 * dispersion))
             }
             Family::NegativeBinomial { theta } => {
-                w * (ln_gamma(theta + y) - ln_gamma(theta) - ln_gamma(y + 1.0)
-                    + theta * theta.ln()
-                    + x_ln(y, mu)
-                    - (theta + y) * (theta + mu).ln())
+                if theta >= STIRLING_MIN {
+                    // lnΓ(θ + y) − lnΓ(θ) by Stirling's series, so that the terms of size
+                    // θ·ln θ cancel exactly: at θ = 10¹⁵ the direct formula loses every digit.
+                    let (ry, rmu) = ((y / theta).ln_1p(), (mu / theta).ln_1p());
+                    w * ((theta + y - 0.5) * ry - (theta + y) * rmu - y + x_ln(y, mu)
+                        - ln_gamma(y + 1.0)
+                        + stirling_remainder(theta + y)
+                        - stirling_remainder(theta))
+                } else {
+                    w * (ln_gamma(theta + y) - ln_gamma(theta) - ln_gamma(y + 1.0)
+                        + theta * theta.ln()
+                        + x_ln(y, mu)
+                        - (theta + y) * (theta + mu).ln())
+                }
             }
         }
     }

@@ -4,17 +4,19 @@
 use lsq::RankPolicy;
 use nalgebra::{DMatrix, DVector};
 
+use crate::checks::{Reported, check_coefficients, check_statistics};
 use crate::control::{Control, IRLS_MAX_ITER, IRLS_TOLERANCE};
-use crate::convergence::Outcome;
+use crate::convergence::{Convergence, Outcome};
 use crate::data::Data;
-use crate::error::{Error, Result};
+use crate::error::{Error, Iterate, Result};
 use crate::glm_fit::GlmFit;
 use crate::gradient::gradient_ascent;
 use crate::irls::irls;
 use crate::method::Method;
 use crate::model::Model;
 use crate::problem::Problem;
-use crate::weighted::{relabel, solve_weighted};
+use crate::separation::separable;
+use crate::weighted::{relabel, scaled_covariance};
 
 /// Fits a generalized linear model `g(E[y]) = η = Xθ + offset` by maximum likelihood.
 ///
@@ -32,14 +34,20 @@ use crate::weighted::{relabel, solve_weighted};
 /// and `W = w·(dμ/dη)²/V(μ)` by `lsq`'s Householder QR (never the normal equations), in one
 /// buffer factored in place and reused. A step that leaves the domain of `η` or `μ`, or raises
 /// the deviance by more than rounding, is halved towards the previous iterate (at most 60
-/// times). Convergence is R's `|D − D_old|/(|D| + 0.1) < tol`. Separation is then checked (see
-/// [`Error::Separation`]). [`Method::GradientAscent`]: the lesson's `θ ← θ + α·∇ℓ̄` on the
-/// average log-likelihood.
+/// times). Convergence is R's `|D − D_old|/(|D| + 0.1) < tol`, with the 0.1 capped for
+/// deviances that are small only because of their units (see the crate's numerical notes).
+/// Separation is then checked (see [`Error::Separation`]). [`Method::GradientAscent`]: the
+/// lesson's `θ ← θ + α·∇ℓ̄` on the average log-likelihood, certified against separation by one
+/// IRLS run. Before the fit is returned, its statistics are checked to exist and be
+/// representable (no exact fit with an estimated dispersion, no boundary optimum, nothing out
+/// of `f64`'s range).
 ///
 /// # Cost
 /// Per IRLS iteration one QR of the `n×p` weighted design, `2np² − 2p³/3` flops, plus `O(np)`
-/// per step halving; one more QR at the optimum for the covariance. Per gradient-ascent step
-/// `O(np)`. A null-model refit (intercept with an offset) costs one more IRLS run with `p = 1`.
+/// per step halving; one more QR at the optimum for the covariance (and one more for the
+/// stationarity check, only for a fit held at a boundary). Per gradient-ascent step `O(np)`,
+/// plus one IRLS run to certify it for the families and links that can separate. A null-model
+/// refit (intercept with an offset) costs one more IRLS run with `p = 1`.
 ///
 /// # Accuracy
 /// Each least-squares step is backward stable with error `∝ κ(√W X)·ε`; the fixed point, and so
@@ -54,9 +62,13 @@ use crate::weighted::{relabel, solve_weighted};
 /// [`Error::SuccessesExceedTrials`] naming the index, [`Error::NegativeWeight`],
 /// [`Error::InvalidOption`], [`Error::NotApplicable`]. Fitting: [`Error::InvalidStart`],
 /// [`Error::NotConverged`] (carrying the last iterate), [`Error::Diverged`] (gradient ascent),
-/// [`Error::StepHalvingFailed`], [`Error::Separation`], [`Error::NoResidualDegreesOfFreedom`],
-/// [`Error::NullModel`], and [`Error::LeastSquares`] for a rank-deficient design (naming the
-/// aliased columns, unless [`RankPolicy::DropAliased`]) or too few observations.
+/// [`Error::StepHalvingFailed`], [`Error::Separation`] (by either method),
+/// [`Error::Boundary`], [`Error::NoResidualDegreesOfFreedom`], [`Error::ExactFit`] (carrying
+/// the coefficients), [`Error::OutOfRange`] and [`Error::CoefficientOutOfRange`] for data in
+/// units whose statistics do not fit in an `f64`, [`Error::NullModel`], and
+/// [`Error::LeastSquares`] for an empty, wide or rank-deficient design (naming the aliased
+/// columns, unless [`RankPolicy::DropAliased`]) or a zero column. Non-integer counts are not an
+/// error but a [`crate::Warning`] in the fit.
 ///
 /// # Examples
 ///
@@ -90,10 +102,31 @@ pub fn fit(data: &Data<'_>, model: impl Into<Model>, control: &Control) -> Resul
     let tolerance = control.tolerance_in_effect();
     let outcome = match method {
         Method::Irls => {
-            irls(&problem, &cols, start.as_ref(), max_iter, tolerance.unwrap_or(IRLS_TOLERANCE))?
+            let tolerance = tolerance.unwrap_or(IRLS_TOLERANCE);
+            let outcome = irls(&problem, &cols, start.as_ref(), max_iter, tolerance)?;
+            // IRLS certified separation itself unless a loose tolerance stopped it early.
+            if tolerance > IRLS_TOLERANCE {
+                certify_existence(&problem, &cols, &outcome.gamma, &outcome.history)?;
+            }
+            outcome
         }
         Method::GradientAscent => {
-            gradient_ascent(&problem, &cols, start.as_ref(), control.step, max_iter, tolerance)?
+            let result =
+                gradient_ascent(&problem, &cols, start.as_ref(), control.step, max_iter, tolerance);
+            // A fit, or a failure to converge, is checked against a proof that there is
+            // nothing to converge to, which explains it better.
+            let last = match &result {
+                Ok(outcome) => Some((outcome.gamma.clone(), outcome.history.as_slice())),
+                Err(Error::NotConverged { last, .. }) => Some((
+                    DVector::from_iterator(cols.len(), cols.iter().map(|&j| last.coefficients[j])),
+                    last.history.as_slice(),
+                )),
+                Err(_) => None,
+            };
+            if let Some((gamma, history)) = last {
+                certify_existence(&problem, &cols, &gamma, history)?;
+            }
+            result?
         }
     };
     let null = null_deviance(&problem, control)?;
@@ -108,7 +141,8 @@ fn usable_columns(problem: &Problem<'_>, policy: RankPolicy) -> Result<(Vec<usiz
     let k = problem.kept.len();
     let root: Vec<f64> = problem.kept.iter().map(|&i| problem.weights[i].sqrt()).collect();
     let weighted = DMatrix::from_fn(k, p, |r, c| root[r] * problem.x[(problem.kept[r], c)]);
-    let b = DVector::from_fn(k, |r, _| root[r] * problem.y[problem.kept[r]]);
+    // Only the rank decision is needed, which the right-hand side does not affect.
+    let b = DVector::zeros(k);
     let options = lsq::FitOptions::default().rank_policy(policy);
     let aliased = lsq::solve_in_place(weighted, &b, &options)
         .map(|(solution, _)| solution.aliased().to_vec())
@@ -149,7 +183,41 @@ fn null_deviance(problem: &Problem<'_>, control: &Control) -> Result<f64> {
     }
 }
 
-/// Stores what the statistics at the optimum are derived from.
+/// Certifies, for a fit that did not run IRLS to R's tolerance (gradient ascent, or IRLS with
+/// a looser tolerance), that the maximum-likelihood estimate exists. IRLS from R's starting
+/// means with R's control runs the separation certificate ([`Error::Separation`]), whose
+/// direction proves that no estimate exists whatever the method; any other outcome of that run
+/// is ignored, since it only certifies. A fit whose MLE exists cannot fail here: the certificate
+/// needs a direction along which the likelihood rises without bound. `gamma` and `history`
+/// are the fit's own last iterate, which the error carries.
+fn certify_existence(
+    problem: &Problem<'_>,
+    cols: &[usize],
+    gamma: &DVector<f64>,
+    history: &[f64],
+) -> Result<()> {
+    if !separable(problem) {
+        return Ok(());
+    }
+    match irls(problem, cols, None, IRLS_MAX_ITER, IRLS_TOLERANCE) {
+        Err(Error::Separation { complete, separated, observations, direction, .. }) => {
+            Err(Error::Separation {
+                complete,
+                separated,
+                observations,
+                direction,
+                last: Box::new(Iterate {
+                    coefficients: problem.expand(cols, gamma),
+                    history: history.to_vec(),
+                }),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Stores what the statistics at the optimum are derived from, once they pass
+/// [`check_statistics`].
 fn assemble(
     problem: &Problem<'_>,
     method: Method,
@@ -166,24 +234,36 @@ fn assemble(
         return Err(Error::NoResidualDegreesOfFreedom { observations: n, rank });
     }
     let e = problem.evaluate(cols, &outcome.gamma);
-    // The expected information at the optimum, factored by QR: (XᵀWX)⁻¹ = R⁻¹R⁻ᵀ.
-    let (solution, _) = solve_weighted(problem, cols, &e, DMatrix::zeros(0, 0))?;
-    let reduced = solution.unscaled_covariance()?;
-    let mut unscaled = DMatrix::zeros(p, p);
-    for (r, &i) in cols.iter().enumerate() {
-        for (c, &j) in cols.iter().enumerate() {
-            unscaled[(i, j)] = reduced[(r, c)];
-        }
-    }
     let likelihood_dispersion = problem.likelihood_dispersion(e.deviance);
     let (log_likelihood, _) = problem.log_likelihood(&e.mu, likelihood_dispersion);
-    Ok(GlmFit {
+    let reported = Reported {
+        e: &e,
+        gamma: &outcome.gamma,
+        null_deviance,
+        log_likelihood,
+        history: &outcome.history,
+        boundary: outcome.boundary,
+        converged: matches!(outcome.convergence, Convergence::Converged { .. }),
+    };
+    check_statistics(problem, cols, &reported)?;
+    // The expected information at the optimum, factored by QR of the equilibrated √W·X.
+    let (reduced, reduced_scales) = scaled_covariance(problem, cols, &e)?;
+    let mut covariance = DMatrix::zeros(p, p);
+    let mut scales = DVector::from_element(p, 1.0);
+    for (r, &i) in cols.iter().enumerate() {
+        scales[i] = reduced_scales[r];
+        for (c, &j) in cols.iter().enumerate() {
+            covariance[(i, j)] = reduced[(r, c)];
+        }
+    }
+    let fit = GlmFit {
         model: problem.family.with_link(problem.link),
         method,
         names: problem.names.to_vec(),
         intercept: problem.intercept.is_some(),
         coefficients: problem.expand(cols, &outcome.gamma),
-        unscaled_covariance: unscaled,
+        scaled_covariance: covariance,
+        scales,
         aliased,
         deviance: e.deviance,
         null_deviance,
@@ -196,5 +276,8 @@ fn assemble(
         convergence: outcome.convergence,
         step_halvings: outcome.halvings,
         observations: n,
-    })
+        warnings: problem.warnings.clone(),
+    };
+    check_coefficients(&fit)?;
+    Ok(fit)
 }

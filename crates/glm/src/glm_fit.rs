@@ -6,10 +6,11 @@ use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 use crate::control::invalid;
 use crate::convergence::Convergence;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::method::Method;
 use crate::model::Model;
 use crate::numeric::count_to_f64;
+use crate::warning::Warning;
 
 /// The kinds of residuals R's `residuals.glm` offers, for [`GlmFit::residuals`].
 ///
@@ -106,8 +107,12 @@ pub struct GlmFit {
     pub(crate) names: Vec<String>,
     pub(crate) intercept: bool,
     pub(crate) coefficients: DVector<f64>,
-    /// `(XᵀWX)⁻¹` at the optimum; rows and columns of aliased coefficients are 0.
-    pub(crate) unscaled_covariance: DMatrix<f64>,
+    /// `C′` with `(XᵀWX)⁻¹ = D·C′·D` at the optimum, `D = diag(scales)` the powers of two that
+    /// equilibrate `√W·X` (see `weighted::scaled_covariance`); rows and columns of aliased
+    /// coefficients are 0.
+    pub(crate) scaled_covariance: DMatrix<f64>,
+    /// The diagonal of `D` (1 for aliased columns).
+    pub(crate) scales: DVector<f64>,
     pub(crate) aliased: Vec<usize>,
     pub(crate) deviance: f64,
     pub(crate) null_deviance: f64,
@@ -123,6 +128,7 @@ pub struct GlmFit {
     pub(crate) step_halvings: usize,
     /// Observations with positive weight.
     pub(crate) observations: usize,
+    pub(crate) warnings: Vec<Warning>,
 }
 
 impl GlmFit {
@@ -139,15 +145,17 @@ impl GlmFit {
     }
 
     /// Standard errors `√(φ·[(XᵀWX)⁻¹]_jj)` from the expected information at the optimum (NaN
-    /// for aliased columns).
+    /// for aliased columns), evaluated as `d_j·√φ·√C′_jj` from the equilibrated factor, so a
+    /// column scaled by `2^k` scales its standard error by exactly `2^−k` over the whole range
+    /// of `f64`.
     #[must_use]
     pub fn std_errors(&self) -> DVector<f64> {
-        let dispersion = self.dispersion();
+        let root = self.dispersion().sqrt();
         DVector::from_fn(self.coefficients.len(), |j, _| {
             if self.aliased.contains(&j) {
                 f64::NAN
             } else {
-                (dispersion * self.unscaled_covariance[(j, j)]).sqrt()
+                self.scales[j] * (root * self.scaled_covariance[(j, j)].sqrt())
             }
         })
     }
@@ -174,7 +182,9 @@ impl GlmFit {
     /// `(lower, upper)`.
     ///
     /// # Errors
-    /// [`crate::Error::InvalidOption`] named `level` for a level outside `(0, 1)`.
+    /// [`crate::Error::InvalidOption`] named `level` for a level outside `(0, 1)`;
+    /// [`crate::Error::CoefficientOutOfRange`] when an end overflows (a level so close to 1 that
+    /// the quantile times the standard error exceeds `10³⁰⁸`).
     pub fn confidence_intervals(&self, level: f64) -> Result<(DVector<f64>, DVector<f64>)> {
         if !(level > 0.0 && level < 1.0) {
             return Err(invalid("level", level, "must lie strictly between 0 and 1"));
@@ -187,15 +197,34 @@ impl GlmFit {
             Normal::standard().inverse_cdf(p)
         };
         let half = self.std_errors().map(|se| q * se);
-        Ok((&self.coefficients - &half, &self.coefficients + &half))
+        let (lower, upper) = (&self.coefficients - &half, &self.coefficients + &half);
+        for j in (0..lower.len()).filter(|j| !self.aliased.contains(j)) {
+            if let Some(&value) = [lower[j], upper[j]].iter().find(|v| !v.is_finite()) {
+                return Err(Error::CoefficientOutOfRange {
+                    quantity: "confidence bound",
+                    column: j,
+                    value,
+                });
+            }
+        }
+        Ok((lower, upper))
     }
 
     /// Covariance of the coefficients, `φ·(XᵀWX)⁻¹`, with `(XᵀWX)⁻¹ = R⁻¹R⁻ᵀ` from the QR factor
     /// of `√W·X` at the optimum (never an inverted `XᵀWX`); rows and columns of aliased
     /// coefficients are NaN. The unscaled `(XᵀWX)⁻¹` is this over [`GlmFit::dispersion`].
+    ///
+    /// An entry is `σ_i·σ_j·ρ_ij` for standard errors `σ`, so when two columns differ in scale
+    /// by more than about `2^±1000` (or one column by more than `2^±511` from unit size) the
+    /// entries involving them overflow to `±∞` or underflow to 0 while the standard errors,
+    /// statistics and predictions, computed from the equilibrated factor, stay exact.
     #[must_use]
     pub fn covariance(&self) -> DMatrix<f64> {
-        let mut c = &self.unscaled_covariance * self.dispersion();
+        let p = self.coefficients.len();
+        let root = self.dispersion().sqrt();
+        let mut c = DMatrix::from_fn(p, p, |i, j| {
+            (root * self.scales[i]) * self.scaled_covariance[(i, j)] * (root * self.scales[j])
+        });
         for &j in &self.aliased {
             c.row_mut(j).fill(f64::NAN);
             c.column_mut(j).fill(f64::NAN);
@@ -264,7 +293,7 @@ impl GlmFit {
         let w = &self.prior_weights;
         (0..w.len())
             .filter(|&i| w[i] > 0.0)
-            .map(|i| w[i] * (self.y[i] - self.mu[i]).powi(2) / family.variance(self.mu[i]))
+            .map(|i| w[i] * family.over_variance_root(self.mu[i], self.y[i] - self.mu[i]).powi(2))
             .sum()
     }
 
@@ -321,15 +350,16 @@ impl GlmFit {
     }
 
     /// The IRLS weights `W = w·(dμ/dη)²/V(μ)` at the optimum (0 for rows with zero weight),
-    /// R's `fit$weights`.
+    /// R's `fit$weights`. In extreme units a weight can overflow to `+∞` (the inverse Gaussian's
+    /// `W ∝ μ⁻³` at `μ = 10⁻¹⁸⁰`) or underflow to 0 where `√W`, which the fit and its standard
+    /// errors use, is still an ordinary number.
     #[must_use]
     pub fn working_weights(&self) -> DVector<f64> {
         let (family, link) = (self.model.family(), self.model.link());
         DVector::from_fn(self.y.len(), |i, _| {
             let w = self.prior_weights[i];
             if w > 0.0 {
-                let d = link.mu_eta(self.eta[i]);
-                w * d * d / family.variance(self.mu[i])
+                w * family.over_variance_root(self.mu[i], link.mu_eta(self.eta[i])).powi(2)
             } else {
                 0.0
             }
@@ -344,7 +374,7 @@ impl GlmFit {
             let (y, mu, w) = (self.y[i], self.mu[i], self.prior_weights[i]);
             match kind {
                 ResidualKind::Response => y - mu,
-                ResidualKind::Pearson => (y - mu) * w.sqrt() / family.variance(mu).sqrt(),
+                ResidualKind::Pearson => w.sqrt() * family.over_variance_root(mu, y - mu),
                 ResidualKind::Deviance => {
                     (y - mu).signum() * (w * family.unit_deviance(y, mu)).sqrt()
                 }
@@ -378,6 +408,13 @@ impl GlmFit {
     #[must_use]
     pub fn observations(&self) -> usize {
         self.observations
+    }
+
+    /// What the fit wants the user to know about its data, as R's warnings (non-integer
+    /// counts, see [`Warning`]); empty for most fits. The summary prints each one.
+    #[must_use]
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 }
 

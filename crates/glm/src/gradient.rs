@@ -28,6 +28,11 @@ pub(crate) fn gradient_ascent(
         return Err(problem.invalid_start(&current, index));
     }
     let (mut objective, mut magnitude) = average_log_likelihood(problem, &current);
+    if !objective.is_finite() {
+        return Err(problem.out_of_range("log-likelihood", objective, |i| {
+            problem.log_likelihood_term(i, &current.mu, 1.0)
+        }));
+    }
     let mut history = vec![objective];
     for iteration in 1..=max_iter {
         let gradient = gradient(problem, cols, &current);
@@ -40,8 +45,10 @@ pub(crate) fn gradient_ascent(
         let next = &gamma + &gradient * step;
         let trial = problem.evaluate(cols, &next);
         let (value, size) = average_log_likelihood(problem, &trial);
-        let reason = if !trial.is_valid() || !value.is_finite() {
-            Some(Divergence::NonFinite)
+        let reason = if let Some(index) = trial.invalid {
+            Some(Divergence::LeftDomain { index, eta: trial.eta[index], mu: trial.mu[index] })
+        } else if !value.is_finite() {
+            Some(Divergence::NonFinite { value })
         } else if objective - value > rounding_noise(problem.observations(), magnitude) {
             Some(Divergence::Decreased { by: objective - value })
         } else {
@@ -76,6 +83,7 @@ pub(crate) fn gradient_ascent(
             history,
             convergence: Convergence::FixedIterations { iterations: max_iter, gradient_norm: norm },
             halvings: 0,
+            boundary: None,
         }),
     }
 }
@@ -92,12 +100,14 @@ fn converged(
         history,
         convergence: Convergence::Converged { iterations, measure: norm, tolerance: tol },
         halvings: 0,
+        boundary: None,
     }
 }
 
-/// The average log-likelihood at unit dispersion and the average magnitude of its terms.
+/// The average log-likelihood at unit dispersion and the average magnitude of its terms (NaN
+/// outside the domains; the deviance is not needed).
 fn average_log_likelihood(problem: &Problem<'_>, e: &Evaluation) -> (f64, f64) {
-    if !e.is_valid() {
+    if e.invalid.is_some() {
         return (f64::NAN, f64::NAN);
     }
     let n = count_to_f64(problem.observations());

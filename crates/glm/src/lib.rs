@@ -26,10 +26,10 @@
 //! - [`GlmFit`] stores the coefficients, the unscaled covariance, fitted values, weights,
 //!   deviances, the iteration history and the [`Convergence`], and derives standard errors,
 //!   z or t tests, confidence intervals, dispersion, AIC, BIC, Pearson χ², four kinds of
-//!   [`ResidualKind`] residuals and [`Prediction`]s. Its `Display` is laid out like R's
-//!   `summary(glm)`.
+//!   [`ResidualKind`] residuals and [`Prediction`]s, and carries [`Warning`]s about the data
+//!   (non-integer counts). Its `Display` is laid out like R's `summary(glm)`.
 //! - [`overdispersion_test`] → [`OverdispersionTest`] for Poisson fits.
-//! - [`Error`]: every failure, typed, with the numbers.
+//! - [`Error`]: every failure, typed, with the numbers; its message alone names the cause.
 //!
 //! `glm` re-exports [`nalgebra`], [`lsq`] and the `lsq` types a fit needs ([`Design`],
 //! [`RankPolicy`]), so one dependency line is enough.
@@ -62,13 +62,26 @@
 //!
 //! - **Least squares.** Every IRLS step solves `min ‖√W(z − Xθ)‖₂` by `lsq`'s QR; `XᵀWX` is
 //!   never formed. Standard errors come from `(XᵀWX)⁻¹ = R⁻¹R⁻ᵀ` of one more QR at the final
-//!   `μ` (R uses the weights of the last iteration; at convergence the two agree).
-//! - **Tolerances.** IRLS stops when `|D − D_old|/(|D| + 0.1) < 1e-8` ([`IRLS_TOLERANCE`], R's
+//!   `μ` (R uses the weights of the last iteration; at convergence the two agree), taken of
+//!   `√W·X` with its columns scaled to unit norm by powers of two and stored in that form, so
+//!   that a column's units cancel exactly.
+//! - **Units.** Scaling a column by `2^k` scales its IRLS coefficient and standard error by
+//!   exactly `2^−k` and changes nothing else, across `k ∈ [−990, 990]`, for every family and
+//!   link (`tests/scale.rs`): `lsq` equilibrates each step, `√W = √w·|dμ/dη|/√V(μ)` is
+//!   formed without `V(μ)`, and the deviances and likelihoods are standardised before
+//!   squaring. Gradient ascent is not invariant to units, by design. A statistic that does not
+//!   fit in an `f64` (a Gaussian deviance beyond `10³⁰⁸` for a response near `10¹⁶⁰`) is
+//!   [`Error::OutOfRange`] or [`Error::CoefficientOutOfRange`], never an infinity or a 0 in
+//!   an `Ok`.
+//! - **Tolerances.** IRLS stops when `|D − D_old|/(|D| + c) < 1e-8` ([`IRLS_TOLERANCE`], R's
 //!   `glm.control`) within 25 iterations ([`IRLS_MAX_ITER`]); reaching the limit is
-//!   [`Error::NotConverged`] carrying the last iterate. A deviance rise counts only beyond
-//!   rounding, `8·n·ε·D` (`ROUNDING_SLACK` in `numeric.rs`). Tuning constants that are not
-//!   part of the API are named and documented in their modules (`link.rs`, `irls.rs`,
-//!   `separation.rs`); their values are given here.
+//!   [`Error::NotConverged`] carrying the last iterate. R's `c = 0.1` is in the deviance's
+//!   units, so it is capped at the deviance after the first iteration and, for counts, at
+//!   their weighted total: R's criterion on ordinary data, a relative one when the deviance is
+//!   small only because of the units of the response or the weights. A deviance rise counts
+//!   only beyond rounding, `8·n·ε·D` (`ROUNDING_SLACK` in `numeric.rs`). Tuning constants that
+//!   are not part of the API are named and documented in their modules (`link.rs`, `irls.rs`,
+//!   `separation.rs`, `checks.rs`); their values are given here.
 //! - **Step-halving.** A step that puts `η` outside the link's domain or `μ` outside the
 //!   family's (identity link with Poisson, inverse link with Gamma), makes the deviance
 //!   non-finite, or raises it, is halved towards the previous iterate (on the first iteration,
@@ -91,13 +104,27 @@
 //!   are candidates, and the step, with the others' rows projected out, is checked to be a
 //!   separating direction (up to `10⁻⁶` of its largest movement, for rounding). Such a
 //!   direction proves the MLE does not exist: the fit is [`Error::Separation`], naming the
-//!   separated observations and the direction, complete or quasi-complete. The rule agreed with a linear-programming test on 300 random
-//!   data sets for the logit, probit and cloglog links (`tests/data/separation/`).
+//!   separated observations and the direction, complete or quasi-complete. The rule agreed
+//!   with a linear-programming test on 300 random data sets for the logit, probit and cloglog
+//!   links (`tests/data/separation/`). A fit that did not run IRLS to R's tolerance (gradient
+//!   ascent, or IRLS with a looser tolerance) is certified by one IRLS run with R's control;
+//!   only a separation it proves can fail the fit, so an estimate that exists is unaffected.
+//! - **Existence and boundaries.** For a family whose dispersion is estimated, a response
+//!   fitted exactly (Pearson residuals within `max(n, p)·ε` of the data's size) leaves no
+//!   dispersion to estimate: [`Error::ExactFit`], carrying the coefficients. A converged fit
+//!   whose means are held at a probability link's clamp, or whose last IRLS step was halved to
+//!   stay in the domain, must satisfy the score equations (the Pearson residuals within a
+//!   cosine of `10⁻²` of orthogonal to `√W·X`), else the estimate lies on or beyond the
+//!   boundary: [`Error::Boundary`]. An optimum on a finite boundary that IRLS approaches
+//!   without halving (means shrinking geometrically to 0 under the square-root link) is
+//!   returned, as by R, as the constrained estimate it converges to.
+//! - **Non-integer counts** are accepted with a [`Warning`] carried in the fit and printed in
+//!   its summary, by R's rules (see [`Warning`] for why a warning and not an error).
 //! - **Gradient ascent** without a tolerance runs exactly its number of steps (300 by default)
 //!   and reports [`Convergence::FixedIterations`] with the final gradient norm, not a claim
 //!   of convergence; with a tolerance on `‖∇ℓ̄‖₂` it converges or is [`Error::NotConverged`].
-//!   A NaN, a mean outside the domain, or a fall of the objective beyond rounding is
-//!   [`Error::Diverged`] with the history.
+//!   A mean outside the domain (naming the observation), a non-finite objective, or a fall of
+//!   the objective beyond rounding is [`Error::Diverged`] with the history.
 //! - **Conventions.** Standard errors use the expected information; the dispersion is 1 for
 //!   Poisson, binomial and negative binomial (z tests) and Pearson χ²/df otherwise (t tests).
 //!   Log-likelihood and AIC follow R's `family$aic`, including Gamma's `D/Σw` dispersion and
@@ -105,6 +132,7 @@
 //!   `glm.fit`: NaN when a model without intercept has a null mean `g⁻¹(offset)` outside the
 //!   family's domain (the one NaN besides the aliased coefficients' `NA` marker).
 
+mod checks;
 mod control;
 mod convergence;
 mod data;
@@ -125,6 +153,7 @@ mod predict;
 mod problem;
 mod separation;
 mod summary;
+mod warning;
 mod weighted;
 
 pub use lsq;
@@ -144,6 +173,7 @@ pub use method::Method;
 pub use model::Model;
 pub use overdispersion::{OverdispersionTest, overdispersion_test};
 pub use predict::Prediction;
+pub use warning::{COUNT_INTEGER_TOLERANCE, SUCCESS_INTEGER_TOLERANCE, Warning};
 
 /// Splits R's `cbind(successes, failures)` response into the successes and the trials
 /// `successes + failures`, for [`Family::Binomial`] with [`Data::trials`].
@@ -208,5 +238,6 @@ mod tests {
         check::<super::OverdispersionTest>();
         check::<super::Prediction>();
         check::<super::ResidualKind>();
+        check::<super::Warning>();
     }
 }

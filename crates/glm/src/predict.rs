@@ -81,8 +81,8 @@ impl GlmFit {
         if let Some(o) = offset {
             check_vector(o, k, Input::Offset)?;
         }
-        let c = &self.unscaled_covariance;
-        let dispersion = self.dispersion();
+        let c = &self.scaled_covariance;
+        let root = self.dispersion().sqrt();
         let (family, link_fn) = (self.model.family(), self.model.link());
         let mut link = DVector::zeros(k);
         let mut link_se = DVector::zeros(k);
@@ -101,9 +101,15 @@ impl GlmFit {
                     link: link_fn,
                 });
             }
-            // xᵀCx ≥ 0 for the positive semi-definite C = FFᵀ; rounding cannot make it
-            // negative by more than ulps, which `abs` absorbs without hiding a real error.
-            let se = (dispersion * row.dot(&(c * &row))).abs().sqrt();
+            // xᵀCx = vᵀC′v with v = Dx, the row in the units of the equilibrated design, so
+            // that no column scaling overflows it. It is ≥ 0 for the positive semi-definite C′;
+            // rounding cannot make it negative by more than ulps, which `abs` absorbs.
+            // v is normalised by its largest entry first, so that a row in units far from the
+            // design's cannot overflow the quadratic form.
+            let v = row.component_mul(&self.scales);
+            let size = v.amax();
+            let u = if size > 0.0 { v / size } else { v };
+            let se = root * u.dot(&(c * &u)).abs().sqrt() * size;
             link[i] = eta;
             link_se[i] = se;
             response[i] = mu;

@@ -12,6 +12,7 @@ use crate::family::Family;
 use crate::link::Link;
 use crate::model::Model;
 use crate::numeric::count_to_f64;
+use crate::warning::{Warning, non_integer_counts};
 
 /// Validated inputs of a fit.
 #[derive(Debug, Clone)]
@@ -34,6 +35,8 @@ pub(crate) struct Problem<'a> {
     pub(crate) has_offset: bool,
     /// Rows with positive total weight, ascending.
     pub(crate) kept: Vec<usize>,
+    /// What the fit will carry about the data (non-integer counts).
+    pub(crate) warnings: Vec<Warning>,
 }
 
 impl<'a> Problem<'a> {
@@ -115,6 +118,15 @@ impl<'a> Problem<'a> {
             Some(o) => (o.clone(), o.iter().any(|&v| v != 0.0)),
             None => (DVector::zeros(m), false),
         };
+        // R's rule: with trials the successes and trials must be counts; otherwise the
+        // successes w·y (for a count family, y itself).
+        let warnings = match (data.trials, data.weights) {
+            (Some(n), _) => non_integer_counts(family, Input::Response, y, Some(n), &kept),
+            (None, Some(w)) if matches!(family, Family::Bernoulli | Family::Binomial) => {
+                non_integer_counts(family, Input::Weights, &response.component_mul(w), None, &kept)
+            }
+            (None, _) => non_integer_counts(family, Input::Response, &response, None, &kept),
+        };
         Ok(Self {
             x: design.matrix(),
             names: design.names(),
@@ -128,6 +140,7 @@ impl<'a> Problem<'a> {
             offset,
             has_offset,
             kept,
+            warnings,
         })
     }
 
@@ -162,6 +175,31 @@ impl<'a> Problem<'a> {
                 .sum()
         };
         Evaluation { eta, mu, deviance, invalid }
+    }
+
+    /// [`Error::OutOfRange`] for `statistic` with computed `value`, naming the kept observation
+    /// whose `term` is largest in magnitude (a NaN one first).
+    pub(crate) fn out_of_range(
+        &self,
+        statistic: &'static str,
+        value: f64,
+        term: impl Fn(usize) -> f64,
+    ) -> Error {
+        let size = |i: usize| {
+            let t = term(i).abs();
+            if t.is_nan() { f64::INFINITY } else { t }
+        };
+        let largest = self.kept.iter().copied().max_by(|&a, &b| size(a).total_cmp(&size(b)));
+        let (index, response, weight) =
+            largest.map_or((0, f64::NAN, f64::NAN), |i| (i, self.y[i], self.weights[i]));
+        Error::OutOfRange { statistic, value, index, response, weight }
+    }
+
+    /// [`Error::OutOfRange`] for an evaluation inside the domains whose deviance is not finite.
+    pub(crate) fn deviance_out_of_range(&self, e: &Evaluation) -> Error {
+        self.out_of_range("deviance", e.deviance, |i| {
+            self.weights[i] * self.family.unit_deviance(self.y[i], e.mu[i])
+        })
     }
 
     /// The error for an evaluation that left the domains at the start.
@@ -224,7 +262,14 @@ impl<'a> Problem<'a> {
         let mut z = Vec::with_capacity(k);
         for &i in &self.kept {
             let d = self.link.mu_eta(e.eta[i]);
-            root.push((self.weights[i] * d * d / self.family.variance(e.mu[i])).sqrt());
+            // √W = √(w·(dμ/dη)²/V(μ)), R's formula, as long as it is an ordinary number; where
+            // V(μ) or the square over- or underflows, √w·|dμ/dη|/√V(μ) without forming V(μ).
+            let direct = (self.weights[i] * d * d / self.family.variance(e.mu[i])).sqrt();
+            root.push(if direct.is_normal() {
+                direct
+            } else {
+                self.weights[i].sqrt() * self.family.over_variance_root(e.mu[i], d).abs()
+            });
             z.push(e.eta[i] - self.offset[i] + (self.y[i] - e.mu[i]) / d);
         }
         if a.shape() != (k, cols.len()) {
@@ -251,15 +296,14 @@ impl<'a> Problem<'a> {
     /// magnitudes of its terms (for rounding estimates).
     pub(crate) fn log_likelihood(&self, mu: &DVector<f64>, dispersion: f64) -> (f64, f64) {
         self.kept.iter().fold((0.0, 0.0), |(sum, magnitude), &i| {
-            let term = self.family.log_likelihood_term(
-                self.y[i],
-                mu[i],
-                self.prior[i],
-                self.trials[i],
-                dispersion,
-            );
+            let term = self.log_likelihood_term(i, mu, dispersion);
             (sum + term, magnitude + term.abs())
         })
+    }
+
+    /// Observation `i`'s term of [`Problem::log_likelihood`].
+    pub(crate) fn log_likelihood_term(&self, i: usize, mu: &DVector<f64>, dispersion: f64) -> f64 {
+        self.family.log_likelihood_term(self.y[i], mu[i], self.prior[i], self.trials[i], dispersion)
     }
 
     /// The dispersion R's `family$aic` plugs into the log-likelihood: `D/n` (Gaussian, with n

@@ -91,12 +91,7 @@ pub(crate) fn check_separation(
     history: &[f64],
 ) -> Result<()> {
     let Some(LastStep { step, mu_before }) = last else { return Ok(()) };
-    let (lower, upper) = problem.link.boundary_at_infinity();
-    let (lower, upper) = match problem.family {
-        Family::Bernoulli | Family::Binomial => (lower, upper),
-        Family::Poisson | Family::NegativeBinomial { .. } => (lower, false),
-        Family::Gaussian | Family::Gamma | Family::InverseGaussian => (false, false),
-    };
+    let (lower, upper) = boundary_sides(problem);
     if !lower && !upper {
         return Ok(());
     }
@@ -168,6 +163,24 @@ pub(crate) fn check_separation(
             history: history.to_vec(),
         }),
     })
+}
+
+/// Which ends of the response range the family and link can drive a mean to by diverging
+/// coefficients: `(lower, upper)`, the ends whose observations can be separated.
+fn boundary_sides(problem: &Problem<'_>) -> (bool, bool) {
+    let (lower, upper) = problem.link.boundary_at_infinity();
+    match problem.family {
+        Family::Bernoulli | Family::Binomial => (lower, upper),
+        Family::Poisson | Family::NegativeBinomial { .. } => (lower, false),
+        Family::Gaussian | Family::Gamma | Family::InverseGaussian => (false, false),
+    }
+}
+
+/// Whether the model can be separated at all (see [`boundary_sides`]): a discrete family with
+/// a link that sends an end of its range to infinity.
+pub(crate) fn separable(problem: &Problem<'_>) -> bool {
+    let (lower, upper) = boundary_sides(problem);
+    lower || upper
 }
 
 /// The rows (indices into the kept rows) that `moves` separates, if it is a separating

@@ -61,22 +61,36 @@ impl fmt::Display for GlmFit {
         )?;
         writeln!(f, "AIC: {}", significant(self.aic(), DEVIANCE_DIGITS))?;
         writeln!(f)?;
-        match (self.method, self.convergence()) {
-            (Method::Irls, Convergence::Converged { iterations, .. }) => {
-                writeln!(f, "Number of Fisher Scoring iterations: {iterations}")
-            }
-            (_, Convergence::Converged { iterations, measure, tolerance }) => writeln!(
-                f,
-                "Gradient ascent converged in {iterations} steps: gradient norm {} <= tolerance {}",
-                significant(measure, 3),
-                significant(tolerance, 3)
-            ),
-            (_, Convergence::FixedIterations { iterations, gradient_norm }) => writeln!(
-                f,
-                "Gradient ascent stopped after a fixed {iterations} steps (no convergence test); final gradient norm {}",
-                significant(gradient_norm, 3)
-            ),
+        write_convergence(self, f)?;
+        // After the summary, as R prints its warnings after the call that raised them.
+        if !self.warnings().is_empty() {
+            writeln!(f)?;
         }
+        for warning in self.warnings() {
+            writeln!(f, "Warning: {warning}")?;
+        }
+        Ok(())
+    }
+}
+
+/// How the iterations ended: R's "Number of Fisher Scoring iterations", or what gradient ascent
+/// did.
+fn write_convergence(fit: &GlmFit, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match (fit.method, fit.convergence()) {
+        (Method::Irls, Convergence::Converged { iterations, .. }) => {
+            writeln!(f, "Number of Fisher Scoring iterations: {iterations}")
+        }
+        (_, Convergence::Converged { iterations, measure, tolerance }) => writeln!(
+            f,
+            "Gradient ascent converged in {iterations} steps: gradient norm {} <= tolerance {}",
+            significant(measure, 3),
+            significant(tolerance, 3)
+        ),
+        (_, Convergence::FixedIterations { iterations, gradient_norm }) => writeln!(
+            f,
+            "Gradient ascent stopped after a fixed {iterations} steps (no convergence test); final gradient norm {}",
+            significant(gradient_norm, 3)
+        ),
     }
 }
 

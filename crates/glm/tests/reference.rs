@@ -119,8 +119,15 @@ fn canonical_fits_converge_in_as_few_iterations_as_newton() {
         let iterations = fit.convergence().iterations();
         assert!(iterations <= 6, "{name}: {iterations} iterations");
         // The deviance history decreases after the first step (entry 0 is at R's
-        // starting means, not at a coefficient vector).
-        assert!(fit.history()[1..].windows(2).all(|w| w[1] <= w[0]), "{name}: {:?}", fit.history());
+        // starting means, not at a coefficient vector), up to the rounding of a converged
+        // deviance, the 8·n·ε·D that IRLS allows (scotland_gamma's last step rises by 18 ulps).
+        let n = f64::from(u32::try_from(fit.observations()).unwrap());
+        let rounding = 8.0 * n * f64::EPSILON * fit.deviance();
+        assert!(
+            fit.history()[1..].windows(2).all(|w| w[1] <= w[0] + rounding),
+            "{name}: {:?}",
+            fit.history()
+        );
     }
 }
 

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "integration tests")]
 
 use glm::nalgebra::{DMatrix, DVector, dvector};
-use glm::{Control, Data, Design, Error, Family, GlmFit, Link, Model};
+use glm::{Control, Data, Design, Error, Family, GlmFit, Link, Method, Model};
 use serde_json::Value;
 
 /// A design whose first column, of ones, is the intercept.
@@ -193,6 +193,75 @@ fn detection_agrees_with_linear_programming_on_random_data() {
                 }
                 Err(e) => panic!("{link}, case {k}: {e}"),
             }
+        }
+    }
+}
+
+#[test]
+fn gradient_ascent_is_certified_like_irls_and_never_misfires() {
+    // The same 300 data sets through the lesson's method: a separated one is the same
+    // separation error, carrying gradient ascent's own iterate; every other one is not.
+    let cases: Value = serde_json::from_str(include_str!("data/separation/cases.json")).unwrap();
+    let control = Control::default().method(Method::GradientAscent);
+    for link in [Link::Logit, Link::Probit, Link::Cloglog] {
+        for (k, case) in cases.as_array().unwrap().iter().enumerate() {
+            let rows = case["x"].as_array().unwrap();
+            let n = rows.len();
+            let p = rows[0].as_array().unwrap().len() + 1;
+            let x =
+                DMatrix::from_fn(
+                    n,
+                    p,
+                    |i, j| {
+                        if j == 0 { 1.0 } else { rows[i][j - 1].as_f64().unwrap() }
+                    },
+                );
+            let y = DVector::from_iterator(
+                n,
+                case["y"].as_str().unwrap().chars().map(|c| if c == '1' { 1.0 } else { 0.0 }),
+            );
+            let separated = !case["separated"].as_array().unwrap().is_empty();
+            let design = intercept_first(x);
+            let fit =
+                glm::fit(&Data::new(&design, &y), Family::Bernoulli.with_link(link), &control);
+            match fit {
+                Err(Error::Separation { last, .. }) => {
+                    assert!(separated, "{link}, case {k}: separation reported where there is none");
+                    // Gradient ascent's own history: 300 steps from θ = 0.
+                    assert_eq!(last.history.len(), 301, "{link}, case {k}");
+                }
+                Ok(_) => assert!(!separated, "{link}, case {k}: separated data fitted"),
+                Err(e) => panic!("{link}, case {k}: {e}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn every_method_and_tolerance_reports_separation_and_zero_counts() {
+    let design = line(&[1.0, 2.0, 3.0, 4.0]);
+    let separated = dvector![0.0, 0.0, 1.0, 1.0];
+    let zeros = dvector![0.0, 0.0, 0.0, 0.0];
+    let ascent = Control::default().method(Method::GradientAscent);
+    for control in [
+        Control::default(),
+        // A loose tolerance stops IRLS before its own certificate could see the drift.
+        Control::default().tolerance(1e300),
+        ascent,
+        ascent.max_iter(1),
+        ascent.tolerance(1e-6).max_iter(100_000),
+    ] {
+        for (family, y) in [
+            (Family::Bernoulli, &separated),
+            (Family::Bernoulli, &zeros),
+            (Family::Poisson, &zeros),
+            (Family::NegativeBinomial { theta: 2.0 }, &zeros),
+        ] {
+            let err = glm::fit(&Data::new(&design, y), family, &control).unwrap_err();
+            assert!(
+                matches!(err, Error::Separation { complete: true, .. }),
+                "{family} {control:?}: {err}"
+            );
         }
     }
 }
