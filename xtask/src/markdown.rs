@@ -28,6 +28,37 @@ pub fn order(x: f64) -> String {
     }
 }
 
+/// An integer in Unicode superscript digits: `-4` → `⁻⁴`.
+pub fn superscript(n: i32) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| match c {
+            '-' => '⁻',
+            '0' => '⁰',
+            '1' => '¹',
+            '2' => '²',
+            '3' => '³',
+            '4' => '⁴',
+            '5' => '⁵',
+            '6' => '⁶',
+            '7' => '⁷',
+            '8' => '⁸',
+            _ => '⁹',
+        })
+        .collect()
+}
+
+/// The nearest power of ten to `x > 0`, written `10ⁿ` (for values such as κ = 10⁶ chosen as
+/// powers of ten).
+pub fn power_of_ten(x: f64) -> String {
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "decimal exponents of finite positive f64 values lie within ±330"
+    )]
+    let n = x.log10().round() as i32;
+    format!("10{}", superscript(n))
+}
+
 /// Whether a cell holds a number (or a placeholder for one), so its column is right-aligned.
 fn is_numeric(cell: &str) -> bool {
     cell.is_empty()
@@ -93,6 +124,13 @@ mod tests {
         assert_eq!(order(2.3e-16), "~1e-16");
         assert_eq!(order(8.0e-17), "~1e-16");
         assert_eq!(order(0.0), "0");
+    }
+
+    #[test]
+    fn powers_of_ten_print_with_superscripts() {
+        assert_eq!(power_of_ten(1.0), "10⁰");
+        assert_eq!(power_of_ten(1e16), "10¹⁶");
+        assert_eq!(power_of_ten(1e-12), "10⁻¹²");
     }
 
     #[test]

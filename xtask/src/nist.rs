@@ -53,19 +53,22 @@ pub fn rows() -> Vec<Row> {
     for d in data::all() {
         for method in Method::ALL {
             let outcome = match lsq::fit(&d.design, &d.y, &FitOptions::default().method(method)) {
-                Ok(fit) => {
-                    let c: Vec<f64> = fit.coefficients().iter().copied().collect();
-                    let s: Vec<f64> = fit.std_errors().iter().copied().collect();
-                    let digits = fit.diagnostics().digits;
-                    Outcome::Fit {
-                        coefficients: data::min_lre(&c, &d.coefficients),
-                        std_errors: data::min_lre(&s, &d.std_errors),
-                        sigma: data::lre(fit.sigma(), &d.residual_sd),
-                        r_squared: data::lre(fit.r_squared(), &d.r_squared),
-                        guaranteed: digits.guaranteed,
-                        typical: digits.typical,
+                Ok(fit) => match (fit.sigma(), fit.r_squared()) {
+                    (Ok(sigma), Ok(r_squared)) => {
+                        let c: Vec<f64> = fit.coefficients().iter().copied().collect();
+                        let s: Vec<f64> = fit.std_errors().iter().copied().collect();
+                        let digits = fit.diagnostics().digits;
+                        Outcome::Fit {
+                            coefficients: data::min_lre(&c, &d.coefficients),
+                            std_errors: data::min_lre(&s, &d.std_errors),
+                            sigma: data::lre(sigma, &d.residual_sd),
+                            r_squared: data::lre(r_squared, &d.r_squared),
+                            guaranteed: digits.guaranteed,
+                            typical: digits.typical,
+                        }
                     }
-                }
+                    (Err(e), _) | (_, Err(e)) => Outcome::Refused(e.to_string()),
+                },
                 Err(e) => Outcome::Refused(refusal(&e)),
             };
             rows.push(Row { dataset: d.name, difficulty: d.difficulty.clone(), method, outcome });

@@ -61,3 +61,31 @@ fn every_page_starts_with_the_generated_line_and_figures_are_linked() {
         );
     }
 }
+
+/// The README's Rust snippets run as doctests of xtask, which depends on every crate; this checks
+/// that each snippet names only one of the crates a user would depend on, so that it also builds
+/// with that crate as the only dependency.
+#[test]
+fn readme_snippets_each_need_one_dependency() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .expect("README.md is readable");
+    let crates = ["lsq", "glm", "linalg_core", "sim", "nalgebra", "anyhow", "plotters", "xtask"];
+    let mut snippets = 0;
+    for block in readme.split("```rust").skip(1) {
+        let code = block.split("```").next().unwrap_or_default();
+        let used: Vec<&str> = crates
+            .iter()
+            .copied()
+            .filter(|c| {
+                code.match_indices(&format!("{c}::")).any(|(i, _)| {
+                    !code[..i].ends_with(|ch: char| ch == ':' || ch.is_alphanumeric() || ch == '_')
+                })
+            })
+            .collect();
+        assert_eq!(used.len(), 1, "a README snippet uses {used:?}:\n{code}");
+        assert!(code.contains("fn main()"), "README snippets are complete programs:\n{code}");
+        snippets += 1;
+    }
+    assert!(snippets >= 2, "the README shows the lsq and glm snippets");
+}
