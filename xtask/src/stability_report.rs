@@ -361,7 +361,10 @@ fn estimates_against_measurements(rows: &[nist::Row], exact_floor: f64, printed:
     );
     if over.is_empty() {
         return format!(
-            "{intro} Up to that, in all {fits} fits the estimate's lower end is at most {} digit above the measured coefficient LRE.\n",
+            "{intro} Up to that, in all {fits} fits the estimate's lower end is at most {} digit above the measured coefficient LRE. \
+             The estimate (see `lsq::Digits`) counts both the solve's error and what rounding NIST's decimal data to `f64` costs, \
+             half an ulp per entry that is not an integer (for the polynomial designs rebuilt in double-double, the rounding of `x` carried through the powers), \
+             so the double-double column's estimates stay below 15.7 where the data were rounded.\n",
             sig(MARGIN, 1)
         );
     }
@@ -380,9 +383,8 @@ fn estimates_against_measurements(rows: &[nist::Row], exact_floor: f64, printed:
         .join("; ");
     format!(
         "{intro} Up to that, the estimate's lower end exceeds the measured coefficient LRE by more than {margin} digit in {n} of {fits} fits: {list}. \
-         The estimate bounds the error of solving the data as stored in `f64` (see `lsq::Digits`); it leaves out the rounding of NIST's decimal data to `f64`, \
-         up to half an ulp per entry, which moves the exact solution itself. \
-         Where the estimate of the solve is right, the missing digits are what that rounding of the input costs.\n",
+         The estimate (see `lsq::Digits`) counts the solve's error and what rounding the decimal data to `f64` costs; \
+         a fit listed here claims digits it does not have.\n",
         margin = sig(MARGIN, 1),
         n = over.len(),
     )

@@ -194,6 +194,12 @@ impl Design {
         self.intercept
     }
 
+    /// Whether the design is [`Design::polynomial`]'s, whose powers the extended method
+    /// rebuilds from `x`.
+    pub(crate) fn is_polynomial(&self) -> bool {
+        self.polynomial.is_some()
+    }
+
     /// The design in double-double: polynomial powers formed in double-double from the `f64`
     /// `x`, any other design converted exactly.
     pub(crate) fn extended(&self) -> DMatrix<DoubleDouble> {

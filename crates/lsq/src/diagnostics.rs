@@ -4,8 +4,10 @@ use linalg_core::{DoubleDouble, Real, count_to_f64};
 use nalgebra::{DMatrix, DVector};
 
 use crate::condition::condition_numbers;
+use crate::design::Design;
 use crate::method::Method;
 use crate::options::{ConditionNumber, SVD_AUTO_FLOPS};
+use crate::scaling::{Scaling, scale_by};
 use crate::solvers::{Core, Covariance, Factor};
 use crate::statistics::Statistics;
 use crate::unavailable::Unavailable;
@@ -36,12 +38,18 @@ pub const F64_DIGITS: f64 = 15.653_559_774_527_022;
 /// Stability*, §20.1–20.4), evaluated with the fit's own `(XᵀWX)⁻¹`, coefficients, column norms
 /// and residual, and taken at the least accurate nonzero coefficient. QR's error grows like
 /// `κ(X)·u` (after column scaling) plus `κ(X)²·u` times the relative residual; the normal
-/// equations and the inverse like `κ(X)²·u` (the explicit inverse somewhat worse). The bound is
-/// the solver's error on the data as stored in `f64`: when those are decimal data rounded to
-/// `f64`, the rounding perturbs the problem further (by about `κ(X)·ε/2`), which is what
-/// [`crate::certify`] measures. `guaranteed` uses the
-/// worst-case constant `m·n`; `typical` the constant 1, which rounding errors that partly cancel
-/// usually attain. Both lie in `[0, `[`F64_DIGITS`]`]`.
+/// equations and the inverse like `κ(X)²·u` (the explicit inverse somewhat worse).
+///
+/// The digits are counted against the data before they were rounded to `f64`: the bound adds
+/// what rounding the input cost, half an ulp per entry of `y` and of every column that is not
+/// a column of integers up to `2⁵³` (those are exact), and for a polynomial design `k` such
+/// roundings for the power `xᵏ` formed in `f64`, or, when [`crate::Method::ExtendedQr`] rebuilds
+/// the powers from `x`, the structured perturbation that rounding `x` alone causes. So even the
+/// double-double fit claims no digit that rounding decimal data to `f64` took away
+/// ([`crate::certify`] instead measures an `f64` fit against the exact solution of the data as
+/// stored). Data that were exact in `f64` for another reason make the estimate pessimistic.
+/// `guaranteed` uses the worst-case constant `m·n`; `typical` the constant 1, which rounding
+/// errors that partly cancel usually attain. Both lie in `[0, `[`F64_DIGITS`]`]`.
 /// See [`Diagnostics`] for an example.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Digits {
@@ -161,6 +169,8 @@ pub(crate) struct Inputs<'a> {
     pub(crate) method: Method,
     /// `‖x̃_j‖`, the norms of the equilibrated columns.
     pub(crate) norms: &'a [f64],
+    /// How rounding the data to `f64` perturbs the problem ([`input_rounding`]).
+    pub(crate) rounding: &'a InputRounding,
     /// The exponents `c_j` of the equilibrated columns.
     pub(crate) exponents: &'a [i32],
     /// Rows with nonzero weight.
@@ -213,6 +223,7 @@ pub(crate) fn diagnose(inputs: &Inputs<'_>, core: &Core<f64>, stats: &Statistics
     };
     let sizes = Sizes {
         column_norms: inputs.norms,
+        rounding: inputs.rounding,
         cross: &stats.cross,
         inverse_residual,
         y_norm: stats.y_norm,
@@ -236,10 +247,98 @@ pub(crate) fn diagnose(inputs: &Inputs<'_>, core: &Core<f64>, stats: &Statistics
     }
 }
 
+/// How rounding the data to `f64` before any method sees them perturbs the (equilibrated)
+/// problem, in units of `ε/2` relative: each entry of `y` is rounded once; column k carries
+/// `columns[k]` roundings (none for a column of integers up to `2⁵³`, such as an intercept's
+/// ones, which are exact; one for other data; `k` for the power `xᵏ` a polynomial design forms
+/// in `f64` by repeated multiplication). When the extended
+/// method rebuilds the powers from the rounded `x`, their perturbations are not independent:
+/// `Δx̃_ik = k·x̃_ik·δᵢ` with one `|δᵢ| ≤ ε/2` per row, so `ΔX̃β̃` is bounded row by row by
+/// `(ε/2)·|Σ_k k·x̃_ik·β̃_k|` (the slope of the fitted polynomial), whose norm is `structured`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct InputRounding {
+    /// `ρ_k` for each column.
+    pub(crate) columns: Vec<f64>,
+    /// The same for `y`: 0 when it holds integers up to `2⁵³`, else 1.
+    pub(crate) response: f64,
+    /// `‖(Σ_k k·x̃_ik·β̃_k)_i‖₂` when the powers of a polynomial design are rebuilt from `x`.
+    pub(crate) structured: Option<f64>,
+    /// With the same structure, the bound `Σ_i |r̃_i|·|Σ_k C̃_jk·k·x̃_ik|` on the residual's
+    /// part of the perturbation of each coefficient j (`C̃·ΔX̃ᵀr̃`), keeping the cancellation
+    /// between the columns that the unstructured `‖r̃‖·Σ_k ρ_k|C̃_jk|‖x̃_k‖` throws away.
+    pub(crate) structured_residual: Option<Vec<f64>>,
+}
+
+/// The [`InputRounding`] of a fit by `method` on `design` (equilibrated as `scaling` says, with
+/// equilibrated coefficients `beta` and the fit's statistics).
+#[expect(clippy::too_many_arguments, reason = "a private helper taking what fit already has")]
+pub(crate) fn input_rounding(
+    design: &Design,
+    y: &DVector<f64>,
+    method: Method,
+    weights: Option<&DVector<f64>>,
+    kept: &[usize],
+    scaling: &Scaling,
+    beta: &DVector<f64>,
+    stats: &Statistics,
+) -> InputRounding {
+    let p = design.ncols();
+    let x = design.matrix();
+    let exact = |k: usize| kept.iter().all(|&i| is_exact_integer(x[(i, k)]));
+    let polynomial = design.is_polynomial();
+    let columns = (0..p)
+        .map(|k| match (exact(k), polynomial) {
+            (true, _) => 0.0,
+            (false, true) => count_to_f64(k),
+            (false, false) => 1.0,
+        })
+        .collect();
+    let response = if kept.iter().all(|&i| is_exact_integer(y[i])) { 0.0 } else { 1.0 };
+    let rebuilt = polynomial && method == Method::ExtendedQr;
+    if !rebuilt || p < 2 || exact(1) {
+        return InputRounding { columns, response, structured: None, structured_residual: None };
+    }
+    let c = stats.covariance.matrix();
+    // Row i of the equilibrated design and its √w̃ᵢ, and r̃ᵢ = √w̃ᵢ·rᵢ·2^r.
+    let root = |i: usize| weights.map_or(1.0, |w| scale_by(w[i].sqrt(), scaling.weights));
+    let row = |i: usize| -> Vec<f64> {
+        (0..p).map(|k| root(i) * scale_by(x[(i, k)], scaling.columns[k])).collect()
+    };
+    let mut slope_sq = 0.0;
+    let mut residual_terms = vec![0.0; p];
+    for &i in kept {
+        let xi = row(i);
+        let slope: f64 = (1..p).map(|k| count_to_f64(k) * xi[k] * beta[k]).sum();
+        slope_sq += slope * slope;
+        let r = scale_by(root(i) * stats.residuals[i], scaling.response).abs();
+        for (j, term) in residual_terms.iter_mut().enumerate() {
+            let g: f64 = (1..p).map(|k| c[(j, k)] * count_to_f64(k) * xi[k]).sum();
+            *term += r * g.abs();
+        }
+    }
+    InputRounding {
+        columns,
+        response,
+        structured: Some(slope_sq.sqrt()),
+        structured_residual: Some(residual_terms),
+    }
+}
+
+/// Whether `v` is an integer no larger than `2⁵³` in magnitude: such data are exact in `f64`
+/// whatever decimal text they were read from (an intercept's ones, counts, years), so rounding
+/// them cost nothing.
+fn is_exact_integer(v: f64) -> bool {
+    /// `2⁵³`: every integer up to it is an `f64`.
+    const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
+    v.abs() <= EXACT_INTEGERS && v.fract() == 0.0
+}
+
 /// Norms of the weighted problem that enter the error bounds.
 struct Sizes<'a> {
     /// `‖x_k‖` for each column.
     column_norms: &'a [f64],
+    /// The rounding of the data to `f64`.
+    rounding: &'a InputRounding,
     /// `|x_kᵀy|` for each column.
     cross: &'a [f64],
     /// For the explicit inverse, `|Ĉ·G − I|·|β̂|`: the error the computed inverse itself commits,
@@ -263,8 +362,15 @@ struct Sizes<'a> {
 ///   overstate by orders of magnitude), plus `u·Σ_k |Ĉ_jk|·|x_kᵀy|` for the product.
 ///
 /// `u` is the working precision, `c = m·n` for the guaranteed end and 1 for the typical end;
-/// rounding the result to `f64` adds `ε/2`. The bound is the solver's error on the problem as
-/// stored: the rounding of decimal data to `f64` is not included.
+/// rounding the result to `f64` adds `ε/2`.
+///
+/// The data were rounded to `f64` before any method saw them ([`InputRounding`]), a
+/// perturbation of the same form as QR's backward error with `u = ε/2`: it moves the exact
+/// solution by `(ε/2)·(√C_jj·(‖y‖ + Σ_k ρ_k|β_k|‖x_k‖) + ‖r‖·Σ_k ρ_k|C_jk|‖x_k‖)`, the middle
+/// sum replaced by the structured norm when the powers of a polynomial design are rebuilt from
+/// `x`. Every method's estimate includes it, so the digits are counted against the data before
+/// they were rounded; data that were exact in `f64` lose nothing to it, and there the estimate
+/// is pessimistic by that term.
 fn estimate_digits(
     method: Method,
     beta: &DVector<f64>,
@@ -282,6 +388,13 @@ fn estimate_digits(
     let weighted_beta: f64 = (0..p).map(|k| beta[k].abs() * norms[k]).sum();
     let row_weighted: Vec<f64> =
         (0..p).map(|j| (0..p).map(|k| c[(j, k)].abs() * norms[k]).sum()).collect();
+    let rho = &sizes.rounding.columns;
+    let rounded_beta = sizes
+        .rounding
+        .structured
+        .unwrap_or_else(|| (0..p).map(|k| rho[k] * beta[k].abs() * norms[k]).sum());
+    let rounded_rows: Vec<f64> =
+        (0..p).map(|j| (0..p).map(|k| rho[k] * c[(j, k)].abs() * norms[k]).sum()).collect();
     let worst = count_to_f64(sizes.m * p);
     let mut digits = Digits { guaranteed: F64_DIGITS, typical: F64_DIGITS };
     for j in (0..p).filter(|j| !aliased.contains(j) && beta[*j] != 0.0) {
@@ -296,9 +409,17 @@ fn estimate_digits(
             }
         };
         let measured = sizes.inverse_residual.as_ref().map_or(0.0, |e| e[j]);
+        let residual_part = sizes
+            .rounding
+            .structured_residual
+            .as_ref()
+            .map_or(sizes.r_norm * rounded_rows[j], |terms| terms[j]);
+        let input = f64::EPSILON / 2.0
+            * (c[(j, j)].max(0.0).sqrt() * (sizes.rounding.response * sizes.y_norm + rounded_beta)
+                + residual_part);
         let to_digits = |factor: f64| {
-            let relative =
-                (factor * u * amplification + measured) / beta[j].abs() + f64::EPSILON / 2.0;
+            let relative = (factor * u * amplification + measured + input) / beta[j].abs()
+                + f64::EPSILON / 2.0;
             if relative.is_finite() { (-relative.log10()).clamp(0.0, F64_DIGITS) } else { 0.0 }
         };
         digits.guaranteed = digits.guaranteed.min(to_digits(worst));
@@ -315,7 +436,7 @@ mod tests {
     /// Two unit columns at angle δ: `x₁ = (1, 0)`, `x₂ = (1, δ)`, so `κ₂ ≈ 2/δ` even after
     /// column scaling; `β = (1, 1)` and `y = Xβ`.
     #[track_caller]
-    fn check(method: Method, delta: f64, low: f64, high: f64) {
+    fn check(method: Method, delta: f64, rounding: f64, low: f64, high: f64) {
         let x = nalgebra::dmatrix![1.0, 1.0; 0.0, delta];
         // (XᵀX)⁻¹ = [[1 + δ², −1], [−1, 1]]/δ², exactly, even where XᵀX rounds to singular.
         let d2 = delta * delta;
@@ -332,8 +453,15 @@ mod tests {
             };
             (c * g - DMatrix::<f64>::identity(2, 2)).abs() * dvector![1.0, 1.0]
         });
+        let rounding_of_data = InputRounding {
+            columns: vec![rounding, rounding],
+            response: rounding,
+            structured: None,
+            structured_residual: None,
+        };
         let sizes = Sizes {
             column_norms: &norms,
+            rounding: &rounding_of_data,
             cross: &cross,
             inverse_residual,
             y_norm: y.norm(),
@@ -351,12 +479,22 @@ mod tests {
 
     #[test]
     fn digits_shrink_with_the_condition_number_twice_as_fast_for_the_normal_equations() {
-        check(Method::Qr, 1.0, 14.5, F64_DIGITS);
+        // Data exact in f64 (no input rounding): the solvers' own errors.
+        check(Method::Qr, 1.0, 0.0, 14.5, F64_DIGITS);
         // κ ≈ 2·10³: QR keeps about 16 − 3.4, the normal equations 16 − 2·3.4, the inverse less.
-        check(Method::Qr, 1e-3, 11.5, 12.5);
-        check(Method::NormalEquations, 1e-3, 8.0, 9.0);
-        check(Method::Inverse, 1e-3, 7.5, 9.0);
-        check(Method::ExtendedQr, 1e-3, 15.5, F64_DIGITS);
-        check(Method::NormalEquations, 1e-9, 0.0, 0.0);
+        check(Method::Qr, 1e-3, 0.0, 11.5, 12.5);
+        check(Method::NormalEquations, 1e-3, 0.0, 8.0, 9.0);
+        check(Method::Inverse, 1e-3, 0.0, 7.5, 9.0);
+        check(Method::ExtendedQr, 1e-3, 0.0, 15.5, F64_DIGITS);
+        check(Method::NormalEquations, 1e-9, 0.0, 0.0, 0.0);
+    }
+
+    #[test]
+    fn rounding_the_data_to_f64_caps_every_method_near_the_digits_qr_keeps() {
+        // Rounding the input perturbs the problem as QR's backward error does, so even the
+        // double-double solve is not counted beyond what rounding the data left.
+        check(Method::ExtendedQr, 1e-3, 1.0, 11.8, 12.6);
+        check(Method::Qr, 1e-3, 1.0, 11.3, 12.4);
+        check(Method::ExtendedQr, 1.0, 1.0, 14.5, F64_DIGITS);
     }
 }

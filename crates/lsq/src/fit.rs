@@ -5,7 +5,7 @@ use linalg_core::{HouseholderQr, Real};
 use nalgebra::{DMatrix, DVector};
 
 use crate::design::{Design, check_matrix_finite};
-use crate::diagnostics::{Inputs, diagnose, wants_condition_number};
+use crate::diagnostics::{Inputs, diagnose, input_rounding, wants_condition_number};
 use crate::error::{Error, Input, Result};
 use crate::fit_result::Fit;
 use crate::method::Method;
@@ -99,9 +99,11 @@ pub fn fit(design: &Design, y: &DVector<f64>, options: &FitOptions) -> Result<Fi
         _ => by_qr(&Data { x: design.matrix(), y, kept: &kept, design, options }, wants)?,
     };
     let Outcome { core, stats, scaling, norms, factor } = outcome;
+    let rounding = input_rounding(design, y, method, weights, &kept, &scaling, &core.beta, &stats);
     let inputs = Inputs {
         method,
         norms: &norms,
+        rounding: &rounding,
         exponents: &scaling.columns,
         observations: kept.len(),
         factor: factor.as_ref(),

@@ -90,8 +90,16 @@ fn extended_precision_certifies_at_least_thirteen_digits_everywhere() {
         ] {
             assert!(lre >= 13.0, "{}: extended {what} LRE {lre:.2} < 13", d.name);
         }
-        // What is left is the rounding of NIST's decimal data to f64, not the solver.
-        assert!(fit.diagnostics().digits.guaranteed >= 15.0, "{}", d.name);
+        // What is left is the rounding of NIST's decimal data to f64, not the solver, and the
+        // estimate counts it: it never claims more than the certified values confirm.
+        let digits = fit.diagnostics().digits;
+        assert!(
+            digits.guaranteed.min(PRINTED_DIGITS_FLOOR) <= s.coefficients + 0.05,
+            "{}: extended estimate {:.1} above measured {:.1}",
+            d.name,
+            digits.guaranteed,
+            s.coefficients
+        );
     }
 }
 
@@ -153,7 +161,7 @@ fn digits_estimate_brackets_the_measured_lre() {
     // because rounding errors partly cancel where the first-order bound adds them up.
     const OPTIMISM: f64 = 3.0;
     for d in nist::all() {
-        for method in Method::DOUBLE {
+        for method in Method::ALL {
             let Ok((s, fit)) = scores(&d, method) else { continue };
             let digits = fit.diagnostics().digits;
             let measured = s.coefficients;
