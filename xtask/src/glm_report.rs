@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result, anyhow};
-use glm::{Control, Convergence, Data, Design, Family, GlmFit, Link, Method};
+use glm::{Control, Convergence, Criterion, Data, Design, Family, GlmFit, Link, Method};
 use linalg_core::count_to_f64;
 use nalgebra::{DMatrix, DVector};
 
@@ -51,6 +51,12 @@ pub fn render() -> Result<(Vec<Page>, Headline)> {
             "Poisson counts {POISSON_SEED}, binary data {LOGISTIC_SEED}, over-dispersed counts {OVERDISPERSED_SEED}"
         ),
     );
+    let _ = writeln!(
+        out,
+        "\nEvery IRLS fit on this page stops by R's rule, `Criterion::Deviance` (relative deviance change below {}), so that its iterates and iteration counts are those of R's `glm`; \
+         the `glm` crate's default, `Criterion::Coefficients`, stops when the last step is below that fraction of every coefficient's size plus standard error.",
+        sig(glm::IRLS_TOLERANCE, 1)
+    );
     let mut pages = Vec::new();
     let lesson = sim::PoissonLesson::default();
     let sample = lesson.generate(&mut sim::rng_from_seed(POISSON_SEED))?;
@@ -83,6 +89,12 @@ pub fn render() -> Result<(Vec<Page>, Headline)> {
     Ok((pages, headline))
 }
 
+/// R's `glm.control`: the control of every IRLS fit on the page, so that the lesson's numbers
+/// and iteration counts are R's.
+fn r_rule() -> Control {
+    Control::default().criterion(Criterion::Deviance)
+}
+
 /// How fast each method reached the optimum.
 struct Speed {
     /// Gradient-ascent steps until every coefficient is within [`CLOSE`] of IRLS's.
@@ -108,8 +120,8 @@ fn lesson_section(
     let n = count_to_f64(sample.y.len());
 
     let data = Data::new(design, &sample.y);
-    let irls = glm::fit(&data, Family::Poisson, &Control::default())
-        .context("IRLS on the lesson's counts")?;
+    let irls =
+        glm::fit(&data, Family::Poisson, &r_rule()).context("IRLS on the lesson's counts")?;
     let ga = glm::fit(&data, Family::Poisson, &Control::default().method(Method::GradientAscent))
         .context("gradient ascent on the lesson's counts")?;
     let optimum = irls.log_likelihood() / n;
@@ -498,7 +510,7 @@ fn logistic_section(out: &mut String, pages: &mut Vec<Page>) -> Result<()> {
     let design = Design::new(sample.x.clone())?
         .with_intercept_column(0)?
         .with_names(["(Intercept)", "x"])?;
-    let fit = glm::fit(&Data::new(&design, &sample.y), Family::Bernoulli, &Control::default())
+    let fit = glm::fit(&Data::new(&design, &sample.y), Family::Bernoulli, &r_rule())
         .context("logistic regression")?;
     let _ = write!(
         out,
@@ -574,9 +586,8 @@ fn links_section(
             6,
         ));
     for (i, link) in [Link::Log, Link::Identity, Link::Sqrt].into_iter().enumerate() {
-        let fit =
-            glm::fit(&Data::new(design, y), Family::Poisson.with_link(link), &Control::default())
-                .with_context(|| format!("Poisson with the {link:?} link"))?;
+        let fit = glm::fit(&Data::new(design, y), Family::Poisson.with_link(link), &r_rule())
+            .with_context(|| format!("Poisson with the {link:?} link"))?;
         aics.push((format!("{link:?}").to_lowercase(), fit.deviance(), fit.aic()));
         rows.push(vec![
             format!("{link:?}").to_lowercase(),
@@ -652,7 +663,7 @@ fn overdispersion_section(
         .into_iter()
         .enumerate()
     {
-        let fit = glm::fit(&Data::new(design, y), Family::Poisson, &Control::default())?;
+        let fit = glm::fit(&Data::new(design, y), Family::Poisson, &r_rule())?;
         let test = glm::overdispersion_test(&fit)?;
         ratios.push(test.pearson_dispersion);
         rows.push(vec![

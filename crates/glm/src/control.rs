@@ -3,11 +3,13 @@
 
 use lsq::RankPolicy;
 
+use crate::criterion::Criterion;
 use crate::error::{Error, Result};
 use crate::method::Method;
 
-/// R's default convergence tolerance for IRLS (`glm.control(epsilon = 1e-8)`): the fit stops
-/// when `|D − D_old|/(|D| + 0.1) < 1e-8` for deviance `D`.
+/// The default convergence tolerance, 1e-8, of every [`Criterion`]: R's `glm.control(epsilon =
+/// 1e-8)` for [`Criterion::Deviance`] (`|D − D_old|/(|D| + 0.1) < 1e-8`), and for the default
+/// [`Criterion::Coefficients`] a last step below `1e-8·(|β_j| + SE_j)` in every coefficient.
 pub const IRLS_TOLERANCE: f64 = 1e-8;
 
 /// R's default iteration limit for IRLS (`glm.control(maxit = 25)`).
@@ -56,6 +58,7 @@ pub struct Control {
     max_iter: Option<usize>,
     tolerance: Option<f64>,
     pub(crate) rank_policy: RankPolicy,
+    pub(crate) criterion: Criterion,
 }
 
 impl Default for Control {
@@ -66,6 +69,7 @@ impl Default for Control {
             max_iter: None,
             tolerance: None,
             rank_policy: RankPolicy::Error,
+            criterion: Criterion::Coefficients,
         }
     }
 }
@@ -95,17 +99,28 @@ impl Control {
         self
     }
 
-    /// Convergence tolerance, finite and `> 0`. IRLS stops when `|D − D_old|/(|D| + 0.1)`
-    /// falls below it (default [`IRLS_TOLERANCE`] = 1e-8, R's criterion; the 0.1 is capped at
-    /// the first iteration's deviance and, for counts, at their total, so that data in small
-    /// units are judged relatively). A tolerance looser than the default does not skip the
-    /// separation check: the fit is then certified by one IRLS run at the default. Gradient ascent stops
-    /// when the Euclidean norm of the gradient of the average log-likelihood falls to it; by
-    /// default it has none and runs exactly [`Control::max_iter`] steps
-    /// ([`crate::Convergence::FixedIterations`]).
+    /// Convergence tolerance, finite and `> 0`, of IRLS's [`Control::criterion`] (default
+    /// [`IRLS_TOLERANCE`] = 1e-8): by default the last step against `|β_j| + SE_j`; with
+    /// [`Criterion::Deviance`] R's `|D − D_old|/(|D| + 0.1)` (the 0.1 capped at the first
+    /// iteration's deviance and, for counts, at their total, so that data in small units are
+    /// judged relatively); with [`Criterion::GradientNorm`] `‖∇ℓ̄‖₂`. A tolerance looser than the
+    /// default, or a criterion other than R's, does not skip the separation check: the fit is
+    /// then certified by one IRLS run with R's control. Gradient ascent stops when the Euclidean
+    /// norm of the gradient of the average log-likelihood falls to it; by default it has none
+    /// and runs exactly [`Control::max_iter`] steps ([`crate::Convergence::FixedIterations`]).
     #[must_use]
     pub const fn tolerance(mut self, tolerance: f64) -> Self {
         self.tolerance = Some(tolerance);
+        self
+    }
+
+    /// When IRLS stops (gradient ascent ignores it and stops by its gradient norm). Default:
+    /// [`Criterion::Coefficients`], the last step below `tol·(|β_j| + SE_j)` in every
+    /// coefficient, with Newton steps on the observed information to finish non-canonical fits;
+    /// [`Criterion::Deviance`] reproduces R's `glm` exactly.
+    #[must_use]
+    pub const fn criterion(mut self, criterion: Criterion) -> Self {
+        self.criterion = criterion;
         self
     }
 

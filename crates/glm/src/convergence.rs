@@ -71,4 +71,10 @@ pub(crate) struct Outcome {
     /// The observation whose mean the last full IRLS step took out of its domain, when that
     /// step was halved for it (the fit may then be held at the domain's boundary).
     pub(crate) boundary: Option<usize>,
+    /// IRLS iterations that took a full Newton step on the observed information.
+    pub(crate) newton_steps: usize,
+    /// An estimate of each reduced coefficient's distance to the optimum from IRLS's last
+    /// steps; `None` for gradient ascent, whose distance the fit estimates from a
+    /// Fisher-scoring step at its last iterate.
+    pub(crate) truncation: Option<DVector<f64>>,
 }

@@ -376,8 +376,8 @@ pub enum Error {
         method: Method,
         /// Iterations run.
         iterations: usize,
-        /// The last convergence measure: the relative deviance change for IRLS, the gradient
-        /// norm for gradient ascent.
+        /// The last measure of the [`crate::Criterion`]: by default the largest step against
+        /// `|β_j| + SE_j`; R's relative deviance change; or the gradient norm.
         change: f64,
         /// The tolerance it had to fall below.
         tolerance: f64,
@@ -452,6 +452,19 @@ pub enum Error {
         /// Its mean.
         mu: f64,
         /// The family.
+        family: Family,
+        /// The link.
+        link: Link,
+    },
+    /// The observed information at the estimate is not positive definite, so it gives no
+    /// standard errors (the estimate is not a strict local maximum of the likelihood by the
+    /// observed curvature); the expected-information ones of [`crate::GlmFit::std_errors`]
+    /// still exist.
+    #[error(
+        "the observed information of the {family} fit with the {link} link is not positive definite at the estimate"
+    )]
+    IndefiniteInformation {
+        /// The family of the fit.
         family: Family,
         /// The link.
         link: Link,

@@ -129,6 +129,22 @@ impl Family {
         }
     }
 
+    /// `V′(μ)/V(μ)`, the logarithmic derivative of the variance function, for the observed
+    /// information of Newton steps; in closed form, so that it stays finite where `V(μ)` under-
+    /// or overflows (a Gamma mean of `10⁻²⁹⁸` has `V(μ) = 0` in `f64`).
+    pub(crate) fn variance_log_derivative(self, mu: f64) -> f64 {
+        match self {
+            Family::Gaussian => 0.0,
+            Family::Poisson => 1.0 / mu,
+            Family::Bernoulli | Family::Binomial => (1.0 - 2.0 * mu) / mu / (1.0 - mu),
+            Family::Gamma => 2.0 / mu,
+            Family::InverseGaussian => 3.0 / mu,
+            Family::NegativeBinomial { theta } => {
+                (1.0 + 2.0 * mu / theta) / mu / (1.0 + mu / theta)
+            }
+        }
+    }
+
     /// `v/√V(μ)`, computed without forming `V(μ)` (or `√V(μ)` where it would overflow or
     /// underflow on its own), so that the IRLS weights `√W = √w·|dμ/dη|/√V(μ)` and the Pearson
     /// residuals stay finite wherever they are representable: `μ³` overflows beyond `10¹⁰²`,

@@ -7,15 +7,18 @@ use nalgebra::{DMatrix, DVector};
 use crate::checks::{Reported, check_coefficients, check_statistics};
 use crate::control::{Control, IRLS_MAX_ITER, IRLS_TOLERANCE};
 use crate::convergence::{Convergence, Outcome};
+use crate::criterion::Criterion;
 use crate::data::Data;
 use crate::error::{Error, Iterate, Result};
 use crate::glm_fit::GlmFit;
 use crate::gradient::gradient_ascent;
+use crate::information::{Scoring, scoring};
 use crate::irls::irls;
 use crate::method::Method;
 use crate::model::Model;
+use crate::numeric::F64_DIGITS;
 use crate::problem::Problem;
-use crate::separation::separable;
+use crate::separation::{near_boundary, separable};
 use crate::weighted::{relabel, scaled_covariance};
 
 /// Fits a generalized linear model `g(E[y]) = η = Xθ + offset` by maximum likelihood.
@@ -103,34 +106,35 @@ pub fn fit(data: &Data<'_>, model: impl Into<Model>, control: &Control) -> Resul
     let outcome = match method {
         Method::Irls => {
             let tolerance = tolerance.unwrap_or(IRLS_TOLERANCE);
-            let outcome = irls(&problem, &cols, start.as_ref(), max_iter, tolerance)?;
-            // IRLS certified separation itself unless a loose tolerance stopped it early.
-            if tolerance > IRLS_TOLERANCE {
-                certify_existence(&problem, &cols, &outcome.gamma, &outcome.history)?;
+            let result =
+                irls(&problem, &cols, start.as_ref(), max_iter, tolerance, control.criterion);
+            // IRLS with R's rule at R's tolerance certified separation itself; after a looser
+            // tolerance or another criterion one IRLS run with R's control certifies it, for a
+            // fit and for a failure to converge alike (separation explains the latter better).
+            // Under another rule the run is certified only when it could be a separated one: it
+            // failed, or some fitted mean came within SEPARATION_SUSPICION of its boundary.
+            let suspicious = match &result {
+                Ok(outcome) => near_boundary(&problem, &cols, &outcome.gamma),
+                Err(_) => true,
+            };
+            if tolerance > IRLS_TOLERANCE
+                || (control.criterion != Criterion::Deviance && suspicious)
+            {
+                certify_result(&problem, &cols, &result)?;
             }
-            outcome
+            result?
         }
         Method::GradientAscent => {
             let result =
                 gradient_ascent(&problem, &cols, start.as_ref(), control.step, max_iter, tolerance);
             // A fit, or a failure to converge, is checked against a proof that there is
             // nothing to converge to, which explains it better.
-            let last = match &result {
-                Ok(outcome) => Some((outcome.gamma.clone(), outcome.history.as_slice())),
-                Err(Error::NotConverged { last, .. }) => Some((
-                    DVector::from_iterator(cols.len(), cols.iter().map(|&j| last.coefficients[j])),
-                    last.history.as_slice(),
-                )),
-                Err(_) => None,
-            };
-            if let Some((gamma, history)) = last {
-                certify_existence(&problem, &cols, &gamma, history)?;
-            }
+            certify_result(&problem, &cols, &result)?;
             result?
         }
     };
     let null = null_deviance(&problem, control)?;
-    assemble(&problem, method, &cols, aliased, outcome, null)
+    assemble(&problem, method, control.criterion, &cols, aliased, outcome, null)
 }
 
 /// The columns to fit with: all, or (with [`RankPolicy::DropAliased`]) those left after
@@ -164,7 +168,7 @@ fn null_deviance(problem: &Problem<'_>, control: &Control) -> Result<f64> {
                 ),
                 Method::GradientAscent => (IRLS_MAX_ITER, IRLS_TOLERANCE),
             };
-            let outcome = irls(problem, &[j0], None, max_iter, tolerance)
+            let outcome = irls(problem, &[j0], None, max_iter, tolerance, Criterion::Deviance)
                 .map_err(|e| Error::NullModel(Box::new(e)))?;
             Ok(problem.evaluate(&[j0], &outcome.gamma).deviance)
         }
@@ -199,7 +203,7 @@ fn certify_existence(
     if !separable(problem) {
         return Ok(());
     }
-    match irls(problem, cols, None, IRLS_MAX_ITER, IRLS_TOLERANCE) {
+    match irls(problem, cols, None, IRLS_MAX_ITER, IRLS_TOLERANCE, Criterion::Deviance) {
         Err(Error::Separation { complete, separated, observations, direction, .. }) => {
             Err(Error::Separation {
                 complete,
@@ -216,11 +220,28 @@ fn certify_existence(
     }
 }
 
+/// [`certify_existence`] for the last iterate of a fit or of its failure to converge.
+fn certify_result(problem: &Problem<'_>, cols: &[usize], result: &Result<Outcome>) -> Result<()> {
+    let last = match result {
+        Ok(outcome) => Some((outcome.gamma.clone(), outcome.history.as_slice())),
+        Err(Error::NotConverged { last, .. }) => Some((
+            DVector::from_iterator(cols.len(), cols.iter().map(|&j| last.coefficients[j])),
+            last.history.as_slice(),
+        )),
+        Err(_) => None,
+    };
+    match last {
+        Some((gamma, history)) => certify_existence(problem, cols, &gamma, history),
+        None => Ok(()),
+    }
+}
+
 /// Stores what the statistics at the optimum are derived from, once they pass
 /// [`check_statistics`].
 fn assemble(
     problem: &Problem<'_>,
     method: Method,
+    criterion: Criterion,
     cols: &[usize],
     aliased: Vec<usize>,
     outcome: Outcome,
@@ -256,6 +277,21 @@ fn assemble(
             covariance[(i, j)] = reduced[(r, c)];
         }
     }
+    let (scores, _) = scoring(problem, cols, &e, DMatrix::zeros(0, 0), true)?;
+    let mut observed = scores.observed_covariance().map(|reduced_observed| {
+        let mut full = DMatrix::zeros(p, p);
+        for (r, &i) in cols.iter().enumerate() {
+            for (c, &j) in cols.iter().enumerate() {
+                full[(i, j)] = reduced_observed[(r, c)];
+            }
+        }
+        full
+    });
+    if family.canonical_link() == Some(problem.link) {
+        // The two informations coincide; keep them identical bit for bit.
+        observed = Some(covariance.clone());
+    }
+    let digits = estimate_digits(&outcome, &reduced_scales, &reduced, &scores, cols);
     let fit = GlmFit {
         model: problem.family.with_link(problem.link),
         method,
@@ -275,9 +311,50 @@ fn assemble(
         history: outcome.history,
         convergence: outcome.convergence,
         step_halvings: outcome.halvings,
+        criterion,
+        newton_steps: outcome.newton_steps,
+        digits,
+        scaled_observed_covariance: observed,
         observations: n,
         warnings: problem.warnings.clone(),
     };
     check_coefficients(&fit)?;
     Ok(fit)
+}
+
+/// The constant in the rounding term `c·κ·ε·(|γ′_j| + SE′_j)` of [`GlmFit::digits`]: with
+/// `c = 1` the estimate overclaimed by up to 0.6 digits on the references (Scotland's Gamma
+/// fit), with `c = 5` by 0.07; with `c = 8` it stays at least 0.1 below the measured digits on
+/// every reference (and up to 3.3 digits under them, on star98).
+const ROUNDING_FACTOR: f64 = 8.0;
+
+/// The estimated correct digits of the coefficients ([`GlmFit::digits`]): the truncation
+/// estimate of the iteration plus the rounding `κ·ε·(|γ′_j| + SE′_j)` of the fixed point, per coefficient
+/// in the equilibrated coordinates, against `|γ′_j|` (or `SE′_j` for a coefficient below
+/// `10⁻⁶·SE′_j`), the least over the coefficients.
+fn estimate_digits(
+    outcome: &Outcome,
+    scales: &[f64],
+    covariance: &DMatrix<f64>,
+    scores: &Scoring,
+    cols: &[usize],
+) -> f64 {
+    let gamma: Vec<f64> = (0..cols.len()).map(|j| outcome.gamma[j] / scales[j]).collect();
+    let condition = if scores.condition.is_finite() { scores.condition } else { f64::MAX };
+    let mut worst = 0.0_f64;
+    for j in 0..cols.len() {
+        let se = scores.root_dispersion * covariance[(j, j)].max(0.0).sqrt();
+        // Gradient ascent records no contraction rate: twice the Fisher-scoring step from its
+        // last iterate, which converges at least linearly from there, bounds its distance.
+        let truncation = outcome.truncation.as_ref().map_or_else(
+            || 2.0 * (scores.fisher[j] - outcome.gamma[j]).abs() / scales[j],
+            |t| t[j] / scales[j],
+        );
+        let rounding = ROUNDING_FACTOR * condition * f64::EPSILON * (gamma[j].abs() + se);
+        let error = truncation + rounding;
+        let size = if gamma[j].abs() >= 1e-6 * se { gamma[j].abs() } else { se };
+        let relative = if error == 0.0 { 0.0 } else { error / size };
+        worst = worst.max(if relative.is_nan() { f64::INFINITY } else { relative });
+    }
+    if worst == 0.0 { F64_DIGITS } else { (-worst.log10()).clamp(0.0, F64_DIGITS) }
 }

@@ -35,7 +35,7 @@ pub(crate) fn gradient_ascent(
     }
     let mut history = vec![objective];
     for iteration in 1..=max_iter {
-        let gradient = gradient(problem, cols, &current);
+        let gradient = problem.average_score(cols, &current);
         let norm = norm2(gradient.as_slice());
         if let Some(tol) = tol
             && norm <= tol
@@ -68,7 +68,7 @@ pub(crate) fn gradient_ascent(
         magnitude = size;
         history.push(value);
     }
-    let norm = norm2(gradient(problem, cols, &current).as_slice());
+    let norm = norm2(problem.average_score(cols, &current).as_slice());
     match tol {
         Some(tol) if norm <= tol => Ok(converged(gamma, history, max_iter, norm, tol)),
         Some(tol) => Err(Error::NotConverged {
@@ -84,6 +84,8 @@ pub(crate) fn gradient_ascent(
             convergence: Convergence::FixedIterations { iterations: max_iter, gradient_norm: norm },
             halvings: 0,
             boundary: None,
+            newton_steps: 0,
+            truncation: None,
         }),
     }
 }
@@ -101,6 +103,8 @@ fn converged(
         convergence: Convergence::Converged { iterations, measure: norm, tolerance: tol },
         halvings: 0,
         boundary: None,
+        newton_steps: 0,
+        truncation: None,
     }
 }
 
@@ -113,17 +117,4 @@ fn average_log_likelihood(problem: &Problem<'_>, e: &Evaluation) -> (f64, f64) {
     let n = count_to_f64(problem.observations());
     let (sum, magnitude) = problem.log_likelihood(&e.mu, 1.0);
     (sum / n, magnitude / n)
-}
-
-/// `∇ℓ̄ = Xᵀ[w·(y − μ)/V(μ)·dμ/dη]/n` over the kept rows and the columns `cols`.
-fn gradient(problem: &Problem<'_>, cols: &[usize], e: &Evaluation) -> DVector<f64> {
-    let n = count_to_f64(problem.observations());
-    // The per-observation score factor, zero on the rows left out, then one dot product per
-    // column in the order the column-major design is stored.
-    let mut u = DVector::zeros(problem.x.nrows());
-    for &i in &problem.kept {
-        u[i] = problem.weights[i] * (problem.y[i] - e.mu[i]) / problem.family.variance(e.mu[i])
-            * problem.link.mu_eta(e.eta[i]);
-    }
-    DVector::from_iterator(cols.len(), cols.iter().map(|&j| problem.x.column(j).dot(&u))) / n
 }

@@ -4,10 +4,13 @@
 use nalgebra::{DMatrix, DVector};
 
 use crate::convergence::{Convergence, Outcome};
+use crate::criterion::{Criterion, NEWTON_SWITCH};
 use crate::error::{Error, Iterate, Result};
 use crate::family::Family;
+use crate::information::{Scoring, scoring};
+use crate::link::{Link, PROBABILITY_FLOOR};
 use crate::method::Method;
-use crate::numeric::rounding_noise;
+use crate::numeric::{norm2, rounding_noise};
 use crate::problem::{Evaluation, Problem};
 use crate::separation::{LastStep, check_separation};
 use crate::weighted::solve_weighted;
@@ -28,13 +31,14 @@ pub(crate) const MAX_STEP_HALVINGS: usize = 60;
 /// 4% from the optimum; prior weights of 10⁻³⁰⁰ stop it as early.)
 const DEVIANCE_OFFSET: f64 = 0.1;
 
-/// Runs IRLS on the columns `cols` of the design.
+/// Runs IRLS on the columns `cols` of the design, stopping by `criterion`.
 pub(crate) fn irls(
     problem: &Problem<'_>,
     cols: &[usize],
     start: Option<&DVector<f64>>,
     max_iter: usize,
     tol: f64,
+    criterion: Criterion,
 ) -> Result<Outcome> {
     // Either the given coefficients or R's starting means, which have no coefficients.
     let mut previous = start.cloned();
@@ -49,24 +53,55 @@ pub(crate) fn irls(
     if !current.deviance.is_finite() {
         return Err(problem.deviance_out_of_range(&current));
     }
+    // Newton steps pay off only where Fisher scoring is not already Newton's method.
+    let non_canonical = problem.family.canonical_link() != Some(problem.link);
     let mut history = vec![current.deviance];
     let mut last_step: Option<LastStep> = None;
     let mut change = f64::INFINITY;
     let mut offset = DEVIANCE_OFFSET;
     let mut halvings = 0;
+    let mut progress = Progress::default();
     // √W·X, rewritten and factored in place by every iteration.
     let mut workspace = DMatrix::zeros(0, 0);
     for iteration in 1..=max_iter {
-        let (solution, storage) = solve_weighted(problem, cols, &current, workspace)?;
-        workspace = storage;
-        let gamma = solution.coefficients().clone();
-        let (gamma, trial, halved, left) =
-            halve(problem, cols, gamma, previous.as_ref(), &current, iteration)?;
+        let (gamma, trial, halved, left) = if criterion == Criterion::Deviance {
+            let (solution, storage) = solve_weighted(problem, cols, &current, workspace)?;
+            workspace = storage;
+            let gamma = solution.coefficients().clone();
+            halve(problem, cols, gamma, previous.as_ref(), &current, iteration, 0.0)?
+        } else {
+            let newton = non_canonical && change < NEWTON_SWITCH && previous.is_some();
+            let prev = previous.as_ref();
+            let (result, took_newton, scores) =
+                scored_step(problem, cols, &current, prev, &mut workspace, newton, iteration)?;
+            progress.newton_steps += usize::from(took_newton);
+            if criterion == Criterion::Coefficients
+                && let Some(p) = prev
+            {
+                let held = pinned(problem, &result, &current, offset, tol);
+                let linear = non_canonical && !took_newton;
+                change = progress.record(&scores, p, &result.0, linear, held, tol);
+            }
+            result
+        };
         halvings += halved;
         if iteration == 1 {
             offset = DEVIANCE_OFFSET.min(trial.deviance.abs()).min(count_total(problem));
         }
-        change = relative_change(trial.deviance, current.deviance, offset);
+        match criterion {
+            Criterion::Deviance => {
+                change = relative_change(trial.deviance, current.deviance, offset);
+            }
+            Criterion::GradientNorm => {
+                change = norm2(problem.average_score(cols, &trial).as_slice());
+            }
+            Criterion::Coefficients => {}
+        }
+        if criterion != Criterion::Deviance && trial.deviance == 0.0 {
+            // An exact fit: no step can improve on a deviance of 0 (R's measure is 0 there too).
+            change = 0.0;
+            progress.bound = Some(DVector::zeros(cols.len()));
+        }
         last_step =
             previous.as_ref().map(|p| LastStep { step: &gamma - p, mu_before: current.mu.clone() });
         history.push(trial.deviance);
@@ -74,7 +109,9 @@ pub(crate) fn irls(
         current = trial;
         if change < tol {
             let gamma = previous.unwrap_or_else(|| DVector::zeros(cols.len()));
-            check_separation(problem, cols, last_step.as_ref(), &current.mu, &gamma, &history)?;
+            if criterion == Criterion::Deviance {
+                check_separation(problem, cols, last_step.as_ref(), &current.mu, &gamma, &history)?;
+            }
             return Ok(Outcome {
                 gamma,
                 history,
@@ -87,11 +124,15 @@ pub(crate) fn irls(
                 // A fit that converges on a step halved to stay in the domain may be held at
                 // the domain's boundary rather than at an optimum.
                 boundary: left,
+                newton_steps: progress.newton_steps,
+                truncation: progress.bound.or_else(|| last_step.as_ref().map(|s| s.step.abs())),
             });
         }
     }
     let gamma = previous.unwrap_or_else(|| DVector::zeros(cols.len()));
-    check_separation(problem, cols, last_step.as_ref(), &current.mu, &gamma, &history)?;
+    if criterion == Criterion::Deviance {
+        check_separation(problem, cols, last_step.as_ref(), &current.mu, &gamma, &history)?;
+    }
     Err(Error::NotConverged {
         method: Method::Irls,
         iterations: max_iter,
@@ -99,6 +140,109 @@ pub(crate) fn irls(
         tolerance: tol,
         last: Box::new(Iterate { coefficients: problem.expand(cols, &gamma), history }),
     })
+}
+
+/// What the coefficient criterion carries from one IRLS iteration to the next.
+#[derive(Debug, Default)]
+struct Progress {
+    /// Iterations that took a full Newton step.
+    newton_steps: usize,
+    /// The criterion's measure of every step so far.
+    measures: Vec<f64>,
+    /// The truncation bound of the last step.
+    bound: Option<DVector<f64>>,
+}
+
+impl Progress {
+    /// Records the step `from → to` and returns the change that decides convergence. A Fisher
+    /// step of a non-canonical link (`linear`) converges linearly, so its size does not bound
+    /// the error: only a Newton step (quadratic) may end the fit, unless the step is at rounding
+    /// level (measure 0) or `held` at a boundary, where R's rule decides.
+    fn record(
+        &mut self,
+        scores: &Scoring,
+        from: &DVector<f64>,
+        to: &DVector<f64>,
+        linear: bool,
+        held: bool,
+        tol: f64,
+    ) -> f64 {
+        let step = scores.measure(from, to);
+        self.bound = Some(truncation_bound(from, to, &self.measures, step));
+        self.measures.push(step);
+        if held {
+            0.0
+        } else if linear && step < NEWTON_SWITCH && step > 0.0 {
+            step.max(tol)
+        } else {
+            step
+        }
+    }
+}
+
+/// An accepted step: the coefficients and their evaluation, the number of halvings, and the
+/// observation whose `η` or `μ` the full step took out of its domain, if any.
+type Step = (DVector<f64>, Evaluation, usize, Option<usize>);
+
+/// One step of the non-R criteria from `current`: a full Newton step on the observed information
+/// when `newton` is set and it does not raise the deviance beyond rounding, else the
+/// Fisher-scoring step, halved as needed, factoring in the reused `workspace`. Returns the
+/// step, whether it was Newton's, and the information factored at `current`.
+fn scored_step(
+    problem: &Problem<'_>,
+    cols: &[usize],
+    current: &Evaluation,
+    previous: Option<&DVector<f64>>,
+    workspace: &mut DMatrix<f64>,
+    newton: bool,
+    iteration: usize,
+) -> Result<(Step, bool, Scoring)> {
+    let (scores, storage) = scoring(problem, cols, current, std::mem::take(workspace), newton)?;
+    *workspace = storage;
+    // Near the optimum the deviance cannot tell apart points whose `η` differ by its rounding;
+    // a rise within that is no reason to reject or halve a step. (R's rule keeps R's test, so
+    // that it reproduces R's iterates.)
+    let eta_slack = problem.eta_rounding(current);
+    let accepted = previous.filter(|_| newton).and_then(|p| {
+        let next = scores.newton(p)?;
+        let trial = problem.evaluate(cols, &next);
+        let slack = rounding_noise(problem.observations(), current.deviance.abs()) + eta_slack;
+        (trial.is_valid() && trial.deviance <= current.deviance + slack)
+            .then_some((next, trial, 0, None))
+    });
+    let took_newton = accepted.is_some();
+    let result = if let Some(result) = accepted {
+        result
+    } else {
+        let fisher = scores.fisher.clone();
+        halve(problem, cols, fisher, previous, current, iteration, eta_slack)?
+    };
+    Ok((result, took_newton, scores))
+}
+
+/// Whether a step may pin the fit at a boundary where the coefficients cannot settle: it was
+/// halved to stay in the domain, or it holds means at a probability link's clamp. R's rule then
+/// decides whether the fit has stopped (and the boundary check of the fit judges the point).
+fn pinned(problem: &Problem<'_>, step: &Step, current: &Evaluation, offset: f64, tol: f64) -> bool {
+    let clamped = step.1.mu.iter().any(|&m| m <= PROBABILITY_FLOOR || m >= 1.0 - PROBABILITY_FLOOR)
+        && matches!(problem.link, Link::Logit | Link::Probit | Link::Cloglog);
+    (step.3.is_some() || clamped)
+        && relative_change(step.1.deviance, current.deviance, offset) < tol
+}
+
+/// A bound on the distance from `to` to the fixed point, per coefficient, from the last step
+/// `to − from` and the contraction of the measure over the last two steps: `|Δγ|·ρ/(1 − ρ)` for
+/// a linear rate `ρ` (a quadratic rate makes `ρ` tiny), and `|Δγ|` itself when no rate below 1 is
+/// known.
+fn truncation_bound(
+    from: &DVector<f64>,
+    to: &DVector<f64>,
+    measures: &[f64],
+    measure: f64,
+) -> DVector<f64> {
+    let rho = measures.last().map_or(f64::INFINITY, |&m| measure / m);
+    let factor = if rho < 1.0 { (rho / (1.0 - rho)).max(rho) } else { 1.0 };
+    (to - from).abs() * factor
 }
 
 /// R's convergence measure `|D − D_old|/(|D| + offset)`; 0 at a deviance of exactly 0, which no
@@ -120,7 +264,8 @@ fn count_total(problem: &Problem<'_>) -> f64 {
 
 /// Halves the step from the anchor (the previous iterate, or on the first iteration the
 /// intercept-only fallback) until `η` and `μ` are in their domains, the deviance is finite,
-/// and (when there is a previous iterate) the deviance has not risen by more than rounding.
+/// and (when there is a previous iterate) the deviance has not risen by more than rounding
+/// (the summation's, plus `eta_slack` for the rounding of `η`).
 /// Returns the accepted coefficients and evaluation, the number of halvings, and the
 /// observation whose `η` or `μ` the full step took out of its domain, if any.
 fn halve(
@@ -130,10 +275,11 @@ fn halve(
     previous: Option<&DVector<f64>>,
     current: &Evaluation,
     iteration: usize,
-) -> Result<(DVector<f64>, Evaluation, usize, Option<usize>)> {
+    eta_slack: f64,
+) -> Result<Step> {
     let mut trial = problem.evaluate(cols, &gamma);
     let left = trial.invalid;
-    let slack = rounding_noise(problem.observations(), current.deviance.abs());
+    let slack = rounding_noise(problem.observations(), current.deviance.abs()) + eta_slack;
     let mut fallback = None;
     for halvings in 0..=MAX_STEP_HALVINGS {
         let valid = trial.is_valid();

@@ -190,6 +190,39 @@ impl Link {
         }
     }
 
+    /// The second derivative `d²μ/dη²` of the inverse link at `η`, for the observed
+    /// information of Newton steps; 0 where [`Link::mu_eta`] is held at its floor (the mean is
+    /// clamped there, so it does not move with `η`).
+    pub(crate) fn mu_eta_derivative(self, eta: f64) -> f64 {
+        match self {
+            Link::Identity => 0.0,
+            Link::Log => eta.exp(),
+            Link::Logit => {
+                if eta.abs() > LOGIT_ETA_BOUND {
+                    0.0
+                } else {
+                    // μ′·(1 − 2μ) with 1 − 2μ = −tanh(η/2).
+                    -self.mu_eta(eta) * (0.5 * eta).tanh()
+                }
+            }
+            Link::Probit => {
+                let density = (-0.5 * eta * eta).exp() / (2.0 * std::f64::consts::PI).sqrt();
+                if density < PROBABILITY_FLOOR { 0.0 } else { -eta * density }
+            }
+            Link::Cloglog => {
+                let d = self.mu_eta(eta);
+                if d <= PROBABILITY_FLOOR || eta > CLOGLOG_ETA_CAP {
+                    0.0
+                } else {
+                    d * -eta.exp_m1()
+                }
+            }
+            Link::Inverse => 2.0 / (eta * eta * eta),
+            Link::InverseSquared => 0.75 / (eta * eta * eta.sqrt()),
+            Link::Sqrt => 2.0,
+        }
+    }
+
     /// Where `η` must lie for [`Link::inverse`] to give a mean: all finite reals, except
     /// `η ≠ 0` for `Inverse` and `η > 0` for `InverseSquared` and `Sqrt` (R's `valideta`).
     #[must_use]

@@ -1,5 +1,9 @@
 //! Small numerical helpers shared by the families, the fitting loops and the statistics.
 
+/// The significant decimal digits of an `f64`, `−log₁₀(ε/2)`, the most [`crate::GlmFit::digits`]
+/// reports.
+pub(crate) const F64_DIGITS: f64 = 15.653_559_774_527_022;
+
 /// Converts a count (a dimension or an index) to `f64`.
 ///
 /// Every `usize → f64` conversion in the crate goes through here. Counts below 2⁵³ convert

@@ -177,6 +177,25 @@ impl<'a> Problem<'a> {
         Evaluation { eta, mu, deviance, invalid }
     }
 
+    /// The rounding of the deviance at `e` that comes from the rounding of `η`: each `η_i` is
+    /// known only to `ε·|η_i|`, which moves the unit deviance by `|∂d_i/∂η_i| = 2·w_i·|y_i −
+    /// μ_i|·|dμ/dη|/V(μ_i)` times that (formed as two `v/√V(μ)` factors, so it stays finite in
+    /// any units). With a linear predictor in the hundreds (a log link for a response in units
+    /// of `2⁻⁹⁹⁰`) it dwarfs the summation rounding of [`crate::numeric::rounding_noise`], and two
+    /// coefficient vectors one ulp apart differ in deviance by that much.
+    pub(crate) fn eta_rounding(&self, e: &Evaluation) -> f64 {
+        self.kept
+            .iter()
+            .map(|&i| {
+                let (mu, eta) = (e.mu[i], e.eta[i]);
+                let residual = self.family.over_variance_root(mu, self.y[i] - mu).abs();
+                let slope = self.family.over_variance_root(mu, self.link.mu_eta(eta)).abs();
+                2.0 * self.weights[i] * residual * slope * f64::EPSILON * eta.abs()
+            })
+            .filter(|v| v.is_finite())
+            .sum()
+    }
+
     /// [`Error::OutOfRange`] for `statistic` with computed `value`, naming the kept observation
     /// whose `term` is largest in magnitude (a NaN one first).
     pub(crate) fn out_of_range(
@@ -290,6 +309,20 @@ impl<'a> Problem<'a> {
             }
         }
         DVector::from_fn(k, |r, _| root[r] * z[r])
+    }
+
+    /// The gradient of the average log-likelihood at unit dispersion,
+    /// `∇ℓ̄ = Xᵀ[w·(y − μ)/V(μ)·dμ/dη]/n`, over the kept rows and the columns `cols`.
+    pub(crate) fn average_score(&self, cols: &[usize], e: &Evaluation) -> DVector<f64> {
+        let n = count_to_f64(self.observations());
+        // The per-observation score factor, zero on the rows left out, then one dot product per
+        // column in the order the column-major design is stored.
+        let mut u = DVector::zeros(self.x.nrows());
+        for &i in &self.kept {
+            u[i] = self.weights[i] * (self.y[i] - e.mu[i]) / self.family.variance(e.mu[i])
+                * self.link.mu_eta(e.eta[i]);
+        }
+        DVector::from_iterator(cols.len(), cols.iter().map(|&j| self.x.column(j).dot(&u))) / n
     }
 
     /// The log-likelihood with R's conventions at dispersion `φ`, and the sum of the

@@ -176,6 +176,23 @@ fn boundary_sides(problem: &Problem<'_>) -> (bool, bool) {
     }
 }
 
+/// How close to a boundary of the mean a fitted mean must come before a fit stopped by a rule
+/// other than R's is checked for separation: on separated data the coefficients run off along
+/// the separating direction until the standard errors, which grow like `1/√(μ(1 − μ))` (or
+/// `1/√μ` for counts), make the step look small, so the separated means end up within rounding
+/// of their boundary, far inside this; a mean that exists stays far outside it in practice.
+pub(crate) const SEPARATION_SUSPICION: f64 = 1e-8;
+
+/// Whether some fitted mean at `gamma` lies within [`SEPARATION_SUSPICION`] of a boundary that
+/// separation could push it to ([`boundary_sides`]): only then can the fit be a separated one.
+pub(crate) fn near_boundary(problem: &Problem<'_>, cols: &[usize], gamma: &DVector<f64>) -> bool {
+    let (lower, upper) = boundary_sides(problem);
+    let mu = problem.evaluate(cols, gamma).mu;
+    problem.kept.iter().any(|&i| {
+        (lower && mu[i] <= SEPARATION_SUSPICION) || (upper && 1.0 - mu[i] <= SEPARATION_SUSPICION)
+    })
+}
+
 /// Whether the model can be separated at all (see [`boundary_sides`]): a discrete family with
 /// a link that sends an end of its range to infinity.
 pub(crate) fn separable(problem: &Problem<'_>) -> bool {

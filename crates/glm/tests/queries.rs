@@ -202,7 +202,9 @@ fn prior_weights_are_the_weights_times_the_trials_and_an_offset_enters_eta() {
 #[test]
 fn the_history_and_convergence_describe_the_iterations() {
     let (design, y) = lesson();
-    let fit = fit(&design, &y, Family::Poisson);
+    // R's criterion, to compare its measure with the deviances.
+    let r = glm::Control::default().criterion(glm::Criterion::Deviance);
+    let fit = glm::fit(&glm::Data::new(&design, &y), Family::Poisson, &r).unwrap();
     let (h, k) = (fit.history(), fit.convergence().iterations());
     assert_eq!(h.len(), k + 1);
     assert!(k <= glm::IRLS_MAX_ITER);

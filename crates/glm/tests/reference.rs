@@ -4,8 +4,8 @@
 //!
 //! Agreement is measured as correct significant digits, `−log₁₀` of the worst relative error
 //! over all those numbers. A reference coefficient below 1e-6 of its standard error (Dobson's
-//! treatment effects are ±1e-15, zero up to statsmodels' rounding) is measured against that
-//! floor instead of its own size, so it must agree to 1e-12 standard errors.
+//! treatment effects are ±1e-16, zero up to rounding) is measured against its standard error
+//! instead of its own size, as [`glm::GlmFit::digits`] measures it.
 //!
 //! Gradient ascent is not run on these data sets: on real, unscaled designs its step size
 //! has to be tuned per data set (the lesson's α = 0.05 diverges at the first step on three of
@@ -16,7 +16,7 @@
 #[path = "common/reference.rs"]
 mod reference;
 
-use glm::{Control, Convergence, GlmFit};
+use glm::{Control, Convergence, Criterion, GlmFit};
 use reference::{Case, NAMES, load};
 
 /// Correct digits of `computed` against `expected`, with the relative error measured against
@@ -26,87 +26,131 @@ fn digits(computed: f64, expected: f64, floor: f64) -> f64 {
     if err == 0.0 { 17.0 } else { -err.log10() }
 }
 
-/// Checks every reference number of a case to at least `min_digits` correct digits and the
-/// degrees of freedom and convergence exactly.
+/// Minimum correct digits per kind of number.
+struct Targets {
+    coefficients: f64,
+    std_errors: f64,
+    /// The deviance and the log-likelihood.
+    deviance: f64,
+    /// Null deviance, Pearson χ², dispersion and AIC.
+    others: f64,
+}
+
+/// The targets for the default control: every coefficient to 8 digits of the polished
+/// optimum, standard errors to 7. Measured (this machine), worst coefficient / standard error /
+/// deviance: dobson 14.46 / 14.82 / 15.16, logit 14.15 / 14.75 / 15.86, probit 15.11 / 15.12 /
+/// 15.86, gamma 11.94 / 12.86 / 14.48, star98 13.02; at `tol = 1e-12` the same to 0.3 digits.
+const DEFAULT: Targets = Targets { coefficients: 8.0, std_errors: 7.0, deviance: 8.0, others: 8.0 };
+
+/// The targets at `tol = 1e-12`: coefficients, deviance and log-likelihood to 11 digits.
+const TIGHT: Targets = Targets { coefficients: 11.0, std_errors: 8.0, deviance: 11.0, others: 8.0 };
+
+/// Checks every reference number of a case against `targets` and the degrees of freedom and
+/// convergence exactly; returns the worst coefficient's digits.
 #[track_caller]
-fn check(case: &Case, fit: &GlmFit, min_digits: f64) {
+fn check(case: &Case, fit: &GlmFit, targets: &Targets) -> f64 {
     let r = &case.reference;
-    let compare = |what: &str, computed: f64, expected: f64, floor: f64| {
+    let compare = |what: &str, computed: f64, expected: f64, floor: f64, min_digits: f64| {
         let d = digits(computed, expected, floor);
         assert!(
             d >= min_digits,
             "{}: {what} = {computed:.15e}, reference {expected:.15e}: {d:.2} digits < {min_digits}",
             case.name
         );
+        d
     };
+    let mut worst = f64::INFINITY;
     for j in 0..r.coefficients.len() {
         let name = &case.design.names()[j];
-        let floor = 1e-6 * r.std_errors[j];
-        compare(&format!("coefficient {name}"), fit.coefficients()[j], r.coefficients[j], floor);
-        compare(&format!("std error {name}"), fit.std_errors()[j], r.std_errors[j], 0.0);
+        // A coefficient that is zero up to rounding is measured in standard errors, as
+        // `GlmFit::digits` measures it.
+        let se = r.std_errors[j];
+        let floor = if r.coefficients[j].abs() < 1e-6 * se { se } else { 0.0 };
+        let (computed, expected) = (fit.coefficients()[j], r.coefficients[j]);
+        let d = compare(
+            &format!("coefficient {name}"),
+            computed,
+            expected,
+            floor,
+            targets.coefficients,
+        );
+        worst = worst.min(d);
+        let (computed, expected) = (fit.std_errors()[j], r.std_errors[j]);
+        compare(&format!("std error {name}"), computed, expected, 0.0, targets.std_errors);
     }
-    compare("deviance", fit.deviance(), r.deviance, 0.0);
-    compare("null deviance", fit.null_deviance(), r.null_deviance, 0.0);
-    compare("pearson chi2", fit.pearson_chi2(), r.pearson_chi2, 0.0);
-    compare("dispersion", fit.dispersion(), r.scale, 0.0);
+    compare("deviance", fit.deviance(), r.deviance, 0.0, targets.deviance);
+    compare("null deviance", fit.null_deviance(), r.null_deviance, 0.0, targets.others);
+    compare("pearson chi2", fit.pearson_chi2(), r.pearson_chi2, 0.0, targets.others);
+    compare("dispersion", fit.dispersion(), r.scale, 0.0, targets.others);
     if let Some(ll) = r.log_likelihood {
-        compare("log-likelihood", fit.log_likelihood(), ll, 0.0);
+        compare("log-likelihood", fit.log_likelihood(), ll, 0.0, targets.deviance);
     }
     if let Some(aic) = r.aic {
-        compare("AIC", fit.aic(), aic, 0.0);
+        compare("AIC", fit.aic(), aic, 0.0, targets.others);
     }
     let df = f64::from(u32::try_from(fit.df_residual()).unwrap());
     assert!((df - r.df_residual).abs() < 0.5, "{}: df {df} vs {}", case.name, r.df_residual);
     assert_eq!(fit.df_null(), case.y.len() - 1, "{}", case.name);
     assert!(matches!(fit.convergence(), Convergence::Converged { .. }), "{}", case.name);
+    worst
 }
 
-/// Minimum digits at `tol = 1e-12`. Measured (this machine): dobson 8.00 (the zero
-/// coefficients' floor; every other number agrees to 9 or more), logit 9.91, probit 7.10,
-/// gamma 12.61, star98 12.25.
-const TIGHT_DIGITS: [(&str, f64); 5] = [
-    ("dobson_poisson", 7.5),
-    ("spector_logit", 9.5),
-    ("spector_probit", 6.5),
-    ("scotland_gamma", 12.0),
-    ("star98_binomial", 11.5),
-];
+/// How far the digits estimate may fall below the measured digits: 2, the target,
+/// except where it is not met yet. FIXME: on star98 (κ ≈ 6·10³, standard errors up to 17 times
+/// the coefficients in equilibrated units) and on the probit fit the rounding term
+/// `8·κ·ε·(|γ′| + SE′)` is a worst-case bound, 3.3 and 2.4 digits above the measured error,
+/// while the constant 8 is needed so that Scotland's Gamma fit (measured 11.94 digits, an error
+/// no rounding model that fits the other references explains; perhaps the reference's own)
+/// is not overclaimed. Measured estimate / digits, default control: dobson 13.75 / 14.46, logit
+/// 13.02 / 14.15, probit 12.75 / 15.11, gamma 11.83 / 11.94, star98 9.73 / 13.02.
+const ESTIMATE_SLACK: [(&str, f64); 2] = [("spector_probit", 2.5), ("star98_binomial", 3.5)];
 
-/// Minimum digits with R's default `tol = 1e-8`. Measured: dobson 8.00, logit 9.63, probit
-/// 5.03, gamma 12.61, star98 12.25. The probit link is not canonical, so Fisher scoring
-/// converges linearly and R's deviance criterion stops with the coefficients good to about
-/// 5 digits (6e-6 relative); R's own `glm` stops at the same point.
-const DEFAULT_DIGITS: [(&str, f64); 5] = [
-    ("dobson_poisson", 7.5),
-    ("spector_logit", 9.0),
-    ("spector_probit", 4.5),
-    ("scotland_gamma", 12.0),
-    ("star98_binomial", 11.5),
-];
-
-fn min_digits(table: &[(&str, f64)], name: &str) -> f64 {
-    table.iter().find(|(n, _)| *n == name).map(|&(_, d)| d).unwrap()
+/// The digits estimate never claims more than the measured digits and is within
+/// [`ESTIMATE_SLACK`] (2 by default) of them.
+#[track_caller]
+fn check_estimate(name: &str, fit: &GlmFit, measured: f64) {
+    let estimate = fit.digits();
+    let slack = ESTIMATE_SLACK.iter().find(|(n, _)| *n == name).map_or(2.0, |&(_, s)| s);
+    assert!(estimate <= measured, "{name}: estimate {estimate:.2} > measured {measured:.2}");
+    assert!(
+        estimate >= measured - slack,
+        "{name}: estimate {estimate:.2} < measured {measured:.2} − {slack}"
+    );
 }
 
 #[test]
-fn every_reference_case_agrees_to_at_least_six_digits_at_a_tight_tolerance() {
+fn every_reference_case_reaches_eleven_digits_at_a_tight_tolerance() {
     for name in NAMES {
         let case = load(name);
         let tight = Control::default().tolerance(1e-12);
         let fit = glm::fit(&case.data(), case.model(), &tight).unwrap();
-        let d = min_digits(&TIGHT_DIGITS, name);
-        assert!(d >= 6.0);
-        check(&case, &fit, d);
+        let measured = check(&case, &fit, &TIGHT);
+        check_estimate(name, &fit, measured);
     }
 }
 
 #[test]
-fn default_options_reach_the_documented_digits() {
+fn default_options_reach_eight_digits_and_estimate_them_honestly() {
     for name in NAMES {
         let case = load(name);
         let fit = glm::fit(&case.data(), case.model(), &Control::default()).unwrap();
-        check(&case, &fit, min_digits(&DEFAULT_DIGITS, name));
+        let measured = check(&case, &fit, &DEFAULT);
+        check_estimate(name, &fit, measured);
     }
+}
+
+#[test]
+fn r_s_deviance_rule_stops_short_on_the_non_canonical_probit() {
+    // R's rule certifies about the square root of its tolerance in the coefficients: the probit
+    // fit stops with 5.03 correct digits (R's own glm stops at the same point), and the digits
+    // estimate says so.
+    let case = load("spector_probit");
+    let r = Control::default().criterion(Criterion::Deviance);
+    let fit = glm::fit(&case.data(), case.model(), &r).unwrap();
+    let loose = Targets { coefficients: 4.5, std_errors: 4.5, deviance: 8.0, others: 4.5 };
+    let measured = check(&case, &fit, &loose);
+    assert!(measured < 8.0, "{measured}");
+    assert!(fit.digits() <= measured, "{} > {measured}", fit.digits());
 }
 
 #[test]
@@ -144,7 +188,7 @@ fn the_summary_of_dobsons_example_reads_like_r() {
         "    Null deviance: 10.581  on 8  degrees of freedom",
         "Residual deviance: 5.1291  on 4  degrees of freedom",
         "AIC: 56.761",
-        "Number of Fisher Scoring iterations: 4",
+        "Number of Fisher Scoring iterations: 5",
     ] {
         assert!(text.contains(line), "missing {line:?} in\n{text}");
     }
