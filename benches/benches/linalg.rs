@@ -1,7 +1,8 @@
 //! Speed of `linalg-core`'s kernels, with nalgebra and faer measured in the same run as references.
 //!
 //! One criterion group per operation (Householder QR, pivoted QR, applying `Qᵀ` to a vector,
-//! back substitution), `BenchmarkId::new(method, size)` inside each, and the flop count as the
+//! back substitution, the tall-skinny least-squares solve of `TallQr`),
+//! `BenchmarkId::new(method, size)` inside each, and the flop count as the
 //! throughput so that criterion prints flop rates. Inputs come from `sim` with a fixed seed and
 //! are generated outside the timed closures. Run with `cargo bench --bench linalg`; see
 //! `benches/README.md` for filters and baselines.
@@ -15,14 +16,14 @@
 use std::hint::black_box;
 
 use benches::{
-    SEED, SIZES, Size, apply_qt_flops, back_substitution_flops, batch_size, configure, criterion,
-    qr_flops,
+    SEED, SIZES, Size, TALL_SIZES, apply_qt_flops, back_substitution_flops, batch_size, configure,
+    criterion, faer_lstsq, lstsq_flops, qr_flops,
 };
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::qr::{col_pivoting, no_pivoting};
 use faer::{Mat, Par, Spec};
-use linalg_core::{HouseholderQr, PivotOptions, PivotStrategy, PivotedQr, back_substitute};
+use linalg_core::{HouseholderQr, PivotOptions, PivotStrategy, PivotedQr, TallQr, back_substitute};
 use nalgebra::{DMatrix, DVector};
 
 /// The design matrix and response of a [`Size`], from `sim::large_regression` and [`SEED`].
@@ -180,9 +181,58 @@ fn back_substitution(c: &mut Criterion) {
     group.finish();
 }
 
+/// `TallQr`'s least-squares solve on `threads` threads: fold the rows of `[x | y]` (read in
+/// place, chunk by chunk), then back substitution.
+fn tall_lstsq(
+    x: &DMatrix<f64>,
+    y: &DVector<f64>,
+    threads: usize,
+) -> linalg_core::Result<DMatrix<f64>> {
+    TallQr::from_rows(x, y, threads)?.solve_with_tolerance(0.0)
+}
+
+/// The bare Householder least-squares solve: factor a copy of `x`, apply `Qᵀ`, back substitution.
+fn householder_lstsq(x: &DMatrix<f64>, y: &DVector<f64>) -> linalg_core::Result<DVector<f64>> {
+    HouseholderQr::new(x.clone())?.solve_with_tolerance(y, 0.0)
+}
+
+/// Least squares through `TallQr` on one and two threads, against the bare `HouseholderQr` solve
+/// and faer's single-threaded `solve_lstsq`, all from borrowed `X` and `y`: the Householder
+/// solves pay for their copy of `X`, which `TallQr` does not need.
+fn tall_qr(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tall_qr");
+    for size in TALL_SIZES {
+        let (x, y) = problem(size);
+        let (fx, fy) = (to_faer(&x), Mat::from_fn(size.m, 1, |i, _| y[i]));
+        let reference = householder_lstsq(&x, &y).expect("full-rank finite input solves");
+        let faer = faer_lstsq(&fx, &fy);
+        let faer = DVector::from_fn(size.n, |i, _| faer[(i, 0)]);
+        for (threads, name) in [(1, "tall-qr-1-thread"), (2, "tall-qr-2-threads")] {
+            let b = tall_lstsq(&x, &y, threads).expect("full-rank finite input solves");
+            for other in [&reference, &faer] {
+                let error = (b.column(0) - other).amax() / other.amax();
+                assert!(error < 1e-10, "{name} at {}: relative difference {error:e}", size.label());
+            }
+        }
+        configure(&mut group, size, lstsq_flops(size));
+        for (threads, name) in [(1, "tall-qr-1-thread"), (2, "tall-qr-2-threads")] {
+            group.bench_function(BenchmarkId::new(name, size.label()), |b| {
+                b.iter(|| black_box(tall_lstsq(black_box(&x), black_box(&y), threads)));
+            });
+        }
+        group.bench_function(BenchmarkId::new("householder-qr", size.label()), |b| {
+            b.iter(|| black_box(householder_lstsq(black_box(&x), black_box(&y))));
+        });
+        group.bench_function(BenchmarkId::new("faer", size.label()), |b| {
+            b.iter(|| black_box(faer_lstsq(black_box(&fx), black_box(&fy))));
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = linalg;
     config = criterion();
-    targets = householder_qr, pivoted_qr, apply_qt, back_substitution
+    targets = householder_qr, pivoted_qr, apply_qt, back_substitution, tall_qr
 }
 criterion_main!(linalg);

@@ -24,11 +24,9 @@
 
 use std::hint::black_box;
 
-use benches::{EXTENDED_SIZES, SEED, SIZES, Size, configure, criterion, lstsq_flops};
+use benches::{EXTENDED_SIZES, SEED, SIZES, Size, configure, criterion, faer_lstsq, lstsq_flops};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
-use faer::linalg::qr::no_pivoting;
-use faer::{Conj, Mat, Par, Spec};
+use faer::Mat;
 use linalg_core::HouseholderQr;
 use lsq::{Design, FitOptions, Method};
 use nalgebra::{DMatrix, DVector};
@@ -58,40 +56,6 @@ fn nalgebra_lstsq(x: &DMatrix<f64>, y: &DVector<f64>) -> Option<DVector<f64>> {
     let mut qty = y.clone();
     qr.q_tr_mul(&mut qty);
     qr.r().solve_upper_triangular(&qty.rows(0, n))
-}
-
-/// faer's least-squares QR solve, single-threaded: `Qr::new` followed by `solve_lstsq`, written
-/// out with the low-level functions so that the parallelism is `Par::Seq` whatever faer's global
-/// setting. Factors a copy of `x` in place and overwrites a copy of `y`.
-fn faer_lstsq(x: &Mat<f64>, y: &Mat<f64>) -> Mat<f64> {
-    let (m, n) = x.shape();
-    let mut qr = x.clone();
-    let block = no_pivoting::factor::recommended_block_size::<f64>(m, n);
-    let mut coeff = Mat::zeros(block, n);
-    let mut buffer = MemBuffer::new(StackReq::any_of(&[
-        no_pivoting::factor::qr_in_place_scratch::<f64>(m, n, block, Par::Seq, Spec::default()),
-        no_pivoting::solve::solve_lstsq_in_place_scratch::<f64>(m, n, block, 1, Par::Seq),
-    ]));
-    no_pivoting::factor::qr_in_place(
-        qr.as_mut(),
-        coeff.as_mut(),
-        Par::Seq,
-        MemStack::new(&mut buffer),
-        Spec::default(),
-    );
-    let mut rhs = y.clone();
-    // The packed factor holds the reflectors below the diagonal and R on and above it; faer
-    // reads only those parts, so it serves as both the Householder basis and R.
-    no_pivoting::solve::solve_lstsq_in_place_with_conj(
-        qr.as_ref(),
-        coeff.as_ref(),
-        qr.as_ref(),
-        Conj::No,
-        rhs.as_mut(),
-        Par::Seq,
-        MemStack::new(&mut buffer),
-    );
-    rhs.subrows(0, n).to_owned()
 }
 
 /// The bare solve by `method` with its default options.

@@ -20,6 +20,9 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BatchSize, BenchmarkGroup, Criterion, SamplingMode, Throughput};
+use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
+use faer::linalg::qr::no_pivoting;
+use faer::{Conj, Mat, Par, Spec};
 
 /// The seed every benchmark input is generated from (through `sim::rng_from_seed`).
 pub const SEED: u64 = 20_240_601;
@@ -227,4 +230,48 @@ pub fn lstsq_flops(size: Size) -> u64 {
 pub fn back_substitution_flops(size: Size) -> u64 {
     let n = to_u64(size.n);
     n * n
+}
+
+/// The sizes of the `tall_qr` group: the tall, skinny shapes of issue 14's targets and one wide
+/// one (2000×500, a single chunk, where `TallQr` is the blocked `HouseholderQr`).
+pub const TALL_SIZES: [Size; 5] = [
+    Size::new(10_000, 10),
+    Size::new(100_000, 50),
+    Size::new(1_000_000, 20),
+    Size::new(200_000, 200),
+    Size::new(2000, 500),
+];
+
+/// faer's least-squares QR solve, single-threaded: `Qr::new` followed by `solve_lstsq`, written
+/// out with the low-level functions so that the parallelism is `Par::Seq` whatever faer's global
+/// setting, the reference of the `linalg` and `lsq` benches. Factors a copy of `x`, overwrites a copy
+/// of `y`.
+#[must_use]
+pub fn faer_lstsq(x: &Mat<f64>, y: &Mat<f64>) -> Mat<f64> {
+    let (m, n) = x.shape();
+    let mut qr = x.clone();
+    let block = no_pivoting::factor::recommended_block_size::<f64>(m, n);
+    let mut coeff = Mat::zeros(block, n);
+    let mut buffer = MemBuffer::new(StackReq::any_of(&[
+        no_pivoting::factor::qr_in_place_scratch::<f64>(m, n, block, Par::Seq, Spec::default()),
+        no_pivoting::solve::solve_lstsq_in_place_scratch::<f64>(m, n, block, 1, Par::Seq),
+    ]));
+    no_pivoting::factor::qr_in_place(
+        qr.as_mut(),
+        coeff.as_mut(),
+        Par::Seq,
+        MemStack::new(&mut buffer),
+        Spec::default(),
+    );
+    let mut rhs = y.clone();
+    no_pivoting::solve::solve_lstsq_in_place_with_conj(
+        qr.as_ref(),
+        coeff.as_ref(),
+        qr.as_ref(),
+        Conj::No,
+        rhs.as_mut(),
+        Par::Seq,
+        MemStack::new(&mut buffer),
+    );
+    rhs.subrows(0, n).to_owned()
 }

@@ -45,6 +45,35 @@ pub enum Error {
         /// The entry itself (NaN or ±∞).
         value: f64,
     },
+    /// A response entry passed to [`crate::TallQr`] is NaN or infinite, or overflowed when
+    /// multiplied by the square root of its row's weight.
+    #[error("response entry ({row}, {col}) is {value}, not a finite number")]
+    NonFiniteResponse {
+        /// Row of the entry, counted from the first row of the block passed.
+        row: usize,
+        /// Response (column of `y`) of the entry.
+        col: usize,
+        /// The entry (NaN or ±∞).
+        value: f64,
+    },
+    /// A weight is negative, NaN or infinite.
+    #[error("weight {value} of row {row} is not a finite non-negative number")]
+    InvalidWeight {
+        /// Row of the weight, counted from the first row of the block passed.
+        row: usize,
+        /// The weight.
+        value: f64,
+    },
+    /// A block of rows, or a state to merge, has a different number of columns than expected.
+    #[error("{operand} has {found} columns where {expected} are expected")]
+    ColumnMismatch {
+        /// Which operand: `"x"`, `"y"`, or `"merged state's x"`/`"merged state's y"`.
+        operand: &'static str,
+        /// Columns expected.
+        expected: usize,
+        /// Columns passed.
+        found: usize,
+    },
     /// A right-hand side or a vector has the wrong number of rows.
     #[error("dimension mismatch: expected {expected} rows, found {found}")]
     DimensionMismatch {

@@ -110,7 +110,7 @@ pub(crate) fn axpy_sum4<T: Real>(alpha: [T; 4], x: [&[T]; 4], y: &mut [T]) {
 /// Splits `cols` (whole columns of length `ld`, contiguous) into four consecutive columns.
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
 #[inline(always)]
-fn four_columns<T>(cols: &mut [T], ld: usize) -> [&mut [T]; 4] {
+pub(crate) fn four_columns<T>(cols: &mut [T], ld: usize) -> [&mut [T]; 4] {
     let (c0, rest) = cols.split_at_mut(ld);
     let (c1, rest) = rest.split_at_mut(ld);
     let (c2, c3) = rest.split_at_mut(ld);

@@ -7,6 +7,10 @@
 //!   `r`, `thin_q`, a diagonal-based rank and a cheap condition estimate.
 //! - [`PivotedQr`]: `A·P = Q·R` with column pivoting (Businger–Golub, or R's order-keeping
 //!   variant), numerical rank, the permutation and the aliased columns.
+//! - [`TallQr`]: the same factorization of a tall `[X | y]` whose rows arrive in blocks (with
+//!   weights), kept as an n×n `R`, `Qᵀy` and the residual sum of squares; states merge, and
+//!   [`TallQr::from_rows`] folds a matrix on several threads with the same result for every
+//!   thread count.
 //! - [`back_substitute`] and [`forward_substitute`]: triangular solves that refuse a zero or
 //!   tiny pivot with a typed error instead of dividing by it.
 //! - [`condition_estimate_upper`]: Hager–Higham estimate of `κ₁(R)` in `O(n²)`.
@@ -43,6 +47,10 @@
 //! - Rank decisions use a relative tolerance, by default `max(m, n)·ε`
 //!   ([`default_rank_tolerance`]); no decision is made by comparing with exactly zero.
 //! - `Q` is never formed to solve; [`HouseholderQr::thin_q`] forms it on request.
+//! - [`TallQr`] is the same backward-stable factorization computed chunk by chunk (TSQR): how the
+//!   rows are cut and merged changes its results at the level of rounding only, and for a given
+//!   shape its threads always cut and merge the same way, so results never depend on the thread
+//!   count.
 
 mod blocked;
 mod column_pivoting;
@@ -56,7 +64,13 @@ mod pivot_options;
 mod pivoted;
 mod products;
 mod qr;
+mod row_block;
 mod scalar;
+mod structured;
+mod tall_core;
+mod tall_parallel;
+mod tall_qr;
+mod tall_results;
 mod triangular;
 
 pub use condition::condition_estimate_upper;
@@ -66,6 +80,7 @@ pub use pivot_options::{PivotOptions, PivotStrategy};
 pub use pivoted::PivotedQr;
 pub use qr::HouseholderQr;
 pub use scalar::{Real, count_to_f64, default_rank_tolerance};
+pub use tall_qr::TallQr;
 pub use triangular::{
     back_substitute, back_substitute_in_place, default_pivot_tolerance, forward_substitute,
     forward_substitute_in_place,

@@ -1,0 +1,221 @@
+//! The plain-data state behind [`crate::TallQr`] and the sequential fold of rows into it.
+//!
+//! The state is the upper-triangular factor `S` of the augmented rows `A = [√W·X | √W·Y]` seen so
+//! far (N = n + k columns), with the row counts. Rows are folded in chunks of [`chunk_rows`]:
+//! each chunk is copied into a contiguous buffer (weighted and validated), factored by the
+//! blocked Householder QR of `crate::blocked`, and its triangle folded under `S` by the
+//! structured update of `crate::structured`; chunks with fewer rows than N skip the
+//! factorization and are folded under `S` directly.
+
+use std::ops::Range;
+
+use nalgebra::DMatrix;
+
+use crate::blocked;
+use crate::error::Result;
+use crate::row_block::FillRows;
+use crate::scalar::Real;
+use crate::structured::{Below, fold_under};
+
+/// Entries (rows × N) of one chunk: 1 MiB of `f64`, about a core's L2 cache, so that a chunk is
+/// read from memory once and factored in cache. 2¹⁵ to 2¹⁹ measured within 10 % of each other on
+/// 10⁶×20 and 10⁵×50, 2¹⁷ and 2¹⁸ best (`benches/README.md`).
+pub(crate) const CHUNK_ENTRIES: usize = 1 << 17;
+
+/// A chunk has at least this many times N rows, so that folding its triangle under the state
+/// (`2N³/3` flops) costs at most `1/(3·8)` of factoring it (`2·rows·N²`); this decides the chunk
+/// size of wide problems (N > 128).
+pub(crate) const MIN_CHUNK_RATIO: usize = 8;
+
+/// Chunks of at most this many entries are factored column by column (`blocked::factor`'s
+/// unblocked path): forming the blocked form's `T` factors does not pay on them (100×10 took
+/// 3.6 µs unblocked and 4.8 µs blocked).
+const UNBLOCKED_CHUNK_ENTRIES: usize = 1 << 12;
+
+/// Panel widths for chunks, by their number of augmented columns: `(up to N, panel)`; wider
+/// chunks use `blocked::PANEL`. On tall chunks that sit in cache the block reflectors of narrow
+/// panels win, and widths that split evenly into leaves of `blocked::LEAF` columns do best:
+/// 10⁴×10 folded in 272 µs with panels of 4 and 295–362 µs with 2, 3, 5, 6, 8 or 16 (10⁶×10:
+/// 31 ms with 4, 34 ms with 8); 10⁶×20 in 85 ms with 8 and 90–103 ms with 4, 6, 7, 10, 12, 16 or
+/// 32 (106 ms column by column in chunks of 2¹⁵ entries); 10⁵×50 in 32 ms with 8 or 16 and
+/// 34–37 ms with 6, 12 or 32 (54 ms column by column).
+const NARROW_PANELS: [(usize, usize); 2] = [(12, 4), (64, 8)];
+
+/// Householder QR of the column-major `rows × n` chunk `a` in place (`rows ≥ n`), writing `τ`:
+/// column by column when small, else recursive panels whose width suits the chunk's shape.
+fn factor_chunk<T: Real>(a: &mut [T], rows: usize, n: usize, tau: &mut [T]) {
+    if rows * n <= UNBLOCKED_CHUNK_ENTRIES {
+        blocked::factor(a, rows, n, tau);
+    } else {
+        let panel = NARROW_PANELS
+            .iter()
+            .find(|&&(width, _)| n <= width)
+            .map_or(blocked::PANEL, |&(_, panel)| panel);
+        blocked::factor_with(a, rows, n, tau, panel, blocked::LEAF);
+    }
+}
+
+/// Rows per chunk for N augmented columns: [`CHUNK_ENTRIES`]`/N`, but at least
+/// [`MIN_CHUNK_RATIO`]`·N` and at least one.
+pub(crate) fn chunk_rows(width: usize) -> usize {
+    (CHUNK_ENTRIES / width.max(1)).max(MIN_CHUNK_RATIO * width).max(1)
+}
+
+/// The factor of the augmented rows folded so far, and how many rows that was.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Accumulator<T: Real> {
+    /// N×N upper triangle `S` with `SᵀS = AᵀA`; zero below the diagonal.
+    pub(crate) s: DMatrix<T>,
+    /// Rows folded.
+    pub(crate) rows: usize,
+    /// Rows folded with a nonzero weight.
+    pub(crate) nonzero_weight_rows: usize,
+}
+
+impl<T: Real> Accumulator<T> {
+    /// The state of no rows: `S = 0`.
+    pub(crate) fn empty(width: usize) -> Self {
+        Self { s: DMatrix::from_element(width, width, T::ZERO), rows: 0, nonzero_weight_rows: 0 }
+    }
+
+    /// N, the columns of the augmented rows.
+    pub(crate) fn width(&self) -> usize {
+        self.s.ncols()
+    }
+
+    /// The state of `self`'s rows stacked on `other`'s (same width): `other`'s triangle folded
+    /// under `self`'s. An empty side gives the other back unchanged.
+    pub(crate) fn merge(mut self, mut other: Self) -> Self {
+        debug_assert_eq!(self.width(), other.width());
+        if other.rows == 0 {
+            return self;
+        }
+        if self.rows == 0 {
+            return other;
+        }
+        let n = self.width();
+        fold_under(self.s.as_mut_slice(), n, other.s.as_mut_slice(), n, Below::Upper);
+        self.rows += other.rows;
+        self.nonzero_weight_rows += other.nonzero_weight_rows;
+        self
+    }
+
+    /// Folds one chunk of `rows` augmented rows, held column-major in `buf` (leading dimension
+    /// `rows`), of which `nonzero` have a nonzero weight. `buf` is overwritten; `tau` is scratch.
+    pub(crate) fn fold_chunk(
+        &mut self,
+        buf: &mut [T],
+        rows: usize,
+        nonzero: usize,
+        tau: &mut Vec<T>,
+    ) {
+        let n = self.width();
+        debug_assert_eq!(buf.len(), rows * n);
+        if rows == 0 {
+            return;
+        }
+        if rows < n {
+            fold_under(self.s.as_mut_slice(), n, buf, rows, Below::Dense(rows));
+        } else {
+            tau.clear();
+            tau.resize(n, T::ZERO);
+            factor_chunk(buf, rows, n, tau);
+            if self.rows == 0 {
+                // Nothing to fold under: the chunk's triangle is the state.
+                for j in 0..n {
+                    self.s.column_mut(j).as_mut_slice()[..=j]
+                        .copy_from_slice(&buf[j * rows..=j * rows + j]);
+                }
+            } else {
+                fold_under(self.s.as_mut_slice(), n, buf, rows, Below::Upper);
+            }
+        }
+        self.rows += rows;
+        self.nonzero_weight_rows += nonzero;
+    }
+}
+
+/// Buffers reused from chunk to chunk.
+#[derive(Debug)]
+pub(crate) struct Scratch<T> {
+    buf: Vec<T>,
+    tau: Vec<T>,
+    root_w: Vec<T>,
+}
+
+impl<T: Real> Scratch<T> {
+    /// Buffers for chunks of up to `rows` rows of `width` columns.
+    pub(crate) fn new(rows: usize, width: usize) -> Self {
+        Self { buf: vec![T::ZERO; rows * width], tau: Vec::new(), root_w: Vec::new() }
+    }
+}
+
+/// The state of the rows `range` of `source`, folded chunk by chunk from the first row of the
+/// range, in chunks of [`chunk_rows`] rows (the last may be shorter).
+///
+/// # Errors
+/// The first error of [`FillRows::fill`], chunk by chunk.
+pub(crate) fn fold_range<T: Real>(
+    source: &(impl FillRows<T> + ?Sized),
+    range: Range<usize>,
+    scratch: &mut Scratch<T>,
+) -> Result<Accumulator<T>> {
+    let width = source.width();
+    let chunk = chunk_rows(width);
+    let mut acc = Accumulator::empty(width);
+    let mut start = range.start;
+    while start < range.end {
+        let rows = chunk.min(range.end - start);
+        let entries = rows * width;
+        if scratch.buf.len() < entries {
+            scratch.buf.resize(entries, T::ZERO);
+        }
+        let buf = &mut scratch.buf[..entries];
+        let nonzero = source.fill(start, rows, buf, &mut scratch.root_w)?;
+        acc.fold_chunk(buf, rows, nonzero, &mut scratch.tau);
+        start += rows;
+    }
+    Ok(acc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::count_to_f64;
+    use crate::row_block::RowBlock;
+    use nalgebra::DVector;
+
+    #[test]
+    fn chunks_are_cache_sized_and_at_least_eight_widths_tall() {
+        assert_eq!(chunk_rows(21), CHUNK_ENTRIES / 21);
+        assert_eq!(chunk_rows(201), 8 * 201);
+        assert_eq!(chunk_rows(0), CHUNK_ENTRIES);
+        assert!(chunk_rows(1) <= CHUNK_ENTRIES);
+    }
+
+    #[track_caller]
+    fn check(m: usize, n: usize) {
+        let x = DMatrix::from_fn(m, n, |i, j| {
+            count_to_f64((i * 7 + j * 13) % 17) - 8.0 + count_to_f64(j)
+        });
+        let y = DVector::from_fn(m, |i, _| count_to_f64(i % 5));
+        let block = RowBlock::new(&x, &y, None::<&DVector<f64>>, None).expect("shapes agree");
+        let mut scratch = Scratch::new(0, n + 1);
+        let acc = fold_range(&block, 0..m, &mut scratch).expect("finite");
+        let mut a = x.clone().insert_column(n, 0.0);
+        a.set_column(n, &y);
+        let gram = a.transpose() * &a;
+        let got = acc.s.transpose() * &acc.s;
+        let tol = 64.0 * count_to_f64(m) * f64::EPSILON * gram.amax();
+        assert!((&got - &gram).amax() <= tol, "{m}x{n}: {:e}", (&got - &gram).amax());
+        assert_eq!(acc.rows, m);
+    }
+
+    #[test]
+    fn fold_of_many_chunks_has_the_gram_matrix_of_the_rows() {
+        check(0, 3);
+        check(2, 3);
+        check(5000, 3);
+        check(3 * chunk_rows(8) + 5, 7);
+    }
+}
