@@ -16,6 +16,7 @@ use crate::solvers::{
     Core, Factor, check_zero_columns, inverse_core, lower, normal_equations_core, qr_core,
 };
 use crate::statistics::{Setting, Statistics, statistics};
+use crate::tall::{TallSolution, is_tall, tall_qr_core};
 
 /// Fits `y ≈ Xβ` by least squares and computes the statistics of a regression.
 ///
@@ -37,7 +38,12 @@ use crate::statistics::{Setting, Statistics, statistics};
 /// The solve (`≈ 2mn²` for QR), plus `O(mn + n³)` for the statistics and, when
 /// [`crate::ConditionNumber`] asks for it, `O(n³)` for `κ₂` from `R` (the textbook methods first
 /// factor the design, `≈ 2mn²`). Memory: the design, one equilibrated copy that the QR factors
-/// in place, the scaled response, and the fitted values and residuals the fit returns.
+/// in place, the scaled response, and the fitted values and residuals the fit returns. A tall
+/// design under [`Method::Qr`] (at least 2²¹ entries and 64 rows per column on the rows with
+/// nonzero weight) needs no equilibrated copy: its rows are equilibrated block by block and
+/// folded into a [`linalg_core::TallQr`] on every core (the result does not depend on the
+/// number of cores), so the solve adds `O(m + n²)` memory and one cache-sized block per thread
+/// to the design; a column that fails the rank test sends such a design to the copying path.
 ///
 /// # Accuracy
 /// QR's coefficients have relative error about `κ(X)·ε + κ(X)²·ε·‖r‖/(‖X‖‖β‖)`, with `κ` after
@@ -96,6 +102,9 @@ pub fn fit(design: &Design, y: &DVector<f64>, options: &FitOptions) -> Result<Fi
         Method::Inverse | Method::NormalEquations => {
             by_textbook(&Data { x: design.matrix(), y, kept: &kept, design, options }, wants)?
         }
+        Method::Qr if is_tall(kept.len(), p) => {
+            by_tall_qr(&Data { x: design.matrix(), y, kept: &kept, design, options }, wants)?
+        }
         _ => by_qr(&Data { x: design.matrix(), y, kept: &kept, design, options }, wants)?,
     };
     let Outcome { core, stats, scaling, norms, factor } = outcome;
@@ -146,6 +155,23 @@ fn by_qr<T: Scalar>(data: &Data<'_, T>, wants_condition: bool) -> Result<Outcome
         _ => None,
     };
     finish(data, core, scaling, norms, factor)
+}
+
+/// Solves a tall design by folding its equilibrated rows into a `TallQr` (see `crate::tall`),
+/// without an equilibrated copy of the design; a zero column or one that fails the rank test
+/// takes [`by_qr`], which reports the first or finds the aliased columns.
+fn by_tall_qr(data: &Data<'_, f64>, wants_condition: bool) -> Result<Outcome> {
+    let weights = data.options.weights.as_ref();
+    match tall_qr_core(data.x, data.y, weights, data.kept, data.options.tolerance)? {
+        Some(TallSolution { core, scaling, norms }) => {
+            let factor = match (&core.factor, wants_condition) {
+                (Factor::Qr { r, .. }, true) => Some(r.clone()),
+                _ => None,
+            };
+            finish(data, core, scaling, norms, factor)
+        }
+        None => by_qr(data, wants_condition),
+    }
 }
 
 /// Equilibrates and solves by the explicit inverse or the normal equations.

@@ -5,6 +5,8 @@
 //!
 //! - [`Method::Qr`] (the default): `linalg-core`'s hand-written Householder QR with R's
 //!   order-keeping column pivoting, then back substitution. Backward stable; detects rank.
+//!   [`fit`] folds the rows of a tall design block by block into `linalg-core`'s `TallQr` on
+//!   every core instead of factoring a copy (same problem, same statistics to rounding).
 //! - [`Method::Inverse`]: the lesson's left inverse `(XᵀX)⁻¹Xᵀy`, literally.
 //! - [`Method::NormalEquations`]: Cholesky on `XᵀXβ = Xᵀy`.
 //! - [`Method::ExtendedQr`]: the same QR in double-double, to certify digits.
@@ -79,6 +81,7 @@ mod solve;
 mod solvers;
 mod statistics;
 mod summary;
+mod tall;
 mod unavailable;
 
 /// The matrix and vector types of every signature here, re-exported so that one dependency

@@ -217,21 +217,58 @@ pub(crate) fn equilibrate_in_place<T: Scalar>(
     let mut exponents = Vec::with_capacity(p);
     let mut norms = Vec::with_capacity(p);
     for column in x.as_mut_slice().chunks_exact_mut(m.max(1)).take(p) {
-        let (e, norm) = equilibrate_column(column, roots);
-        exponents.push(e);
+        let (steps, norm) = equilibrate_column(column, roots);
+        exponents.push(steps.exponent());
         norms.push(norm);
     }
     (exponents, norms)
 }
 
-/// One column of [`equilibrate_in_place`]: its exponent and scaled norm.
-fn equilibrate_column<T: Scalar>(column: &mut [T], roots: Option<&[T]>) -> (i32, f64) {
+/// The power-of-two steps that make a column of `X̃` from a column of `X` (see
+/// [`equilibrate_in_place`]): `x̃ᵢ = ((xᵢ·2^first)·√w̃ᵢ·2^weighted)·2^norm`, the root weight
+/// taken only in a weighted problem. [`ColumnSteps::apply`] repeats them entry by entry, so a
+/// caller can build any rows of `X̃` without an equilibrated copy of the whole design, bit for
+/// bit the same as [`equilibrate_in_place`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ColumnSteps {
+    /// Brings `max|x_ij|` into `[1, 2)`.
+    first: i32,
+    /// Brings the weighted column's largest magnitude into `[1, 2)` (0 without weights).
+    weighted: i32,
+    /// Brings the column's norm into `[1/√2, √2)`.
+    norm: i32,
+}
+
+impl ColumnSteps {
+    /// `c_j`: the column's total exponent.
+    pub(crate) fn exponent(self) -> i32 {
+        self.first + self.weighted + self.norm
+    }
+
+    /// The equilibrated entry `x̃ᵢ` of `xᵢ` with root weight `root` (`None` without weights):
+    /// the operations of [`equilibrate_in_place`] in the same order, so the same bits.
+    pub(crate) fn apply<T: Scalar>(self, v: T, root: Option<T>) -> T {
+        let mut v = scale_by(v, self.first);
+        if let Some(root) = root {
+            v = scale_by(v * root, self.weighted);
+        }
+        scale_by(v, self.norm)
+    }
+}
+
+/// One column of [`equilibrate_in_place`], scaled in place: its steps and scaled norm (0, with
+/// the steps taken so far, for a column that is zero or has weight zero on every row).
+pub(crate) fn equilibrate_column<T: Scalar>(
+    column: &mut [T],
+    roots: Option<&[T]>,
+) -> (ColumnSteps, f64) {
+    let mut steps = ColumnSteps { first: 0, weighted: 0, norm: 0 };
     let largest = max_abs(column);
     if largest == 0.0 {
-        return (0, 0.0);
+        return (steps, 0.0);
     }
-    let mut e = -exponent(largest);
-    scale_column(column, e);
+    steps.first = -exponent(largest);
+    scale_column(column, steps.first);
     if let Some(roots) = roots {
         for (v, &root) in column.iter_mut().zip(roots) {
             *v *= root;
@@ -239,15 +276,15 @@ fn equilibrate_column<T: Scalar>(column: &mut [T], roots: Option<&[T]>) -> (i32,
         let weighted = max_abs(column);
         if weighted == 0.0 {
             // Every row of this column has weight zero (possible in a bare solve).
-            return (e, 0.0);
+            return (steps, 0.0);
         }
-        let q = -exponent(weighted);
-        scale_column(column, q);
-        e += q;
+        steps.weighted = -exponent(weighted);
+        scale_column(column, steps.weighted);
     }
     let (n, norm) = norm_exponent(column);
     scale_column(column, n);
-    (e + n, norm)
+    steps.norm = n;
+    (steps, norm)
 }
 
 /// The largest magnitude in a column, as an `f64`.

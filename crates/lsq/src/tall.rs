@@ -1,0 +1,387 @@
+//! `Method::Qr` on tall designs: the equilibrated rows folded block by block into
+//! [`linalg_core::TallQr`] on every core, without an equilibrated copy of the design.
+//!
+//! The problem is the one [`crate::scaling`] defines, bit for bit: the column steps are found
+//! one column at a time in a scratch column, and every row block of `X̃` and `ỹ` is built from
+//! the design by [`ColumnSteps::apply`] just before it is folded. Only the full-rank case is
+//! decided here; a zero column or a column that fails the rank test sends the fit back to the
+//! pivoted path of [`crate::solvers`], which finds the aliased columns.
+
+use linalg_core::{TallQr, default_rank_tolerance};
+use nalgebra::{DMatrix, DMatrixView, DVector, DVectorView};
+
+use crate::error::Result;
+use crate::scaling::{
+    ColumnSteps, Scaling, equilibrate_column, response_exponent, root_weights, scale_by,
+};
+use crate::solvers::{Core, Factor};
+
+/// A design goes through [`TallQr`] when it has at least this many entries (rows of nonzero
+/// weight times columns): 2²¹, 16 MiB of `f64`, beyond the caches. Measured on one core (best
+/// of 7 `lsq::fit` calls), the fold wins where the copying path's equilibrated m×n copy has to
+/// go through memory: 10⁵×25 27 ms against 30 ms, 2.5·10⁵×20 50 against 75, 10⁶×20 203 against
+/// 288; it loses where the design is cache-sized or narrow (10⁵×10 9.6 ms against 7.8,
+/// 4·10⁴×25 10.5 against 9.5) and ties at 3·10⁵×10 and 2·10⁵×200. Smaller designs, among them
+/// those of the reports and of the reference suites (NIST, at most 82×11), keep the copying
+/// path bit for bit.
+pub(crate) const TALL_MIN_ENTRIES: usize = 1 << 21;
+
+/// ... and at least this many rows per column: the fold costs `2mN²` flops plus `2N³/3` per
+/// block of 2¹⁷ entries, so a design needs rows well beyond its width for the merges to stay
+/// small (at 4·10³×250, 16 rows a column, the fold took 76 ms against 63).
+pub(crate) const TALL_MIN_ROWS_PER_COLUMN: usize = 64;
+
+/// Entries of `[X̃ | ỹ]` in one block that a thread builds and folds: the chunk size of
+/// [`TallQr`] (1 MiB of `f64`), so a block is factored as one chunk, in cache.
+const BLOCK_ENTRIES: usize = 1 << 17;
+
+/// A leaf (the rows one thread folds into a state of its own) has at least this many rows, and
+/// at least [`LEAF_BLOCKS`] blocks: enough work per leaf that the tree's merges (`2N³/3` flops
+/// each, on the calling thread) cost little, with many leaves per thread to balance the load.
+/// These are the leaves of `TallQr::from_rows`, whose constants they copy.
+const MIN_LEAF_ROWS: usize = 1 << 12;
+
+/// A leaf has at least this many rows per column of `[X̃ | ỹ]`.
+const MIN_LEAF_ROWS_PER_COLUMN: usize = 64;
+
+/// At most this many leaves (their N×N states are all alive before the merges).
+const MAX_LEAVES: usize = 64;
+
+/// Whether a design of `m` rows of nonzero weight and `p` columns takes the tall path.
+pub(crate) fn is_tall(m: usize, p: usize) -> bool {
+    m.saturating_mul(p) >= TALL_MIN_ENTRIES && m >= TALL_MIN_ROWS_PER_COLUMN.saturating_mul(p)
+}
+
+/// The full-rank QR solution of a tall design, in the units of the equilibrated problem.
+pub(crate) struct TallSolution {
+    pub(crate) core: Core<f64>,
+    pub(crate) scaling: Scaling,
+    /// `‖x̃_j‖`, as [`crate::scaling::Problem::norms`].
+    pub(crate) norms: Vec<f64>,
+}
+
+/// Solves the equilibrated problem of `x`, `y`, `weights` on the rows `kept` by folding its
+/// rows into a [`TallQr`]; `None` when a column is zero or fails the rank test
+/// `|r_kk| > tol·‖x̃_k‖` (the test of `qr_core`, on the `R` of the fold), so that the caller
+/// takes the pivoted path.
+///
+/// The leaves and their merge order depend only on the shape, and each leaf folds its blocks
+/// in row order, so the result is the same bit for bit for every number of threads; the threads
+/// are [`TallQr::default_threads`] scoped threads that borrow the design.
+///
+/// # Errors
+/// [`crate::Error::Kernel`] if the fold fails, which finite, validated input cannot make it.
+pub(crate) fn tall_qr_core(
+    x: &DMatrix<f64>,
+    y: &DVector<f64>,
+    weights: Option<&DVector<f64>>,
+    kept: &[usize],
+    tolerance: Option<f64>,
+) -> Result<Option<TallSolution>> {
+    let (m, p) = (kept.len(), x.ncols());
+    let (h, roots) = root_weights::<f64>(weights, kept);
+    let r = response_exponent(y, kept);
+    let every_row = m == x.nrows();
+    let mut scratch = vec![0.0; m];
+    let mut steps = Vec::with_capacity(p);
+    let mut norms = Vec::with_capacity(p);
+    for j in 0..p {
+        let column = &x.column(j);
+        if every_row {
+            scratch.copy_from_slice(column.as_slice());
+        } else {
+            scratch.iter_mut().zip(kept).for_each(|(v, &i)| *v = column[i]);
+        }
+        let (s, norm) = equilibrate_column(&mut scratch, roots.as_deref());
+        if norm == 0.0 {
+            return Ok(None);
+        }
+        steps.push(s);
+        norms.push(norm);
+    }
+    // ỹ, exactly as `crate::scaling::problem` builds it; the scratch column becomes it.
+    for (k, v) in scratch.iter_mut().enumerate() {
+        let s = scale_by(y[kept[k]], r);
+        *v = roots.as_ref().map_or(s, |roots| s * roots[k]);
+    }
+    let rows = Rows { x, y: &scratch, roots: roots.as_deref(), kept, every_row, steps: &steps };
+    let state = fold(&rows, TallQr::<f64>::default_threads())?;
+    let tol = tolerance.unwrap_or_else(|| default_rank_tolerance::<f64>(m, p));
+    let factor = state.r();
+    if !(0..p).all(|k| factor[(k, k)].abs() > tol * norms[k]) {
+        return Ok(None);
+    }
+    let beta = state.solve_with_tolerance(0.0)?.column(0).into_owned();
+    let core = Core {
+        beta,
+        factor: Factor::Qr { r: factor, columns: (0..p).collect() },
+        rank: p,
+        aliased: Vec::new(),
+        tolerance: Some(tol),
+        condition_estimate: state.condition_estimate(),
+    };
+    let columns = steps.iter().map(|s| s.exponent()).collect();
+    Ok(Some(TallSolution { core, scaling: Scaling { columns, response: r, weights: h }, norms }))
+}
+
+/// The rows of the equilibrated problem, built block by block from the design.
+struct Rows<'a> {
+    x: &'a DMatrix<f64>,
+    /// `ỹ` on the kept rows.
+    y: &'a [f64],
+    /// `√w̃` on the kept rows, in a weighted problem.
+    roots: Option<&'a [f64]>,
+    kept: &'a [usize],
+    /// Whether `kept` is every row, so that columns are read as slices.
+    every_row: bool,
+    steps: &'a [ColumnSteps],
+}
+
+impl Rows<'_> {
+    /// Folds kept rows `start..end` into a new state, block by block in row order.
+    fn fold_leaf(&self, start: usize, end: usize) -> Result<TallQr> {
+        let p = self.steps.len();
+        let block = (BLOCK_ENTRIES / (p + 1)).max(p + 1);
+        let mut buf = vec![0.0; block.min(end - start) * p];
+        let mut state = TallQr::new(p);
+        let mut first = start;
+        while first < end {
+            let len = block.min(end - first);
+            let b = &mut buf[..len * p];
+            for (j, (dst, s)) in b.chunks_exact_mut(len).zip(self.steps).enumerate() {
+                let column = self.x.column(j);
+                for (k, v) in dst.iter_mut().enumerate() {
+                    let row = first + k;
+                    let i = if self.every_row { row } else { self.kept[row] };
+                    *v = s.apply(column[i], self.roots.map(|roots| roots[row]));
+                }
+            }
+            let xb = DMatrixView::from_slice(b, len, p);
+            let yb = DVectorView::from_slice(&self.y[first..first + len], len);
+            state.push(&xb, &yb)?;
+            first += len;
+        }
+        Ok(state)
+    }
+}
+
+/// The leaves of `m` rows of `width` augmented columns: contiguous ranges of nearly equal length
+/// that depend on the shape alone.
+fn leaves(m: usize, width: usize) -> Vec<(usize, usize)> {
+    let block = (BLOCK_ENTRIES / width).max(width);
+    let min_leaf = MIN_LEAF_ROWS.max(MIN_LEAF_ROWS_PER_COLUMN * width).max(block);
+    let count = m.div_ceil(min_leaf).clamp(1, MAX_LEAVES);
+    (0..count).map(|i| (i * m / count, (i + 1) * m / count)).collect()
+}
+
+/// Folds every leaf (on up to `threads` threads, leaf `i` on thread `i mod threads`) and merges
+/// the leaves' states pairwise, level by level, in leaf order.
+fn fold(rows: &Rows<'_>, threads: usize) -> Result<TallQr> {
+    let p = rows.steps.len();
+    let ranges = leaves(rows.kept.len(), p + 1);
+    let threads = threads.min(ranges.len()).max(1);
+    let work = |t: usize| -> Vec<(usize, Result<TallQr>)> {
+        (t..ranges.len())
+            .step_by(threads)
+            .map(|i| (i, rows.fold_leaf(ranges[i].0, ranges[i].1)))
+            .collect()
+    };
+    let mut done: Vec<(usize, Result<TallQr>)> = if threads == 1 {
+        work(0)
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (1..threads).map(|t| scope.spawn(move || work(t))).collect();
+            let mut done = work(0);
+            for handle in handles {
+                // A leaf's fold does not panic on finite input; re-raise if it did.
+                done.extend(handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            }
+            done
+        })
+    };
+    done.sort_by_key(|&(i, _)| i);
+    let mut level = done.into_iter().map(|(_, state)| state).collect::<Result<Vec<TallQr>>>()?;
+    while level.len() > 1 {
+        let mut next = Vec::with_capacity(level.len().div_ceil(2));
+        let mut states = level.into_iter();
+        while let Some(a) = states.next() {
+            next.push(match states.next() {
+                Some(b) => a.merge(b)?,
+                None => a,
+            });
+        }
+        level = next;
+    }
+    Ok(level.pop().unwrap_or_else(|| TallQr::new(p)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scaling::problem;
+    use crate::solvers::{lower, qr_core};
+    use crate::statistics::{Setting, statistics};
+    use linalg_core::count_to_f64;
+
+    /// `κ₁(R) = ‖R‖₁·‖R⁻¹‖₁`, exactly.
+    fn kappa_one(r: &DMatrix<f64>) -> f64 {
+        let norm1 = |m: &DMatrix<f64>| m.column_iter().map(|c| c.abs().sum()).fold(0.0, f64::max);
+        norm1(r) * norm1(&r.clone().try_inverse().unwrap())
+    }
+
+    /// The `R` of a QR factor.
+    fn lower_factor(factor: &Factor<f64>) -> DMatrix<f64> {
+        let Factor::Qr { r, .. } = factor else { panic!("a QR factor") };
+        r.clone()
+    }
+
+    /// A tall problem from `sim` with correlated columns (κ grows with `mix`), positive weights
+    /// on most rows and zero on every seventh, and one column in units of `2^990`.
+    fn tall_problem(
+        m: usize,
+        p: usize,
+        mix: f64,
+        seed: u64,
+    ) -> (DMatrix<f64>, DVector<f64>, DVector<f64>) {
+        let (mut x, y) = sim::large_regression(m, p, &mut sim::rng_from_seed(seed)).unwrap();
+        for j in 1..p {
+            let previous = x.column(j - 1).into_owned();
+            x.column_mut(j).axpy(mix, &previous, 1.0);
+        }
+        x.column_mut(p - 1).iter_mut().for_each(|v| *v = scale_by(*v, 990));
+        let w =
+            DVector::from_fn(m, |i, _| if i % 7 == 3 { 0.0 } else { 0.5 + count_to_f64(i % 5) });
+        (x, y, w)
+    }
+
+    /// The tall path against the copy-and-factor path of `qr_core` on the same equilibrated
+    /// problem: the scaling bit for bit, the factor, coefficients and statistics to `10·ε·κ`.
+    #[track_caller]
+    fn check(x: &DMatrix<f64>, y: &DVector<f64>, w: Option<&DVector<f64>>) {
+        let kept: Vec<usize> = (0..x.nrows()).filter(|&i| w.is_none_or(|w| w[i] > 0.0)).collect();
+        let tall = tall_qr_core(x, y, w, &kept, None).unwrap().expect("full rank");
+        let old = problem(x, y, w, &kept);
+        assert_eq!(tall.scaling, old.scaling);
+        assert_eq!(tall.norms, old.norms);
+        let core =
+            lower(&qr_core(old.x.clone(), &old.y, &old.norms, None, || old.x.clone()).unwrap());
+        assert_eq!((tall.core.rank, &tall.core.aliased), (core.rank, &core.aliased));
+        assert_eq!(tall.core.tolerance, core.tolerance);
+        let kappa = core.condition_estimate;
+        let bound = 10.0 * f64::EPSILON * kappa;
+        let relative = |a: f64, b: f64| (a - b).abs() / b.abs();
+        // Hager's estimate of ‖R⁻¹‖₁ depends on the signs of R's rows, which the two
+        // factorizations choose differently: both estimates are lower bounds of κ₁(R) and
+        // within a factor p of it, not equal to rounding.
+        let exact = kappa_one(&lower_factor(&core.factor));
+        let p = count_to_f64(x.ncols());
+        for estimate in [tall.core.condition_estimate, kappa] {
+            assert!(estimate <= exact * (1.0 + bound) && estimate * p >= exact, "κ₁ {estimate:e}");
+        }
+        let beta_error = (&tall.core.beta - &core.beta).amax() / core.beta.amax();
+        assert!(beta_error <= bound, "β: {beta_error:e} > {bound:e}");
+        let (Factor::Qr { r: a, .. }, Factor::Qr { r: b, .. }) = (&tall.core.factor, &core.factor)
+        else {
+            panic!("QR factors");
+        };
+        let gram_error = (a.tr_mul(a) - b.tr_mul(b)).amax() / b.tr_mul(b).amax();
+        assert!(gram_error <= 10.0 * f64::EPSILON, "RᵀR: {gram_error:e}");
+        let setting =
+            |scaling, norms| Setting { weights: w, kept: &kept, scaling, norms, intercept: false };
+        let old_solution = TallSolution { core, scaling: old.scaling, norms: old.norms };
+        let new = statistics(x, y, &setting(&tall.scaling, &tall.norms), &tall.core).unwrap();
+        let old_setting = setting(&old_solution.scaling, &old_solution.norms);
+        let reference = statistics(x, y, &old_setting, &old_solution.core).unwrap();
+        for (a, b) in [
+            (new.rss, reference.rss),
+            (new.sigma, reference.sigma),
+            (new.r_squared, reference.r_squared),
+            (new.f_statistic.unwrap(), reference.f_statistic.unwrap()),
+        ]
+        .into_iter()
+        .chain(new.std_errors.iter().copied().zip(reference.std_errors.iter().copied()))
+        {
+            assert!(relative(a, b) <= bound, "{a:e} vs {b:e}");
+        }
+        assert_eq!(new.exact_fit, reference.exact_fit);
+        let fitted_error = (&new.fitted - &reference.fitted).amax() / reference.fitted.amax();
+        assert!(fitted_error <= bound, "fitted: {fitted_error:e}");
+    }
+
+    #[test]
+    fn tall_path_agrees_with_the_copying_path_on_random_tall_problems() {
+        for (seed, (m, p, mix)) in
+            [(20_000, 10, 0.0), (30_000, 8, 0.999), (9_000, 25, 0.9), (200_000, 3, 0.5)]
+                .into_iter()
+                .enumerate()
+        {
+            let (x, y, w) = tall_problem(m, p, mix, 17 + seed as u64);
+            check(&x, &y, None);
+            check(&x, &y, Some(&w));
+        }
+    }
+
+    #[test]
+    fn tall_fold_is_bit_identical_for_every_thread_count() {
+        let (x, y, w) = tall_problem(50_000, 12, 0.5, 3);
+        let kept: Vec<usize> = (0..x.nrows()).filter(|&i| w[i] > 0.0).collect();
+        let (_, roots) = root_weights::<f64>(Some(&w), &kept);
+        let old = problem(&x, &y, Some(&w), &kept);
+        let mut steps = Vec::new();
+        let mut scratch = vec![0.0; kept.len()];
+        for j in 0..x.ncols() {
+            scratch.iter_mut().zip(&kept).for_each(|(v, &i)| *v = x[(i, j)]);
+            steps.push(equilibrate_column(&mut scratch, roots.as_deref()).0);
+        }
+        let rows = Rows {
+            x: &x,
+            y: old.y.as_slice(),
+            roots: roots.as_deref(),
+            kept: &kept,
+            every_row: false,
+            steps: &steps,
+        };
+        assert!(leaves(kept.len(), 13).len() > 2);
+        let one = fold(&rows, 1).unwrap();
+        assert_eq!(one, fold(&rows, 2).unwrap());
+        assert_eq!(one, fold(&rows, 5).unwrap());
+    }
+
+    #[test]
+    fn tall_path_is_invariant_to_powers_of_two() {
+        let (x, y, w) = tall_problem(20_000, 7, 0.3, 5);
+        let kept: Vec<usize> = (0..x.nrows()).filter(|&i| w[i] > 0.0).collect();
+        let base = tall_qr_core(&x, &y, Some(&w), &kept, None).unwrap().unwrap();
+        let mut scaled = x.clone();
+        scaled.column_mut(0).iter_mut().for_each(|v| *v = scale_by(*v, -990));
+        let y2 = y.map(|v| scale_by(v, 600));
+        let w2 = w.map(|v| scale_by(v, -800));
+        let other = tall_qr_core(&scaled, &y2, Some(&w2), &kept, None).unwrap().unwrap();
+        assert_eq!(base.core.beta, other.core.beta);
+        assert_eq!(base.core.factor, other.core.factor);
+        assert_eq!(base.core.condition_estimate.to_bits(), other.core.condition_estimate.to_bits());
+        assert_eq!(base.norms, other.norms);
+        assert_eq!(other.scaling.columns[0], base.scaling.columns[0] + 990);
+    }
+
+    #[test]
+    fn aliased_or_zero_columns_leave_the_tall_path() {
+        let (mut x, y, _) = tall_problem(20_000, 7, 0.0, 9);
+        let kept: Vec<usize> = (0..x.nrows()).collect();
+        let copy = x.column(1).into_owned() * 3.0;
+        x.column_mut(4).copy_from(&copy);
+        assert!(tall_qr_core(&x, &y, None, &kept, None).unwrap().is_none());
+        x.column_mut(4).fill(0.0);
+        assert!(tall_qr_core(&x, &y, None, &kept, None).unwrap().is_none());
+    }
+
+    #[test]
+    fn only_tall_designs_take_the_tall_path() {
+        assert!(!is_tall(82, 11));
+        assert!(!is_tall(100_000, 10));
+        assert!(!is_tall(4_000, 250));
+        assert!(is_tall(100_000, 25));
+        assert!(is_tall(1_000_000, 20));
+        assert!(!is_tall(200_000, 5_000));
+    }
+}

@@ -1,0 +1,48 @@
+//! `lsq::fit` on a design tall enough for the streaming `TallQr` path agrees with the copying
+//! QR solve and with the normal equations on the same well-conditioned problem.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests fail loudly on unexpected errors"
+)]
+
+use approx::assert_relative_eq;
+use lsq::{Design, FitOptions, Method};
+use nalgebra::DVector;
+
+/// 50 000 × 60 (3·10⁶ entries, 2.6·10⁶ with the zero weights; over 700 rows a column): past
+/// both thresholds of the tall path (2²¹ entries, 64 rows a column).
+#[test]
+fn a_tall_fit_agrees_with_the_copying_solve_and_the_normal_equations() {
+    let (m, p) = (50_000, 60);
+    let mut rng = sim::rng_from_seed(7);
+    let x = sim::intercept_gaussian(m, p - 1, &mut rng).unwrap();
+    let beta = DVector::from_fn(p, |j, _| 1.0 / (1.0 + linalg_core::count_to_f64(j)));
+    let y = &x * &beta + sim::gaussian(&DVector::zeros(m), 0.5, &mut rng).unwrap();
+    let w = DVector::from_fn(m, |i, _| {
+        if i % 7 == 0 { 0.0 } else { 1.0 + 0.5 * linalg_core::count_to_f64(i % 3) }
+    });
+    for weights in [None, Some(w)] {
+        let options =
+            weights.clone().map_or_else(FitOptions::default, |w| FitOptions::default().weights(w));
+        let design = Design::new(x.clone()).unwrap().with_intercept_column(0).unwrap();
+        let fit = lsq::fit(&design, &y, &options).unwrap();
+        let copied = lsq::solve(&x, &y, &options).unwrap();
+        let gap = (fit.coefficients() - copied.coefficients()).amax();
+        assert!(gap <= 1e-13 * copied.coefficients().amax(), "{gap:e}");
+        let normal =
+            lsq::fit(&design, &y, &options.clone().method(Method::NormalEquations)).unwrap();
+        for j in 0..p {
+            assert_relative_eq!(fit.std_errors()[j], normal.std_errors()[j], max_relative = 1e-10);
+        }
+        assert_relative_eq!(fit.sigma().unwrap(), normal.sigma().unwrap(), max_relative = 1e-12);
+        assert_relative_eq!(
+            fit.r_squared().unwrap(),
+            normal.r_squared().unwrap(),
+            max_relative = 1e-12
+        );
+        assert_eq!(fit.rank(), p);
+        assert!(fit.diagnostics().orthogonality < 1e-12);
+    }
+}
