@@ -27,6 +27,39 @@ pub(crate) trait FillRows<T: Real> {
     fn fill(&self, start: usize, len: usize, buf: &mut [T], root_w: &mut Vec<T>) -> Result<usize>;
 }
 
+/// Rows written by the caller's function: `fill(start, len, buf)` writes rows
+/// `start..start + len` of `[√W·X | √W·Y]` into `buf` (column-major, leading dimension `len`)
+/// and returns how many of them have a nonzero weight; the entries are checked here.
+pub(crate) struct FillFn<F> {
+    pub(crate) nrows: usize,
+    pub(crate) width: usize,
+    pub(crate) fill: F,
+}
+
+impl<T, F> FillRows<T> for FillFn<F>
+where
+    T: Real,
+    F: Fn(usize, usize, &mut [T]) -> usize,
+{
+    fn nrows(&self) -> usize {
+        self.nrows
+    }
+
+    fn width(&self) -> usize {
+        self.width
+    }
+
+    fn fill(&self, start: usize, len: usize, buf: &mut [T], _root_w: &mut Vec<T>) -> Result<usize> {
+        let nonzero = (self.fill)(start, len, buf);
+        match buf.iter().position(|v| !v.is_finite()) {
+            Some(k) => {
+                Err(Error::NonFinite { row: start + k % len, col: k / len, value: buf[k].to_f64() })
+            }
+            None => Ok(nonzero),
+        }
+    }
+}
+
 /// Borrowed rows: a design block `X`, its responses `Y` (one column or several) and optional
 /// weights, with matching row counts.
 #[derive(Debug)]

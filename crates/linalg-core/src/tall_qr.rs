@@ -10,7 +10,7 @@ use crate::error::Result;
 // Only the docs name the variants; the errors themselves come from the helpers.
 #[cfg(doc)]
 use crate::error::Error;
-use crate::row_block::{FillRows, RowBlock, check_columns};
+use crate::row_block::{FillFn, FillRows, RowBlock, check_columns};
 use crate::scalar::Real;
 use crate::tall_core::Accumulator;
 use crate::tall_parallel::{fold_rows, fold_rows_here};
@@ -184,6 +184,49 @@ impl<T: Real> TallQr<T> {
     {
         let block = RowBlock::new(x, y, None::<&nalgebra::DVector<T>>, None)?;
         Ok(Self { n: x.ncols(), acc: fold_rows(&block, threads)? })
+    }
+
+    /// [`TallQr::from_rows`] on rows the caller writes as they are needed, so that no copy of
+    /// the whole matrix has to exist: `fill(start, len, buf)` writes rows `start..start + len`
+    /// of `[√W·X | √W·Y]` (`ncols + responses` columns) into `buf`, column-major with leading
+    /// dimension `len`, and returns how many of those rows have a nonzero weight. The leaves,
+    /// threads and merge tree are those of [`TallQr::from_rows`], so the state is the same for
+    /// every thread count; `fill` runs on the worker threads, on disjoint row ranges.
+    ///
+    /// # Errors
+    /// [`Error::InvalidOption`] for `threads = 0`; [`Error::NonFinite`] for the first entry
+    /// `fill` wrote that is NaN or infinite (row counted from 0, column of the augmented rows).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::TallQr;
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// // The rows of [1, t | 2 + 3t] for t = 0, 1, …, 9, written on demand.
+    /// let filled = TallQr::<f64>::from_fill(10, 2, 1, 2, |start, len, buf: &mut [f64]| {
+    ///     for k in 0..len {
+    ///         let t = (start + k) as f64;
+    ///         (buf[k], buf[len + k], buf[2 * len + k]) = (1.0, t, 2.0 + 3.0 * t);
+    ///     }
+    ///     len
+    /// })?;
+    /// let b = filled.solve()?;
+    /// assert!((b[(0, 0)] - 2.0).abs() < 1e-13 && (b[(1, 0)] - 3.0).abs() < 1e-13);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_fill<F>(
+        nrows: usize,
+        ncols: usize,
+        responses: usize,
+        threads: usize,
+        fill: F,
+    ) -> Result<Self>
+    where
+        F: Fn(usize, usize, &mut [T]) -> usize + Sync,
+    {
+        let source = FillFn { nrows, width: ncols + responses, fill };
+        Ok(Self { n: ncols, acc: fold_rows(&source, threads)? })
     }
 
     /// [`TallQr::from_rows`] with row weights: the state of `√W·X` and `√W·Y`.

@@ -8,7 +8,7 @@
 //! pivoted path of [`crate::solvers`], which finds the aliased columns.
 
 use linalg_core::{TallQr, default_rank_tolerance};
-use nalgebra::{DMatrix, DMatrixView, DVector, DVectorView};
+use nalgebra::{DMatrix, DVector};
 
 use crate::error::Result;
 use crate::scaling::{
@@ -31,22 +31,6 @@ pub(crate) const TALL_MIN_ENTRIES: usize = 1 << 21;
 /// small (at 4·10³×250, 16 rows a column, the fold took 76 ms against 63).
 pub(crate) const TALL_MIN_ROWS_PER_COLUMN: usize = 64;
 
-/// Entries of `[X̃ | ỹ]` in one block that a thread builds and folds: the chunk size of
-/// [`TallQr`] (1 MiB of `f64`), so a block is factored as one chunk, in cache.
-const BLOCK_ENTRIES: usize = 1 << 17;
-
-/// A leaf (the rows one thread folds into a state of its own) has at least this many rows, and
-/// at least [`LEAF_BLOCKS`] blocks: enough work per leaf that the tree's merges (`2N³/3` flops
-/// each, on the calling thread) cost little, with many leaves per thread to balance the load.
-/// These are the leaves of `TallQr::from_rows`, whose constants they copy.
-const MIN_LEAF_ROWS: usize = 1 << 12;
-
-/// A leaf has at least this many rows per column of `[X̃ | ỹ]`.
-const MIN_LEAF_ROWS_PER_COLUMN: usize = 64;
-
-/// At most this many leaves (their N×N states are all alive before the merges).
-const MAX_LEAVES: usize = 64;
-
 /// Whether a design of `m` rows of nonzero weight and `p` columns takes the tall path.
 pub(crate) fn is_tall(m: usize, p: usize) -> bool {
     m.saturating_mul(p) >= TALL_MIN_ENTRIES && m >= TALL_MIN_ROWS_PER_COLUMN.saturating_mul(p)
@@ -65,9 +49,9 @@ pub(crate) struct TallSolution {
 /// `|r_kk| > tol·‖x̃_k‖` (the test of `qr_core`, on the `R` of the fold), so that the caller
 /// takes the pivoted path.
 ///
-/// The leaves and their merge order depend only on the shape, and each leaf folds its blocks
-/// in row order, so the result is the same bit for bit for every number of threads; the threads
-/// are [`TallQr::default_threads`] scoped threads that borrow the design.
+/// [`TallQr::from_fill`] builds the equilibrated rows chunk by chunk on
+/// [`TallQr::default_threads`] threads; its leaves and merge order depend only on the shape, so
+/// the result is the same bit for bit for every number of threads.
 ///
 /// # Errors
 /// [`crate::Error::Kernel`] if the fold fails, which finite, validated input cannot make it.
@@ -138,81 +122,32 @@ struct Rows<'a> {
 }
 
 impl Rows<'_> {
-    /// Folds kept rows `start..end` into a new state, block by block in row order.
-    fn fold_leaf(&self, start: usize, end: usize) -> Result<TallQr> {
+    /// Writes kept rows `start..start + len` of `[X̃ | ỹ]` into `buf`, column-major with
+    /// leading dimension `len`; every kept row has a nonzero weight.
+    fn fill(&self, start: usize, len: usize, buf: &mut [f64]) -> usize {
         let p = self.steps.len();
-        let block = (BLOCK_ENTRIES / (p + 1)).max(p + 1);
-        let mut buf = vec![0.0; block.min(end - start) * p];
-        let mut state = TallQr::new(p);
-        let mut first = start;
-        while first < end {
-            let len = block.min(end - first);
-            let b = &mut buf[..len * p];
-            for (j, (dst, s)) in b.chunks_exact_mut(len).zip(self.steps).enumerate() {
-                let column = self.x.column(j);
-                for (k, v) in dst.iter_mut().enumerate() {
-                    let row = first + k;
-                    let i = if self.every_row { row } else { self.kept[row] };
-                    *v = s.apply(column[i], self.roots.map(|roots| roots[row]));
-                }
+        let (columns, response) = buf.split_at_mut(len * p);
+        for (j, (dst, s)) in columns.chunks_exact_mut(len).zip(self.steps).enumerate() {
+            let column = self.x.column(j);
+            for (k, v) in dst.iter_mut().enumerate() {
+                let row = start + k;
+                let i = if self.every_row { row } else { self.kept[row] };
+                *v = s.apply(column[i], self.roots.map(|roots| roots[row]));
             }
-            let xb = DMatrixView::from_slice(b, len, p);
-            let yb = DVectorView::from_slice(&self.y[first..first + len], len);
-            state.push(&xb, &yb)?;
-            first += len;
         }
-        Ok(state)
+        response.copy_from_slice(&self.y[start..start + len]);
+        len
     }
 }
 
-/// The leaves of `m` rows of `width` augmented columns: contiguous ranges of nearly equal length
-/// that depend on the shape alone.
-fn leaves(m: usize, width: usize) -> Vec<(usize, usize)> {
-    let block = (BLOCK_ENTRIES / width).max(width);
-    let min_leaf = MIN_LEAF_ROWS.max(MIN_LEAF_ROWS_PER_COLUMN * width).max(block);
-    let count = m.div_ceil(min_leaf).clamp(1, MAX_LEAVES);
-    (0..count).map(|i| (i * m / count, (i + 1) * m / count)).collect()
-}
-
-/// Folds every leaf (on up to `threads` threads, leaf `i` on thread `i mod threads`) and merges
-/// the leaves' states pairwise, level by level, in leaf order.
+/// Folds every kept row of `rows` into a [`TallQr`] with `threads` threads, by
+/// [`TallQr::from_fill`]: its leaves and merge tree depend on the shape alone, so the result is
+/// the same bit for bit for every thread count.
 fn fold(rows: &Rows<'_>, threads: usize) -> Result<TallQr> {
     let p = rows.steps.len();
-    let ranges = leaves(rows.kept.len(), p + 1);
-    let threads = threads.min(ranges.len()).max(1);
-    let work = |t: usize| -> Vec<(usize, Result<TallQr>)> {
-        (t..ranges.len())
-            .step_by(threads)
-            .map(|i| (i, rows.fold_leaf(ranges[i].0, ranges[i].1)))
-            .collect()
-    };
-    let mut done: Vec<(usize, Result<TallQr>)> = if threads == 1 {
-        work(0)
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..threads).map(|t| scope.spawn(move || work(t))).collect();
-            let mut done = work(0);
-            for handle in handles {
-                // A leaf's fold does not panic on finite input; re-raise if it did.
-                done.extend(handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-            }
-            done
-        })
-    };
-    done.sort_by_key(|&(i, _)| i);
-    let mut level = done.into_iter().map(|(_, state)| state).collect::<Result<Vec<TallQr>>>()?;
-    while level.len() > 1 {
-        let mut next = Vec::with_capacity(level.len().div_ceil(2));
-        let mut states = level.into_iter();
-        while let Some(a) = states.next() {
-            next.push(match states.next() {
-                Some(b) => a.merge(b)?,
-                None => a,
-            });
-        }
-        level = next;
-    }
-    Ok(level.pop().unwrap_or_else(|| TallQr::new(p)))
+    Ok(TallQr::from_fill(rows.kept.len(), p, 1, threads, |start, len, buf: &mut [f64]| {
+        rows.fill(start, len, buf)
+    })?)
 }
 
 #[cfg(test)]
@@ -325,6 +260,9 @@ mod tests {
     fn tall_fold_is_bit_identical_for_every_thread_count() {
         let (x, y, w) = tall_problem(50_000, 12, 0.5, 3);
         let kept: Vec<usize> = (0..x.nrows()).filter(|&i| w[i] > 0.0).collect();
+        // More rows than four chunks of 2¹⁷ entries of `[X̃ | ỹ]`, so `TallQr` cuts them into
+        // several leaves, which the threads share.
+        assert!(kept.len() > 4 * (1 << 17) / 13);
         let (_, roots) = root_weights::<f64>(Some(&w), &kept);
         let old = problem(&x, &y, Some(&w), &kept);
         let mut steps = Vec::new();
@@ -341,7 +279,6 @@ mod tests {
             every_row: false,
             steps: &steps,
         };
-        assert!(leaves(kept.len(), 13).len() > 2);
         let one = fold(&rows, 1).unwrap();
         assert_eq!(one, fold(&rows, 2).unwrap());
         assert_eq!(one, fold(&rows, 5).unwrap());
