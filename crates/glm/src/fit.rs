@@ -4,6 +4,7 @@
 use lsq::RankPolicy;
 use nalgebra::{DMatrix, DVector};
 
+use crate::blocks::is_tall;
 use crate::checks::{Reported, check_coefficients, check_statistics};
 use crate::control::{Control, IRLS_MAX_ITER, IRLS_TOLERANCE};
 use crate::convergence::{Convergence, Outcome};
@@ -19,7 +20,8 @@ use crate::model::Model;
 use crate::numeric::F64_DIGITS;
 use crate::problem::Problem;
 use crate::separation::{near_boundary, separable};
-use crate::weighted::{relabel, scaled_covariance};
+use crate::tall::full_rank;
+use crate::weighted::relabel;
 
 /// Fits a generalized linear model `g(E[y]) = η = Xθ + offset` by maximum likelihood.
 ///
@@ -143,6 +145,9 @@ fn usable_columns(problem: &Problem<'_>, policy: RankPolicy) -> Result<(Vec<usiz
     let p = problem.x.ncols();
     let all: Vec<usize> = (0..p).collect();
     let k = problem.kept.len();
+    if is_tall(k, p) && full_rank(problem) {
+        return Ok((all, Vec::new()));
+    }
     let root: Vec<f64> = problem.kept.iter().map(|&i| problem.weights[i].sqrt()).collect();
     let weighted = DMatrix::from_fn(k, p, |r, c| root[r] * problem.x[(problem.kept[r], c)]);
     // Only the rank decision is needed, which the right-hand side does not affect.
@@ -268,7 +273,11 @@ fn assemble(
     };
     check_statistics(problem, cols, &reported)?;
     // The expected information at the optimum, factored by QR of the equilibrated √W·X.
-    let (reduced, reduced_scales) = scaled_covariance(problem, cols, &e)?;
+    // On a canonical link the observed information is the expected one (kept identical below),
+    // so its correction is formed only for the other links.
+    let canonical = family.canonical_link() == Some(problem.link);
+    let (scores, _) = scoring(problem, cols, &e, DMatrix::zeros(0, 0), !canonical)?;
+    let (reduced, reduced_scales) = (&scores.covariance, &scores.scales);
     let mut covariance = DMatrix::zeros(p, p);
     let mut scales = DVector::from_element(p, 1.0);
     for (r, &i) in cols.iter().enumerate() {
@@ -277,7 +286,6 @@ fn assemble(
             covariance[(i, j)] = reduced[(r, c)];
         }
     }
-    let (scores, _) = scoring(problem, cols, &e, DMatrix::zeros(0, 0), true)?;
     let mut observed = scores.observed_covariance().map(|reduced_observed| {
         let mut full = DMatrix::zeros(p, p);
         for (r, &i) in cols.iter().enumerate() {
@@ -287,11 +295,11 @@ fn assemble(
         }
         full
     });
-    if family.canonical_link() == Some(problem.link) {
+    if canonical {
         // The two informations coincide; keep them identical bit for bit.
         observed = Some(covariance.clone());
     }
-    let digits = estimate_digits(&outcome, &reduced_scales, &reduced, &scores, cols);
+    let digits = estimate_digits(&outcome, reduced_scales, reduced, &scores, cols);
     let fit = GlmFit {
         model: problem.family.with_link(problem.link),
         method,

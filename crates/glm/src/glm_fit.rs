@@ -114,7 +114,7 @@ pub struct GlmFit {
     pub(crate) intercept: bool,
     pub(crate) coefficients: DVector<f64>,
     /// `C′` with `(XᵀWX)⁻¹ = D·C′·D` at the optimum, `D = diag(scales)` the powers of two that
-    /// equilibrate `√W·X` (see `weighted::scaled_covariance`); rows and columns of aliased
+    /// equilibrate `√W·X` (see `information::scoring`); rows and columns of aliased
     /// coefficients are 0.
     pub(crate) scaled_covariance: DMatrix<f64>,
     /// The diagonal of `D` (1 for aliased columns).

@@ -4,9 +4,12 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use crate::blocks::is_tall;
 use crate::error::Result;
+use crate::numeric::unit_scale;
 use crate::numeric::{count_to_f64, norm2};
 use crate::problem::{Evaluation, Problem};
+use crate::tall::{TallFactor, tall_factor, weighted_gram};
 use crate::weighted::relabel;
 
 /// The multiple of `κ·ε·max_k |γ_k|` (equilibrated coordinates, `κ` `lsq`'s estimate for the
@@ -37,42 +40,32 @@ pub(crate) struct Scoring {
     pub(crate) condition: f64,
 }
 
-/// Factors the expected information at `e` (one QR of the equilibrated `√W·X`, in the reused
-/// storage `a`), with the observed-information correction when `observed` is set.
+/// Factors the expected information at `e` (one QR of the equilibrated `√W·X`), with the
+/// observed-information correction when `observed` is set.
+///
+/// A tall design ([`is_tall`]) folds its weighted rows into a `TallQr` on every core
+/// ([`tall_factor`]) and leaves `a` alone; any other design, or a tall one whose fold declines
+/// (a column failing the rank test, a value out of range), is written into the reused storage
+/// `a` and solved there by `lsq`.
 pub(crate) fn scoring(
     problem: &Problem<'_>,
     cols: &[usize],
     e: &Evaluation,
-    mut a: DMatrix<f64>,
+    a: DMatrix<f64>,
     observed: bool,
 ) -> Result<(Scoring, DMatrix<f64>)> {
-    let b = problem.weighted_problem(cols, e, &mut a);
-    let scales: Vec<f64> = a.column_iter().map(|c| unit_scale(norm2(c.as_slice()))).collect();
-    for (mut column, &scale) in a.column_iter_mut().zip(&scales) {
-        column *= scale;
-    }
-    let correction = observed.then(|| {
-        // W·r = W − (observed weight): r = (y − μ)·(μ″/μ′² − V′/V), w cancelling.
-        let r: Vec<f64> = problem
-            .kept
-            .iter()
-            .map(|&i| {
-                let (mu, eta) = (e.mu[i], e.eta[i]);
-                let d = problem.link.mu_eta(eta);
-                (problem.y[i] - mu)
-                    * (problem.link.mu_eta_derivative(eta) / d / d
-                        - problem.family.variance_log_derivative(mu))
-            })
-            .collect();
-        let p = a.ncols();
-        DMatrix::from_fn(p, p, |j, k| {
-            a.column(j).iter().zip(a.column(k).iter()).zip(&r).map(|((x, y), r)| x * y * r).sum()
-        })
-    });
-    let (solution, storage) = lsq::solve_in_place(a, &b, &lsq::FitOptions::default())
-        .map_err(|err| relabel(err, cols, problem.names))?;
-    let covariance = solution.unscaled_covariance()?;
-    let fisher = DVector::from_fn(cols.len(), |j, _| solution.coefficients()[j] * scales[j]);
+    let tall =
+        is_tall(problem.kept.len(), cols.len()).then(|| tall_factor(problem, cols, e)).flatten();
+    let (factor, correction, storage) = match tall {
+        Some(factor) => {
+            let correction = observed.then(|| {
+                weighted_gram(problem, cols, e, &correction_factors(problem, e), &factor.scales)
+            });
+            (factor, correction, a)
+        }
+        None => copying_factor(problem, cols, e, a, observed)?,
+    };
+    let TallFactor { fisher, scales, covariance, condition } = factor;
     let root_dispersion = if problem.family.estimates_dispersion() {
         let df = problem.observations().saturating_sub(cols.len());
         let pearson: Vec<f64> = problem
@@ -88,8 +81,52 @@ pub(crate) fn scoring(
     } else {
         weight_root(problem)
     };
-    let condition = solution.condition_estimate();
     Ok((Scoring { fisher, scales, covariance, root_dispersion, correction, condition }, storage))
+}
+
+/// The factor of [`scoring`] by `lsq`'s QR of the equilibrated `√W·X`, written into `a`, with
+/// the observed-information correction formed from the same rows when `observed` is set.
+pub(crate) fn copying_factor(
+    problem: &Problem<'_>,
+    cols: &[usize],
+    e: &Evaluation,
+    mut a: DMatrix<f64>,
+    observed: bool,
+) -> Result<(TallFactor, Option<DMatrix<f64>>, DMatrix<f64>)> {
+    let b = problem.weighted_problem(cols, e, &mut a);
+    let scales: Vec<f64> = a.column_iter().map(|c| unit_scale(norm2(c.as_slice()))).collect();
+    for (mut column, &scale) in a.column_iter_mut().zip(&scales) {
+        column *= scale;
+    }
+    let correction = observed.then(|| {
+        let r = correction_factors(problem, e);
+        let p = a.ncols();
+        DMatrix::from_fn(p, p, |j, k| {
+            a.column(j).iter().zip(a.column(k).iter()).zip(&r).map(|((x, y), r)| x * y * r).sum()
+        })
+    });
+    let (solution, storage) = lsq::solve_in_place(a, &b, &lsq::FitOptions::default())
+        .map_err(|err| relabel(err, cols, problem.names))?;
+    let covariance = solution.unscaled_covariance()?;
+    let fisher = DVector::from_fn(cols.len(), |j, _| solution.coefficients()[j] * scales[j]);
+    let condition = solution.condition_estimate();
+    Ok((TallFactor { fisher, scales, covariance, condition }, correction, storage))
+}
+
+/// `r_i = (y_i − μ_i)·(μ″/μ′² − V′/V)` on the kept rows, so that `W·r = W − (observed weight)`:
+/// the expected minus the observed information is `Xᵀ·diag(W·r)·X`.
+fn correction_factors(problem: &Problem<'_>, e: &Evaluation) -> Vec<f64> {
+    problem
+        .kept
+        .iter()
+        .map(|&i| {
+            let (mu, eta) = (e.mu[i], e.eta[i]);
+            let d = problem.link.mu_eta(eta);
+            (problem.y[i] - mu)
+                * (problem.link.mu_eta_derivative(eta) / d / d
+                    - problem.family.variance_log_derivative(mu))
+        })
+        .collect()
 }
 
 /// For a family with a fixed dispersion, the power of two nearest `√w̄` for the mean prior
@@ -103,13 +140,6 @@ fn weight_root(problem: &Problem<'_>) -> f64 {
     let mean: f64 = problem.kept.iter().map(|&i| problem.weights[i] / n).sum();
     let root = (mean.log2() / 2.0).round().exp2();
     if root.is_finite() && root > 0.0 { root } else { 1.0 }
-}
-
-/// The power of two that brings a column of norm `norm` to unit norm (1 for a zero or
-/// non-finite norm).
-fn unit_scale(norm: f64) -> f64 {
-    let scale = (-norm.log2().round()).exp2();
-    if norm > 0.0 && norm.is_finite() && scale.is_finite() && scale > 0.0 { scale } else { 1.0 }
 }
 
 impl Scoring {

@@ -3,6 +3,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use crate::blocks::is_tall;
 use crate::convergence::{Convergence, Outcome};
 use crate::criterion::{Criterion, NEWTON_SWITCH};
 use crate::error::{Error, Iterate, Result};
@@ -65,9 +66,15 @@ pub(crate) fn irls(
     let mut workspace = DMatrix::zeros(0, 0);
     for iteration in 1..=max_iter {
         let (gamma, trial, halved, left) = if criterion == Criterion::Deviance {
-            let (solution, storage) = solve_weighted(problem, cols, &current, workspace)?;
-            workspace = storage;
-            let gamma = solution.coefficients().clone();
+            let gamma = if is_tall(problem.kept.len(), cols.len()) {
+                let (scores, storage) = scoring(problem, cols, &current, workspace, false)?;
+                workspace = storage;
+                scores.fisher
+            } else {
+                let (solution, storage) = solve_weighted(problem, cols, &current, workspace)?;
+                workspace = storage;
+                solution.coefficients().clone()
+            };
             halve(problem, cols, gamma, previous.as_ref(), &current, iteration, 0.0)?
         } else {
             let newton = non_canonical && change < NEWTON_SWITCH && previous.is_some();

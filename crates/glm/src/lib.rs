@@ -141,6 +141,7 @@
 //!   `glm.fit`: NaN when a model without intercept has a null mean `g⁻¹(offset)` outside the
 //!   family's domain (the one NaN besides the aliased coefficients' `NA` marker).
 
+mod blocks;
 mod checks;
 mod control;
 mod convergence;
@@ -164,6 +165,7 @@ mod predict;
 mod problem;
 mod separation;
 mod summary;
+mod tall;
 mod warning;
 mod weighted;
 

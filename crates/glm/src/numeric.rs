@@ -40,9 +40,12 @@ pub(crate) fn t_minus_log1p(t: f64) -> f64 {
         let mut power = t * t;
         let mut sum = 0.0;
         let mut k = 2.0_f64;
+        // The sign of the term in `t^k/k`: + for even k.
+        let mut even = true;
         loop {
             let term = power / k;
-            let next = sum + if k % 2.0 == 0.0 { term } else { -term };
+            let next = sum + if even { term } else { -term };
+            even = !even;
             if next == sum {
                 return sum;
             }
@@ -127,6 +130,13 @@ pub(crate) fn norm2(v: &[f64]) -> f64 {
         return scale;
     }
     scale * v.iter().map(|x| (x / scale).powi(2)).sum::<f64>().sqrt()
+}
+
+/// The power of two that brings a vector of norm `norm` to unit norm (1 for a zero or non-finite
+/// norm): multiplying by it is exact, so it changes units without rounding.
+pub(crate) fn unit_scale(norm: f64) -> f64 {
+    let scale = (-norm.log2().round()).exp2();
+    if norm > 0.0 && norm.is_finite() && scale.is_finite() && scale > 0.0 { scale } else { 1.0 }
 }
 
 #[cfg(test)]

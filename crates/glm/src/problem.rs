@@ -2,8 +2,11 @@
 //! weights, trials, offset) and the evaluation of a coefficient vector: `η`, `μ`, deviance,
 //! validity.
 
+use std::sync::OnceLock;
+
 use nalgebra::{DMatrix, DVector};
 
+use crate::blocks::{for_blocks, is_tall};
 use crate::control::invalid;
 use crate::data::{Data, check_vector};
 use crate::domain::Domain;
@@ -11,7 +14,7 @@ use crate::error::{Error, Input, Result};
 use crate::family::Family;
 use crate::link::Link;
 use crate::model::Model;
-use crate::numeric::count_to_f64;
+use crate::numeric::{count_to_f64, norm2, unit_scale};
 use crate::warning::{Warning, non_integer_counts};
 
 /// Validated inputs of a fit.
@@ -37,6 +40,9 @@ pub(crate) struct Problem<'a> {
     pub(crate) kept: Vec<usize>,
     /// What the fit will carry about the data (non-integer counts).
     pub(crate) warnings: Vec<Warning>,
+    /// The powers of two that bring each design column, on the kept rows, to about unit norm
+    /// (computed on first use by [`Problem::column_scales`]).
+    column_scales: OnceLock<Vec<f64>>,
 }
 
 impl<'a> Problem<'a> {
@@ -141,6 +147,7 @@ impl<'a> Problem<'a> {
             has_offset,
             kept,
             warnings,
+            column_scales: OnceLock::new(),
         })
     }
 
@@ -150,7 +157,13 @@ impl<'a> Problem<'a> {
     }
 
     /// `η = X_cols·γ + offset`, `μ = g⁻¹(η)` and the deviance for reduced coefficients `γ`.
+    ///
+    /// A tall problem ([`is_tall`]) is evaluated in row blocks on every core
+    /// ([`Problem::evaluate_blocks`]); the others column by column on one.
     pub(crate) fn evaluate(&self, cols: &[usize], gamma: &DVector<f64>) -> Evaluation {
+        if is_tall(self.kept.len(), cols.len()) {
+            return self.evaluate_blocks(Some((cols, gamma)), self.offset.clone());
+        }
         // Column by column (axpy), in the order the column-major design is stored.
         let mut eta = self.offset.clone();
         for (&j, &g) in cols.iter().zip(gamma.iter()) {
@@ -161,6 +174,9 @@ impl<'a> Problem<'a> {
 
     /// `μ = g⁻¹(η)`, validity and deviance for a given linear predictor.
     pub(crate) fn evaluate_eta(&self, eta: DVector<f64>) -> Evaluation {
+        if is_tall(self.kept.len(), self.x.ncols()) {
+            return self.evaluate_blocks(None, eta);
+        }
         let mu = eta.map(|e| self.link.inverse(e));
         let eta_domain = self.link.eta_domain();
         let mu_domain = self.family.mean_domain();
@@ -174,6 +190,50 @@ impl<'a> Problem<'a> {
                 .map(|&i| self.weights[i] * self.family.unit_deviance(self.y[i], mu[i]))
                 .sum()
         };
+        Evaluation { eta, mu, deviance, invalid }
+    }
+
+    /// [`Problem::evaluate`] (with `X_cols·γ` added to `eta`) or [`Problem::evaluate_eta`]
+    /// (without) in the row blocks of [`for_blocks`] on every core, one pass over the design:
+    /// each block forms its `η` (the same sum, in the same order, as the column-by-column one),
+    /// `μ`, its first invalid row and its share of the deviance, and the shares are added in
+    /// block order, so the result does not depend on the number of threads.
+    fn evaluate_blocks(
+        &self,
+        linear: Option<(&[usize], &DVector<f64>)>,
+        mut eta: DVector<f64>,
+    ) -> Evaluation {
+        let mut mu = DVector::zeros(eta.len());
+        let eta_domain = self.link.eta_domain();
+        let mu_domain = self.family.mean_domain();
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let blocks = for_blocks(eta.as_mut_slice(), mu.as_mut_slice(), threads, |rows, eta, mu| {
+            if let Some((cols, gamma)) = linear {
+                for (&j, &g) in cols.iter().zip(gamma.iter()) {
+                    let start = j * self.x.nrows();
+                    let column = &self.x.as_slice()[start + rows.start..start + rows.end];
+                    for (e, &x) in eta.iter_mut().zip(column) {
+                        *e += g * x;
+                    }
+                }
+            }
+            let mut invalid = None;
+            let mut deviance = 0.0;
+            for (k, (&e, m)) in eta.iter().zip(mu.iter_mut()).enumerate() {
+                *m = self.link.inverse(e);
+                let i = rows.start + k;
+                if invalid.is_none() && (!eta_domain.contains(e) || !mu_domain.contains(*m)) {
+                    invalid = Some(i);
+                }
+                if invalid.is_none() && self.weights[i] > 0.0 {
+                    deviance += self.weights[i] * self.family.unit_deviance(self.y[i], *m);
+                }
+            }
+            (invalid, deviance)
+        });
+        let invalid = blocks.iter().find_map(|&(invalid, _)| invalid);
+        let deviance =
+            if invalid.is_some() { f64::NAN } else { blocks.iter().map(|&(_, d)| d).sum() };
         Evaluation { eta, mu, deviance, invalid }
     }
 
@@ -267,6 +327,40 @@ impl<'a> Problem<'a> {
         (e.invalid.is_none() && e.deviance.is_finite()).then_some(gamma)
     }
 
+    /// The powers of two that bring each column of the design, on the kept rows, to about unit
+    /// norm: one read of the design on first use, then cached for the fit.
+    pub(crate) fn column_scales(&self) -> &[f64] {
+        self.column_scales.get_or_init(|| {
+            let every_row = self.kept.len() == self.x.nrows();
+            self.x
+                .column_iter()
+                .map(|column| {
+                    let norm = if every_row {
+                        norm2(column.as_slice())
+                    } else {
+                        norm2(&self.kept.iter().map(|&i| column[i]).collect::<Vec<_>>())
+                    };
+                    unit_scale(norm)
+                })
+                .collect()
+        })
+    }
+
+    /// `(√W_i, z_i)` of observation `i` at `e`: the IRLS weight `W = w·(dμ/dη)²/V(μ)` and the
+    /// working response `z = η − offset + (y − μ)/(dμ/dη)`.
+    pub(crate) fn irls_row(&self, e: &Evaluation, i: usize) -> (f64, f64) {
+        let d = self.link.mu_eta(e.eta[i]);
+        // √W = √(w·(dμ/dη)²/V(μ)), R's formula, as long as it is an ordinary number; where
+        // V(μ) or the square over- or underflows, √w·|dμ/dη|/√V(μ) without forming V(μ).
+        let direct = (self.weights[i] * d * d / self.family.variance(e.mu[i])).sqrt();
+        let root = if direct.is_normal() {
+            direct
+        } else {
+            self.weights[i].sqrt() * self.family.over_variance_root(e.mu[i], d).abs()
+        };
+        (root, e.eta[i] - self.offset[i] + (self.y[i] - e.mu[i]) / d)
+    }
+
     /// `√W` times the rows kept and the columns `cols` of `X`, written into `a` (reshaped when
     /// its shape differs, so IRLS reuses one allocation across iterations), and `√W·z`, for IRLS
     /// weights `W = w·(dμ/dη)²/V(μ)` and working response `z = η − offset + (y − μ)/(dμ/dη)`.
@@ -280,16 +374,9 @@ impl<'a> Problem<'a> {
         let mut root = Vec::with_capacity(k);
         let mut z = Vec::with_capacity(k);
         for &i in &self.kept {
-            let d = self.link.mu_eta(e.eta[i]);
-            // √W = √(w·(dμ/dη)²/V(μ)), R's formula, as long as it is an ordinary number; where
-            // V(μ) or the square over- or underflows, √w·|dμ/dη|/√V(μ) without forming V(μ).
-            let direct = (self.weights[i] * d * d / self.family.variance(e.mu[i])).sqrt();
-            root.push(if direct.is_normal() {
-                direct
-            } else {
-                self.weights[i].sqrt() * self.family.over_variance_root(e.mu[i], d).abs()
-            });
-            z.push(e.eta[i] - self.offset[i] + (self.y[i] - e.mu[i]) / d);
+            let (r, zi) = self.irls_row(e, i);
+            root.push(r);
+            z.push(zi);
         }
         if a.shape() != (k, cols.len()) {
             *a = DMatrix::zeros(k, cols.len());

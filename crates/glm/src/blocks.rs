@@ -1,0 +1,91 @@
+//! Which problems are tall, and row blocks processed on every core in an order that depends
+//! only on the number of rows, so that results are the same bit for bit for any thread count.
+
+use std::ops::Range;
+
+/// A weighted design goes through `linalg_core::TallQr` when it has at least this many entries
+/// (kept rows times columns): 2²¹, 16 MiB of `f64`, beyond the caches; `lsq` uses the same
+/// threshold for `Method::Qr` (its `tall.rs` records the measurements). Smaller problems, among
+/// them every problem of the reports and of the reference suites, keep the sequential, copying
+/// path bit for bit.
+pub(crate) const TALL_MIN_ENTRIES: usize = 1 << 21;
+
+/// ... and at least this many rows per column, so that the merges of the `p×p` triangles stay
+/// small against the fold.
+pub(crate) const TALL_MIN_ROWS_PER_COLUMN: usize = 64;
+
+/// Rows per block of [`for_blocks`]: 2¹⁴ rows, so that a block's `η`, `μ` and one column
+/// (3·128 KiB) stay in the second-level cache.
+pub(crate) const BLOCK_ROWS: usize = 1 << 14;
+
+/// Whether `m` rows and `p` columns make a tall problem.
+pub(crate) fn is_tall(m: usize, p: usize) -> bool {
+    m.saturating_mul(p) >= TALL_MIN_ENTRIES && m >= TALL_MIN_ROWS_PER_COLUMN.saturating_mul(p)
+}
+
+/// Runs `f` on the row blocks `[k·BLOCK_ROWS, (k+1)·BLOCK_ROWS) ∩ [0, m)` of two equal-length
+/// outputs `a` and `b` (the block's slices of each), on up to `threads` scoped threads, and
+/// returns the blocks' results in block order. The blocks do not depend on `threads`, so a
+/// caller that combines the results in the order returned gets the same bits for any count.
+pub(crate) fn for_blocks<T, F>(a: &mut [f64], b: &mut [f64], threads: usize, f: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(Range<usize>, &mut [f64], &mut [f64]) -> T + Sync,
+{
+    let mut work: Vec<(Range<usize>, &mut [f64], &mut [f64])> = a
+        .chunks_mut(BLOCK_ROWS)
+        .zip(b.chunks_mut(BLOCK_ROWS))
+        .enumerate()
+        .map(|(k, (x, y))| (k * BLOCK_ROWS..k * BLOCK_ROWS + x.len(), x, y))
+        .collect();
+    let per_thread = work.len().div_ceil(threads.max(1)).max(1);
+    if work.len() <= per_thread {
+        return work.into_iter().map(|(rows, x, y)| f(rows, x, y)).collect();
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = work
+            .chunks_mut(per_thread)
+            .map(|group| {
+                scope.spawn(move || {
+                    group.iter_mut().map(|(rows, x, y)| f(rows.clone(), x, y)).collect::<Vec<T>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_cover_every_row_once_in_order_for_any_thread_count() {
+        let m = 3 * BLOCK_ROWS + 17;
+        for threads in [1, 2, 3, 8] {
+            let (mut a, mut b) = (vec![0.0; m], vec![0.0; m]);
+            let ranges = for_blocks(&mut a, &mut b, threads, |rows, x, y| {
+                assert_eq!(x.len(), rows.len());
+                x.fill(1.0);
+                y.fill(2.0);
+                rows
+            });
+            assert_eq!(ranges.len(), 4);
+            assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+            assert_eq!((ranges[0].start, ranges[3].end), (0, m));
+            assert!(a.iter().all(|&v| v.to_bits() == 1.0_f64.to_bits()));
+            assert!(b.iter().all(|&v| v.to_bits() == 2.0_f64.to_bits()));
+        }
+    }
+
+    #[test]
+    fn the_threshold_needs_both_entries_and_rows_per_column() {
+        assert!(is_tall(1 << 17, 16));
+        assert!(!is_tall(1 << 16, 16));
+        assert!(!is_tall(1 << 15, 1 << 10));
+    }
+}
