@@ -75,7 +75,7 @@ pub(crate) fn irls(
                 workspace = storage;
                 solution.coefficients().clone()
             };
-            halve(problem, cols, gamma, previous.as_ref(), &current, iteration, 0.0)?
+            halve(problem, cols, gamma, previous.as_ref(), &current, iteration, &Slack::new(problem, &current, false))?
         } else {
             let newton = non_canonical && change < NEWTON_SWITCH && previous.is_some();
             let prev = previous.as_ref();
@@ -209,12 +209,11 @@ fn scored_step(
     // Near the optimum the deviance cannot tell apart points whose `η` differ by its rounding;
     // a rise within that is no reason to reject or halve a step. (R's rule keeps R's test, so
     // that it reproduces R's iterates.)
-    let eta_slack = problem.eta_rounding(current);
+    let eta_slack = Slack::new(problem, current, true);
     let accepted = previous.filter(|_| newton).and_then(|p| {
         let next = scores.newton(p)?;
         let trial = problem.evaluate(cols, &next);
-        let slack = rounding_noise(problem.observations(), current.deviance.abs()) + eta_slack;
-        (trial.is_valid() && trial.deviance <= current.deviance + slack)
+        (trial.is_valid() && !eta_slack.rose(trial.deviance))
             .then_some((next, trial, 0, None))
     });
     let took_newton = accepted.is_some();
@@ -222,7 +221,7 @@ fn scored_step(
         result
     } else {
         let fisher = scores.fisher.clone();
-        halve(problem, cols, fisher, previous, current, iteration, eta_slack)?
+        halve(problem, cols, fisher, previous, current, iteration, &eta_slack)?
     };
     Ok((result, took_newton, scores))
 }
@@ -269,10 +268,44 @@ fn count_total(problem: &Problem<'_>) -> f64 {
     }
 }
 
+/// How far a trial deviance may rise above the current one and still count as not rising: the
+/// rounding of the deviance's sum, plus (when `with_eta`) the rounding that comes from the
+/// rounding of `η` ([`Problem::eta_rounding`], a pass over the observations), computed only
+/// when a trial deviance exceeds the first alone. The decision is the same as with both terms
+/// formed up front, since the second is never negative.
+struct Slack<'a> {
+    problem: &'a Problem<'a>,
+    current: &'a Evaluation,
+    noise: f64,
+    with_eta: bool,
+    eta: std::cell::OnceCell<f64>,
+}
+
+impl<'a> Slack<'a> {
+    fn new(problem: &'a Problem<'a>, current: &'a Evaluation, with_eta: bool) -> Self {
+        let noise = rounding_noise(problem.observations(), current.deviance.abs());
+        Self { problem, current, noise, with_eta, eta: std::cell::OnceCell::new() }
+    }
+
+    /// Whether `deviance` rose above the current deviance by more than the slack.
+    fn rose(&self, deviance: f64) -> bool {
+        let base = self.current.deviance;
+        if deviance.is_nan() || deviance <= base + self.noise {
+            return false;
+        }
+        let eta = if self.with_eta {
+            *self.eta.get_or_init(|| self.problem.eta_rounding(self.current))
+        } else {
+            0.0
+        };
+        deviance > base + (self.noise + eta)
+    }
+}
+
 /// Halves the step from the anchor (the previous iterate, or on the first iteration the
 /// intercept-only fallback) until `η` and `μ` are in their domains, the deviance is finite,
 /// and (when there is a previous iterate) the deviance has not risen by more than rounding
-/// (the summation's, plus `eta_slack` for the rounding of `η`).
+/// (the summation's, plus for the other criteria the rounding of `η`: see [`Slack`]).
 /// Returns the accepted coefficients and evaluation, the number of halvings, and the
 /// observation whose `η` or `μ` the full step took out of its domain, if any.
 fn halve(
@@ -282,15 +315,14 @@ fn halve(
     previous: Option<&DVector<f64>>,
     current: &Evaluation,
     iteration: usize,
-    eta_slack: f64,
+    slack: &Slack<'_>,
 ) -> Result<Step> {
     let mut trial = problem.evaluate(cols, &gamma);
     let left = trial.invalid;
-    let slack = rounding_noise(problem.observations(), current.deviance.abs()) + eta_slack;
     let mut fallback = None;
     for halvings in 0..=MAX_STEP_HALVINGS {
         let valid = trial.is_valid();
-        let rose = previous.is_some() && trial.deviance > current.deviance + slack;
+        let rose = previous.is_some() && slack.rose(trial.deviance);
         if valid && !rose {
             return Ok((gamma, trial, halvings, left));
         }
