@@ -66,16 +66,16 @@ pub(crate) fn irls(
     let mut workspace = DMatrix::zeros(0, 0);
     for iteration in 1..=max_iter {
         let (gamma, trial, halved, left) = if criterion == Criterion::Deviance {
-            let gamma = if is_tall(problem.kept.len(), cols.len()) {
-                let (scores, storage) = scoring(problem, cols, &current, workspace, false)?;
-                workspace = storage;
-                scores.fisher
-            } else {
-                let (solution, storage) = solve_weighted(problem, cols, &current, workspace)?;
-                workspace = storage;
-                solution.coefficients().clone()
-            };
-            halve(problem, cols, gamma, previous.as_ref(), &current, iteration, &Slack::new(problem, &current, false))?
+            let gamma = fisher_iterate(problem, cols, &current, &mut workspace)?;
+            halve(
+                problem,
+                cols,
+                gamma,
+                previous.as_ref(),
+                &current,
+                iteration,
+                &Slack::new(problem, &current, false),
+            )?
         } else {
             let newton = non_canonical && change < NEWTON_SWITCH && previous.is_some();
             let prev = previous.as_ref();
@@ -149,6 +149,26 @@ pub(crate) fn irls(
     })
 }
 
+/// The Fisher-scoring iterate `(XᵀWX)⁻¹XᵀWz` at `current`, as R's rule takes it: from the fold
+/// of a tall design, else from `lsq`'s QR of `√W·X` written into the reused `workspace`.
+fn fisher_iterate(
+    problem: &Problem<'_>,
+    cols: &[usize],
+    current: &Evaluation,
+    workspace: &mut DMatrix<f64>,
+) -> Result<DVector<f64>> {
+    let storage = std::mem::take(workspace);
+    if is_tall(problem.kept.len(), cols.len()) {
+        let (scores, storage) = scoring(problem, cols, current, storage, false)?;
+        *workspace = storage;
+        Ok(scores.fisher)
+    } else {
+        let (solution, storage) = solve_weighted(problem, cols, current, storage)?;
+        *workspace = storage;
+        Ok(solution.coefficients().clone())
+    }
+}
+
 /// What the coefficient criterion carries from one IRLS iteration to the next.
 #[derive(Debug, Default)]
 struct Progress {
@@ -213,8 +233,7 @@ fn scored_step(
     let accepted = previous.filter(|_| newton).and_then(|p| {
         let next = scores.newton(p)?;
         let trial = problem.evaluate(cols, &next);
-        (trial.is_valid() && !eta_slack.rose(trial.deviance))
-            .then_some((next, trial, 0, None))
+        (trial.is_valid() && !eta_slack.rose(trial.deviance)).then_some((next, trial, 0, None))
     });
     let took_newton = accepted.is_some();
     let result = if let Some(result) = accepted {
