@@ -61,6 +61,78 @@ pub(crate) fn chunk_rows(width: usize) -> usize {
     (CHUNK_ENTRIES / width.max(1)).max(MIN_CHUNK_RATIO * width).max(1)
 }
 
+/// A [`crate::TallQr`] as serde stores it: the number of design columns, the triangle and the
+/// row counts. Reading one back checks that it is a state `TallQr` could have built.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(bound = "T: serde::Serialize + serde::de::DeserializeOwned")]
+pub(crate) struct StoredState<T: Real> {
+    columns: usize,
+    triangle: DMatrix<T>,
+    rows: usize,
+    nonzero_weight_rows: usize,
+}
+
+#[cfg(feature = "serde")]
+impl<T: Real> From<crate::TallQr<T>> for StoredState<T> {
+    fn from(state: crate::TallQr<T>) -> Self {
+        Self {
+            columns: state.n,
+            triangle: state.acc.s,
+            rows: state.acc.rows,
+            nonzero_weight_rows: state.acc.nonzero_weight_rows,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<T: Real> TryFrom<StoredState<T>> for crate::TallQr<T> {
+    type Error = String;
+
+    fn try_from(stored: StoredState<T>) -> Result<Self, String> {
+        let s = stored.triangle;
+        let width = s.nrows();
+        if s.ncols() != width || stored.columns > width {
+            return Err(format!(
+                "a TallQr state needs a square triangle at least as wide as its {} design columns, found {}×{}",
+                stored.columns,
+                s.nrows(),
+                s.ncols()
+            ));
+        }
+        for j in 0..width {
+            for i in 0..width {
+                let v = s[(i, j)];
+                if !v.is_finite() || (i > j && v != T::ZERO) {
+                    return Err(format!(
+                        "entry ({i}, {j}) of a TallQr triangle is {}, not a finite value{}",
+                        v.to_f64(),
+                        if i > j {
+                            " of the upper triangle (below the diagonal must be 0)"
+                        } else {
+                            ""
+                        }
+                    ));
+                }
+            }
+        }
+        if stored.nonzero_weight_rows > stored.rows {
+            return Err(format!(
+                "a TallQr state cannot have {} rows of nonzero weight among {} rows",
+                stored.nonzero_weight_rows, stored.rows
+            ));
+        }
+        Ok(Self {
+            n: stored.columns,
+            acc: Accumulator {
+                s,
+                rows: stored.rows,
+                nonzero_weight_rows: stored.nonzero_weight_rows,
+            },
+        })
+    }
+}
+
 /// The factor of the augmented rows folded so far, and how many rows that was.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Accumulator<T: Real> {

@@ -93,6 +93,15 @@ use crate::tall_parallel::{fold_rows, fold_rows_here};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        try_from = "crate::tall_core::StoredState<T>",
+        into = "crate::tall_core::StoredState<T>"
+    )
+)]
+#[cfg_attr(feature = "serde", serde(bound = "T: serde::Serialize + serde::de::DeserializeOwned"))]
 pub struct TallQr<T: Real = f64> {
     /// Columns of `X`; the triangle's remaining columns are the responses.
     pub(crate) n: usize,

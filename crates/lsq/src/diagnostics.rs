@@ -52,6 +52,7 @@ pub const F64_DIGITS: f64 = 15.653_559_774_527_022;
 /// errors that partly cancel usually attain. Both lie in `[0, `[`F64_DIGITS`]`]`.
 /// See [`Diagnostics`] for an example.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Digits {
     /// Digits guaranteed by the worst-case bound.
     pub guaranteed: f64,

@@ -27,6 +27,11 @@ use crate::stream_fit::{Moments, StreamFit, finish};
 /// running moments (West's update, Chan's merge), never from `Σy² − n·ȳ²`. Cost: `2·b·(n+1)²`
 /// flops a chunk of b rows, `O(n³)` a merge; memory `O(n²)` whatever the number of rows.
 ///
+/// With the `serde` feature an accumulator serialises (the triangle, `O(n²)` numbers, the row
+/// counts, names and moments), so partial fits can be stored or sent between workers and merged
+/// where they arrive; reading one back checks that its triangle is a state the fold could have
+/// built.
+///
 /// Unlike [`crate::fit`], the data are not equilibrated first (the rows are not all there to
 /// scale): columns whose products overflow (entries beyond about 10¹⁵⁰) give an error rather
 /// than a fit, and the rank test is Householder's `|r_kk| > tol·‖x_k‖`, independent of the
@@ -56,6 +61,7 @@ use crate::stream_fit::{Moments, StreamFit, finish};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Accumulator {
     state: TallQr<f64>,
     names: Vec<String>,

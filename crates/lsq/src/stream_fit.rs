@@ -16,6 +16,7 @@ use crate::unavailable::Unavailable;
 /// squares about the weighted mean without the cancellation of `Σwy² − (Σwy)²/Σw`; and the
 /// constant seen in the intercept column.
 #[derive(Debug, Clone, Copy, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Moments {
     /// `Σw`.
     weight: f64,
@@ -73,6 +74,7 @@ impl Moments {
 /// Residuals, fitted values, their quantiles and the orthogonality check `Xᵀr ≈ 0` need the rows
 /// again: a second pass over the chunks with [`StreamFit::coefficients`].
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct StreamFit {
     names: Vec<String>,
     coefficients: DVector<f64>,
