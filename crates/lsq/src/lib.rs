@@ -64,8 +64,10 @@
 //!   (`κ ≈ 1.8·10¹⁵` unscaled) and the extended method every printed digit; see the crate's
 //!   `tests/nist.rs`.
 
+mod anova;
 mod certify;
 mod condition;
+mod consistency;
 mod design;
 mod diagnostics;
 mod error;
@@ -76,6 +78,7 @@ mod method;
 mod options;
 mod predict;
 mod ridge;
+mod robust;
 mod scaling;
 mod solve;
 mod solvers;
@@ -88,7 +91,9 @@ mod unavailable;
 /// line is enough and the versions always match.
 pub use nalgebra;
 
+pub use anova::{ANOVA_RESPONSE_TOLERANCE, Anova, anova};
 pub use certify::{Certification, certify};
+pub use consistency::{NESTING_TOLERANCE, check_nested};
 pub use design::{Design, INTERCEPT_NAME};
 pub use diagnostics::{Diagnostics, Digits, F64_DIGITS};
 pub use error::{Error, Input, Quantity, Result};
@@ -98,6 +103,7 @@ pub use method::{Method, RankPolicy};
 pub use options::{ConditionNumber, FitOptions, SVD_AUTO_FLOPS};
 pub use predict::Prediction;
 pub use ridge::{Penalty, RidgeFit, ridge};
+pub use robust::{Hc, Robust, UNIT_LEVERAGE_TOLERANCE};
 pub use solve::{Solution, solve, solve_in_place};
 pub use statistics::EXACT_FIT_TOLERANCE;
 pub use unavailable::Unavailable;
