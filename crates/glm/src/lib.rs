@@ -141,6 +141,7 @@
 //!   `glm.fit`: NaN when a model without intercept has a null mean `g⁻¹(offset)` outside the
 //!   family's domain (the one NaN besides the aliased coefficients' `NA` marker).
 
+mod anova;
 mod checks;
 mod control;
 mod convergence;
@@ -162,6 +163,7 @@ mod numeric;
 mod overdispersion;
 mod predict;
 mod problem;
+mod robust;
 mod separation;
 mod summary;
 mod warning;
@@ -171,6 +173,7 @@ pub use lsq;
 pub use lsq::{Design, RankPolicy};
 pub use nalgebra;
 
+pub use anova::{Anova, Test, anova};
 pub use control::{Control, GRADIENT_ITERATIONS, GRADIENT_STEP, IRLS_MAX_ITER, IRLS_TOLERANCE};
 pub use convergence::Convergence;
 pub use criterion::{Criterion, NEWTON_SWITCH};
@@ -185,6 +188,7 @@ pub use method::Method;
 pub use model::Model;
 pub use overdispersion::{OverdispersionTest, overdispersion_test};
 pub use predict::Prediction;
+pub use robust::{DESIGN_TOLERANCE, Robust};
 pub use warning::{COUNT_INTEGER_TOLERANCE, SUCCESS_INTEGER_TOLERANCE, Warning};
 
 /// Splits R's `cbind(successes, failures)` response into the successes and the trials
