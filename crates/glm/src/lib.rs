@@ -32,6 +32,10 @@
 //!   [`ResidualKind`] residuals and [`Prediction`]s, and carries [`Warning`]s about the data
 //!   (non-integer counts). Its `Display` is laid out like R's `summary(glm)`.
 //! - [`overdispersion_test`] → [`OverdispersionTest`] for Poisson fits.
+//! - [`GlmFit::robust`] → [`Robust`]: the sandwich covariance (`lsq::Hc`: HC0 and HC1 as
+//!   statsmodels, HC2 and HC3 as R's `sandwich`) and its Wald tests, chosen at query time.
+//! - [`anova`] → [`Anova`]: the deviance test of nested fits, χ² or F by family ([`Test`]),
+//!   as R's `anova(reduced, full)`.
 //! - [`Error`]: every failure, typed, with the numbers; its message alone names the cause.
 //!
 //! `glm` re-exports [`nalgebra`], [`lsq`] and the `lsq` types a fit needs ([`Design`],
@@ -253,6 +257,9 @@ mod tests {
         check::<super::Method>();
         check::<super::Model>();
         check::<super::OverdispersionTest>();
+        check::<super::Anova>();
+        check::<super::Robust>();
+        check::<super::Test>();
         check::<super::Prediction>();
         check::<super::ResidualKind>();
         check::<super::Warning>();

@@ -17,7 +17,9 @@
 //! the orthogonality `‖Xᵀr‖/(‖X‖‖r‖)`, whether `y` lies in the column space, and an estimate of
 //! the digits the coefficients can be trusted to. A statistic the data leave undefined (R² of a
 //! constant response, t tests of an exact fit) is an `Err` of [`Unavailable`] saying why, never
-//! a NaN or an infinity. [`ridge`] solves the weighted Tikhonov
+//! a NaN or an infinity. [`Fit::robust`] gives the heteroskedasticity-consistent (sandwich)
+//! covariance HC0–HC3 of R's `sandwich::vcovHC` ([`Hc`], [`Robust`]), and [`anova`] the F test
+//! of a fit against a nested one ([`Anova`], R's `anova(m0, m1)`). [`ridge`] solves the weighted Tikhonov
 //! problem `(HᵀWH + λLᵀL)⁻¹HᵀWy` by stacking, never by forming the normal matrix, and
 //! [`certify`] measures the correct digits of an `f64` fit against the double-double one.
 //!

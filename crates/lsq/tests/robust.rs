@@ -293,3 +293,41 @@ fn exact_fits_give_no_robust_tests_and_an_intercept_only_model_is_nested() {
     assert_eq!(table.f_statistic(), Err(Unavailable::ExactFit));
     assert!(table.sum_of_squares().unwrap() > 0.0);
 }
+
+#[test]
+fn robust_types_are_thread_safe_values() {
+    fn assert_traits<T: std::fmt::Debug + Clone + Send + Sync>() {}
+    assert_traits::<Hc>();
+    assert_traits::<lsq::Robust>();
+    assert_traits::<lsq::Anova>();
+}
+
+#[test]
+#[expect(clippy::float_cmp, reason = "power-of-two units change results exactly")]
+fn robust_errors_and_f_tests_follow_power_of_two_units_exactly() {
+    let (_, full, reduced, y) = ccard();
+    let options = FitOptions::default();
+    let base = lsq::fit(&full, &y, &options).unwrap();
+    let f0 = lsq::fit(&reduced, &y, &options).unwrap();
+    let table = lsq::anova(&f0, &reduced, &base, &full).unwrap();
+    for k in [-300_i32, -30, 7, 250] {
+        let scale = 2.0_f64.powi(k);
+        // INCOME² in units 2^k and y in units 2^−k: its coefficient scales by 2^−2k.
+        let mut x = full.matrix().clone();
+        x.column_mut(3).scale_mut(scale);
+        let scaled = Design::new(x).unwrap().with_intercept_column(0).unwrap();
+        let ys = &y / scale;
+        let fit = lsq::fit(&scaled, &ys, &options).unwrap();
+        for hc in Hc::ALL {
+            let (a, b) = (fit.robust(&scaled, hc).unwrap(), base.robust(&full, hc).unwrap());
+            assert_eq!(a.std_errors()[3], b.std_errors()[3] / scale / scale, "{hc} 2^{k}");
+            assert_eq!(a.std_errors()[1], b.std_errors()[1] / scale, "{hc} 2^{k}");
+            assert_eq!(a.t_values(), b.t_values());
+        }
+        let g0 = lsq::fit(&Design::new(reduced.matrix() / scale).unwrap(), &ys, &options).unwrap();
+        let g0_design = Design::new(reduced.matrix() / scale).unwrap();
+        let other = lsq::anova(&g0, &g0_design, &fit, &scaled).unwrap();
+        assert_eq!(other.f_statistic(), table.f_statistic(), "2^{k}");
+        assert_eq!(other.p_value(), table.p_value(), "2^{k}");
+    }
+}
