@@ -2,6 +2,7 @@
 //! `anova(reduced, full, test = "Chisq")`, or its F form for families with an estimated
 //! dispersion (`test = "F"`); its result, [`Anova`], and [`Test`].
 
+use lsq::format::{p_value, significant, stars, table};
 use statrs::function::beta::checked_beta_reg;
 use statrs::function::gamma::checked_gamma_ur;
 
@@ -100,6 +101,40 @@ impl Anova {
     }
 }
 
+/// R's `anova` table for GLMs: residual degrees of freedom and deviance of each fit, then the
+/// test's degrees of freedom, deviance difference, F (for [`Test::F`]) and p-value with
+/// significance stars, numbers to 5 significant digits.
+impl std::fmt::Display for Anova {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let number = |v: f64| significant(v, 5);
+        let mut header = vec!["", "Resid. Df", "Resid. Dev", "Df", "Deviance"];
+        let mut second = vec![
+            "2".to_owned(),
+            self.df_residual.1.to_string(),
+            number(self.deviances.1),
+            self.df().to_string(),
+            number(self.deviance_difference()),
+        ];
+        if self.test == Test::F {
+            header.extend(["F", "Pr(>F)"]);
+            second.push(number(self.statistic));
+        } else {
+            header.push("Pr(>Chi)");
+        }
+        header.push("");
+        second.push(p_value(self.p_value, 4));
+        second.push(stars(self.p_value).to_owned());
+        let rows = vec![
+            header.into_iter().map(str::to_owned).collect(),
+            vec!["1".to_owned(), self.df_residual.0.to_string(), number(self.deviances.0)],
+            second,
+        ];
+        writeln!(f, "Analysis of Deviance Table")?;
+        writeln!(f)?;
+        write!(f, "{}", table(&rows))
+    }
+}
+
 /// Compares a GLM fit with a fit of a larger model that contains it, as R's
 /// `anova(reduced, full, test = "Chisq")` for a fixed dispersion and `test = "F"` for an
 /// estimated one (see [`Test`]).
@@ -150,6 +185,7 @@ impl Anova {
 /// // is the intercept-only fit's deviance.
 /// assert!((table.statistic() - (f1.null_deviance() - f1.deviance())).abs() < 1e-12);
 /// assert!(table.p_value() < 1e-3);
+/// assert!(table.to_string().contains("Pr(>Chi)"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn anova(

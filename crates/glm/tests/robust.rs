@@ -184,3 +184,60 @@ fn weights_and_trials_enter_the_sandwich_as_sandwich_does() {
     assert!((a.std_errors() - b.std_errors()).amax() < 1e-12 * b.std_errors().amax());
     assert!((a.leverages() - b.leverages()).amax() < 1e-12);
 }
+
+#[test]
+fn aliased_columns_and_zero_weights_in_the_glm_sandwich() {
+    let (_, design, y) = cancer();
+    let m = y.len();
+    // A copy of log(population), aliased under DropAliased.
+    let x = design.matrix().clone().insert_column(2, 0.0);
+    let mut x = x;
+    let copy = x.column(1).into_owned();
+    x.set_column(2, &copy);
+    let wide = Design::new(x).unwrap().with_intercept_column(0).unwrap();
+    let control = Control::default().rank_policy(glm::RankPolicy::DropAliased);
+    let data = Data::new(&wide, &y);
+    let fit_wide = glm::fit(&data, Family::Poisson, &control).unwrap();
+    assert_eq!(fit_wide.aliased(), &[2]);
+    let plain_data = Data::new(&design, &y);
+    let plain = fit(&plain_data, Family::Poisson);
+    for hc in Hc::ALL {
+        let (a, b) = (fit_wide.robust(&data, hc).unwrap(), plain.robust(&plain_data, hc).unwrap());
+        assert!(a.std_errors()[2].is_nan() && a.statistics()[2].is_nan());
+        assert!(a.covariance().row(2).iter().all(|v| v.is_nan()));
+        for j in 0..2 {
+            assert!((a.std_errors()[j] - b.std_errors()[j]).abs() < 1e-12 * b.std_errors()[j]);
+        }
+    }
+    // A zero weight drops the row: leverage 0, HC1 counts n − 1.
+    let mut w = DVector::from_element(m, 1.0);
+    w[3] = 0.0;
+    let weighted = Data::new(&design, &y).weights(&w);
+    let a = fit(&weighted, Family::Poisson).robust(&weighted, Hc::Hc1).unwrap();
+    let keep: Vec<usize> = (0..m).filter(|&i| i != 3).collect();
+    let sub_design = Design::new(design.matrix().select_rows(&keep)).unwrap();
+    let sub_y = y.select_rows(&keep);
+    let sub = Data::new(&sub_design, &sub_y);
+    let b = fit(&sub, Family::Poisson).robust(&sub, Hc::Hc1).unwrap();
+    assert!(a.leverages()[3].abs() < f64::MIN_POSITIVE);
+    assert!((a.std_errors() - b.std_errors()).amax() < 1e-10 * b.std_errors().amax());
+}
+
+#[test]
+fn anova_prints_r_deviance_table() {
+    let (_, design, y) = cancer();
+    let null = intercept_only(y.len());
+    let (d0, d1) = (Data::new(&null, &y), Data::new(&design, &y));
+    let (f0, f1) = (fit(&d0, Family::Poisson), fit(&d1, Family::Poisson));
+    let text = glm::anova(&f0, &d0, &f1, &d1).unwrap().to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "Analysis of Deviance Table");
+    assert!(lines[2].contains("Resid. Dev") && lines[2].contains("Pr(>Chi)"), "{text}");
+    assert!(lines[3].contains("12994"), "{text}");
+    assert!(
+        lines[4].contains("785.85")
+            && lines[4].contains("12208")
+            && lines[4].ends_with("<2e-16 ***"),
+        "{text}"
+    );
+}

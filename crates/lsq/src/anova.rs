@@ -7,6 +7,7 @@ use crate::consistency::{check_design, check_nested};
 use crate::design::Design;
 use crate::error::{Error, Result};
 use crate::fit_result::Fit;
+use crate::format::{p_value, significant, stars, table};
 use crate::scaling::{normal_value, scale_by};
 use crate::statistics::f_test_p_value;
 use crate::unavailable::Unavailable;
@@ -42,10 +43,12 @@ impl Anova {
         (self.df_reduced, self.df_full)
     }
 
-    /// Degrees of freedom of the test: the difference of the ranks.
+    /// Degrees of freedom of the test: the difference of the ranks (0 when the reduced fit's
+    /// rank is not below the full fit's, which can happen only when a column the full fit
+    /// dropped as aliased survives in the reduced one at the edge of the rank tolerance).
     #[must_use]
     pub fn df(&self) -> usize {
-        self.df_reduced - self.df_full
+        self.df_reduced.saturating_sub(self.df_full)
     }
 
     /// Residual sums of squares of the reduced and of the full fit.
@@ -95,6 +98,38 @@ impl Anova {
     }
 }
 
+/// R's `anova` table: residual degrees of freedom and RSS of each fit, then the test's
+/// degrees of freedom, sum of squares, F and p-value with significance stars (`NA` where
+/// unavailable), numbers to 5 significant digits.
+impl std::fmt::Display for Anova {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let number = |v: Result<f64, Unavailable>| v.map_or("NA".to_owned(), |v| significant(v, 5));
+        let (rss0, rss1) = match self.rss() {
+            Ok((a, b)) => (Ok(a), Ok(b)),
+            Err(e) => (Err(e), Err(e)),
+        };
+        let p = self.p_value();
+        let header = ["", "Res.Df", "RSS", "Df", "Sum of Sq", "F", "Pr(>F)", ""];
+        let rows = vec![
+            header.map(str::to_owned).to_vec(),
+            vec!["1".to_owned(), self.df_reduced.to_string(), number(rss0)],
+            vec![
+                "2".to_owned(),
+                self.df_full.to_string(),
+                number(rss1),
+                self.df().to_string(),
+                number(self.sum_of_squares()),
+                number(self.f_statistic()),
+                p.map_or("NA".to_owned(), |p| p_value(p, 4)),
+                p.map_or("", stars).to_owned(),
+            ],
+        ];
+        writeln!(f, "Analysis of Variance Table")?;
+        writeln!(f)?;
+        write!(f, "{}", table(&rows))
+    }
+}
+
 /// Compares a least-squares fit with a fit of a larger model that contains it, as R's
 /// `anova(reduced, full)`: the F test of the columns the full model adds.
 ///
@@ -137,6 +172,7 @@ impl Anova {
 /// assert_eq!((table.df(), table.df_residual()), (1, (4, 3)));
 /// assert!(table.f_statistic()? > 100.0 && table.p_value()? < 1e-3);
 /// // The larger model first is not nested in the smaller.
+/// assert!(table.to_string().starts_with("Analysis of Variance Table"));
 /// let err = lsq::anova(&f1, &full, &f0, &line).unwrap_err();
 /// assert!(matches!(err, Error::NotNested { column: 2, .. }), "{err}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -181,7 +181,8 @@ impl Robust {
     }
 
     /// Two-sided p-values of [`Robust::t_values`] from the standard normal, as statsmodels
-    /// reports robust tests by default (`use_t=False`).
+    /// reports robust tests by default (`use_t=False`), from `statrs`'s normal tail (about 10
+    /// significant digits, from its `erfc`).
     #[must_use]
     pub fn normal_p_values(&self) -> Vec<Result<f64, Unavailable>> {
         let normal = Normal::standard();

@@ -331,3 +331,44 @@ fn robust_errors_and_f_tests_follow_power_of_two_units_exactly() {
         assert_eq!(other.p_value(), table.p_value(), "2^{k}");
     }
 }
+
+#[test]
+fn anova_prints_r_table() {
+    let (_, full, reduced, y) = grunfeld();
+    let options = FitOptions::default();
+    let (f0, f1) =
+        (lsq::fit(&reduced, &y, &options).unwrap(), lsq::fit(&full, &y, &options).unwrap());
+    let text = lsq::anova(&f0, &reduced, &f1, &full).unwrap().to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "Analysis of Variance Table");
+    assert!(lines[2].contains("Res.Df") && lines[2].contains("Pr(>F)"), "{text}");
+    assert!(lines[3].starts_with("1    217"), "{text}");
+    assert!(
+        lines[4].contains(" 10 ")
+            && lines[4].contains("49.207")
+            && lines[4].ends_with("<2e-16 ***"),
+        "{text}"
+    );
+}
+
+#[test]
+fn polynomial_designs_fitted_in_double_double_pass_the_design_check() {
+    let x = DVector::from_fn(40, |i, _| f64::from(u32::try_from(i).unwrap()) / 4.0 + 1.0);
+    let y = x.map(|t| 1.0 + 0.5 * t - 0.25 * t * t + 0.01 * t.powi(5) + (t * 7.0).sin());
+    let design = Design::polynomial(&x, 5).unwrap();
+    let extended =
+        lsq::fit(&design, &y, &FitOptions::default().method(Method::ExtendedQr)).unwrap();
+    let plain = lsq::fit(&design, &y, &FitOptions::default()).unwrap();
+    for hc in Hc::ALL {
+        let (a, b) = (extended.robust(&design, hc).unwrap(), plain.robust(&design, hc).unwrap());
+        for j in 0..6 {
+            let rel = (a.std_errors()[j] - b.std_errors()[j]).abs() / b.std_errors()[j];
+            assert!(rel < 1e-8, "{hc} column {j}: {rel:e}");
+        }
+    }
+    let line = Design::polynomial(&x, 1).unwrap();
+    let f0 = lsq::fit(&line, &y, &FitOptions::default().method(Method::ExtendedQr)).unwrap();
+    let table = lsq::anova(&f0, &line, &extended, &design).unwrap();
+    assert_eq!(table.df(), 4);
+    assert!(table.p_value().unwrap() < 1e-6);
+}
