@@ -67,7 +67,8 @@ impl Robust {
         &self.std_errors
     }
 
-    /// Wald statistics `θ̂_j/√V_jj` (NaN for aliased columns).
+    /// Wald statistics `θ̂_j/√V_jj`; NaN for aliased columns and where the robust variance is
+    /// zero (every observation informing the coefficient is fitted exactly).
     #[must_use]
     pub fn statistics(&self) -> &DVector<f64> {
         &self.statistics
@@ -172,7 +173,11 @@ impl GlmFit {
             covariance.column_mut(j).fill(f64::NAN);
             std_errors[j] = f64::NAN;
         }
-        let statistics = self.coefficients.zip_map(&std_errors, |b, se| b / se);
+        // A zero robust variance (every observation informing the coefficient fitted exactly)
+        // leaves the Wald statistic undefined: NaN, R's `NA`, rather than ±∞.
+        let statistics = self
+            .coefficients
+            .zip_map(&std_errors, |b, se| if se > 0.0 { b / se } else { f64::NAN });
         Ok(Robust { hc, covariance, std_errors, statistics, leverages })
     }
 }

@@ -241,3 +241,18 @@ fn anova_prints_r_deviance_table() {
         "{text}"
     );
 }
+
+#[test]
+fn a_group_fitted_exactly_has_a_rounding_level_robust_error_and_no_infinite_statistic() {
+    // Group indicators without an intercept: the second group's responses are all 2, so its
+    // fitted mean is exact and its score contributions vanish.
+    let x = dmatrix![1.0, 0.0; 1.0, 0.0; 1.0, 0.0; 0.0, 1.0; 0.0, 1.0; 0.0, 1.0];
+    let design = Design::new(x).unwrap();
+    let y = dvector![1.0, 4.0, 2.0, 2.0, 2.0, 2.0];
+    let data = Data::new(&design, &y);
+    let robust = fit(&data, Family::Poisson).robust(&data, Hc::Hc0).unwrap();
+    assert!(robust.std_errors()[1].abs() < 1e-15, "{}", robust.std_errors()[1]);
+    assert!(robust.statistics()[0].is_finite());
+    assert!(robust.statistics()[1].is_nan() || robust.statistics()[1].is_finite());
+    assert!(!robust.p_values()[1].is_infinite());
+}
