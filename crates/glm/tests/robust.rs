@@ -256,3 +256,23 @@ fn a_group_fitted_exactly_has_a_rounding_level_robust_error_and_no_infinite_stat
     assert!(robust.statistics()[1].is_nan() || robust.statistics()[1].is_finite());
     assert!(!robust.p_values()[1].is_infinite());
 }
+
+#[test]
+fn robust_errors_follow_power_of_two_column_units() {
+    let (_, design, y) = cancer();
+    let data = Data::new(&design, &y);
+    let base = fit(&data, Family::Poisson).robust(&data, Hc::Hc1).unwrap();
+    for k in [-900_i32, -20, 13, 900] {
+        let s = 2f64.powi(k);
+        let mut x = design.matrix().clone();
+        x.column_mut(1).scale_mut(s);
+        let scaled = Design::new(x).unwrap().with_intercept_column(0).unwrap();
+        let d = Data::new(&scaled, &y);
+        let robust = fit(&d, Family::Poisson).robust(&d, Hc::Hc1).unwrap();
+        let close = |a: f64, b: f64| (a - b).abs() <= 4.0 * f64::EPSILON * a.abs().max(b.abs());
+        assert!(close(robust.std_errors()[1] * s, base.std_errors()[1]), "2^{k}");
+        assert!(close(robust.std_errors()[0], base.std_errors()[0]), "2^{k}");
+        assert!(close(robust.statistics()[1], base.statistics()[1]), "2^{k}");
+        assert!((robust.leverages() - base.leverages()).amax() <= 1e-15);
+    }
+}
