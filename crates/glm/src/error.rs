@@ -6,6 +6,7 @@ use crate::domain::Domain;
 use crate::family::Family;
 use crate::link::Link;
 use crate::method::Method;
+use crate::model::Model;
 
 /// Which input an error refers to.
 ///
@@ -476,6 +477,94 @@ pub enum Error {
         what: &'static str,
         /// The family of the fit.
         family: Family,
+    },
+    /// The design passed to a query of a fit ([`crate::GlmFit::robust`], [`crate::anova`])
+    /// does not have the shape of the one fitted.
+    #[error(
+        "the design has {rows}×{cols} entries, but the fit was made from a {expected_rows}×{expected_cols} design"
+    )]
+    DesignShape {
+        /// Rows passed.
+        rows: usize,
+        /// Columns passed.
+        cols: usize,
+        /// Rows of the fitted design.
+        expected_rows: usize,
+        /// Columns of the fitted design.
+        expected_cols: usize,
+    },
+    /// The design and offset passed to a query of a fit are not those it was made from: row
+    /// `row` gives `xᵢᵀθ̂ + offsetᵢ = found` where the fit's linear predictor is `expected`.
+    #[error(
+        "design row {row} gives η = Xθ̂ + offset = {found:e}, but the fit's linear predictor there is {expected:e}: not the data the fit was made from"
+    )]
+    DesignMismatch {
+        /// Zero-based row of the first disagreement.
+        row: usize,
+        /// The fit's linear predictor.
+        expected: f64,
+        /// `xᵢᵀθ̂ + offsetᵢ` from the data passed.
+        found: f64,
+    },
+    /// HC2 and HC3 divide an observation's squared score by `1 − hᵢᵢ` or its square; an
+    /// observation with leverage 1 up to rounding makes them undefined.
+    #[error(
+        "observation {row} has leverage {leverage} = 1 up to rounding, so {hc} divides its zero score by zero"
+    )]
+    UnitLeverage {
+        /// Zero-based row of the first such observation.
+        row: usize,
+        /// Its computed leverage.
+        leverage: f64,
+        /// The estimator asked for.
+        hc: lsq::Hc,
+    },
+    /// [`crate::anova`]: the fits are of different families or links.
+    #[error(
+        "the fits are of different models: {} family with {} link and {} family with {} link",
+        reduced.family(), reduced.link(), full.family(), full.link()
+    )]
+    DifferentModels {
+        /// The reduced fit's model.
+        reduced: Model,
+        /// The full fit's model.
+        full: Model,
+    },
+    /// [`crate::anova`]: the fits were not made on the same rows.
+    #[error(
+        "the fits are not on the same rows: {what} differs at row {row} ({reduced} in the reduced fit, {full} in the full one)"
+    )]
+    DifferentRows {
+        /// `"number of rows"` (the counts as values, row 0), `"weight"` (prior weight times
+        /// trials) or `"response"`.
+        what: &'static str,
+        /// Zero-based row of the first difference.
+        row: usize,
+        /// The value in the reduced fit.
+        reduced: f64,
+        /// The value in the full fit.
+        full: f64,
+    },
+    /// [`crate::anova`]: a column of the smaller model does not lie in the column space of
+    /// the larger one ([`lsq::check_nested`]).
+    #[error(
+        "the models are not nested: column {column} (`{name}`) of the reduced design lies at relative distance {distance:.1e} from the column space of the full design (tolerance {tolerance:.1e})"
+    )]
+    NotNested {
+        /// Zero-based column of the reduced design.
+        column: usize,
+        /// Its name.
+        name: String,
+        /// Relative distance from the span, on the rows with positive weight.
+        distance: f64,
+        /// The tolerance.
+        tolerance: f64,
+    },
+    /// [`crate::anova`]: the fits have the same rank, so no term is tested (R prints `NA`).
+    #[error("both fits have rank {rank}: there is nothing to test")]
+    NothingToTest {
+        /// The common rank.
+        rank: usize,
     },
     /// A least-squares problem of the fit failed in `lsq`: the design has an empty shape,
     /// more columns than observations with nonzero weight, an identically zero column or

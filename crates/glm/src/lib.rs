@@ -32,6 +32,10 @@
 //!   [`ResidualKind`] residuals and [`Prediction`]s, and carries [`Warning`]s about the data
 //!   (non-integer counts). Its `Display` is laid out like R's `summary(glm)`.
 //! - [`overdispersion_test`] → [`OverdispersionTest`] for Poisson fits.
+//! - [`GlmFit::robust`] → [`Robust`]: the sandwich covariance (`lsq::Hc`: HC0 and HC1 as
+//!   statsmodels, HC2 and HC3 as R's `sandwich`) and its Wald tests, chosen at query time.
+//! - [`anova`] → [`Anova`]: the deviance test of nested fits, χ² or F by family ([`Test`]),
+//!   as R's `anova(reduced, full)`.
 //! - [`Error`]: every failure, typed, with the numbers; its message alone names the cause.
 //!
 //! `glm` re-exports [`nalgebra`], [`lsq`] and the `lsq` types a fit needs ([`Design`],
@@ -141,6 +145,7 @@
 //!   `glm.fit`: NaN when a model without intercept has a null mean `g⁻¹(offset)` outside the
 //!   family's domain (the one NaN besides the aliased coefficients' `NA` marker).
 
+mod anova;
 mod blocks;
 mod checks;
 mod control;
@@ -163,6 +168,7 @@ mod numeric;
 mod overdispersion;
 mod predict;
 mod problem;
+mod robust;
 mod separation;
 mod summary;
 mod tall;
@@ -173,6 +179,7 @@ pub use lsq;
 pub use lsq::{Design, RankPolicy};
 pub use nalgebra;
 
+pub use anova::{Anova, Test, anova};
 pub use control::{Control, GRADIENT_ITERATIONS, GRADIENT_STEP, IRLS_MAX_ITER, IRLS_TOLERANCE};
 pub use convergence::Convergence;
 pub use criterion::{Criterion, NEWTON_SWITCH};
@@ -187,6 +194,7 @@ pub use method::Method;
 pub use model::Model;
 pub use overdispersion::{OverdispersionTest, overdispersion_test};
 pub use predict::Prediction;
+pub use robust::{DESIGN_TOLERANCE, Robust};
 pub use warning::{COUNT_INTEGER_TOLERANCE, SUCCESS_INTEGER_TOLERANCE, Warning};
 
 /// Splits R's `cbind(successes, failures)` response into the successes and the trials
@@ -251,6 +259,9 @@ mod tests {
         check::<super::Method>();
         check::<super::Model>();
         check::<super::OverdispersionTest>();
+        check::<super::Anova>();
+        check::<super::Robust>();
+        check::<super::Test>();
         check::<super::Prediction>();
         check::<super::ResidualKind>();
         check::<super::Warning>();

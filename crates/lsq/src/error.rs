@@ -272,6 +272,64 @@ pub enum Error {
         /// `log₂` of its magnitude.
         log2: f64,
     },
+    /// The design passed to a query of a fit ([`crate::Fit::robust`], [`crate::anova`]) is not
+    /// the one the fit was made from: its row `row` gives `xᵢᵀβ̂ = found` where the fit has the
+    /// fitted value `expected`.
+    #[error(
+        "design row {row} gives Xβ̂ = {found:e}, but the fit's fitted value there is {expected:e}: not the design the fit was made from"
+    )]
+    DesignMismatch {
+        /// Zero-based row of the first disagreement.
+        row: usize,
+        /// The fit's fitted value.
+        expected: f64,
+        /// `xᵢᵀβ̂` from the design passed.
+        found: f64,
+    },
+    /// HC2 and HC3 divide an observation's squared residual by `1 − hᵢᵢ` or its square; an
+    /// observation with leverage 1 (up to rounding, see [`crate::UNIT_LEVERAGE_TOLERANCE`]) is
+    /// fitted exactly whatever its response, so those estimators are undefined (R gives `NaN`).
+    #[error(
+        "observation {row} has leverage {leverage} = 1 up to rounding, so {hc} divides its zero residual by zero"
+    )]
+    UnitLeverage {
+        /// Zero-based row of the first such observation.
+        row: usize,
+        /// Its computed leverage `hᵢᵢ`.
+        leverage: f64,
+        /// The estimator asked for.
+        hc: crate::Hc,
+    },
+    /// [`crate::anova`] or a nesting check: a column of the smaller model does not lie in the
+    /// column space of the larger one, so the models are not nested.
+    #[error(
+        "the models are not nested: column {column} (`{name}`) of the reduced design lies at relative distance {distance:.1e} from the column space of the full design (tolerance {tolerance:.1e})"
+    )]
+    NotNested {
+        /// Zero-based column of the reduced design.
+        column: usize,
+        /// Its name.
+        name: String,
+        /// `‖z − A·A⁺z‖/‖z‖` on the weighted rows.
+        distance: f64,
+        /// The tolerance of [`crate::check_nested`].
+        tolerance: f64,
+    },
+    /// [`crate::anova`]: the fits were not made on the same rows (their number, a response or
+    /// a weight differs).
+    #[error(
+        "the fits are not on the same rows: {what} differs at row {row} ({reduced} in the reduced fit, {full} in the full one)"
+    )]
+    DifferentRows {
+        /// `"number of rows"` (with the counts as values and row 0), `"response"` or `"weight"`.
+        what: &'static str,
+        /// Zero-based row of the first difference.
+        row: usize,
+        /// The value in the reduced fit.
+        reduced: f64,
+        /// The value in the full fit.
+        full: f64,
+    },
     /// The QR factorization or a triangular solve refused its input.
     #[error("the linear-algebra kernel refused the problem")]
     Kernel(#[from] linalg_core::Error),

@@ -388,6 +388,11 @@ impl Fit {
         &self.diagnostics
     }
 
+    /// `RSS̃` of the equilibrated problem and the exponent that carries it back to `RSS`.
+    pub(crate) fn scaled_rss(&self) -> (f64, i32) {
+        (self.stats.rss, self.squares_exponent())
+    }
+
     /// What prediction needs: the scaled coefficients, `C̃`'s factor, `σ̃` and the scaling.
     pub(crate) fn scaled(&self) -> (&DVector<f64>, &Covariance<f64>, f64, &Scaling) {
         (&self.scaled_coefficients, &self.stats.covariance, self.stats.sigma, &self.scaling)

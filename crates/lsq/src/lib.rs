@@ -17,7 +17,9 @@
 //! the orthogonality `‖Xᵀr‖/(‖X‖‖r‖)`, whether `y` lies in the column space, and an estimate of
 //! the digits the coefficients can be trusted to. A statistic the data leave undefined (R² of a
 //! constant response, t tests of an exact fit) is an `Err` of [`Unavailable`] saying why, never
-//! a NaN or an infinity. [`ridge`] solves the weighted Tikhonov
+//! a NaN or an infinity. [`Fit::robust`] gives the heteroskedasticity-consistent (sandwich)
+//! covariance HC0–HC3 of R's `sandwich::vcovHC` ([`Hc`], [`Robust`]), and [`anova`] the F test
+//! of a fit against a nested one ([`Anova`], R's `anova(m0, m1)`). [`ridge`] solves the weighted Tikhonov
 //! problem `(HᵀWH + λLᵀL)⁻¹HᵀWy` by stacking, never by forming the normal matrix, and
 //! [`certify`] measures the correct digits of an `f64` fit against the double-double one.
 //!
@@ -64,8 +66,10 @@
 //!   (`κ ≈ 1.8·10¹⁵` unscaled) and the extended method every printed digit; see the crate's
 //!   `tests/nist.rs`.
 
+mod anova;
 mod certify;
 mod condition;
+mod consistency;
 mod design;
 mod diagnostics;
 mod error;
@@ -76,6 +80,7 @@ mod method;
 mod options;
 mod predict;
 mod ridge;
+mod robust;
 mod scaling;
 mod solve;
 mod solvers;
@@ -90,7 +95,9 @@ mod unavailable;
 /// line is enough and the versions always match.
 pub use nalgebra;
 
+pub use anova::{ANOVA_RESPONSE_TOLERANCE, Anova, anova};
 pub use certify::{Certification, certify};
+pub use consistency::{NESTING_TOLERANCE, check_nested};
 pub use design::{Design, INTERCEPT_NAME};
 pub use diagnostics::{Diagnostics, Digits, F64_DIGITS};
 pub use error::{Error, Input, Quantity, Result};
@@ -100,6 +107,7 @@ pub use method::{Method, RankPolicy};
 pub use options::{ConditionNumber, FitOptions, SVD_AUTO_FLOPS};
 pub use predict::Prediction;
 pub use ridge::{Penalty, RidgeFit, ridge};
+pub use robust::{Hc, Robust, UNIT_LEVERAGE_TOLERANCE};
 pub use solve::{Solution, solve, solve_in_place};
 pub use statistics::EXACT_FIT_TOLERANCE;
 pub use stream::Accumulator;

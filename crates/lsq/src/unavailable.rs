@@ -54,6 +54,10 @@ pub enum Unavailable {
     /// near 10²⁰⁰. Statistics that do not depend on the units (t, p, R², F) are computed on the
     /// scaled problem and stay available.
     OutOfRange,
+    /// A robust ([`crate::Fit::robust`]) variance of the coefficient is zero: every observation
+    /// that informs it is fitted exactly (a group of a factor with a constant response, say),
+    /// so its t statistic would be `β̂/0`.
+    ZeroVariance,
     /// The value was not computed: [`crate::ConditionNumber::Never`], or
     /// [`crate::ConditionNumber::Auto`] above [`crate::SVD_AUTO_FLOPS`] (or, not seen in
     /// testing, nalgebra's SVD of the n×n factor did not converge).
@@ -83,6 +87,9 @@ impl Unavailable {
             Unavailable::NoModelTerms => "the model has no terms besides the intercept",
             Unavailable::NoResidualDegreesOfFreedom => {
                 "the effective degrees of freedom use up every observation"
+            }
+            Unavailable::ZeroVariance => {
+                "the estimated variance is zero: every observation informing it is fitted exactly"
             }
             Unavailable::OutOfRange => "the value lies outside the range of normal f64 numbers",
             Unavailable::NotComputed => {
