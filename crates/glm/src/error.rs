@@ -151,6 +151,39 @@ pub struct Iterate {
     pub history: Vec<f64>,
 }
 
+/// The answer of the Poisson fit that a negative binomial with θ estimated falls back to when
+/// the data show no over-dispersion ([`Error::ThetaInfinite`]): θ̂ = ∞, where the negative
+/// binomial is the Poisson.
+///
+/// # Examples
+///
+/// ```
+/// use glm::{Control, Data, Design, Error, Link};
+/// use glm::nalgebra::{dmatrix, dvector};
+///
+/// // Counts less variable than a Poisson's: no over-dispersion, θ runs to infinity.
+/// let design = Design::with_intercept(&dmatrix![0.0; 1.0; 2.0; 3.0; 4.0; 5.0])?;
+/// let y = dvector![2.0, 3.0, 3.0, 4.0, 5.0, 5.0];
+/// let err = glm::fit_negative_binomial(&Data::new(&design, &y), Link::Log, &Control::default()).unwrap_err();
+/// let Error::ThetaInfinite { poisson, .. } = err else { return Err("expected θ = ∞".into()) };
+/// let direct = glm::fit(&Data::new(&design, &y), glm::Family::Poisson, &Control::default())?;
+/// assert_eq!(&poisson.coefficients, direct.coefficients());
+/// assert_eq!(poisson.deviance, direct.deviance());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PoissonAnswer {
+    /// The Poisson fit's coefficients, one per design column (0 for aliased columns).
+    pub coefficients: DVector<f64>,
+    /// Their standard errors (NaN for aliased columns).
+    pub std_errors: DVector<f64>,
+    /// The Poisson fit's residual deviance.
+    pub deviance: f64,
+    /// Its log-likelihood (R's `logLik`).
+    pub log_likelihood: f64,
+}
+
 /// Everything that can go wrong in `glm`, with the offending indices and values.
 ///
 /// Every message is one line that names the cause with its numbers. Where a failure comes from
@@ -247,7 +280,7 @@ pub enum Error {
         reason: &'static str,
     },
     /// An input that does not apply to the family: trials for a family other than
-    /// [`Family::Binomial`].
+    /// [`Family::Binomial`] and [`Family::QuasiBinomial`].
     #[error("`{name}` does not apply to the {family} family")]
     NotApplicable {
         /// The input's name.
@@ -476,6 +509,41 @@ pub enum Error {
         what: &'static str,
         /// The family of the fit.
         family: Family,
+    },
+    /// The negative binomial's θ runs to infinity: the data show no over-dispersion, so the
+    /// maximum-likelihood estimate is the Poisson fit (θ̂ = ∞ lies on the boundary of the
+    /// model), whose answer the error carries. `excess` is `Σwᵢ[(yᵢ − μ̂ᵢ)² − yᵢ]` at the Poisson
+    /// means, twice the likelihood's slope in `1/θ` at `1/θ = 0`: not positive when the
+    /// variance does not exceed the mean. [`crate::fit_negative_binomial`] reports it when θ
+    /// passes `max μ̂/√ε`, where the over-dispersion `μ²/θ` is below `√ε` of the Poisson
+    /// variance.
+    #[error(
+        "the negative binomial's theta runs to infinity (reached {theta:e}): the data show no over-dispersion (sum of (y - mu)^2 - y at the Poisson fit is {excess:e}); the maximum-likelihood fit is the Poisson one, with deviance {}",
+        poisson.deviance
+    )]
+    ThetaInfinite {
+        /// The θ the iteration had reached.
+        theta: f64,
+        /// `Σwᵢ[(yᵢ − μ̂ᵢ)² − yᵢ]` at the Poisson fit.
+        excess: f64,
+        /// The Poisson fit's answer.
+        poisson: Box<PoissonAnswer>,
+    },
+    /// The alternation between IRLS for the coefficients and Newton's method for the negative
+    /// binomial's θ did not converge within its iteration limit.
+    #[error(
+        "theta did not converge in {iterations} iterations: relative change {change:.3e} > tolerance {tolerance:.1e} (last theta {})",
+        history.last().copied().unwrap_or(f64::NAN)
+    )]
+    ThetaNotConverged {
+        /// Iterations run (of the alternation, or of Newton's method within one of them).
+        iterations: usize,
+        /// The last relative change of θ.
+        change: f64,
+        /// The tolerance it had to fall below.
+        tolerance: f64,
+        /// θ after each iteration, the starting value first.
+        history: Vec<f64>,
     },
     /// A least-squares problem of the fit failed in `lsq`: the design has an empty shape,
     /// more columns than observations with nonzero weight, an identically zero column or
