@@ -337,8 +337,7 @@ impl GlmFit {
     /// [`Error::Unsupported`] for the quasi families.
     pub fn bic(&self) -> Result<f64> {
         self.likelihood("BIC").map(|()| {
-            -2.0 * self.log_likelihood
-                + count_to_f64(self.observations).ln() * self.parameters()
+            -2.0 * self.log_likelihood + count_to_f64(self.observations).ln() * self.parameters()
         })
     }
 

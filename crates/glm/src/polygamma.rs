@@ -125,9 +125,13 @@ mod tests {
     #[test]
     fn digamma_difference_agrees_with_statrs_away_from_cancellation() {
         for (x, y) in [(0.3, 2.5), (2.0, 0.25), (7.5, 40.125), (30.0, 3.5)] {
-            let reference = statrs::function::gamma::digamma(x + y) - statrs::function::gamma::digamma(x);
+            let reference =
+                statrs::function::gamma::digamma(x + y) - statrs::function::gamma::digamma(x);
             let d = digamma_difference(x, y);
-            assert!((d - reference).abs() <= 1e-13 * reference.abs(), "{x}, {y}: {d} vs {reference}");
+            assert!(
+                (d - reference).abs() <= 1e-13 * reference.abs(),
+                "{x}, {y}: {d} vs {reference}"
+            );
         }
         assert_eq!(digamma_difference(3.0, 0.0).to_bits(), 0.0_f64.to_bits());
         assert_eq!(trigamma_difference(3.0, 0.0).to_bits(), 0.0_f64.to_bits());

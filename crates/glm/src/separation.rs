@@ -171,9 +171,7 @@ fn boundary_sides(problem: &Problem<'_>) -> (bool, bool) {
     let (lower, upper) = problem.link.boundary_at_infinity();
     match problem.family {
         Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => (lower, upper),
-        Family::Poisson | Family::QuasiPoisson | Family::NegativeBinomial { .. } => {
-            (lower, false)
-        }
+        Family::Poisson | Family::QuasiPoisson | Family::NegativeBinomial { .. } => (lower, false),
         Family::Gaussian | Family::Gamma | Family::InverseGaussian => (false, false),
     }
 }

@@ -61,17 +61,17 @@ pub(crate) fn write_summary(
     };
     let residual = significant(fit.deviance(), DEVIANCE_DIGITS);
     let width = null.len().max(residual.len());
-    writeln!(
-        f,
-        "    Null deviance: {null:>width$}  on {}  degrees of freedom",
-        fit.df_null()
-    )?;
+    writeln!(f, "    Null deviance: {null:>width$}  on {}  degrees of freedom", fit.df_null())?;
     writeln!(
         f,
         "Residual deviance: {residual:>width$}  on {}  degrees of freedom",
         fit.df_residual()
     )?;
-    writeln!(f, "AIC: {}", aic.map_or_else(|| "NA".to_owned(), |a| significant(a, DEVIANCE_DIGITS)))?;
+    writeln!(
+        f,
+        "AIC: {}",
+        aic.map_or_else(|| "NA".to_owned(), |a| significant(a, DEVIANCE_DIGITS))
+    )?;
     writeln!(f)?;
     write_convergence(fit, f)?;
     // After the summary, as R prints its warnings after the call that raised them.

@@ -34,8 +34,7 @@ pub(crate) struct Counts<'a> {
 pub(crate) fn score_information(counts: &Counts<'_>, theta: f64) -> (f64, f64, f64) {
     let (mut score, mut information, mut magnitude) = (0.0, 0.0, 0.0);
     for ((&y, &mu), &w) in counts.y.iter().zip(counts.mu).zip(counts.w) {
-        let parts =
-            [digamma_difference(theta, y), -(mu / theta).ln_1p(), (mu - y) / (mu + theta)];
+        let parts = [digamma_difference(theta, y), -(mu / theta).ln_1p(), (mu - y) / (mu + theta)];
         score += w * parts.iter().sum::<f64>();
         magnitude += w * parts.iter().map(|p| p.abs()).sum::<f64>();
         information += w
@@ -155,7 +154,9 @@ mod tests {
         let ell = |t: f64| -> f64 {
             y.iter()
                 .zip(mu)
-                .map(|(&y, &m)| crate::family::Family::NegativeBinomial { theta: t }.log_density(y, m, 1.0))
+                .map(|(&y, &m)| {
+                    crate::family::Family::NegativeBinomial { theta: t }.log_density(y, m, 1.0)
+                })
                 .sum()
         };
         let h = 1e-5 * theta;
@@ -170,12 +171,18 @@ mod tests {
         for theta in [0.7, 3.0, 25.0] {
             let (s, i, _) = score_information(&Counts { y: &y, mu: &mu, w: &w }, theta);
             let numeric = numeric_score(&y, &mu, theta);
-            assert!((s - numeric).abs() < 1e-7 * (1.0 + numeric.abs()), "{theta}: {s} vs {numeric}");
+            assert!(
+                (s - numeric).abs() < 1e-7 * (1.0 + numeric.abs()),
+                "{theta}: {s} vs {numeric}"
+            );
             let h = 1e-5 * theta;
             let (up, _, _) = score_information(&Counts { y: &y, mu: &mu, w: &w }, theta + h);
             let (down, _, _) = score_information(&Counts { y: &y, mu: &mu, w: &w }, theta - h);
             let numeric_information = -(up - down) / (2.0 * h);
-            assert!((i - numeric_information).abs() < 1e-6 * (1.0 + i.abs()), "{i} vs {numeric_information}");
+            assert!(
+                (i - numeric_information).abs() < 1e-6 * (1.0 + i.abs()),
+                "{i} vs {numeric_information}"
+            );
         }
     }
 

@@ -185,7 +185,9 @@ fn residuals_add_up_to_the_fit_statistics() {
         let d = Link::Probit.mu_eta(fit.linear_predictor()[i]);
         assert!((working[i] * d - (s.y[i] - fit.fitted_values()[i])).abs() < 1e-12);
     }
-    assert!((fit.bic().unwrap() - fit.aic().unwrap() + 2.0 * 2.0 - 100f64.ln() * 2.0).abs() < 1e-10);
+    assert!(
+        (fit.bic().unwrap() - fit.aic().unwrap() + 2.0 * 2.0 - 100f64.ln() * 2.0).abs() < 1e-10
+    );
 }
 
 #[test]

@@ -131,11 +131,16 @@ fn deviances_and_likelihoods_match_their_formulas() {
     assert!((fit.log_likelihood().unwrap() - ll).abs() <= 1e-12 * ll.abs());
     // AIC counts the two coefficients, BIC weighs them by ln 80 > 2.
     assert!((fit.aic().unwrap() - (-2.0 * fit.log_likelihood().unwrap() + 4.0)).abs() < 1e-12);
-    assert!((fit.bic().unwrap() - (-2.0 * fit.log_likelihood().unwrap() + 80.0_f64.ln() * 2.0)).abs() < 1e-12);
+    assert!(
+        (fit.bic().unwrap() - (-2.0 * fit.log_likelihood().unwrap() + 80.0_f64.ln() * 2.0)).abs()
+            < 1e-12
+    );
     assert!(fit.bic().unwrap() > fit.aic().unwrap());
     // The Gaussian also estimates its dispersion: three parameters.
     let gaussian = self::fit(&design, &y, Family::Gaussian);
-    assert!((gaussian.aic().unwrap() - (-2.0 * gaussian.log_likelihood().unwrap() + 6.0)).abs() < 1e-12);
+    assert!(
+        (gaussian.aic().unwrap() - (-2.0 * gaussian.log_likelihood().unwrap() + 6.0)).abs() < 1e-12
+    );
     // The null deviance is the deviance of the intercept-only fit.
     let ones = Design::new(DMatrix::from_element(80, 1, 1.0)).unwrap();
     let intercept_only = self::fit(&ones.with_intercept_column(0).unwrap(), &y, Family::Poisson);
@@ -229,7 +234,8 @@ fn the_history_and_convergence_describe_the_iterations() {
     let ga = glm::fit(&Data::new(&design, &y), Family::Poisson, &lesson).unwrap();
     assert_eq!(ga.step_halvings(), 0);
     assert!(
-        (ga.history()[300] * 80.0 - ga.log_likelihood().unwrap()).abs() <= 1e-12 * ga.log_likelihood().unwrap().abs()
+        (ga.history()[300] * 80.0 - ga.log_likelihood().unwrap()).abs()
+            <= 1e-12 * ga.log_likelihood().unwrap().abs()
     );
 }
 
