@@ -518,7 +518,7 @@ pub enum Error {
     /// passes `max μ̂/√ε`, where the over-dispersion `μ²/θ` is below `√ε` of the Poisson
     /// variance.
     #[error(
-        "the negative binomial's theta runs to infinity (reached {theta:e}): the data show no over-dispersion (sum of (y - mu)^2 - y at the Poisson fit is {excess:e}); the maximum-likelihood fit is the Poisson one, with deviance {}",
+        "the negative binomial's θ runs to infinity (reached {theta:e}): the data show no over-dispersion (Σw[(y − μ)² − y] at the Poisson fit is {excess:e}); the maximum-likelihood fit is the Poisson one, with deviance {}",
         poisson.deviance
     )]
     ThetaInfinite {
@@ -532,7 +532,7 @@ pub enum Error {
     /// The alternation between IRLS for the coefficients and Newton's method for the negative
     /// binomial's θ did not converge within its iteration limit.
     #[error(
-        "theta did not converge in {iterations} iterations: relative change {change:.3e} > tolerance {tolerance:.1e} (last theta {})",
+        "θ did not converge in {iterations} iterations: relative change {change:.3e} > tolerance {tolerance:.1e} (last θ {})",
         history.last().copied().unwrap_or(f64::NAN)
     )]
     ThetaNotConverged {

@@ -13,6 +13,7 @@ use crate::error::{Error, PoissonAnswer, Result};
 use crate::family::Family;
 use crate::glm_fit::GlmFit;
 use crate::link::Link;
+use crate::method::Method;
 use crate::normal::cdf_both;
 use crate::numeric::count_to_f64;
 use crate::summary::write_summary;
@@ -173,7 +174,10 @@ impl NegativeBinomialFit {
 /// cancellation), until θ changes by less than [`THETA_TOLERANCE`] relatively and β by less
 /// than the IRLS tolerance against `|β| + SE`. That implies R's criterion, a small change of
 /// `2ℓ`. β is then refitted at that last θ, which is θ̂, and θ̂'s standard error is `1/√I(θ̂)`
-/// at the fitted means.
+/// at the fitted means. `control` applies to every fit of the alternation; with
+/// [`Method::GradientAscent`] the coefficients are only as converged as its steps make them,
+/// while the test on β needs [`crate::IRLS_TOLERANCE`]: give it a tolerance, or use IRLS (the
+/// default).
 ///
 /// # Cost
 /// One Poisson fit, then per iteration one IRLS fit (a few QRs of the `n×p` weighted design,
@@ -248,7 +252,12 @@ pub fn fit_negative_binomial(
     };
     let mut theta = search(&counts, start, &history)?;
     history.push(theta);
-    let beta_tolerance = control.tolerance_in_effect().unwrap_or(IRLS_TOLERANCE);
+    // The coefficient rule of IRLS at its tolerance; a gradient-ascent tolerance is on the
+    // gradient's norm, not on β, so gradient ascent is held to IRLS's default.
+    let beta_tolerance = match control.method {
+        Method::Irls => control.tolerance_in_effect().unwrap_or(IRLS_TOLERANCE),
+        Method::GradientAscent => IRLS_TOLERANCE,
+    };
     let mut previous = poisson.coefficients().clone();
     let mut change = f64::INFINITY;
     for iteration in 1..=THETA_MAX_ITER {

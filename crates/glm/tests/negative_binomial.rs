@@ -15,8 +15,8 @@
 #[path = "common/inference_reference.rs"]
 mod inference_reference;
 
-use glm::nalgebra::{DVector, dmatrix, dvector};
-use glm::{Control, Data, Design, Error, Family, Input, Link, NegativeBinomialFit};
+use glm::nalgebra::{DMatrix, DVector, dmatrix, dvector};
+use glm::{Control, Criterion, Data, Design, Error, Family, Input, Link, NegativeBinomialFit};
 use inference_reference::{assert_coefficients, assert_digits, cancer, load, lre};
 
 /// The targets.
@@ -77,6 +77,12 @@ fn cancer_negbin_theta_matches_the_reference() {
     // The Poisson fit it started from is the cancer_poisson reference.
     let poisson = load("cancer_poisson");
     assert_coefficients(nb.poisson(), &poisson, &names, COEFFICIENT_DIGITS);
+    // R's deviance criterion in every IRLS fit still lands on the optimum.
+    let r_rule = Control::default().criterion(Criterion::Deviance);
+    let r = glm::fit_negative_binomial(&Data::new(&design, &y), Link::Log, &r_rule).unwrap();
+    println!("with R's deviance rule: θ {:.2} digits", lre(r.theta(), theta));
+    assert_digits("theta (R's rule)", r.theta(), theta, THETA_DIGITS);
+    assert_coefficients(r.glm(), &case, &names, COEFFICIENT_DIGITS);
     let summary = nb.to_string();
     assert!(
         summary.contains("Theta:  23.04") && summary.contains("Std. Err.:  3.521"),
@@ -213,5 +219,48 @@ fn hostile_counts_are_typed_errors() {
         tolerance: glm::THETA_TOLERANCE,
         history: nb.theta_history()[..2].to_vec(),
     };
-    assert!(err.to_string().starts_with("theta did not converge in 1 iterations"), "{err}");
+    assert!(err.to_string().starts_with("θ did not converge in 1 iterations"), "{err}");
+}
+
+/// An exposure offset enters every fit of the alternation, and a row with zero weight is the
+/// same as no row, as in `glm.nb(y ~ offset(log(t)), weights = w)`.
+#[test]
+fn offsets_and_zero_weights_behave_as_in_glm() {
+    let case = load("cancer_negbin_theta");
+    let (full, y) = cancer(&case);
+    let n = y.len();
+    let offset = DVector::from_fn(n, |i, _| full.matrix()[(i, 1)]);
+    let intercept =
+        Design::new(DMatrix::from_element(n, 1, 1.0)).unwrap().with_intercept_column(0).unwrap();
+    let data = Data::new(&intercept, &y).offset(&offset);
+    let nb = glm::fit_negative_binomial(&data, Link::Log, &Control::default()).unwrap();
+    check_maximum(&data, &nb);
+    // Rates: the intercept is the log rate per head, near the slope-free fit's.
+    assert!(nb.theta() > 1.0 && nb.glm().coefficients()[0] < 0.0);
+
+    // Zero weights: drop the first ten rows either way.
+    let mut w = DVector::from_element(n, 1.0);
+    w.rows_mut(0, 10).fill(0.0);
+    let weighted = glm::fit_negative_binomial(
+        &Data::new(&full, &y).weights(&w),
+        Link::Log,
+        &Control::default(),
+    )
+    .unwrap();
+    let rest = Design::new(full.matrix().rows(10, n - 10).into_owned())
+        .unwrap()
+        .with_intercept_column(0)
+        .unwrap();
+    let y_rest = y.rows(10, n - 10).into_owned();
+    let dropped =
+        glm::fit_negative_binomial(&Data::new(&rest, &y_rest), Link::Log, &Control::default())
+            .unwrap();
+    assert!(
+        (weighted.theta() / dropped.theta() - 1.0).abs() < 1e-12,
+        "{} vs {}",
+        weighted.theta(),
+        dropped.theta()
+    );
+    assert!((weighted.log_likelihood() - dropped.log_likelihood()).abs() < 1e-9);
+    assert_eq!(weighted.glm().df_residual(), dropped.glm().df_residual());
 }
