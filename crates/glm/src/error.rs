@@ -502,7 +502,9 @@ pub enum Error {
         /// The link.
         link: Link,
     },
-    /// A fit statistic is not available for this family.
+    /// A fit statistic is not available for this family: the log-likelihood, AIC or BIC of a
+    /// quasi family (which has no likelihood), or the over-dispersion test of a fit other than
+    /// a Poisson one.
     #[error("{what} is not available for the {family} family")]
     Unsupported {
         /// The statistic or test asked for.

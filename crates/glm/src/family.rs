@@ -43,7 +43,7 @@ const NEGATIVE_BINOMIAL_START_SHIFT: f64 = 1.0 / 6.0;
 /// link `ln(μ/(μ + θ))` depends on θ; there, as in MASS, it is the log link.
 /// Any [`Link`] can be used with any family ([`Family::with_link`]). `Display` gives R's name
 /// of the family (`binomial` for [`Family::Bernoulli`] too, `Gamma` capitalised,
-/// `Negative Binomial(θ)` as MASS prints it).
+/// `Negative Binomial(θ)` as MASS prints it, `quasipoisson`, `quasibinomial`).
 ///
 /// # Examples
 ///

@@ -25,7 +25,9 @@ use crate::theta::{Counts, ThetaSearch, moment_theta, score_information, theta_m
 /// and β in the expected information keeps small, so θ is then right to about 10 digits.
 pub const THETA_TOLERANCE: f64 = 1e-10;
 
-/// Iterations of the alternation allowed (MASS's `glm.control()$maxit`, 25).
+/// Iterations of the alternation allowed under gradient ascent, whose
+/// [`crate::Control::max_iter`] counts steps; under IRLS the limit is `max_iter` itself (by
+/// default [`crate::IRLS_MAX_ITER`], 25), as `glm.nb` uses `control$maxit` for both loops.
 pub const THETA_MAX_ITER: usize = 25;
 
 /// A negative binomial GLM with θ estimated, [`fit_negative_binomial`]'s result: the GLM at
@@ -196,7 +198,9 @@ impl NegativeBinomialFit {
 /// counts outside `y ≥ 0`, non-convergence of IRLS, separation, …); [`Error::NotApplicable`]
 /// for binomial trials; [`Error::ThetaInfinite`], carrying the Poisson fit's answer, when θ runs
 /// to infinity (the data are not over-dispersed); [`Error::ThetaNotConverged`] with θ's
-/// history when the alternation, or Newton's method within it, does not converge;
+/// history when the alternation does not converge within [`crate::Control::max_iter`]
+/// iterations (as `glm.nb`'s `control$maxit`; [`THETA_MAX_ITER`] under gradient ascent), or
+/// Newton's method for one θ not within 100 steps;
 /// [`Error::IndefiniteInformation`] if the information in θ is not positive at θ̂.
 ///
 /// # Examples
@@ -259,8 +263,12 @@ pub fn fit_negative_binomial(
         Method::GradientAscent => IRLS_TOLERANCE,
     };
     let mut previous = poisson.coefficients().clone();
+    let max_iter = match control.method {
+        Method::Irls => control.max_iter_in_effect(),
+        Method::GradientAscent => THETA_MAX_ITER,
+    };
     let mut change = f64::INFINITY;
-    for iteration in 1..=THETA_MAX_ITER {
+    for iteration in 1..=max_iter {
         let fit = crate::fit(
             &data.start(&previous),
             Family::NegativeBinomial { theta }.with_link(link),
@@ -302,7 +310,7 @@ pub fn fit_negative_binomial(
         previous = fit.coefficients().clone();
     }
     Err(Error::ThetaNotConverged {
-        iterations: THETA_MAX_ITER,
+        iterations: max_iter,
         change,
         tolerance: THETA_TOLERANCE,
         history,

@@ -209,17 +209,44 @@ fn hostile_counts_are_typed_errors() {
         glm::fit_negative_binomial(&Data::new(&design, &y).trials(&trials), Link::Log, &control)
             .unwrap_err();
     assert!(matches!(err, Error::NotApplicable { name: "trials", .. }));
-    // An alternation cut short reports θ's history.
-    let over = dvector![0.0, 9.0, 1.0, 19.0, 2.0];
-    let nb = fit(&over).unwrap();
-    assert!(nb.iterations() >= 2);
-    let err = Error::ThetaNotConverged {
-        iterations: 1,
-        change: 0.5,
-        tolerance: glm::THETA_TOLERANCE,
-        history: nb.theta_history()[..2].to_vec(),
-    };
-    assert!(err.to_string().starts_with("θ did not converge in 1 iterations"), "{err}");
+}
+
+/// `Control::max_iter` limits the alternation too, as `control$maxit` does in `glm.nb`; cut
+/// short, it is an error carrying θ's history.
+#[test]
+fn an_alternation_cut_short_reports_thetas_history() {
+    let case = load("cancer_negbin_theta");
+    let (design, y) = cancer(&case);
+    let data = Data::new(&design, &y);
+    // R's rule lets IRLS finish within fewer iterations than the alternation needs.
+    let r_rule = Control::default().criterion(Criterion::Deviance);
+    let full = glm::fit_negative_binomial(&data, Link::Log, &r_rule).unwrap();
+    let mut cut_short = 0;
+    for max_iter in 1..=8 {
+        let short = r_rule.max_iter(max_iter);
+        match glm::fit_negative_binomial(&data, Link::Log, &short) {
+            Ok(nb) => {
+                assert!(nb.iterations() <= max_iter);
+                assert!((nb.theta() / full.theta() - 1.0).abs() < 1e-9);
+            }
+            Err(Error::ThetaNotConverged { iterations, change, tolerance, history }) => {
+                cut_short += 1;
+                assert_eq!(iterations, max_iter);
+                assert_eq!(history.len(), max_iter + 2);
+                assert_eq!(history[..], full.theta_history()[..max_iter + 2]);
+                assert!(change > tolerance && tolerance == glm::THETA_TOLERANCE);
+                let message =
+                    Error::ThetaNotConverged { iterations, change, tolerance, history }.to_string();
+                assert!(
+                    message.starts_with(&format!("θ did not converge in {max_iter} iterations")),
+                    "{message}"
+                );
+            }
+            // Too few iterations for IRLS itself.
+            Err(other) => assert!(matches!(other, Error::NotConverged { .. }), "{other}"),
+        }
+    }
+    assert!(cut_short >= 1);
 }
 
 /// An exposure offset enters every fit of the alternation, and a row with zero weight is the
