@@ -173,6 +173,7 @@ mod negative_binomial;
 mod normal;
 mod numeric;
 mod overdispersion;
+mod poisson_answer;
 mod polygamma;
 mod predict;
 mod problem;
@@ -191,7 +192,7 @@ pub use convergence::Convergence;
 pub use criterion::{Criterion, NEWTON_SWITCH};
 pub use data::Data;
 pub use domain::Domain;
-pub use error::{Divergence, Error, Input, Iterate, PoissonAnswer, Result};
+pub use error::{Divergence, Error, Input, Iterate, Result};
 pub use family::Family;
 pub use fit::fit;
 pub use glm_fit::{GlmFit, ResidualKind};
@@ -202,6 +203,7 @@ pub use negative_binomial::{
     NegativeBinomialFit, PoissonComparison, THETA_MAX_ITER, THETA_TOLERANCE, fit_negative_binomial,
 };
 pub use overdispersion::{OverdispersionTest, overdispersion_test};
+pub use poisson_answer::PoissonAnswer;
 pub use predict::Prediction;
 pub use warning::{COUNT_INTEGER_TOLERANCE, SUCCESS_INTEGER_TOLERANCE, Warning};
 

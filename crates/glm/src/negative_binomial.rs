@@ -9,13 +9,14 @@ use nalgebra::DVector;
 
 use crate::control::{Control, IRLS_TOLERANCE};
 use crate::data::Data;
-use crate::error::{Error, PoissonAnswer, Result};
+use crate::error::{Error, Result};
 use crate::family::Family;
 use crate::glm_fit::GlmFit;
 use crate::link::Link;
 use crate::method::Method;
 use crate::normal::cdf_both;
 use crate::numeric::count_to_f64;
+use crate::poisson_answer::PoissonAnswer;
 use crate::summary::write_summary;
 use crate::theta::{Counts, ThetaSearch, moment_theta, score_information, theta_ml};
 
