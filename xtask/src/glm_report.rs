@@ -124,7 +124,7 @@ fn lesson_section(
         glm::fit(&data, Family::Poisson, &r_rule()).context("IRLS on the lesson's counts")?;
     let ga = glm::fit(&data, Family::Poisson, &Control::default().method(Method::GradientAscent))
         .context("gradient ascent on the lesson's counts")?;
-    let optimum = irls.log_likelihood() / n;
+    let optimum = irls.log_likelihood()? / n;
 
     let _ = write!(
         out,
@@ -216,7 +216,7 @@ fn comparison_table(ga: &GlmFit, irls: &GlmFit, n: f64) -> Result<String> {
             "gradient ascent".to_owned(),
             sig(ga.coefficients()[0], 6),
             sig(ga.coefficients()[1], 6),
-            sig(ga.log_likelihood() / n, 8),
+            sig(ga.log_likelihood()? / n, 8),
             sig(ga.deviance(), 6),
             ga.convergence().iterations().to_string(),
             format!("stopped after a fixed number of steps; ‖∇ℓ̄‖ = {}", sig(ga_gradient, 2)),
@@ -225,7 +225,7 @@ fn comparison_table(ga: &GlmFit, irls: &GlmFit, n: f64) -> Result<String> {
             "IRLS".to_owned(),
             format!("{} ± {}", sig(irls.coefficients()[0], 6), sig(se[0], 3)),
             format!("{} ± {}", sig(irls.coefficients()[1], 6), sig(se[1], 3)),
-            sig(irls.log_likelihood() / n, 8),
+            sig(irls.log_likelihood()? / n, 8),
             sig(irls.deviance(), 6),
             irls.convergence().iterations().to_string(),
             format!(
@@ -588,13 +588,14 @@ fn links_section(
     for (i, link) in [Link::Log, Link::Identity, Link::Sqrt].into_iter().enumerate() {
         let fit = glm::fit(&Data::new(design, y), Family::Poisson.with_link(link), &r_rule())
             .with_context(|| format!("Poisson with the {link:?} link"))?;
-        aics.push((format!("{link:?}").to_lowercase(), fit.deviance(), fit.aic()));
+        let aic = fit.aic()?;
+        aics.push((format!("{link:?}").to_lowercase(), fit.deviance(), aic));
         rows.push(vec![
             format!("{link:?}").to_lowercase(),
             sig(fit.coefficients()[0], 5),
             sig(fit.coefficients()[1], 5),
             sig(fit.deviance(), 5),
-            sig(fit.aic(), 5),
+            sig(aic, 5),
             fit.convergence().iterations().to_string(),
         ]);
         figure = figure.with(Series::new(

@@ -75,7 +75,8 @@ impl<'a> Data<'a> {
     /// Binomial trials `n ≥ 0`, one per observation, with the response given as successes
     /// in `[0, n]`: the fit works with the proportions `y/n` and total weights `w·n`, as R's
     /// `glm(cbind(successes, failures) ~ …)` does (see [`crate::successes_failures`]). Only for
-    /// [`crate::Family::Binomial`] ([`Error::NotApplicable`] otherwise). Default: one trial per
+    /// [`crate::Family::Binomial`] and [`crate::Family::QuasiBinomial`]
+    /// ([`Error::NotApplicable`] otherwise). Default: one trial per
     /// observation, the response being proportions.
     #[must_use]
     pub const fn trials(mut self, trials: &'a DVector<f64>) -> Self {

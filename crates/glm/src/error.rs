@@ -7,6 +7,7 @@ use crate::family::Family;
 use crate::link::Link;
 use crate::method::Method;
 use crate::model::Model;
+use crate::poisson_answer::PoissonAnswer;
 
 /// Which input an error refers to.
 ///
@@ -248,7 +249,7 @@ pub enum Error {
         reason: &'static str,
     },
     /// An input that does not apply to the family: trials for a family other than
-    /// [`Family::Binomial`].
+    /// [`Family::Binomial`] and [`Family::QuasiBinomial`].
     #[error("`{name}` does not apply to the {family} family")]
     NotApplicable {
         /// The input's name.
@@ -470,7 +471,9 @@ pub enum Error {
         /// The link.
         link: Link,
     },
-    /// A fit statistic is not available for this family.
+    /// A fit statistic is not available for this family: the log-likelihood, AIC or BIC of a
+    /// quasi family (which has no likelihood), or the over-dispersion test of a fit other than
+    /// a Poisson one.
     #[error("{what} is not available for the {family} family")]
     Unsupported {
         /// The statistic or test asked for.
@@ -565,6 +568,41 @@ pub enum Error {
     NothingToTest {
         /// The common rank.
         rank: usize,
+    },
+    /// The negative binomial's θ runs to infinity: the data show no over-dispersion, so the
+    /// maximum-likelihood estimate is the Poisson fit (θ̂ = ∞ lies on the boundary of the
+    /// model), whose answer the error carries. `excess` is `Σwᵢ[(yᵢ − μ̂ᵢ)² − yᵢ]` at the Poisson
+    /// means, twice the likelihood's slope in `1/θ` at `1/θ = 0`: not positive when the
+    /// variance does not exceed the mean. [`crate::fit_negative_binomial`] reports it when θ
+    /// passes `max μ̂/√ε`, where the over-dispersion `μ²/θ` is below `√ε` of the Poisson
+    /// variance.
+    #[error(
+        "the negative binomial's θ runs to infinity (reached {theta:e}): the data show no over-dispersion (Σw[(y − μ)² − y] at the Poisson fit is {excess:e}); the maximum-likelihood fit is the Poisson one, with deviance {}",
+        poisson.deviance
+    )]
+    ThetaInfinite {
+        /// The θ the iteration had reached.
+        theta: f64,
+        /// `Σwᵢ[(yᵢ − μ̂ᵢ)² − yᵢ]` at the Poisson fit.
+        excess: f64,
+        /// The Poisson fit's answer.
+        poisson: Box<PoissonAnswer>,
+    },
+    /// The alternation between IRLS for the coefficients and Newton's method for the negative
+    /// binomial's θ did not converge within its iteration limit.
+    #[error(
+        "θ did not converge in {iterations} iterations: relative change {change:.3e} > tolerance {tolerance:.1e} (last θ {})",
+        history.last().copied().unwrap_or(f64::NAN)
+    )]
+    ThetaNotConverged {
+        /// Iterations run (of the alternation, or of Newton's method within one of them).
+        iterations: usize,
+        /// The last relative change of θ.
+        change: f64,
+        /// The tolerance it had to fall below.
+        tolerance: f64,
+        /// θ after each iteration, the starting value first.
+        history: Vec<f64>,
     },
     /// A least-squares problem of the fit failed in `lsq`: the design has an empty shape,
     /// more columns than observations with nonzero weight, an identically zero column or

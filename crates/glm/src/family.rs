@@ -29,12 +29,21 @@ const NEGATIVE_BINOMIAL_START_SHIFT: f64 = 1.0 / 6.0;
 /// | `Gamma` | μ² | estimated | `y > 0` | inverse |
 /// | `InverseGaussian` | μ³ | estimated | `y > 0` | 1/μ² |
 /// | `NegativeBinomial { theta }` | μ + μ²/θ | 1 | `y ≥ 0` | log |
+/// | `QuasiPoisson` | μ | estimated | `y ≥ 0` | log |
+/// | `QuasiBinomial` | μ(1 − μ) | estimated | as `Binomial` | logit |
+///
+/// The quasi families are R's `quasipoisson()` and `quasibinomial()`: the Poisson's and the
+/// binomial's variance function, deviance, IRLS and coefficients, with the dispersion estimated
+/// as Pearson χ²/df (standard errors scaled by `√φ`, t tests on the residual degrees of freedom)
+/// and no likelihood, so a fit's log-likelihood, AIC and BIC are [`crate::Error::Unsupported`]
+/// ([`Family::has_likelihood`]). Non-integer counts carry no warning for them, as in R.
+/// For the negative binomial with θ estimated see [`crate::fit_negative_binomial`].
 ///
 /// The default link is the canonical one except for the negative binomial, whose canonical
 /// link `ln(μ/(μ + θ))` depends on θ; there, as in MASS, it is the log link.
 /// Any [`Link`] can be used with any family ([`Family::with_link`]). `Display` gives R's name
 /// of the family (`binomial` for [`Family::Bernoulli`] too, `Gamma` capitalised,
-/// `Negative Binomial(θ)` as MASS prints it).
+/// `Negative Binomial(θ)` as MASS prints it, `quasipoisson`, `quasibinomial`).
 ///
 /// # Examples
 ///
@@ -83,6 +92,12 @@ pub enum Family {
         /// The size (shape) parameter θ > 0.
         theta: f64,
     },
+    /// Over-dispersed counts: the Poisson's variance function `μ` times an estimated
+    /// dispersion `φ` (R's `quasipoisson()`).
+    QuasiPoisson,
+    /// Over-dispersed binomial proportions: `μ(1 − μ)` times an estimated dispersion `φ`, with
+    /// trials as for [`Family::Binomial`] (R's `quasibinomial()`).
+    QuasiBinomial,
 }
 
 impl Family {
@@ -91,8 +106,8 @@ impl Family {
     pub(crate) const fn default_link(self) -> Link {
         match self {
             Family::Gaussian => Link::Identity,
-            Family::Poisson | Family::NegativeBinomial { .. } => Link::Log,
-            Family::Bernoulli | Family::Binomial => Link::Logit,
+            Family::Poisson | Family::QuasiPoisson | Family::NegativeBinomial { .. } => Link::Log,
+            Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => Link::Logit,
             Family::Gamma => Link::Inverse,
             Family::InverseGaussian => Link::InverseSquared,
         }
@@ -109,11 +124,37 @@ impl Family {
         }
     }
 
-    /// Whether the dispersion `φ` is estimated (Gaussian, Gamma, inverse Gaussian: Pearson
-    /// χ²/df, t tests) or fixed at 1 (the others: z tests), R's rule in `summary.glm`.
+    /// Whether the dispersion `φ` is estimated (Gaussian, Gamma, inverse Gaussian and the
+    /// quasi families: Pearson χ²/df, t tests) or fixed at 1 (the others: z tests), R's rule in
+    /// `summary.glm`.
     #[must_use]
     pub const fn estimates_dispersion(self) -> bool {
-        matches!(self, Family::Gaussian | Family::Gamma | Family::InverseGaussian)
+        matches!(
+            self,
+            Family::Gaussian
+                | Family::Gamma
+                | Family::InverseGaussian
+                | Family::QuasiPoisson
+                | Family::QuasiBinomial
+        )
+    }
+
+    /// Whether the family is a distribution with a likelihood: false for the quasi families,
+    /// which specify only a mean and a variance function, so that a fit's
+    /// [`crate::GlmFit::log_likelihood`], AIC and BIC are [`crate::Error::Unsupported`] (R's
+    /// `NA`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use glm::Family;
+    ///
+    /// assert!(Family::Poisson.has_likelihood());
+    /// assert!(!Family::QuasiPoisson.has_likelihood() && !Family::QuasiBinomial.has_likelihood());
+    /// ```
+    #[must_use]
+    pub const fn has_likelihood(self) -> bool {
+        !matches!(self, Family::QuasiPoisson | Family::QuasiBinomial)
     }
 
     /// The variance function `V(μ)`.
@@ -121,8 +162,8 @@ impl Family {
     pub fn variance(self, mu: f64) -> f64 {
         match self {
             Family::Gaussian => 1.0,
-            Family::Poisson => mu,
-            Family::Bernoulli | Family::Binomial => mu * (1.0 - mu),
+            Family::Poisson | Family::QuasiPoisson => mu,
+            Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => mu * (1.0 - mu),
             Family::Gamma => mu * mu,
             Family::InverseGaussian => mu * mu * mu,
             Family::NegativeBinomial { theta } => mu + mu * mu / theta,
@@ -135,8 +176,10 @@ impl Family {
     pub(crate) fn variance_log_derivative(self, mu: f64) -> f64 {
         match self {
             Family::Gaussian => 0.0,
-            Family::Poisson => 1.0 / mu,
-            Family::Bernoulli | Family::Binomial => (1.0 - 2.0 * mu) / mu / (1.0 - mu),
+            Family::Poisson | Family::QuasiPoisson => 1.0 / mu,
+            Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => {
+                (1.0 - 2.0 * mu) / mu / (1.0 - mu)
+            }
             Family::Gamma => 2.0 / mu,
             Family::InverseGaussian => 3.0 / mu,
             Family::NegativeBinomial { theta } => {
@@ -152,8 +195,10 @@ impl Family {
     pub(crate) fn over_variance_root(self, mu: f64, v: f64) -> f64 {
         match self {
             Family::Gaussian => v,
-            Family::Poisson => v / mu.sqrt(),
-            Family::Bernoulli | Family::Binomial => v / (mu * (1.0 - mu)).sqrt(),
+            Family::Poisson | Family::QuasiPoisson => v / mu.sqrt(),
+            Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => {
+                v / (mu * (1.0 - mu)).sqrt()
+            }
             Family::Gamma => v / mu.abs(),
             Family::InverseGaussian => v / mu.abs() / mu.abs().sqrt(),
             Family::NegativeBinomial { theta } => v / mu.sqrt() / (1.0 + mu / theta).sqrt(),
@@ -184,8 +229,10 @@ impl Family {
     pub fn unit_deviance(self, y: f64, mu: f64) -> f64 {
         match self {
             Family::Gaussian => (y - mu) * (y - mu),
-            Family::Poisson => 2.0 * half_poisson_deviance(y, mu),
-            Family::Bernoulli | Family::Binomial => 2.0 * half_binomial_deviance(y, mu),
+            Family::Poisson | Family::QuasiPoisson => 2.0 * half_poisson_deviance(y, mu),
+            Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => {
+                2.0 * half_binomial_deviance(y, mu)
+            }
             Family::Gamma => 2.0 * t_minus_log1p(y / mu - 1.0),
             Family::InverseGaussian => {
                 let relative = (y - mu) / mu;
@@ -203,9 +250,11 @@ impl Family {
     pub const fn response_domain(self) -> Domain {
         match self {
             Family::Gaussian => Domain::Real,
-            Family::Poisson | Family::NegativeBinomial { .. } => Domain::NonNegative,
+            Family::Poisson | Family::QuasiPoisson | Family::NegativeBinomial { .. } => {
+                Domain::NonNegative
+            }
             Family::Bernoulli => Domain::Binary,
-            Family::Binomial => Domain::ClosedUnit,
+            Family::Binomial | Family::QuasiBinomial => Domain::ClosedUnit,
             Family::Gamma | Family::InverseGaussian => Domain::Positive,
         }
     }
@@ -216,8 +265,9 @@ impl Family {
     pub const fn mean_domain(self) -> Domain {
         match self {
             Family::Gaussian => Domain::Real,
-            Family::Bernoulli | Family::Binomial => Domain::OpenUnit,
+            Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => Domain::OpenUnit,
             Family::Poisson
+            | Family::QuasiPoisson
             | Family::Gamma
             | Family::InverseGaussian
             | Family::NegativeBinomial { .. } => Domain::Positive,
@@ -232,8 +282,10 @@ impl Family {
     pub fn starting_mean(self, y: f64, w: f64) -> f64 {
         match self {
             Family::Gaussian | Family::Gamma | Family::InverseGaussian => y,
-            Family::Poisson => y + POISSON_START_SHIFT,
-            Family::Bernoulli | Family::Binomial => (w * y + 0.5) / (w + 1.0),
+            Family::Poisson | Family::QuasiPoisson => y + POISSON_START_SHIFT,
+            Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => {
+                (w * y + 0.5) / (w + 1.0)
+            }
             Family::NegativeBinomial { .. } => {
                 if y == 0.0 {
                     NEGATIVE_BINOMIAL_START_SHIFT
@@ -250,6 +302,11 @@ impl Family {
     /// coefficient, `−lnΓ(θ) − ln y!` and friends for the negative binomial, the normal,
     /// gamma and inverse-Gaussian normalising constants. Non-integer counts use `lnΓ` in place
     /// of the factorials (R's `dpois` and `dbinom` return −∞ with a warning there).
+    ///
+    /// The quasi families have no density ([`Family::has_likelihood`]): for them this is the
+    /// Poisson's or the binomial's, whose mean and variance function they share. In `μ` it is
+    /// their quasi-log-likelihood (`y·ln μ − μ`, or `y·ln μ + (1 − y)·ln(1 − μ)`) up to a term
+    /// in `y` alone, which is what gradient ascent climbs; fits report no log-likelihood for them.
     ///
     /// # Accuracy
     /// `lnΓ` is `statrs`'s (about 1e-15 relative). For a Gamma shape `1/φ` or a negative
@@ -282,8 +339,8 @@ impl Family {
                 let z = (y - mu) / dispersion.sqrt();
                 0.5 * (w.ln() - ln_2pi - dispersion.ln() - w * z * z)
             }
-            Family::Poisson => w * (x_ln(y, mu) - mu - ln_gamma(y + 1.0)),
-            Family::Bernoulli | Family::Binomial => {
+            Family::Poisson | Family::QuasiPoisson => w * (x_ln(y, mu) - mu - ln_gamma(y + 1.0)),
+            Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => {
                 let successes = n * y;
                 w * (ln_binomial(n, successes)
                     + x_ln(successes, mu)
@@ -338,6 +395,8 @@ impl std::fmt::Display for Family {
             Family::Gamma => f.write_str("Gamma"),
             Family::InverseGaussian => f.write_str("inverse.gaussian"),
             Family::NegativeBinomial { theta } => write!(f, "Negative Binomial({theta})"),
+            Family::QuasiPoisson => f.write_str("quasipoisson"),
+            Family::QuasiBinomial => f.write_str("quasibinomial"),
         }
     }
 }

@@ -84,9 +84,9 @@ pub enum ResidualKind {
 /// assert!((fit.deviance() - 5.129141077001144).abs() < 1e-9);
 /// assert!((fit.null_deviance() - 10.58144).abs() < 1e-5);
 /// assert_eq!((fit.df_null(), fit.df_residual(), fit.rank(), fit.observations()), (8, 4, 5, 9));
-/// assert!((fit.aic() - 56.76131840195768).abs() < 1e-9);
-/// assert_eq!(fit.aic(), -2.0 * fit.log_likelihood() + 2.0 * 5.0);
-/// assert!(fit.bic() > fit.aic()); // ln 9 > 2
+/// assert!((fit.aic()? - 56.76131840195768).abs() < 1e-9);
+/// assert_eq!(fit.aic()?, -2.0 * fit.log_likelihood()? + 2.0 * 5.0);
+/// assert!(fit.bic()? > fit.aic()?); // ln 9 > 2
 /// assert_eq!(fit.dispersion(), 1.0); // fixed for the Poisson
 /// // Fitted values, linear predictor, weights and residuals, one per observation.
 /// assert_eq!(fit.fitted_values(), &fit.linear_predictor().map(f64::exp));
@@ -258,7 +258,7 @@ impl GlmFit {
     }
 
     /// The dispersion `φ` the standard errors use: 1 for Poisson, binomial and negative
-    /// binomial, Pearson χ²/df for the others. For any family, Pearson's estimate (the
+    /// binomial, Pearson χ²/df for the others (the quasi families included). For any family, Pearson's estimate (the
     /// over-dispersion check of a Poisson or binomial fit) is
     /// `pearson_chi2() / df_residual()`.
     #[must_use]
@@ -313,23 +313,38 @@ impl GlmFit {
     /// The log-likelihood with R's conventions (`logLik.glm`): every constant included, and
     /// for the families with a dispersion the value R's `family$aic` plugs in (`D/n` for the
     /// Gaussian, `D/Σw` for Gamma and inverse Gaussian).
-    #[must_use]
-    pub fn log_likelihood(&self) -> f64 {
-        self.log_likelihood
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] for the quasi families, which have no likelihood
+    /// ([`crate::Family::has_likelihood`]; R's `NA`).
+    pub fn log_likelihood(&self) -> Result<f64> {
+        self.likelihood("the log-likelihood").map(|()| self.log_likelihood)
     }
 
     /// Akaike's criterion `−2ℓ + 2k`, with `k` the rank plus one for an estimated dispersion
     /// (R's `AIC`).
-    #[must_use]
-    pub fn aic(&self) -> f64 {
-        -2.0 * self.log_likelihood + 2.0 * self.parameters()
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] for the quasi families (R prints `AIC: NA`).
+    pub fn aic(&self) -> Result<f64> {
+        self.likelihood("AIC").map(|()| -2.0 * self.log_likelihood + 2.0 * self.parameters())
     }
 
     /// Schwarz's criterion `−2ℓ + ln(n)·k`, `k` as in [`GlmFit::aic`] and `n` the observations
     /// with positive weight (R's `BIC`).
-    #[must_use]
-    pub fn bic(&self) -> f64 {
-        -2.0 * self.log_likelihood + count_to_f64(self.observations).ln() * self.parameters()
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] for the quasi families.
+    pub fn bic(&self) -> Result<f64> {
+        self.likelihood("BIC").map(|()| {
+            -2.0 * self.log_likelihood + count_to_f64(self.observations).ln() * self.parameters()
+        })
+    }
+
+    /// `Ok` when the family has a likelihood, else [`Error::Unsupported`] for `what`.
+    fn likelihood(&self, what: &'static str) -> Result<()> {
+        let family = self.model.family();
+        if family.has_likelihood() { Ok(()) } else { Err(Error::Unsupported { what, family }) }
     }
 
     /// The number of parameters `k` of AIC and BIC.

@@ -72,7 +72,7 @@ impl<'a> Problem<'a> {
             check_vector(offset, m, Input::Offset)?;
         }
         if let Some(trials) = data.trials {
-            if family != Family::Binomial {
+            if !matches!(family, Family::Binomial | Family::QuasiBinomial) {
                 return Err(Error::NotApplicable { name: "trials", family });
             }
             check_vector(trials, m, Input::Trials)?;

@@ -170,8 +170,8 @@ pub(crate) fn check_separation(
 fn boundary_sides(problem: &Problem<'_>) -> (bool, bool) {
     let (lower, upper) = problem.link.boundary_at_infinity();
     match problem.family {
-        Family::Bernoulli | Family::Binomial => (lower, upper),
-        Family::Poisson | Family::NegativeBinomial { .. } => (lower, false),
+        Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => (lower, upper),
+        Family::Poisson | Family::QuasiPoisson | Family::NegativeBinomial { .. } => (lower, false),
         Family::Gaussian | Family::Gamma | Family::InverseGaussian => (false, false),
     }
 }

@@ -17,60 +17,71 @@ const DEVIANCE_DIGITS: usize = 5;
 
 impl fmt::Display for GlmFit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let family = self.model.family();
-        writeln!(
-            f,
-            "Generalized linear model: {} family, {} link, fitted by {}",
-            family,
-            self.model.link(),
-            self.method
-        )?;
-        writeln!(f)?;
-        write_deviance_residuals(self, f)?;
-        writeln!(f)?;
-        write_coefficients(self, f)?;
-        writeln!(f)?;
-        writeln!(
-            f,
-            "(Dispersion parameter for {} family taken to be {})",
-            family,
-            if family.estimates_dispersion() {
-                significant(self.dispersion(), 7)
-            } else {
-                "1".to_owned()
-            }
-        )?;
-        writeln!(f)?;
-        // R prints an undefined null deviance as NaN; "NA" matches the aliased coefficients.
-        let null = if self.null_deviance().is_nan() {
-            "NA".to_owned()
-        } else {
-            significant(self.null_deviance(), DEVIANCE_DIGITS)
-        };
-        let residual = significant(self.deviance(), DEVIANCE_DIGITS);
-        let width = null.len().max(residual.len());
-        writeln!(
-            f,
-            "    Null deviance: {null:>width$}  on {}  degrees of freedom",
-            self.df_null()
-        )?;
-        writeln!(
-            f,
-            "Residual deviance: {residual:>width$}  on {}  degrees of freedom",
-            self.df_residual()
-        )?;
-        writeln!(f, "AIC: {}", significant(self.aic(), DEVIANCE_DIGITS))?;
-        writeln!(f)?;
-        write_convergence(self, f)?;
-        // After the summary, as R prints its warnings after the call that raised them.
-        if !self.warnings().is_empty() {
-            writeln!(f)?;
-        }
-        for warning in self.warnings() {
-            writeln!(f, "Warning: {warning}")?;
-        }
-        Ok(())
+        write_summary(self, self.aic().ok(), f)
     }
+}
+
+/// The summary of `fit` with `aic` on its AIC line (`NA` for `None`, a family without a
+/// likelihood), so that a model with more parameters than the fit knows of (the negative
+/// binomial's estimated θ) can print its own.
+pub(crate) fn write_summary(
+    fit: &GlmFit,
+    aic: Option<f64>,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let family = fit.model.family();
+    writeln!(
+        f,
+        "Generalized linear model: {} family, {} link, fitted by {}",
+        family,
+        fit.model.link(),
+        fit.method
+    )?;
+    writeln!(f)?;
+    write_deviance_residuals(fit, f)?;
+    writeln!(f)?;
+    write_coefficients(fit, f)?;
+    writeln!(f)?;
+    writeln!(
+        f,
+        "(Dispersion parameter for {} family taken to be {})",
+        family,
+        if family.estimates_dispersion() {
+            significant(fit.dispersion(), 7)
+        } else {
+            "1".to_owned()
+        }
+    )?;
+    writeln!(f)?;
+    // R prints an undefined null deviance as NaN; "NA" matches the aliased coefficients.
+    let null = if fit.null_deviance().is_nan() {
+        "NA".to_owned()
+    } else {
+        significant(fit.null_deviance(), DEVIANCE_DIGITS)
+    };
+    let residual = significant(fit.deviance(), DEVIANCE_DIGITS);
+    let width = null.len().max(residual.len());
+    writeln!(f, "    Null deviance: {null:>width$}  on {}  degrees of freedom", fit.df_null())?;
+    writeln!(
+        f,
+        "Residual deviance: {residual:>width$}  on {}  degrees of freedom",
+        fit.df_residual()
+    )?;
+    writeln!(
+        f,
+        "AIC: {}",
+        aic.map_or_else(|| "NA".to_owned(), |a| significant(a, DEVIANCE_DIGITS))
+    )?;
+    writeln!(f)?;
+    write_convergence(fit, f)?;
+    // After the summary, as R prints its warnings after the call that raised them.
+    if !fit.warnings().is_empty() {
+        writeln!(f)?;
+    }
+    for warning in fit.warnings() {
+        writeln!(f, "Warning: {warning}")?;
+    }
+    Ok(())
 }
 
 /// How the iterations ended: R's "Number of Fisher Scoring iterations", or what gradient ascent

@@ -107,8 +107,13 @@ pub(crate) fn non_integer_counts(
             |v| COUNT_INTEGER_TOLERANCE * v.abs().max(1.0)
         }
         Family::Bernoulli | Family::Binomial => |_| SUCCESS_INTEGER_TOLERANCE,
-        // Continuous families have no counts (nor will the quasi families, issue 16).
-        Family::Gaussian | Family::Gamma | Family::InverseGaussian => return Vec::new(),
+        // Continuous families have no counts, and R's quasi families do not check that
+        // theirs are integers.
+        Family::Gaussian
+        | Family::Gamma
+        | Family::InverseGaussian
+        | Family::QuasiPoisson
+        | Family::QuasiBinomial => return Vec::new(),
     };
     let mut warnings = Vec::new();
     for (input, values) in [(input, Some(successes)), (Input::Trials, trials)] {

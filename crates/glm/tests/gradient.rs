@@ -73,7 +73,7 @@ fn the_history_never_decreases_for_a_small_step() {
         // The history is the average log-likelihood: at the last iterate it equals the fit's
         // log-likelihood over the number of observations (Poisson: no dispersion).
         let last = h[h.len() - 1];
-        let expected = fit.log_likelihood() / 80.0;
+        let expected = fit.log_likelihood().unwrap() / 80.0;
         assert!((last - expected).abs() <= 1e-14 * expected.abs(), "{last} vs {expected}");
     }
 }

@@ -77,9 +77,9 @@ pub fn check_fit(fit: &GlmFit, x: &DMatrix<f64>, context: &str) {
         ctx()
     );
     for (name, value) in [
-        ("log-likelihood", fit.log_likelihood()),
-        ("AIC", fit.aic()),
-        ("BIC", fit.bic()),
+        ("log-likelihood", fit.log_likelihood().unwrap()),
+        ("AIC", fit.aic().unwrap()),
+        ("BIC", fit.bic().unwrap()),
         ("dispersion", fit.dispersion()),
         ("Pearson χ²", fit.pearson_chi2()),
     ] {
