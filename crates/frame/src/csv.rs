@@ -182,7 +182,8 @@ impl Lines<'_> {
         let start = from + rest.iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
         let start = start.min(self.bytes.len());
         if start > self.offset {
-            let newlines = self.bytes[self.offset..start].iter().filter(|&&b| b == b'\n').count();
+            let newlines =
+                self.bytes[self.offset..start].split(|&b| b == b'\n').count().saturating_sub(1);
             self.line += u64::try_from(newlines).unwrap_or(u64::MAX);
             self.offset = start;
         }
