@@ -54,8 +54,12 @@ fn every_formula_gives_the_reference_design_columns() {
     for name in CASES {
         let (frame, json) = case(name);
         let mm = design(&frame, json["formula"].as_str().unwrap());
-        let expected: Vec<&str> =
-            json["design_columns"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let expected: Vec<&str> = json["design_columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         let found: BTreeSet<&str> = mm.design().names().iter().map(String::as_str).collect();
         assert_eq!(mm.design().ncols(), expected.len(), "{name}");
         assert_eq!(found, expected.iter().copied().collect::<BTreeSet<_>>(), "{name}");
@@ -135,7 +139,10 @@ fn grunfeld_levels_are_sorted_with_the_first_as_reference() {
     let mm = design(&frame, "invest ~ value + capital + firm");
     assert!(!mm.design().names().iter().any(|n| n == "firmAmerican Steel"));
     // R's column order: intercept, value, capital, then the factor's levels in order.
-    assert_eq!(mm.design().names()[..4], ["(Intercept)", "value", "capital", "firmAtlantic Refining"]);
+    assert_eq!(
+        mm.design().names()[..4],
+        ["(Intercept)", "value", "capital", "firmAtlantic Refining"]
+    );
     assert_eq!(mm.term_labels(), ["value", "capital", "firm"]);
     assert_eq!(mm.assign()[..4], [0, 1, 2, 3]);
 
