@@ -66,7 +66,7 @@ pub use crate::csv::{CsvOptions, NA};
 pub use column::Column;
 pub use error::{Error, Result};
 pub use formula::ast::{BinOp, Expr, Formula, Func, TermNode};
-pub use formula::parser::{MAX_DEPTH, MAX_POLY_DEGREE, parse};
+pub use formula::parser::{MAX_DEPTH, MAX_POLY_DEGREE, MAX_TOKENS, parse};
 pub use frame::Frame;
 pub use model_matrix::{DesignOptions, ModelMatrix, NaAction, Response};
 pub use span::Span;

@@ -228,3 +228,18 @@ fn public_types_are_send_and_sync() {
     check::<DesignOptions>();
     error::<Error>();
 }
+
+#[test]
+fn long_formulas_stay_within_the_stack_or_are_an_error() {
+    // A sum of 995 terms and a 995-operator sum inside I(), just under the token limit, on a
+    // test thread's small stack.
+    let f = frame();
+    let terms = vec!["x1"; 995].join(" + ");
+    check(&f, &format!("y ~ {terms}"), &["(Intercept)", "x1"]);
+    let sum = vec!["x1"; 995].join("+");
+    let mm = f.design(&format!("y ~ I({sum})"), &DesignOptions::default()).unwrap();
+    assert_eq!(mm.design().matrix()[(0, 1)].to_bits(), (0.5f64 * 995.0).to_bits());
+    let too_long = vec!["x1"; 1001].join(" + ");
+    let err = f.design(&format!("y ~ {too_long}"), &DesignOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::Syntax { .. }), "{err}");
+}

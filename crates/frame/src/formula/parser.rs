@@ -11,6 +11,10 @@ use crate::span::Span;
 /// cannot overflow the stack.
 pub const MAX_DEPTH: usize = 64;
 
+/// Most tokens (names, numbers, operators, parentheses) a formula may have: long sums build
+/// deep trees, and this bound keeps every recursion over them far from the stack's end.
+pub const MAX_TOKENS: usize = 2_000;
+
 /// Largest degree accepted in `poly(x, k)`.
 pub const MAX_POLY_DEGREE: usize = 50;
 
@@ -36,6 +40,13 @@ pub const MAX_POLY_DEGREE: usize = 50;
 /// ```
 pub fn parse(text: &str) -> Result<Formula> {
     let tokens = lex(text)?;
+    if tokens.len() > MAX_TOKENS {
+        return Err(Error::Syntax {
+            formula: text.to_owned(),
+            span: tokens[MAX_TOKENS].span,
+            message: format!("the formula has more than {MAX_TOKENS} tokens"),
+        });
+    }
     let mut parser = Parser { text, tokens, pos: 0, depth: 0 };
     let response = if parser.peek() == &Tok::Tilde { None } else { Some(parser.response()?) };
     parser.expect(&Tok::Tilde, "`~`")?;
