@@ -9,14 +9,14 @@ use crate::suggest::closest;
 /// Build one in memory with the `with_*` methods or read one from CSV with
 /// [`Frame::from_reader`]; turn it into a model matrix with [`Frame::design`]. A categorical
 /// column's reference level (the one treatment contrasts leave out) is its first level in byte
-/// order unless [`Frame::set_reference`] chooses another, as R's `relevel`.
+/// order unless [`Frame::with_reference`] chooses another, as R's `relevel`.
 ///
 /// # Examples
 ///
 /// ```
 /// use frame::{Column, Frame};
 ///
-/// let mut frame = Frame::new()
+/// let frame = Frame::new()
 ///     .with_numeric("y", [1.0, 2.0, 4.0])?
 ///     .with_numeric_missing("x", [Some(0.5), None, Some(2.0)])?
 ///     .with_categorical("g", ["b", "a", "c"])?;
@@ -24,7 +24,7 @@ use crate::suggest::closest;
 /// assert_eq!(frame.names(), ["y", "x", "g"]);
 /// assert_eq!(frame.column("x")?.missing(), 1);
 /// assert_eq!(frame.levels("g")?, ["a", "b", "c"]);
-/// frame.set_reference("g", "c")?;
+/// let frame = frame.with_reference("g", "c")?;
 /// assert_eq!(frame.levels("g")?, ["c", "a", "b"]);
 /// // A misspelt name is an error naming the closest column.
 /// let err = frame.column("gg").unwrap_err();
@@ -171,8 +171,8 @@ impl Frame {
     ///
     /// # Errors
     /// [`Error::UnknownColumn`], [`Error::NotCategorical`], or [`Error::UnknownLevel`] when no
-    /// row holds `level`. On error the frame is unchanged.
-    pub fn set_reference(&mut self, column: &str, level: &str) -> Result<()> {
+    /// row holds `level`.
+    pub fn with_reference(mut self, column: &str, level: &str) -> Result<Self> {
         let levels = self.levels(column)?;
         if !levels.iter().any(|l| l == level) {
             let mut levels = levels;
@@ -185,10 +185,10 @@ impl Frame {
         }
         let j = self.index(column)?;
         self.references[j] = Some(level.to_owned());
-        Ok(())
+        Ok(self)
     }
 
-    /// The reference level chosen with [`Frame::set_reference`] for the column at `j`.
+    /// The reference level chosen with [`Frame::with_reference`] for the column at `j`.
     pub(crate) fn reference_at(&self, j: usize) -> Option<&str> {
         self.references.get(j).and_then(Option::as_deref)
     }
@@ -236,10 +236,9 @@ mod tests {
             frame.clone().with_numeric("z", [1.0, f64::NAN]),
             Err(Error::NonFiniteValue { row: 1, .. })
         ));
-        let mut g = frame.with_categorical("g", ["u", "v"]).unwrap();
-        let before = g.clone();
-        assert!(matches!(g.set_reference("g", "w"), Err(Error::UnknownLevel { .. })));
-        assert!(matches!(g.set_reference("x", "u"), Err(Error::NotCategorical { .. })));
-        assert_eq!(g, before);
+        let g = frame.with_categorical("g", ["u", "v"]).unwrap();
+        assert!(matches!(g.clone().with_reference("g", "w"), Err(Error::UnknownLevel { .. })));
+        assert!(matches!(g.clone().with_reference("x", "u"), Err(Error::NotCategorical { .. })));
+        assert!(matches!(g.with_reference("q", "u"), Err(Error::UnknownColumn { .. })));
     }
 }

@@ -10,7 +10,7 @@
 //! `1`, the transforms `log`, `exp`, `sqrt`, `I(…)` with `+ - * / ^` and numbers inside,
 //! `poly(x, k)` (orthogonal polynomials as R's), `a:b` and `a*b`, `offset(…)`, and
 //! `cbind(s, f) ~ …`. Categorical variables get treatment contrasts with R's level order
-//! (sorted; [`Frame::set_reference`] chooses the reference as R's `relevel`), R's names
+//! (sorted; [`Frame::with_reference`] chooses the reference as R's `relevel`), R's names
 //! (`firmChrysler`, `x1:gB`) and R's rule for interactions whose main effect is absent.
 //!
 //! # Example
@@ -20,8 +20,8 @@
 //!
 //! let csv = "cost,size,region\n10.5,2.0,north\n12.1,3.0,south\n9.8,1.5,east\n\
 //!            14.0,4.5,south\n11.2,2.5,north\nNA,3.5,east\n10.1,2.2,east\n";
-//! let mut frame = Frame::from_reader(csv.as_bytes(), &CsvOptions::default())?;
-//! frame.set_reference("region", "north")?;
+//! let frame = Frame::from_reader(csv.as_bytes(), &CsvOptions::default())?
+//!     .with_reference("region", "north")?;
 //! let mm = frame.design("log(cost) ~ size + region", &DesignOptions::default())?;
 //! assert_eq!(mm.design().names(), ["(Intercept)", "size", "regioneast", "regionsouth"]);
 //! assert_eq!(mm.dropped(), [5]);

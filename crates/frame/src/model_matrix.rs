@@ -138,7 +138,7 @@ impl Frame {
     /// effect is absent, or the first factor of a model without intercept); an interaction's
     /// columns are the products of its variables' columns, named with `:`, the first variable
     /// varying fastest. Levels are those present in the rows used, sorted by their bytes,
-    /// with the reference chosen by [`Frame::set_reference`] first.
+    /// with the reference chosen by [`Frame::with_reference`] first.
     ///
     /// Rows with a missing value in any variable of the formula are dropped (reported by
     /// [`ModelMatrix::dropped`]) or an error, as `options` says. `poly()` is computed on the

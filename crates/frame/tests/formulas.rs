@@ -79,8 +79,7 @@ fn interactions_follow_r_contrast_rules() {
 
 #[test]
 fn the_reference_level_can_be_chosen() {
-    let mut f = frame();
-    f.set_reference("g", "C").unwrap();
+    let f = frame().with_reference("g", "C").unwrap();
     let mm = check(&f, "y ~ g", &["(Intercept)", "gA", "gB"]);
     assert_eq!(column(&mm, "gA"), [1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0]);
     // Without an intercept every level appears, the reference first.
