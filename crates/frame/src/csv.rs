@@ -140,7 +140,24 @@ impl Frame {
     /// Reads a frame from the CSV file at `path`; see [`Frame::from_reader`].
     ///
     /// # Errors
-    /// [`Error::Io`] (line 0) when the file cannot be opened, else as [`Frame::from_reader`].
+    /// [`Error::Io`] (line 0) when the file cannot be opened or read, else as
+    /// [`Frame::from_reader`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use frame::{CsvOptions, Frame};
+    ///
+    /// let path = concat!(
+    ///     env!("CARGO_MANIFEST_DIR"),
+    ///     "/tests/data/inference-reference/grunfeld_factor_ols.csv"
+    /// );
+    /// let frame = Frame::from_path(path, &CsvOptions::default())?;
+    /// assert_eq!(frame.names(), ["invest", "value", "capital", "firm"]);
+    /// assert_eq!(frame.nrows(), 220);
+    /// assert!(Frame::from_path("no/such/file.csv", &CsvOptions::default()).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_path(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Self> {
         let file = std::fs::File::open(path).map_err(|source| Error::Io { line: 0, source })?;
         Self::from_reader(std::io::BufReader::new(file), options)

@@ -10,6 +10,22 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Rows are 0-based indices into the [`Frame`](crate::Frame); lines and columns of a CSV file are
 /// 1-based, as an editor shows them. Formula errors carry the formula and the [`Span`] of the
 /// offending text, and their message shows it with a caret line under it.
+///
+/// # Examples
+///
+/// ```
+/// use frame::{DesignOptions, Error, Frame};
+///
+/// let frame = Frame::new().with_numeric("y", [1.0, 2.0])?.with_numeric("dose", [0.0, 1.0])?;
+/// let err = frame.design("y ~ log(dose)", &DesignOptions::default()).unwrap_err();
+/// assert!(matches!(err, Error::OutOfDomain { row: 0, .. }));
+/// let err = frame.design("y ~ dsoe", &DesignOptions::default()).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "unknown variable `dsoe` at column 5; the closest column is `dose`\n  y ~ dsoe\n      ^^^^"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -49,6 +49,21 @@ impl DesignOptions {
 }
 
 /// The left-hand side of a formula, evaluated.
+///
+/// # Examples
+///
+/// ```
+/// use frame::{DesignOptions, Frame, Response};
+///
+/// let frame = Frame::new()
+///     .with_numeric("dead", [2.0, 5.0, 9.0])?
+///     .with_numeric("alive", [8.0, 5.0, 1.0])?
+///     .with_numeric("dose", [1.0, 2.0, 3.0])?;
+/// let mm = frame.design("cbind(dead, alive) ~ dose", &DesignOptions::default())?;
+/// let Some(Response::Binomial { successes, failures }) = mm.response() else { unreachable!() };
+/// assert_eq!((successes[2], failures[2]), (9.0, 1.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Response {
@@ -64,6 +79,24 @@ pub enum Response {
 }
 
 /// A formula evaluated on a frame: what R's `model.frame` and `model.matrix` give.
+///
+/// # Examples
+///
+/// ```
+/// use frame::{DesignOptions, Frame};
+///
+/// let frame = Frame::new()
+///     .with_numeric("count", [2.0, 3.0, 6.0, 7.0])?
+///     .with_numeric("exposure", [10.0, 12.0, 20.0, 21.0])?
+///     .with_categorical("arm", ["ctl", "trt", "ctl", "trt"])?;
+/// let mm = frame.design("count ~ arm + offset(log(exposure))", &DesignOptions::default())?;
+/// assert_eq!(mm.design().names(), ["(Intercept)", "armtrt"]);
+/// assert_eq!(mm.term_labels(), ["arm"]);
+/// assert_eq!(mm.assign(), [0, 1]);
+/// assert_eq!(mm.offset().map(|o| o[0]), Some(10f64.ln()));
+/// assert_eq!(mm.response_name(), Some("count"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelMatrix {
     design: Design,

@@ -6,6 +6,20 @@ use std::fmt;
 use crate::span::Span;
 
 /// A parsed model formula `response ~ terms`.
+///
+/// # Examples
+///
+/// ```
+/// use frame::{Expr, Func, TermNode, parse};
+///
+/// let f = parse("cbind(s, f) ~ I(dose^2)")?;
+/// assert!(matches!(f.response, Some(Expr::Call { func: Func::Cbind, .. })));
+/// let TermNode::Var(term) = &f.rhs else { unreachable!() };
+/// // `Display` is R's deparse, which names the column; spans index the text.
+/// assert_eq!(term.to_string(), "I(dose^2)");
+/// assert_eq!(&f.text[term.span().start..term.span().end], "I(dose^2)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Formula {
     /// The formula's text.
