@@ -3,7 +3,7 @@
 
 use crate::column::{Column, sorted_levels};
 use crate::error::{Error, Result};
-use crate::formula::ast::{BinOp, Expr, Func};
+use crate::formula::ast::{BinOp, Expr, Func, format_number};
 use crate::formula::parser::poly_degree;
 use crate::frame::{Frame, reorder};
 use crate::poly::orthogonal_poly;
@@ -46,23 +46,19 @@ pub(crate) fn column_names(expr: &Expr, out: &mut Vec<(String, Span)>) {
 pub(crate) fn evaluate(expr: &Expr, frame: &Frame, rows: &[usize]) -> Result<Value> {
     let label = expr.to_string();
     match expr {
+        Expr::Call { func: Func::Factor, args, .. } => match &args[0] {
+            Expr::Name { name, .. } => factor(frame, name, rows, label),
+            // The parser lets only a name through; this arm keeps the function total.
+            _ => Err(Error::Syntax {
+                span: Span { start: 0, end: label.len() },
+                formula: label,
+                message: "`factor()` takes a column name".into(),
+            }),
+        },
         Expr::Name { name, .. } => {
             let j = frame.index(name)?;
-            if let Column::Categorical(values) = frame.column_at(j) {
-                let used: Vec<&str> =
-                    rows.iter().map(|&i| values[i].as_deref().unwrap_or_default()).collect();
-                let levels = reorder(sorted_levels(used.iter().copied()), frame.reference_at(j));
-                if levels.len() < 2 {
-                    return Err(Error::SingleLevel {
-                        variable: label,
-                        level: levels.into_iter().next().unwrap_or_default(),
-                    });
-                }
-                let codes = used
-                    .iter()
-                    .map(|v| levels.iter().position(|l| l == v).unwrap_or_default())
-                    .collect();
-                return Ok(Value::Factor { codes, levels });
+            if let Column::Categorical(_) = frame.column_at(j) {
+                return factor(frame, name, rows, label);
             }
             Ok(Value::Numeric(vec![(label.clone(), numeric(expr, frame, rows, &label)?)]))
         }
@@ -84,6 +80,48 @@ pub(crate) fn evaluate(expr: &Expr, frame: &Frame, rows: &[usize]) -> Result<Val
         }
         _ => Ok(Value::Numeric(vec![(label.clone(), numeric(expr, frame, rows, &label)?)])),
     }
+}
+
+/// Column `name` on `rows` as a factor named `label`: a categorical column's levels sorted by
+/// bytes, a numeric column's distinct values sorted by value and written as R's
+/// `as.character` writes them; the reference level (if chosen) first.
+fn factor(frame: &Frame, name: &str, rows: &[usize], label: String) -> Result<Value> {
+    let j = frame.index(name)?;
+    let used: Vec<String> = match frame.column_at(j) {
+        Column::Categorical(values) => {
+            rows.iter().map(|&i| values[i].clone().unwrap_or_default()).collect()
+        }
+        Column::Numeric(values) => {
+            let mut sorted: Vec<f64> = rows.iter().filter_map(|&i| values[i]).collect();
+            sorted.sort_by(f64::total_cmp);
+            sorted.dedup();
+            let text: std::collections::HashMap<u64, String> =
+                sorted.iter().map(|v| (v.to_bits(), format_number(*v))).collect();
+            let used: Vec<String> = rows
+                .iter()
+                .map(|&i| {
+                    text.get(&values[i].unwrap_or_default().to_bits()).cloned().unwrap_or_default()
+                })
+                .collect();
+            let levels: Vec<String> = sorted.iter().map(|v| format_number(*v)).collect();
+            return codes(&used, reorder(levels, frame.reference_at(j)), label);
+        }
+    };
+    let levels = reorder(sorted_levels(used.iter().map(String::as_str)), frame.reference_at(j));
+    codes(&used, levels, label)
+}
+
+/// Each row's index in `levels`; fewer than two levels is an error.
+fn codes(used: &[String], levels: Vec<String>, label: String) -> Result<Value> {
+    if levels.len() < 2 {
+        return Err(Error::SingleLevel {
+            variable: label,
+            level: levels.into_iter().next().unwrap_or_default(),
+        });
+    }
+    let codes =
+        used.iter().map(|v| levels.iter().position(|l| l == v).unwrap_or_default()).collect();
+    Ok(Value::Factor { codes, levels })
 }
 
 /// The numeric values of `expr` on `rows`; `label` names the variable in errors.
@@ -146,8 +184,8 @@ pub(crate) fn numeric(expr: &Expr, frame: &Frame, rows: &[usize], label: &str) -
                     Func::Sqrt if x < 0.0 => return Err(undefined(k, "sqrt of", x)),
                     Func::Sqrt => x.sqrt(),
                     Func::Exp => x.exp(),
-                    // `poly` and `cbind` never get here: the parser keeps them out of
-                    // arithmetic; `offset` and `I` pass their argument through.
+                    // `poly`, `factor` and `cbind` never get here: the parser keeps them out
+                    // of arithmetic; `offset` and `I` pass their argument through.
                     _ => x,
                 });
             }

@@ -8,8 +8,9 @@
 //!
 //! Formulas ([`parse`]) have R's syntax: `y ~ x1 + log(x2) + g + x1:g - 1`, `+ 0` and `- 1`,
 //! `1`, the transforms `log`, `exp`, `sqrt`, `I(…)` with `+ - * / ^` and numbers inside,
-//! `poly(x, k)` (orthogonal polynomials as R's), `a:b` and `a*b`, `offset(…)`, and
-//! `cbind(s, f) ~ …`. Categorical variables get treatment contrasts with R's level order
+//! `poly(x, k)` (orthogonal polynomials as R's), `factor(x)` (a numeric column's distinct
+//! values as levels, sorted by value, the smallest the reference), `a:b` and `a*b`,
+//! `offset(…)`, and `cbind(s, f) ~ …`. Categorical variables get treatment contrasts with R's level order
 //! (sorted; [`Frame::with_reference`] chooses the reference as R's `relevel`), R's names
 //! (`firmChrysler`, `x1:gB`) and R's rule for interactions whose main effect is absent.
 //!

@@ -242,3 +242,24 @@ fn long_formulas_stay_within_the_stack_or_are_an_error() {
     let err = f.design(&format!("y ~ {too_long}"), &DesignOptions::default()).unwrap_err();
     assert!(matches!(err, Error::Syntax { .. }), "{err}");
 }
+
+#[test]
+fn factor_makes_numbers_categorical_with_levels_by_value() {
+    let f = Frame::new()
+        .with_numeric("y", [1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+        .unwrap()
+        .with_numeric("cyl", [4.0, 10.0, 6.0, 4.0, 10.0, 0.5])
+        .unwrap()
+        .with_categorical("g", ["a", "b", "a", "b", "a", "b"])
+        .unwrap();
+    // Levels sort by value (0.5 < 4 < 6 < 10), not by text, as R's factor() of numbers.
+    let mm = check(
+        &f,
+        "y ~ factor(cyl)",
+        &["(Intercept)", "factor(cyl)4", "factor(cyl)6", "factor(cyl)10"],
+    );
+    assert_eq!(column(&mm, "factor(cyl)10"), [0.0, 1.0, 0.0, 0.0, 1.0, 0.0]);
+    check(&f, "y ~ factor(g)", &["(Intercept)", "factor(g)b"]);
+    let err = f.design("y ~ I(factor(cyl))", &DesignOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::Syntax { .. }), "{err}");
+}

@@ -68,6 +68,8 @@ pub enum Func {
     Poly,
     /// `offset(…)`: a known term with coefficient 1.
     Offset,
+    /// `factor(x)`: column `x` as categorical (numbers become levels sorted by value).
+    Factor,
     /// `cbind(successes, failures)`: a binomial response.
     Cbind,
 }
@@ -83,6 +85,7 @@ impl Func {
             Func::Identity => "I",
             Func::Poly => "poly",
             Func::Offset => "offset",
+            Func::Factor => "factor",
             Func::Cbind => "cbind",
         }
     }

@@ -20,6 +20,11 @@ pub const MAX_POLY_DEGREE: usize = 50;
 
 /// Parses an R model formula such as `y ~ x1 + log(x2) + g + x1:g - 1`.
 ///
+/// Terms are column names (in backticks when not syntactic), `0`, `1`, `log`, `exp`, `sqrt`
+/// and `I` of arithmetic (`+ - * / ^`, numbers, parentheses), `poly(x, k)`, `factor(x)` and
+/// `offset(…)`, combined with `+`, `-`, `:` and `*`; the left-hand side is arithmetic or
+/// `cbind(a, b)`.
+///
 /// # Errors
 /// [`Error::Syntax`] with the span of the offending text: an unexpected character or token, a
 /// missing `~` or `)`, an unknown function, a wrong number of arguments, a number other than 0
@@ -212,7 +217,8 @@ impl Parser<'_> {
             "I" => Func::Identity,
             "poly" if term => Func::Poly,
             "offset" if term => Func::Offset,
-            "poly" | "offset" => {
+            "factor" if term => Func::Factor,
+            "poly" | "offset" | "factor" => {
                 return Err(self.error(token.span, format!("`{name}()` must be a term of its own")));
             }
             "cbind" => {
@@ -222,7 +228,7 @@ impl Parser<'_> {
                 return Err(self.error(
                     token.span,
                     format!(
-                        "unknown function `{name}`; supported: log, exp, sqrt, I, poly, offset, cbind"
+                        "unknown function `{name}`; supported: log, exp, sqrt, I, poly, factor, offset, cbind"
                     ),
                 ));
             }
@@ -253,6 +259,9 @@ impl Parser<'_> {
         }
         if func == Func::Poly {
             poly_degree(&args[1]).map_err(|message| self.error(args[1].span(), message))?;
+        }
+        if func == Func::Factor && !matches!(args[0], Expr::Name { .. }) {
+            return Err(self.error(args[0].span(), "`factor()` takes a column name"));
         }
         self.depth -= 1;
         Ok(Expr::Call { func, args, span })
@@ -406,6 +415,8 @@ mod tests {
         check_error("y ~ log(x, 10)", 5, "takes 1 argument");
         check_error("y ~ x + cbind(a, b)", 9, "left of `~`");
         check_error("y ~ log(poly(x, 2))", 9, "term of its own");
+        check_error("y ~ I(factor(x))", 7, "term of its own");
+        check_error("y ~ factor(log(x))", 12, "column name");
         check_error(&format!("y ~ {}x{}", "(".repeat(100), ")".repeat(100)), 69, "nesting");
     }
 }
