@@ -13,6 +13,7 @@
 /// assert_eq!(g.missing(), 1);
 /// assert_eq!(g.levels(), ["a", "b"]);
 /// ```
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Column {

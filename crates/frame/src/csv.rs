@@ -25,6 +25,7 @@ pub const NA: &str = "NA";
 /// assert_eq!(frame.levels("code")?, ["10", "2"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvOptions {
     delimiter: u8,

@@ -31,6 +31,11 @@ use crate::suggest::closest;
 /// assert_eq!(err.to_string(), "the frame has no column `gg`; the closest column is `g`");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "FrameData", into = "FrameData")
+)]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Frame {
     names: Vec<String>,
@@ -204,6 +209,50 @@ impl Frame {
             name: name.to_owned(),
             suggestion: closest(name, self.names.iter().map(String::as_str)),
         })
+    }
+}
+
+/// A frame's fields as serialised; deserialising rebuilds the frame through
+/// [`Frame::with_column`] and [`Frame::with_reference`], so a document that breaks a frame's
+/// invariants (unequal lengths, duplicate names, NaN, an unknown reference) is an error.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct FrameData {
+    names: Vec<String>,
+    columns: Vec<Column>,
+    references: Vec<Option<String>>,
+}
+
+#[cfg(feature = "serde")]
+impl From<Frame> for FrameData {
+    fn from(frame: Frame) -> Self {
+        Self { names: frame.names, columns: frame.columns, references: frame.references }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<FrameData> for Frame {
+    type Error = String;
+
+    fn try_from(data: FrameData) -> std::result::Result<Self, String> {
+        let n = data.columns.len();
+        if data.names.len() != n || data.references.len() != n {
+            return Err(format!(
+                "a frame needs one name and one reference entry per column: {n} columns, {} names, {} references",
+                data.names.len(),
+                data.references.len()
+            ));
+        }
+        let mut frame = Frame::new();
+        for (name, column) in data.names.iter().zip(data.columns) {
+            frame = frame.with_column(name.clone(), column).map_err(|e| e.to_string())?;
+        }
+        for (name, reference) in data.names.iter().zip(data.references) {
+            if let Some(level) = reference {
+                frame = frame.with_reference(name, &level).map_err(|e| e.to_string())?;
+            }
+        }
+        Ok(frame)
     }
 }
 

@@ -32,6 +32,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! With the `serde` feature, [`Frame`], [`Column`], [`Span`], [`CsvOptions`], [`DesignOptions`]
+//! and [`NaAction`] implement `Serialize` and `Deserialize`.
+//!
 //! # Numerical notes
 //!
 //! - No value that is not finite enters a frame: the CSV reader reads `Inf`, `NaN` and

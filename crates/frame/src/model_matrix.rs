@@ -14,6 +14,7 @@ use crate::suggest::closest;
 use crate::terms::{Coding, coding, terms};
 
 /// What to do with rows that have a missing value in a variable of the formula.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NaAction {
@@ -34,6 +35,7 @@ pub enum NaAction {
 /// let options = DesignOptions::default().na_action(NaAction::Fail);
 /// assert_ne!(options, DesignOptions::default());
 /// ```
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DesignOptions {
     na_action: NaAction,

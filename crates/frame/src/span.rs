@@ -10,6 +10,7 @@
 /// let span = Span { start: 4, end: 6 };
 /// assert_eq!(span.column("y ~ x1 + x2"), 5);
 /// ```
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Span {
     /// First byte.

@@ -263,3 +263,20 @@ fn factor_makes_numbers_categorical_with_levels_by_value() {
     let err = f.design("y ~ I(factor(cyl))", &DesignOptions::default()).unwrap_err();
     assert!(matches!(err, Error::Syntax { .. }), "{err}");
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn frames_and_options_round_trip_through_json() {
+    let f = frame().with_reference("g", "C").unwrap();
+    let back: Frame = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
+    assert_eq!(back, f);
+    assert_eq!(back.levels("g").unwrap(), ["C", "A", "B"]);
+    // A document that breaks a frame's invariants is an error, not a frame.
+    let ragged = r#"{"names":["a","b"],"columns":[{"Numeric":[1.0]},{"Numeric":[1.0,2.0]}],"references":[null,null]}"#;
+    assert!(serde_json::from_str::<Frame>(ragged).is_err());
+    let bad_level = r#"{"names":["g"],"columns":[{"Categorical":["a","b"]}],"references":["z"]}"#;
+    assert!(serde_json::from_str::<Frame>(bad_level).is_err());
+    let options = DesignOptions::default().na_action(NaAction::Fail);
+    let json = serde_json::to_string(&options).unwrap();
+    assert_eq!(serde_json::from_str::<DesignOptions>(&json).unwrap(), options);
+}
