@@ -76,10 +76,10 @@ pub enum Error {
         /// 1-based column of the field.
         column: usize,
     },
-    /// The reader failed.
-    #[error("reading csv input near line {line}")]
+    /// The reader failed, or the file could not be opened.
+    #[error("cannot read the csv input (after line {line})")]
     Io {
-        /// Line of the last record read.
+        /// Lines read before the failure (0 when nothing was read).
         line: u64,
         /// The reader's error.
         #[source]

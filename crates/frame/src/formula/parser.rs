@@ -207,6 +207,10 @@ impl Parser<'_> {
         let Tok::Name(name) = token.tok else {
             return Err(self.error(token.span, "expected a name"));
         };
+        if name == "." {
+            return Err(self
+                .error(token.span, "`.` (every other column) is not supported; name the columns"));
+        }
         if self.peek() != &Tok::LParen {
             return Ok(Expr::Name { name, span: token.span });
         }
@@ -416,6 +420,8 @@ mod tests {
         check_error("y ~ x + cbind(a, b)", 9, "left of `~`");
         check_error("y ~ log(poly(x, 2))", 9, "term of its own");
         check_error("y ~ I(factor(x))", 7, "term of its own");
+        check_error("y ~ .", 5, "not supported");
+        check_error("y ~ x %in% g", 7, "unexpected character `%`");
         check_error("y ~ factor(log(x))", 12, "column name");
         check_error(&format!("y ~ {}x{}", "(".repeat(100), ")".repeat(100)), 69, "nesting");
     }
