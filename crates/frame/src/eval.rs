@@ -119,8 +119,10 @@ fn codes(used: &[String], levels: Vec<String>, label: String) -> Result<Value> {
             level: levels.into_iter().next().unwrap_or_default(),
         });
     }
-    let codes =
-        used.iter().map(|v| levels.iter().position(|l| l == v).unwrap_or_default()).collect();
+    let index: std::collections::HashMap<&str, usize> =
+        levels.iter().enumerate().map(|(k, l)| (l.as_str(), k)).collect();
+    // Every used value is a level by construction; the default is never taken.
+    let codes = used.iter().map(|v| index.get(v.as_str()).copied().unwrap_or_default()).collect();
     Ok(Value::Factor { codes, levels })
 }
 

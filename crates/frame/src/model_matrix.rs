@@ -231,7 +231,11 @@ impl Frame {
         }
 
         let rows = self.complete_rows(t.response.as_ref(), &response_columns, &columns, options)?;
-        let dropped: Vec<usize> = (0..self.nrows()).filter(|i| !rows.contains(i)).collect();
+        let mut kept = vec![false; self.nrows()];
+        for &i in &rows {
+            kept[i] = true;
+        }
+        let dropped: Vec<usize> = (0..self.nrows()).filter(|&i| !kept[i]).collect();
 
         let response = t.response.as_ref().map(|r| self.response(r, &rows)).transpose()?;
         let offset = self.offset(&t.offsets, &rows)?;
