@@ -74,6 +74,16 @@ pub(crate) fn write_summary(
     )?;
     writeln!(f)?;
     write_convergence(fit, f)?;
+    // Not in R: how far the printed estimates can be trusted, and the rule that stopped IRLS.
+    let rule = match fit.method {
+        Method::Irls => format!(", IRLS stopped by {}", fit.criterion()),
+        Method::GradientAscent => String::new(),
+    };
+    writeln!(
+        f,
+        "Estimated correct significant digits of the coefficients: {:.1}{rule}",
+        fit.digits()
+    )?;
     // After the summary, as R prints its warnings after the call that raised them.
     if !fit.warnings().is_empty() {
         writeln!(f)?;

@@ -192,6 +192,12 @@ fn the_summary_of_dobsons_example_reads_like_r() {
     ] {
         assert!(text.contains(line), "missing {line:?} in\n{text}");
     }
+    // Beyond R: the digits estimate and the rule that stopped the fit.
+    let digits = format!(
+        "Estimated correct significant digits of the coefficients: {:.1}, IRLS stopped by max |step|/(|coefficient| + SE)",
+        fit.digits()
+    );
+    assert!(fit.digits() >= 8.0 && text.contains(&digits), "missing {digits:?} in\n{text}");
     let gamma = load("scotland_gamma");
     let fit = glm::fit(&gamma.data(), gamma.model(), &Control::default()).unwrap();
     let text = fit.to_string();
