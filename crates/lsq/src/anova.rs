@@ -26,6 +26,7 @@ pub const ANOVA_RESPONSE_TOLERANCE: f64 = 8.0 * f64::EPSILON;
 /// # Examples
 /// See [`anova`].
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Anova {
     df_reduced: usize,
     df_full: usize,

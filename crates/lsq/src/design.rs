@@ -56,11 +56,51 @@ pub const INTERCEPT_NAME: &str = "(Intercept)";
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "StoredDesign"))]
 pub struct Design {
     matrix: DMatrix<f64>,
     names: Vec<String>,
     intercept: Option<usize>,
     polynomial: Option<DVector<f64>>,
+}
+
+/// A [`Design`] as stored.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct StoredDesign {
+    matrix: DMatrix<f64>,
+    names: Vec<String>,
+    intercept: Option<usize>,
+    polynomial: Option<DVector<f64>>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<StoredDesign> for Design {
+    type Error = Error;
+
+    /// Rebuilds the design through its constructors: finite entries, one name a column, a
+    /// declared intercept that is a constant column, and for a polynomial design the powers of
+    /// its `x`, bit for bit.
+    fn try_from(stored: StoredDesign) -> Result<Self, Error> {
+        let design = if let Some(x) = &stored.polynomial {
+            let degree = stored.matrix.ncols().saturating_sub(1);
+            let rebuilt = Design::polynomial(x, degree)?;
+            if rebuilt.matrix() != &stored.matrix {
+                return Err(Error::InvalidStoredValue {
+                    reason: "a polynomial design's columns are not the powers of its x",
+                });
+            }
+            rebuilt
+        } else {
+            let design = Design::new(stored.matrix)?;
+            match stored.intercept {
+                Some(j) => design.with_intercept_column(j)?,
+                None => design,
+            }
+        };
+        design.with_names(stored.names)
+    }
 }
 
 impl Design {

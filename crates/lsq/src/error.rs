@@ -259,6 +259,12 @@ pub enum Error {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A value read back with serde (feature `serde`) is not one the crate could have built.
+    #[error("stored value refused: {reason}")]
+    InvalidStoredValue {
+        /// What does not fit together.
+        reason: &'static str,
+    },
     /// A result exists but its magnitude lies beyond the range of `f64` (about 1.8·10³⁰⁸). The
     /// fit itself was computed on the equilibrated problem; it is the answer in the caller's
     /// units that does not fit in an `f64`, as when a column near 10⁻³⁰⁰ must explain a response

@@ -52,6 +52,8 @@ use crate::unavailable::Unavailable;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "crate::stored::StoredFit"))]
 pub struct Fit {
     names: Vec<String>,
     method: Method,
@@ -68,6 +70,31 @@ pub struct Fit {
     weights: Option<DVector<f64>>,
     intercept: bool,
     diagnostics: Diagnostics,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<crate::stored::StoredFit> for Fit {
+    type Error = String;
+
+    /// Accepts a stored fit whose parts fit together ([`crate::stored::StoredFit::check`]).
+    fn try_from(s: crate::stored::StoredFit) -> Result<Self, String> {
+        s.check()?;
+        Ok(Self {
+            names: s.names,
+            method: s.method,
+            coefficients: s.coefficients,
+            std_errors: s.std_errors,
+            scaled_coefficients: s.scaled_coefficients,
+            stats: s.stats,
+            scaling: s.scaling,
+            rank: s.rank,
+            aliased: s.aliased,
+            observations: s.observations,
+            weights: s.weights,
+            intercept: s.intercept,
+            diagnostics: s.diagnostics,
+        })
+    }
 }
 
 impl Fit {

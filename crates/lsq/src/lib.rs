@@ -85,6 +85,8 @@ mod scaling;
 mod solve;
 mod solvers;
 mod statistics;
+#[cfg(feature = "serde")]
+mod stored;
 mod stream;
 mod stream_fit;
 mod summary;

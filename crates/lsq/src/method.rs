@@ -28,6 +28,7 @@
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Method {
     /// The lesson's left inverse, literally: `β = (XᵀX)⁻¹·Xᵀy` with an explicit LU inverse.
     ///
@@ -105,6 +106,7 @@ impl std::fmt::Display for Method {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RankPolicy {
     /// Return [`crate::Error::RankDeficient`] naming the aliased columns (the default).
     #[default]

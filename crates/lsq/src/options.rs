@@ -15,6 +15,7 @@ use crate::method::{Method, RankPolicy};
 /// The cheap estimate from the factorization is always reported; see [`crate::Diagnostics`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ConditionNumber {
     /// Compute it when its cost is at most [`SVD_AUTO_FLOPS`]: `n³` for the QR methods,
     /// `m·n²` for the textbook methods (the default).
@@ -71,6 +72,7 @@ pub const SVD_AUTO_FLOPS: f64 = 1e8;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FitOptions {
     pub(crate) method: Method,
     pub(crate) weights: Option<DVector<f64>>,

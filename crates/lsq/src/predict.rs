@@ -36,6 +36,7 @@ use crate::statistics::t_quantile;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Prediction {
     /// Predicted means `x₀ᵀβ̂`.
     pub fit: DVector<f64>,

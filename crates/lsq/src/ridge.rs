@@ -48,6 +48,7 @@ use crate::unavailable::Unavailable;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Penalty {
     lambda: f64,
     matrix: Option<DMatrix<f64>>,
@@ -97,6 +98,7 @@ impl Penalty {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RidgeFit {
     names: Vec<String>,
     method: Method,

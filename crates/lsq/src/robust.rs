@@ -33,6 +33,7 @@ pub const UNIT_LEVERAGE_TOLERANCE: f64 = f64::EPSILON;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Hc {
     /// White's estimator, `ωᵢ = eᵢ²`.
     Hc0,
@@ -97,6 +98,7 @@ impl std::fmt::Display for Hc {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Robust {
     hc: Hc,
     /// `Ṽ`, the sandwich of the equilibrated problem.

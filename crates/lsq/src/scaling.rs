@@ -99,6 +99,7 @@ pub(crate) fn to_finite(m: f64, e: i32, quantity: Quantity, index: usize) -> Res
 
 /// The power-of-two exponents that carry the equilibrated problem back to the caller's units.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Scaling {
     /// `c_j`: column j of `X̃` is `W̃^½·x_j·2^{c_j}`.
     pub(crate) columns: Vec<i32>,

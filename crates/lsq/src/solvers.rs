@@ -62,6 +62,8 @@ fn identity<T: Real>(n: usize) -> DMatrix<T> {
 
 /// `(XᵀX)⁻¹` in one of the two forms the methods produce.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound = "T: serde::Serialize + serde::de::DeserializeOwned"))]
 pub(crate) enum Covariance<T: Real> {
     /// A p×r factor `F` with `(XᵀX)⁻¹ = F·Fᵀ`; rows of aliased columns are zero.
     Root(DMatrix<T>),

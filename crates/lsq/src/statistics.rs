@@ -54,6 +54,7 @@ pub const EXACT_FIT_TOLERANCE: f64 = f64::EPSILON;
 /// The statistics, rounded to `f64`: per-observation values in the caller's units, everything
 /// else in the units of the equilibrated problem.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Statistics {
     /// Fitted values `xᵢᵀβ̂`, in the units of `y`, one per observation.
     pub(crate) fitted: DVector<f64>,

@@ -31,6 +31,7 @@
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Unavailable {
     /// The column is aliased (a linear combination of earlier columns, dropped under
     /// [`crate::RankPolicy::DropAliased`]): its coefficient is not estimable.
