@@ -11,7 +11,7 @@ use crate::criterion::Criterion;
 use crate::data::Data;
 use crate::error::{Error, Iterate, Result};
 use crate::glm_fit::GlmFit;
-use crate::gradient::gradient_ascent;
+use crate::gradient::{Settings, gradient_ascent};
 use crate::information::{Scoring, scoring};
 use crate::irls::irls;
 use crate::method::Method;
@@ -103,6 +103,7 @@ pub fn fit(data: &Data<'_>, model: impl Into<Model>, control: &Control) -> Resul
     let method = control.method;
     let max_iter = control.max_iter_in_effect();
     let tolerance = control.tolerance_in_effect();
+    let mut evaluations = None;
     let outcome = match method {
         Method::Irls => {
             let tolerance = tolerance.unwrap_or(IRLS_TOLERANCE);
@@ -125,16 +126,30 @@ pub fn fit(data: &Data<'_>, model: impl Into<Model>, control: &Control) -> Resul
             result?
         }
         Method::GradientAscent => {
-            let result =
-                gradient_ascent(&problem, &cols, start.as_ref(), control.step, max_iter, tolerance);
+            let settings = Settings {
+                step: control.step,
+                rule: control.step_rule,
+                standardize: control.standardize_in_effect(),
+                max_iter,
+                tol: tolerance,
+                criterion: control.criterion,
+            };
+            let result = gradient_ascent(&problem, &cols, start.as_ref(), &settings);
+            let (outcome, count) = match result {
+                Ok((outcome, count)) => (Ok(outcome), Some(count)),
+                Err(err) => (Err(err), None),
+            };
             // A fit, or a failure to converge, is checked against a proof that there is
             // nothing to converge to, which explains it better.
-            certify_result(&problem, &cols, &result)?;
-            result?
+            certify_result(&problem, &cols, &outcome)?;
+            evaluations = count;
+            outcome?
         }
     };
     let null = null_deviance(&problem, control)?;
-    assemble(&problem, method, control.criterion, &cols, aliased, outcome, null)
+    let mut fit = assemble(&problem, method, control.criterion, &cols, aliased, outcome, null)?;
+    fit.evaluations = evaluations;
+    Ok(fit)
 }
 
 /// The columns to fit with: all, or (with [`RankPolicy::DropAliased`]) those left after
@@ -314,6 +329,7 @@ fn assemble(
         criterion,
         newton_steps: outcome.newton_steps,
         digits,
+        evaluations: None,
         scaled_observed_covariance: observed,
         observations: n,
         warnings: problem.warnings.clone(),

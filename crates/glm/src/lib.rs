@@ -141,6 +141,7 @@
 //!   `glm.fit`: NaN when a model without intercept has a null mean `g⁻¹(offset)` outside the
 //!   family's domain (the one NaN besides the aliased coefficients' `NA` marker).
 
+mod ascent;
 mod checks;
 mod control;
 mod convergence;
@@ -163,6 +164,9 @@ mod overdispersion;
 mod predict;
 mod problem;
 mod separation;
+mod standardize;
+mod step_rule;
+mod step_rules;
 mod summary;
 mod warning;
 mod weighted;
@@ -171,7 +175,9 @@ pub use lsq;
 pub use lsq::{Design, RankPolicy};
 pub use nalgebra;
 
-pub use control::{Control, GRADIENT_ITERATIONS, GRADIENT_STEP, IRLS_MAX_ITER, IRLS_TOLERANCE};
+pub use control::{
+    Control, GRADIENT_ITERATIONS, GRADIENT_MAX_ITER, GRADIENT_STEP, IRLS_MAX_ITER, IRLS_TOLERANCE,
+};
 pub use convergence::Convergence;
 pub use criterion::{Criterion, NEWTON_SWITCH};
 pub use data::Data;
@@ -185,6 +191,7 @@ pub use method::Method;
 pub use model::Model;
 pub use overdispersion::{OverdispersionTest, overdispersion_test};
 pub use predict::Prediction;
+pub use step_rule::StepRule;
 pub use warning::{COUNT_INTEGER_TOLERANCE, SUCCESS_INTEGER_TOLERANCE, Warning};
 
 /// Splits R's `cbind(successes, failures)` response into the successes and the trials
