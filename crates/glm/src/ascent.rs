@@ -127,11 +127,11 @@ impl<'a, 'p> Ascent<'a, 'p> {
 
     /// The current iterate expanded to every design column, with the history so far (which it
     /// takes), for an error.
-    pub(crate) fn take_iterate(&mut self) -> Box<Iterate> {
-        Box::new(Iterate {
+    pub(crate) fn take_iterate(&mut self) -> Iterate {
+        Iterate {
             coefficients: self.problem.expand(self.cols, &self.beta()),
             history: std::mem::take(&mut self.history),
-        })
+        }
     }
 }
 

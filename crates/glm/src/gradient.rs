@@ -83,26 +83,24 @@ pub(crate) fn gradient_ascent(
     if let Some(measure) = stop.met(&run)? {
         return Ok(finish(run, settings.max_iter, measure, stop.tol));
     }
-    match settings.tol {
-        Some(_) => Err(not_converged(&mut run, settings.max_iter, &stop)),
-        None => {
-            let norm = norm2(problem.average_score(cols, &run.current.e).as_slice());
-            let evaluations = run.evaluations;
-            let outcome = Outcome {
-                gamma: run.beta(),
-                history: run.history,
-                convergence: Convergence::FixedIterations {
-                    iterations: settings.max_iter,
-                    gradient_norm: norm,
-                },
-                halvings: run.halvings,
-                boundary: None,
-                newton_steps: 0,
-                truncation: None,
-            };
-            Ok((outcome, evaluations))
-        }
+    if settings.tol.is_some() {
+        return Err(not_converged(&mut run, settings.max_iter, &stop));
     }
+    let norm = norm2(problem.average_score(cols, &run.current.e).as_slice());
+    let evaluations = run.evaluations;
+    let outcome = Outcome {
+        gamma: run.beta(),
+        history: run.history,
+        convergence: Convergence::FixedIterations {
+            iterations: settings.max_iter,
+            gradient_norm: norm,
+        },
+        halvings: run.halvings,
+        boundary: None,
+        newton_steps: 0,
+        truncation: None,
+    };
+    Ok((outcome, evaluations))
 }
 
 /// [`Error::NotConverged`] at the current iterate.
@@ -112,7 +110,7 @@ fn not_converged(run: &mut Ascent<'_, '_>, iterations: usize, stop: &Stop) -> Er
         iterations,
         change: stop.last,
         tolerance: stop.tol.unwrap_or(0.0),
-        last: run.take_iterate(),
+        last: Box::new(run.take_iterate()),
     }
 }
 

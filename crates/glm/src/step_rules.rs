@@ -35,7 +35,7 @@ fn barzilai_borwein(run: &Ascent<'_, '_>) -> Option<f64> {
     let s = &run.current.theta - &run.previous;
     let y = g - &run.previous_gradient;
     let curvature = -s.dot(&y);
-    let alpha = if run.history.len() % 2 == 0 {
+    let alpha = if run.history.len().is_multiple_of(2) {
         s.norm_squared() / curvature
     } else {
         curvature / y.norm_squared()
@@ -64,7 +64,12 @@ pub(crate) fn fixed(run: &mut Ascent<'_, '_>, step: f64, iteration: usize) -> Re
         None
     };
     if let Some(reason) = reason {
-        return Err(Error::Diverged { iteration, step, reason, last: run.take_iterate() });
+        return Err(Error::Diverged {
+            iteration,
+            step,
+            reason,
+            last: Box::new(run.take_iterate()),
+        });
     }
     run.accept(trial);
     Ok(())

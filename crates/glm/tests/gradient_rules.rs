@@ -119,6 +119,7 @@ fn acceleration_needs_fewer_than_two_thousand_iterations_on_the_lessons_data() {
 }
 
 #[test]
+#[expect(clippy::float_cmp, reason = "the error carries the step it was given, unchanged")]
 fn the_fixed_step_fails_on_columns_scaled_by_ten_thousand_with_its_history() {
     let (design, y) = scaled();
     let data = Data::new(&design, &y);
@@ -157,6 +158,7 @@ fn a_start_is_mapped_into_the_working_coordinates_and_back() {
 }
 
 #[test]
+#[expect(clippy::float_cmp, reason = "the convergence carries the tolerance it was given")]
 fn the_gradient_norm_criterion_and_a_tolerance_are_honoured() {
     let (design, y) = scaled();
     let data = Data::new(&design, &y);
