@@ -19,6 +19,7 @@ use crate::model::Model;
 use crate::numeric::F64_DIGITS;
 use crate::problem::Problem;
 use crate::separation::{near_boundary, separable};
+use crate::step_rule::StepRule;
 use crate::weighted::{relabel, scaled_covariance};
 
 /// Fits a generalized linear model `g(E[y]) = η = Xθ + offset` by maximum likelihood.
@@ -147,7 +148,13 @@ pub fn fit(data: &Data<'_>, model: impl Into<Model>, control: &Control) -> Resul
         }
     };
     let null = null_deviance(&problem, control)?;
-    let mut fit = assemble(&problem, method, control.criterion, &cols, aliased, outcome, null)?;
+    // The fixed gradient step stops by the gradient norm whatever the control's criterion.
+    let criterion = if method == Method::GradientAscent && control.step_rule == StepRule::Fixed {
+        Criterion::GradientNorm
+    } else {
+        control.criterion
+    };
+    let mut fit = assemble(&problem, method, criterion, &cols, aliased, outcome, null)?;
     fit.evaluations = evaluations;
     Ok(fit)
 }

@@ -428,7 +428,8 @@ impl GlmFit {
         self.evaluations
     }
 
-    /// The criterion the fit stopped by ([`crate::Control::criterion`]).
+    /// The criterion the fit stopped by ([`crate::Control::criterion`]; for gradient ascent with
+    /// the fixed step, which always stops by it, [`Criterion::GradientNorm`]).
     #[must_use]
     pub fn criterion(&self) -> Criterion {
         self.criterion

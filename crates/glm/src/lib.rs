@@ -11,6 +11,8 @@
 //!   request), with Newton steps to finish a non-canonical link, and an estimate of the
 //!   coefficients' correct digits ([`GlmFit::digits`]).
 //! - [`Method::GradientAscent`]: the lesson's `θ ← θ + α·∇ℓ̄` on the average log-likelihood,
+//!   with the lesson's fixed step or, by [`StepRule`], an Armijo line search or Nesterov's
+//!   acceleration on standardised columns, which stop by IRLS's coefficient rule,
 //!   with its per-iteration history.
 //!
 //! # Main types
@@ -72,7 +74,10 @@
 //!   exactly `2^−k` and changes nothing else, across `k ∈ [−990, 990]`, for every family and
 //!   link (`tests/scale.rs`): `lsq` equilibrates each step, `√W = √w·|dμ/dη|/√V(μ)` is
 //!   formed without `V(μ)`, and the deviances and likelihoods are standardised before
-//!   squaring. Gradient ascent is not invariant to units, by design. A statistic that does not
+//!   squaring. Gradient ascent with the lesson's fixed step is not invariant to units, by
+//!   design; with a searching [`StepRule`] it works on columns centred and scaled by powers of
+//!   two, so a column in units `2^k` runs the same iterations bit for bit
+//!   (`tests/gradient_rules.rs`). A statistic that does not
 //!   fit in an `f64` (a Gaussian deviance beyond `10³⁰⁸` for a response near `10¹⁶⁰`) is
 //!   [`Error::OutOfRange`] or [`Error::CoefficientOutOfRange`], never an infinity or a 0 in
 //!   an `Ok`.

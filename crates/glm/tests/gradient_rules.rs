@@ -174,3 +174,42 @@ fn the_gradient_norm_criterion_and_a_tolerance_are_honoured() {
         "{err}"
     );
 }
+
+#[test]
+#[expect(clippy::float_cmp, reason = "power-of-two units must change no bit of the run")]
+fn searching_rules_do_not_depend_on_power_of_two_units_of_a_column() {
+    // Standardisation centres and scales every covariate by a power of two, so a column in
+    // units 2^k runs the same iterations bit for bit, and its coefficient is scaled by 2^−k.
+    let (design, y) = scaled();
+    let data = Data::new(&design, &y);
+    for rule in [StepRule::Armijo, StepRule::Nesterov] {
+        let fit = glm::fit(&data, Family::Poisson, &ascent(rule)).unwrap();
+        for k in [-40, 40] {
+            let factor = 2.0_f64.powi(k);
+            let mut x = design.matrix().clone();
+            x.column_mut(3).scale_mut(factor);
+            let rescaled = Design::new(x).unwrap().with_intercept_column(0).unwrap();
+            let other =
+                glm::fit(&Data::new(&rescaled, &y), Family::Poisson, &ascent(rule)).unwrap();
+            assert_eq!(other.history(), fit.history(), "{rule}, 2^{k}");
+            assert_eq!(other.coefficients()[3], fit.coefficients()[3] / factor, "{rule}, 2^{k}");
+            assert_eq!(other.coefficients()[0], fit.coefficients()[0], "{rule}, 2^{k}");
+        }
+    }
+}
+
+#[test]
+fn the_summary_names_the_rule_the_fit_stopped_by() {
+    let (design, y) = scaled();
+    let data = Data::new(&design, &y);
+    let fit = glm::fit(&data, Family::Poisson, &ascent(StepRule::Armijo)).unwrap();
+    assert_eq!(fit.criterion(), glm::Criterion::Coefficients);
+    let text = fit.to_string();
+    assert!(text.contains("converged in 15 steps: max |step|/(|coefficient| + SE) "), "{text}");
+    let s = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(1)).unwrap();
+    let design = Design::new(s.x).unwrap().with_intercept_column(0).unwrap();
+    let lesson = ascent(StepRule::Fixed).step(0.02).max_iter(50_000).tolerance(1e-10);
+    let fit = glm::fit(&Data::new(&design, &s.y), Family::Poisson, &lesson).unwrap();
+    assert_eq!(fit.criterion(), glm::Criterion::GradientNorm);
+    assert!(fit.to_string().contains(": gradient norm "), "{fit}");
+}
