@@ -20,6 +20,12 @@ use crate::step_rules::{armijo, fixed, nesterov};
 /// the gradient), and a pass is confirmed with a fresh factor before the fit stops.
 const INFORMATION_REFRESH: usize = 50;
 
+/// R's constant in `|D − D_old|/(|D| + 0.1)` for [`Criterion::Deviance`], uncapped (IRLS caps
+/// it for deviances small only because of their units). The rule certifies little after a
+/// gradient step, which may be short however far the optimum is; it is there because every
+/// criterion applies to every searching rule, and the default is [`Criterion::Coefficients`].
+const R_DEVIANCE_OFFSET: f64 = 0.1;
+
 /// What one gradient-ascent run is asked to do.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Settings {
@@ -174,7 +180,7 @@ impl Stop {
             Criterion::Deviance => {
                 let previous = std::mem::replace(&mut self.deviance, e.deviance);
                 let d = e.deviance;
-                if d == 0.0 { 0.0 } else { (d - previous).abs() / (d.abs() + 0.1) }
+                if d == 0.0 { 0.0 } else { (d - previous).abs() / (d.abs() + R_DEVIANCE_OFFSET) }
             }
             Criterion::Coefficients => {
                 if self.scores.is_none() || self.age >= INFORMATION_REFRESH {

@@ -213,3 +213,20 @@ fn the_summary_names_the_rule_the_fit_stopped_by() {
     assert_eq!(fit.criterion(), glm::Criterion::GradientNorm);
     assert!(fit.to_string().contains(": gradient norm "), "{fit}");
 }
+
+#[test]
+fn separated_data_are_certified_for_the_searching_rules_too() {
+    // No maximum-likelihood estimate exists: the searching rules cannot meet their tolerance,
+    // and the failure is explained by the separation certificate, with the rule's own history.
+    let design =
+        Design::with_intercept(&glm::nalgebra::dmatrix![0.0; 1.0; 2.0; 3.0; 4.0; 5.0]).unwrap();
+    let y = glm::nalgebra::dvector![0.0, 0.0, 0.0, 1.0, 1.0, 1.0];
+    for rule in [StepRule::Armijo, StepRule::Nesterov] {
+        let control = ascent(rule).max_iter(2_000);
+        let err = glm::fit(&Data::new(&design, &y), Family::Bernoulli, &control).unwrap_err();
+        let Error::Separation { complete: true, ref last, .. } = err else {
+            panic!("{rule}: {err}")
+        };
+        assert!(last.history.len() > 1, "{rule}");
+    }
+}
