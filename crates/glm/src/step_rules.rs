@@ -25,7 +25,7 @@ const STEP_GROWTH: f64 = 2.0;
 /// gradient `y = ∇_k − ∇_{k−1}` (Barzilai & Borwein, IMA J. Numer. Anal. 8, 1988): the inverse
 /// of the curvature of `ℓ̄` along the last step, alternately the long `sᵀs/(−sᵀy)` and the short
 /// `(−sᵀy)/yᵀy` (after 20 000 iterations on star98 the alternation left a coefficient measure
-/// 30 times smaller than the long step alone). `None` before the first step, or where that curvature is
+/// about 30 times smaller than the long step alone). `None` before the first step, or where that curvature is
 /// not negative (`ℓ̄` not concave to rounding along `s`).
 fn barzilai_borwein(run: &Ascent<'_, '_>) -> Option<f64> {
     let g = &run.current.gradient;
@@ -43,9 +43,13 @@ fn barzilai_borwein(run: &Ascent<'_, '_>) -> Option<f64> {
     (curvature > 0.0 && alpha.is_finite() && alpha > 0.0).then_some(alpha)
 }
 
-/// Most halvings of one search: `2⁻⁶⁰` of a step is below the rounding of any coefficient, so
-/// a search that has not succeeded by then cannot raise `ℓ̄` along the gradient at all.
-const MAX_BACKTRACKS: usize = 60;
+/// Most halvings of one search, a guard that is never reached: a search stops once the step
+/// `α·max|∇|` is below the rounding `ε·max|θ|` of the point it starts from (the trial is then
+/// the point itself), and the 2 200 halvings from the largest `f64` reach 0 before this bound
+/// when the point is 0. So a first trial step in any units, the caller's
+/// [`crate::Control::step`] or a Barzilai–Borwein step along a nearly flat direction, is found
+/// by halving.
+const MAX_BACKTRACKS: usize = 2_200;
 
 /// The lesson's step, `θ + α·∇ℓ̄`, failing as [`Error::Diverged`] when it leaves the domain, is
 /// not finite, or lowers the objective beyond rounding.
@@ -126,11 +130,12 @@ pub(crate) fn nesterov(run: &mut Ascent<'_, '_>) -> bool {
     }
 }
 
-/// A backtracking search along the gradient at `from`: from the trial step `first`, halve until the point is valid and `ℓ̄ ≥ ℓ̄(from) + c·α·‖∇‖²`; where the rise
+/// A backtracking search along the gradient at `from`: from the trial step `first`, halve
+/// until the point is valid and `ℓ̄ ≥ ℓ̄(from) + c·α·‖∇‖²`; where the rise
 /// is within the rounding of `ℓ̄`, until the gradients pass the same test in the trapezoid form
 /// `∇(θ + α∇)·∇ ≥ (2c − 1)·‖∇‖²` (Hager & Zhang, SIAM J. Optim. 16, 2005, approximate Wolfe
-/// condition), which rounding does not blur. `None` when no step within [`MAX_BACKTRACKS`]
-/// halvings passes, or the gradient is zero.
+/// condition), which rounding does not blur. `None` when the step falls below the rounding of
+/// `from` (or to 0) before one passes, or the gradient is zero.
 fn search(run: &mut Ascent<'_, '_>, from: &Point, c: f64, first: f64) -> Option<Point> {
     let g = &from.gradient;
     let squared = g.norm_squared();
@@ -139,7 +144,12 @@ fn search(run: &mut Ascent<'_, '_>, from: &Point, c: f64, first: f64) -> Option<
     }
     let noise = rounding_noise(run.problem.observations(), from.magnitude);
     let mut alpha = first;
+    let largest = g.amax();
+    let rounding = f64::EPSILON * from.theta.amax();
     for _ in 0..=MAX_BACKTRACKS {
+        if alpha * largest <= rounding || alpha == 0.0 {
+            break;
+        }
         let trial = run.point(&from.theta + g * alpha);
         if trial.is_valid() {
             let rise = trial.value - from.value;
