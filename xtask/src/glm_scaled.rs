@@ -119,13 +119,25 @@ pub fn scaled_section(out: &mut String, pages: &mut Vec<Page>) -> Result<()> {
         out,
         "\nIterations and evaluations are counted, not timed, so that this page is the same on every machine; the wall time of each rule on these data is in `benches/benches/glm.rs` (`gradient-rules/…`). \
          An evaluation is one computation of `ℓ̄` and its gradient, the start and rejected line-search trials included.\n\n\
-         The gap `ℓ̄* − ℓ̄` to the optimum's average log-likelihood `ℓ̄* = {best}` against the iteration, both on log scales, drawn while it exceeds {floor}:\n\n\
+         The gap `ℓ̄* − ℓ̄` to the optimum's average log-likelihood `ℓ̄* = {best}` against the iteration, both on log scales, drawn while it exceeds {floor}{undrawn}:\n\n\
          ![Gap to the optimum by step rule](figures/glm-step-rules.svg)\n",
         best = sig(best, 8),
         floor = sig(GAP_FLOOR, 1),
+        undrawn = undrawn(&runs),
     );
     pages.push(Page::new("figures/glm-step-rules.svg", gap_figure(&runs, best)?));
     Ok(())
+}
+
+/// The runs with no iterate beyond their start, which the figure cannot draw.
+fn undrawn(runs: &[Run]) -> String {
+    let names: Vec<&str> =
+        runs.iter().filter(|r| r.history.len() < 2).map(|r| r.label.as_str()).collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("; {} took no step and is not drawn", names.join(", "))
+    }
 }
 
 /// The extreme eigenvalues `(λ_min, λ_max)` of `XᵀWX/n` with `W = μ` (Poisson, log link) at the
