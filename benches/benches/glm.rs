@@ -12,7 +12,15 @@
 //! outside the timed closures. Gradient ascent takes a step of 0.5: the lesson's 0.05 suits its
 //! unscaled one-covariate design, and on standardised columns it would only make the runs ten
 //! times longer. Throughput is in observations per second. Every fit is run once and checked to
-//! converge before it is timed. Run with `cargo bench --bench glm`; see `benches/README.md`.
+//! converge before it is timed.
+//!
+//! The group `gradient-rules` times gradient ascent's three step rules on the data of the last
+//! section of `reports/glm.md` (`sim::ScaledPoisson::default()`, 400 × 4, seed 2024,
+//! covariates whose units differ by 10⁴), where the report counts their iterations and
+//! evaluations: `fixed` is the crawling fixed step `α = 1/λ_max` of that section for its
+//! 20 000 steps (the lesson's 0.05 diverges at once), `armijo` and `nesterov` are
+//! `StepRule::Armijo` and `StepRule::Nesterov` with their defaults. Run with
+//! `cargo bench --bench glm`; see `benches/README.md`.
 
 #![allow(
     clippy::unwrap_used,
@@ -25,7 +33,7 @@ use std::hint::black_box;
 use benches::{SEED, Size, configure, criterion, faer_lstsq};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use faer::Mat;
-use glm::{Control, Criterion as Rule, Data, Design, Family, Method};
+use glm::{Control, Criterion as Rule, Data, Design, Family, Method, StepRule};
 use nalgebra::{DMatrix, DVector};
 
 /// Rows × columns of the problems.
@@ -111,9 +119,46 @@ fn logistic(c: &mut Criterion) {
     bench_family(c, "logistic", Family::Bernoulli);
 }
 
+/// The seed of the scaled data, the report's.
+const SCALED_SEED: u64 = 2024;
+
+/// The largest eigenvalue of the information `XᵀWX/n`, `W = μ`, at the Poisson optimum `mu`.
+fn largest_eigenvalue(x: &DMatrix<f64>, mu: &DVector<f64>) -> f64 {
+    let n = linalg_core::count_to_f64(x.nrows());
+    let info = DMatrix::from_fn(x.ncols(), x.ncols(), |j, k| {
+        (0..x.nrows()).map(|i| mu[i] * x[(i, j)] * x[(i, k)]).sum::<f64>() / n
+    });
+    info.symmetric_eigenvalues().max()
+}
+
+fn gradient_rules(c: &mut Criterion) {
+    let sample =
+        sim::ScaledPoisson::default().generate(&mut sim::rng_from_seed(SCALED_SEED)).unwrap();
+    let design = Design::new(sample.x.clone()).unwrap().with_intercept_column(0).unwrap();
+    let data = Data::new(&design, &sample.y);
+    let optimum = glm::fit(&data, Family::Poisson, &Control::default()).unwrap();
+    let safe = 1.0 / largest_eigenvalue(&sample.x, optimum.fitted_values());
+    let ascent = Control::default().method(Method::GradientAscent);
+    let mut group = c.benchmark_group("gradient-rules");
+    let size = Size::new(sample.x.nrows(), sample.x.ncols());
+    configure(&mut group, size, u64::try_from(size.m).unwrap_or(u64::MAX));
+    for rule in StepRule::ALL {
+        let control = match rule {
+            StepRule::Fixed => ascent.step(safe).max_iter(GRADIENT_LIMIT),
+            _ => ascent.step_rule(rule),
+        };
+        let fit = glm::fit(&data, Family::Poisson, &control).expect("the rule runs");
+        assert!(fit.convergence().iterations() > 0, "{rule}");
+        group.bench_with_input(BenchmarkId::new(rule.name(), size.label()), &data, |b, data| {
+            b.iter(|| glm::fit(black_box(data), Family::Poisson, &control).expect("runs"));
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = criterion();
-    targets = poisson, logistic
+    targets = poisson, logistic, gradient_rules
 }
 criterion_main!(benches);

@@ -70,6 +70,7 @@ pub fn render() -> Result<(Vec<Page>, Headline)> {
     links_section(&mut out, &mut pages, &design, &sample.y, &t)?;
     let (poisson_ratio, nb_ratio) =
         overdispersion_section(&mut out, &mut pages, &design, &lesson, &sample)?;
+    crate::glm_scaled::scaled_section(&mut out, &mut pages)?;
 
     let headline = Headline {
         file: "glm.md",

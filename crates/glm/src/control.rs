@@ -6,6 +6,7 @@ use lsq::RankPolicy;
 use crate::criterion::Criterion;
 use crate::error::{Error, Result};
 use crate::method::Method;
+use crate::step_rule::StepRule;
 
 /// The default convergence tolerance, 1e-8, of every [`Criterion`]: R's `glm.control(epsilon =
 /// 1e-8)` for [`Criterion::Deviance`] (`|D − D_old|/(|D| + 0.1) < 1e-8`), and for the default
@@ -21,6 +22,10 @@ pub const GRADIENT_ITERATIONS: usize = 300;
 
 /// The lesson's gradient-ascent step size `α`, the default of [`Control::step`].
 pub const GRADIENT_STEP: f64 = 0.05;
+
+/// The default iteration limit of gradient ascent with [`StepRule::Armijo`] or
+/// [`StepRule::Nesterov`] (the fixed step keeps the lesson's [`GRADIENT_ITERATIONS`]).
+pub const GRADIENT_MAX_ITER: usize = 20_000;
 
 /// How to fit: method, step size, iteration limit, tolerance and rank policy (R's
 /// `glm.control(epsilon, maxit)` plus the method switch). Start from `Control::default()` and
@@ -59,6 +64,8 @@ pub struct Control {
     tolerance: Option<f64>,
     pub(crate) rank_policy: RankPolicy,
     pub(crate) criterion: Criterion,
+    pub(crate) step_rule: StepRule,
+    standardize: Option<bool>,
 }
 
 impl Default for Control {
@@ -70,6 +77,8 @@ impl Default for Control {
             tolerance: None,
             rank_policy: RankPolicy::Error,
             criterion: Criterion::Coefficients,
+            step_rule: StepRule::Fixed,
+            standardize: None,
         }
     }
 }
@@ -91,8 +100,9 @@ impl Control {
     }
 
     /// Iteration limit, at least 1; reaching it before the tolerance is met is
-    /// [`Error::NotConverged`]. Default: [`IRLS_MAX_ITER`] = 25 for IRLS, and for gradient
-    /// ascent [`GRADIENT_ITERATIONS`] = 300 (without a tolerance, exactly this many steps).
+    /// [`Error::NotConverged`]. Default: [`IRLS_MAX_ITER`] = 25 for IRLS; for gradient ascent
+    /// with the fixed step [`GRADIENT_ITERATIONS`] = 300 (without a tolerance, exactly this many
+    /// steps), with the other [`StepRule`]s [`GRADIENT_MAX_ITER`] = 20 000.
     #[must_use]
     pub const fn max_iter(mut self, n: usize) -> Self {
         self.max_iter = Some(n);
@@ -105,22 +115,49 @@ impl Control {
     /// iteration's deviance and, for counts, at their total, so that data in small units are
     /// judged relatively); with [`Criterion::GradientNorm`] `‖∇ℓ̄‖₂`. A tolerance looser than the
     /// default, or a criterion other than R's, does not skip the separation check: the fit is
-    /// then certified by one IRLS run with R's control. Gradient ascent stops when the Euclidean
-    /// norm of the gradient of the average log-likelihood falls to it; by default it has none
-    /// and runs exactly [`Control::max_iter`] steps ([`crate::Convergence::FixedIterations`]).
+    /// then certified by one IRLS run with R's control. Gradient ascent with the fixed step
+    /// stops when the Euclidean norm of the gradient of the average log-likelihood falls to it;
+    /// by default it has none and runs exactly [`Control::max_iter`] steps
+    /// ([`crate::Convergence::FixedIterations`]). The other [`StepRule`]s stop by
+    /// [`Control::criterion`] at this tolerance, [`IRLS_TOLERANCE`] by default.
     #[must_use]
     pub const fn tolerance(mut self, tolerance: f64) -> Self {
         self.tolerance = Some(tolerance);
         self
     }
 
-    /// When IRLS stops (gradient ascent ignores it and stops by its gradient norm). Default:
-    /// [`Criterion::Coefficients`], the last step below `tol·(|β_j| + SE_j)` in every
-    /// coefficient, with Newton steps on the observed information to finish non-canonical fits;
-    /// [`Criterion::Deviance`] reproduces R's `glm` exactly.
+    /// When IRLS, and gradient ascent with a searching [`StepRule`], stop (the fixed step stops
+    /// by its gradient norm). Default: [`Criterion::Coefficients`], the last step below
+    /// `tol·(|β_j| + SE_j)` in every coefficient, with Newton steps on the observed information
+    /// to finish non-canonical fits; [`Criterion::Deviance`] reproduces R's `glm` exactly. For
+    /// gradient ascent, whose own steps are no measure of its distance to the optimum, the
+    /// coefficient rule measures the Fisher-scoring step IRLS would take from the iterate.
     #[must_use]
     pub const fn criterion(mut self, criterion: Criterion) -> Self {
         self.criterion = criterion;
+        self
+    }
+
+    /// How gradient ascent sizes its steps (IRLS ignores it). Default: [`StepRule::Fixed`],
+    /// the lesson's `α` of [`Control::step`]. [`StepRule::Armijo`] and [`StepRule::Nesterov`]
+    /// start their first search from [`Control::step`], stop by [`Control::criterion`] at
+    /// [`IRLS_TOLERANCE`] unless given a [`Control::tolerance`], and run at most
+    /// [`GRADIENT_MAX_ITER`] iterations unless given a [`Control::max_iter`].
+    #[must_use]
+    pub const fn step_rule(mut self, rule: StepRule) -> Self {
+        self.step_rule = rule;
+        self
+    }
+
+    /// Whether gradient ascent centres the non-intercept columns (on their mean over the
+    /// observations, when the design has an intercept) and scales them (by the power of two
+    /// nearest their root mean square), and maps the coefficients, the start and the history
+    /// back: the fit is reported on the design's columns either way. Default: off for
+    /// [`StepRule::Fixed`] (the lesson's method as taught), on for the other rules. IRLS
+    /// ignores it (its steps do not depend on the columns' units).
+    #[must_use]
+    pub const fn standardize(mut self, on: bool) -> Self {
+        self.standardize = Some(on);
         self
     }
 
@@ -151,19 +188,25 @@ impl Control {
 
     /// The iteration limit for the method.
     pub(crate) fn max_iter_in_effect(&self) -> usize {
-        self.max_iter.unwrap_or(match self.method {
-            Method::Irls => IRLS_MAX_ITER,
-            Method::GradientAscent => GRADIENT_ITERATIONS,
+        self.max_iter.unwrap_or(match (self.method, self.step_rule) {
+            (Method::Irls, _) => IRLS_MAX_ITER,
+            (Method::GradientAscent, StepRule::Fixed) => GRADIENT_ITERATIONS,
+            (Method::GradientAscent, _) => GRADIENT_MAX_ITER,
         })
     }
 
-    /// The tolerance for the method: always one for IRLS, `None` for gradient ascent unless
-    /// set.
+    /// The tolerance for the method: always one for IRLS and the searching step rules, `None`
+    /// for the fixed step unless set.
     pub(crate) fn tolerance_in_effect(&self) -> Option<f64> {
-        match self.method {
-            Method::Irls => Some(self.tolerance.unwrap_or(IRLS_TOLERANCE)),
-            Method::GradientAscent => self.tolerance,
+        match (self.method, self.step_rule) {
+            (Method::GradientAscent, StepRule::Fixed) => self.tolerance,
+            _ => Some(self.tolerance.unwrap_or(IRLS_TOLERANCE)),
         }
+    }
+
+    /// Whether gradient ascent standardises the columns.
+    pub(crate) fn standardize_in_effect(&self) -> bool {
+        self.standardize.unwrap_or(self.step_rule != StepRule::Fixed)
     }
 }
 
@@ -201,5 +244,13 @@ mod tests {
         assert_eq!((ga.max_iter_in_effect(), ga.tolerance_in_effect()), (300, None));
         assert_eq!(ga.tolerance(1e-6).tolerance_in_effect(), Some(1e-6));
         assert_eq!(ga.max_iter(10).max_iter_in_effect(), 10);
+        assert!(!ga.standardize_in_effect() && ga.standardize(true).standardize_in_effect());
+        for rule in [StepRule::Armijo, StepRule::Nesterov] {
+            let searching = ga.step_rule(rule);
+            assert_eq!(searching.max_iter_in_effect(), GRADIENT_MAX_ITER);
+            assert_eq!(searching.tolerance_in_effect(), Some(IRLS_TOLERANCE));
+            assert!(searching.standardize_in_effect());
+            assert!(!searching.standardize(false).standardize_in_effect());
+        }
     }
 }

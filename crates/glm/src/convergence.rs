@@ -26,7 +26,8 @@ use nalgebra::DVector;
 #[non_exhaustive]
 pub enum Convergence {
     /// The convergence test was met: for IRLS R's `|D − D_old|/(|D| + 0.1) < tol`, for
-    /// gradient ascent with a tolerance `‖∇ℓ̄‖₂ ≤ tol`.
+    /// gradient ascent with the fixed step and a tolerance `‖∇ℓ̄‖₂ ≤ tol`, with a searching
+    /// [`crate::StepRule`] the measure of [`crate::Control::criterion`] below `tol`.
     Converged {
         /// Iterations run.
         iterations: usize,

@@ -12,7 +12,7 @@ use crate::criterion::Criterion;
 use crate::data::Data;
 use crate::error::{Error, Iterate, Result};
 use crate::glm_fit::GlmFit;
-use crate::gradient::gradient_ascent;
+use crate::gradient::{Settings, gradient_ascent};
 use crate::information::{Scoring, scoring};
 use crate::irls::irls;
 use crate::method::Method;
@@ -20,6 +20,7 @@ use crate::model::Model;
 use crate::numeric::F64_DIGITS;
 use crate::problem::Problem;
 use crate::separation::{near_boundary, separable};
+use crate::step_rule::StepRule;
 use crate::tall::full_rank;
 use crate::weighted::relabel;
 
@@ -105,6 +106,7 @@ pub fn fit(data: &Data<'_>, model: impl Into<Model>, control: &Control) -> Resul
     let method = control.method;
     let max_iter = control.max_iter_in_effect();
     let tolerance = control.tolerance_in_effect();
+    let mut evaluations = None;
     let outcome = match method {
         Method::Irls => {
             let tolerance = tolerance.unwrap_or(IRLS_TOLERANCE);
@@ -127,16 +129,36 @@ pub fn fit(data: &Data<'_>, model: impl Into<Model>, control: &Control) -> Resul
             result?
         }
         Method::GradientAscent => {
-            let result =
-                gradient_ascent(&problem, &cols, start.as_ref(), control.step, max_iter, tolerance);
+            let settings = Settings {
+                step: control.step,
+                rule: control.step_rule,
+                standardize: control.standardize_in_effect(),
+                max_iter,
+                tol: tolerance,
+                criterion: control.criterion,
+            };
+            let result = gradient_ascent(&problem, &cols, start.as_ref(), &settings);
+            let (outcome, count) = match result {
+                Ok((outcome, count)) => (Ok(outcome), Some(count)),
+                Err(err) => (Err(err), None),
+            };
             // A fit, or a failure to converge, is checked against a proof that there is
             // nothing to converge to, which explains it better.
-            certify_result(&problem, &cols, &result)?;
-            result?
+            certify_result(&problem, &cols, &outcome)?;
+            evaluations = count;
+            outcome?
         }
     };
     let null = null_deviance(&problem, control)?;
-    assemble(&problem, method, control.criterion, &cols, aliased, outcome, null)
+    // The fixed gradient step stops by the gradient norm whatever the control's criterion.
+    let criterion = if method == Method::GradientAscent && control.step_rule == StepRule::Fixed {
+        Criterion::GradientNorm
+    } else {
+        control.criterion
+    };
+    let mut fit = assemble(&problem, method, criterion, &cols, aliased, outcome, null)?;
+    fit.evaluations = evaluations;
+    Ok(fit)
 }
 
 /// The columns to fit with: all, or (with [`RankPolicy::DropAliased`]) those left after
@@ -322,6 +344,7 @@ fn assemble(
         criterion,
         newton_steps: outcome.newton_steps,
         digits,
+        evaluations: None,
         scaled_observed_covariance: observed,
         observations: n,
         warnings: problem.warnings.clone(),

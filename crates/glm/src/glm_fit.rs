@@ -136,6 +136,8 @@ pub struct GlmFit {
     pub(crate) newton_steps: usize,
     /// The estimated correct significant digits of the coefficients.
     pub(crate) digits: f64,
+    /// Points gradient ascent evaluated.
+    pub(crate) evaluations: Option<usize>,
     /// `C′_obs` with `H⁻¹ = D·C′_obs·D` for the observed information `H` at the optimum (same
     /// `D` as `scaled_covariance`); `None` when `H` is not positive definite.
     pub(crate) scaled_observed_covariance: Option<DMatrix<f64>>,
@@ -425,14 +427,24 @@ impl GlmFit {
         self.convergence
     }
 
-    /// IRLS step halvings over all iterations (0 for gradient ascent): how often a step left
-    /// the domain of `η` or `μ` or raised the deviance and was shortened.
+    /// Step halvings over all iterations: for IRLS how often a step left the domain of `η` or
+    /// `μ` or raised the deviance and was shortened; for gradient ascent the halvings of the
+    /// line searches (0 for the fixed step).
     #[must_use]
     pub fn step_halvings(&self) -> usize {
         self.step_halvings
     }
 
-    /// The criterion the fit stopped by ([`crate::Control::criterion`]).
+    /// For gradient ascent, the points at which it evaluated the log-likelihood and its
+    /// gradient, the start and rejected line-search trials included (one more than the
+    /// iterations for the fixed step); `None` for IRLS.
+    #[must_use]
+    pub fn evaluations(&self) -> Option<usize> {
+        self.evaluations
+    }
+
+    /// The criterion the fit stopped by ([`crate::Control::criterion`]; for gradient ascent with
+    /// the fixed step, which always stops by it, [`Criterion::GradientNorm`]).
     #[must_use]
     pub fn criterion(&self) -> Criterion {
         self.criterion

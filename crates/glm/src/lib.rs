@@ -11,6 +11,8 @@
 //!   request), with Newton steps to finish a non-canonical link, and an estimate of the
 //!   coefficients' correct digits ([`GlmFit::digits`]).
 //! - [`Method::GradientAscent`]: the lesson's `θ ← θ + α·∇ℓ̄` on the average log-likelihood,
+//!   with the lesson's fixed step or, by [`StepRule`], an Armijo line search or Nesterov's
+//!   acceleration on standardised columns, which stop by IRLS's coefficient rule,
 //!   with its per-iteration history.
 //!
 //! # Main types
@@ -80,7 +82,10 @@
 //!   exactly `2^−k` and changes nothing else, across `k ∈ [−990, 990]`, for every family and
 //!   link (`tests/scale.rs`): `lsq` equilibrates each step, `√W = √w·|dμ/dη|/√V(μ)` is
 //!   formed without `V(μ)`, and the deviances and likelihoods are standardised before
-//!   squaring. Gradient ascent is not invariant to units, by design. A statistic that does not
+//!   squaring. Gradient ascent with the lesson's fixed step is not invariant to units, by
+//!   design; with a searching [`StepRule`] it works on columns centred and scaled by powers of
+//!   two, so a column in units `2^k` runs the same iterations bit for bit
+//!   (`tests/gradient_rules.rs`). A statistic that does not
 //!   fit in an `f64` (a Gaussian deviance beyond `10³⁰⁸` for a response near `10¹⁶⁰`) is
 //!   [`Error::OutOfRange`] or [`Error::CoefficientOutOfRange`], never an infinity or a 0 in
 //!   an `Ok`.
@@ -158,6 +163,7 @@
 //!   family's domain (the one NaN besides the aliased coefficients' `NA` marker).
 
 mod anova;
+mod ascent;
 mod blocks;
 mod checks;
 mod control;
@@ -185,6 +191,9 @@ mod predict;
 mod problem;
 mod robust;
 mod separation;
+mod standardize;
+mod step_rule;
+mod step_rules;
 mod summary;
 mod tall;
 mod theta;
@@ -196,7 +205,9 @@ pub use lsq::{Design, RankPolicy};
 pub use nalgebra;
 
 pub use anova::{Anova, Test, anova};
-pub use control::{Control, GRADIENT_ITERATIONS, GRADIENT_STEP, IRLS_MAX_ITER, IRLS_TOLERANCE};
+pub use control::{
+    Control, GRADIENT_ITERATIONS, GRADIENT_MAX_ITER, GRADIENT_STEP, IRLS_MAX_ITER, IRLS_TOLERANCE,
+};
 pub use convergence::Convergence;
 pub use criterion::{Criterion, NEWTON_SWITCH};
 pub use data::Data;
@@ -215,6 +226,7 @@ pub use overdispersion::{OverdispersionTest, overdispersion_test};
 pub use poisson_answer::PoissonAnswer;
 pub use predict::Prediction;
 pub use robust::{DESIGN_TOLERANCE, Robust};
+pub use step_rule::StepRule;
 pub use warning::{COUNT_INTEGER_TOLERANCE, SUCCESS_INTEGER_TOLERANCE, Warning};
 
 /// Splits R's `cbind(successes, failures)` response into the successes and the trials

@@ -31,9 +31,10 @@ pub enum Method {
     /// The lesson's gradient ascent on the average log-likelihood, `θ ← θ + α·∇ℓ̄` with
     /// `ℓ̄ = (1/n)·Σ ln f(yᵢ; μᵢ, φ = 1)` over the n observations with positive weight and
     /// `∇ℓ̄ = Xᵀ[w·(y − μ)/V(μ)·dμ/dη]/n` for any link. For the families with an estimated
-    /// dispersion, fixing `φ = 1` only rescales the objective; the maximiser is the same. Without
-    /// a tolerance it runs a fixed number of steps and says so
-    /// ([`crate::Convergence::FixedIterations`]).
+    /// dispersion, fixing `φ = 1` only rescales the objective; the maximiser is the same. With
+    /// the lesson's fixed step and without a tolerance it runs a fixed number of steps and says
+    /// so ([`crate::Convergence::FixedIterations`]); [`crate::Control::step_rule`] chooses a line
+    /// search or acceleration that converges on real data ([`crate::StepRule`]).
     GradientAscent,
 }
 

@@ -5,6 +5,7 @@ use std::fmt;
 use lsq::format::{SIGNIFICANCE_LEGEND, p_value, residual_table, significant, stars, table};
 
 use crate::convergence::Convergence;
+use crate::criterion::Criterion;
 use crate::glm_fit::{GlmFit, ResidualKind};
 use crate::method::Method;
 
@@ -101,9 +102,20 @@ fn write_convergence(fit: &GlmFit, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         (Method::Irls, Convergence::Converged { iterations, .. }) => {
             writeln!(f, "Number of Fisher Scoring iterations: {iterations}")
         }
+        (_, Convergence::Converged { iterations, measure, tolerance })
+            if fit.criterion == Criterion::GradientNorm =>
+        {
+            writeln!(
+                f,
+                "Gradient ascent converged in {iterations} steps: gradient norm {} <= tolerance {}",
+                significant(measure, 3),
+                significant(tolerance, 3)
+            )
+        }
         (_, Convergence::Converged { iterations, measure, tolerance }) => writeln!(
             f,
-            "Gradient ascent converged in {iterations} steps: gradient norm {} <= tolerance {}",
+            "Gradient ascent converged in {iterations} steps: {} {} < tolerance {}",
+            fit.criterion,
             significant(measure, 3),
             significant(tolerance, 3)
         ),

@@ -7,9 +7,10 @@
 //! treatment effects are ±1e-16, zero up to rounding) is measured against its standard error
 //! instead of its own size, as [`glm::GlmFit::digits`] measures it.
 //!
-//! Gradient ascent is not run on these data sets: on real, unscaled designs its step size
-//! has to be tuned per data set (the lesson's α = 0.05 diverges at the first step on three of
-//! them). It is compared with IRLS on the lesson's data in `tests/gradient.rs`.
+//! Gradient ascent is not run here: with the lesson's fixed step its step size has to be tuned
+//! per data set (α = 0.05 diverges at the first step on three of them). Its searching step
+//! rules are measured on these data sets in `tests/gradient_rules.rs`, and the fixed step is
+//! compared with IRLS on the lesson's data in `tests/gradient.rs`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "integration tests")]
 

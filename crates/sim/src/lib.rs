@@ -18,6 +18,7 @@
 //!   [`with_condition_number`], [`lauchli`], [`badly_scaled`], [`rank_deficient`].
 //! - Known answers: [`known_answer`] builds a [`KnownAnswer`] with prescribed κ(A),
 //!   solution x* and residual norm.
+//! - Badly scaled GLM data: [`ScaledPoisson`] (covariates whose units differ by 10⁴).
 //! - Benchmarks: [`large_regression`] (O(m·n) memory, e.g. 10⁶ × 20).
 //!
 //! # Example
@@ -70,6 +71,7 @@ mod lessons;
 mod numeric;
 mod responses;
 mod rng;
+mod scaled;
 
 pub use conditioned::with_condition_number;
 pub use designs::{
@@ -87,6 +89,7 @@ pub use responses::{
     poisson,
 };
 pub use rng::{ChaCha8Rng, rng_from_seed};
+pub use scaled::ScaledPoisson;
 
 #[cfg(test)]
 mod tests {
@@ -104,5 +107,6 @@ mod tests {
         check::<super::PoissonLesson>();
         check::<super::RankDeficient>();
         check::<super::ResponseKind>();
+        check::<super::ScaledPoisson>();
     }
 }
