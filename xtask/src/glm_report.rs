@@ -633,15 +633,17 @@ fn negative_binomial_counts(mu: &DVector<f64>) -> Result<DVector<f64>> {
 }
 
 /// The over-dispersion exercise's data, which `reports/modelling.md` refits: the lesson's
-/// covariate `x` (seed [`POISSON_SEED`]) and the negative binomial counts drawn with its
-/// Poisson means.
+/// covariate `x` (the second column of its design `[1, x]`, seed [`POISSON_SEED`]) and the
+/// negative binomial counts drawn with its Poisson means.
 ///
 /// # Errors
 /// If the simulation fails, which would be a bug.
 pub fn overdispersed_counts() -> Result<(DVector<f64>, DVector<f64>)> {
     let sample = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(POISSON_SEED))?;
-    let t = sample.t.clone().ok_or_else(|| anyhow!("the Poisson lesson provides its covariate"))?;
-    Ok((t, negative_binomial_counts(&sample.mu)?))
+    if sample.x.ncols() != 2 {
+        return Err(anyhow!("the Poisson lesson's design is [1, x]"));
+    }
+    Ok((sample.x.column(1).into_owned(), negative_binomial_counts(&sample.mu)?))
 }
 
 /// Returns the Pearson χ²/df of the Poisson fits to the Poisson and to the over-dispersed data.

@@ -149,7 +149,7 @@ fn coefficient_table(fit: &lsq::Fit) -> Result<String> {
             ])
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(table(&["coefficient", "estimate", "std. error", "t value", "Pr(>|t|)"], &rows))
+    Ok(table(&["coefficient", "estimate", "std. error", "t value", r"Pr(>\|t\|)"], &rows))
 }
 
 /// The firm of each row the fit used.

@@ -61,6 +61,7 @@ fn fits(mm: &ModelMatrix) -> Result<Fits> {
 /// If a fit fails, which would be a bug.
 pub fn section(out: &mut String) -> Result<CountsSummary> {
     let (x, y) = overdispersed_counts()?;
+    let truth = sim::PoissonLesson::default().theta;
     let frame =
         Frame::new().with_numeric("x", x.iter().copied())?.with_numeric("y", y.iter().copied())?;
     let options = DesignOptions::default();
@@ -76,7 +77,7 @@ pub fn section(out: &mut String) -> Result<CountsSummary> {
     let _ = write!(
         out,
         "\n## Over-dispersed counts: quasi-Poisson and negative binomial\n\n\
-         The counts of the [GLM report](glm.md)'s over-dispersion exercise: {n} counts `y` with the lesson's covariate `x` and means `μ = exp(β₀ + β₁x)`, \
+         The counts of the [GLM report](glm.md)'s over-dispersion exercise: {n} counts `y` with the lesson's covariate `x` and means `μ = exp(β₀ + β₁x)`, (β₀, β₁) = ({b0}, {b1}), \
          drawn from a negative binomial with size θ = {k} (`Var(y) = μ + μ²/θ`), so that the variance exceeds the mean. \
          There a Poisson fit found Pearson χ²/df = {phi} instead of about 1. \
          Here the same data, put in a `Frame` and fitted through the formula `{FORMULA}`, three ways: \
@@ -85,10 +86,12 @@ pub fn section(out: &mut String) -> Result<CountsSummary> {
          and the negative binomial with θ estimated by maximum likelihood (`glm::fit_negative_binomial`, R's `MASS::glm.nb`), a full likelihood model whose variance grows as `μ + μ²/θ`. \
          The last column is the Poisson fit's HC0 sandwich standard error (`GlmFit::robust`), which keeps the Poisson's coefficients and corrects only their errors.\n\n",
         n = y.len(),
+        b0 = sig(truth[0], 2),
+        b1 = sig(truth[1], 2),
         k = sig(NB_SIZE, 2),
         phi = sig(f1.quasi.dispersion(), 3),
     );
-    coefficient_table(out, &full, &f1, &nb, &sandwich)?;
+    coefficient_table(out, &full, &f1, &nb, &sandwich, truth[1])?;
     model_table(out, &f1, &nb)?;
     anova_section(out, &f0, &null, &f1, &full)?;
     Ok(CountsSummary { theta: nb.theta(), theta_std_error: nb.theta_std_error() })
@@ -101,6 +104,7 @@ fn coefficient_table(
     f1: &Fits,
     nb: &NegativeBinomialFit,
     sandwich: &glm::Robust,
+    true_slope: f64,
 ) -> Result<()> {
     let names = full.design().names();
     let (p, q, g) = (&f1.poisson, &f1.quasi, nb.glm());
@@ -142,6 +146,7 @@ fn coefficient_table(
          its standard error of `x` is {ratio}× the Poisson's, which is √φ̂ = {root}: the Poisson errors take the variance to be {phi} times smaller than it is. \
          The negative binomial weights the observations by `1/(μ + μ²/θ̂)` rather than `1/μ`, so its estimates move (the slope from {bp} to {bn}), \
          and its standard error of `x` is {nb_ratio}× the Poisson's. \
+         Both are consistent estimators of β (the Poisson's because its estimating equations need only the mean model to be right); on this one sample of {n} the true slope {b1} lies {zq} quasi-Poisson standard errors from the Poisson estimate and {zn} negative binomial standard errors from the negative binomial's. \
          The sandwich error of `x`, {hc0}, is {hc0_ratio}× the quasi-Poisson's: it assumes no form for the variance, where the quasi-Poisson assumes `φμ`.\n",
         same = if max_gap == 0.0 {
             "are the Poisson's to the last bit (the same IRLS)".to_owned()
@@ -154,6 +159,10 @@ fn coefficient_table(
         bp = sig(p.coefficients()[slope], 4),
         bn = sig(g.coefficients()[slope], 4),
         nb_ratio = sig(g_se[slope] / p_se[slope], 3),
+        n = p.observations(),
+        b1 = sig(true_slope, 2),
+        zq = sig((q.coefficients()[slope] - true_slope).abs() / q_se[slope], 2),
+        zn = sig((g.coefficients()[slope] - true_slope).abs() / g_se[slope], 2),
         hc0 = sig(sandwich.std_errors()[slope], 4),
         hc0_ratio = sig(sandwich.std_errors()[slope] / q_se[slope], 3),
     );
