@@ -7,13 +7,12 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result, anyhow};
-use frame::{CsvOptions, DesignOptions, Frame, ModelMatrix, Response};
+use frame::{CsvOptions, DesignOptions, Frame, ModelMatrix};
 use lsq::format::p_value;
 use lsq::{FitOptions, Hc};
-use nalgebra::DVector;
 
-use crate::markdown::{code, sig, table};
-use crate::modelling_counts;
+use crate::markdown::{code, p_equals, sig, table};
+use crate::modelling_counts::{self, response};
 use crate::{Headline, Page, header};
 
 /// Grunfeld's investment data, shipped in `xtask/data/` with its source and licence.
@@ -66,14 +65,6 @@ pub fn render() -> Result<(Vec<Page>, Headline)> {
 struct GrunfeldSummary {
     /// The covariate whose HC3 standard error exceeds the classical one most, and the ratio.
     widest: (String, f64),
-}
-
-/// The response of a model matrix as a vector.
-fn response(mm: &ModelMatrix) -> Result<&DVector<f64>> {
-    match mm.response() {
-        Some(Response::Vector(y)) => Ok(y),
-        _ => Err(anyhow!("the formula has a numeric response")),
-    }
 }
 
 /// Formats a `Result` statistic with `digits`, `NA` when unavailable.
@@ -332,15 +323,6 @@ fn robust_table(
         p_classical = p_equals(classical_p[widest.2]?),
     );
     Ok((widest.0.clone(), widest.1))
-}
-
-/// `p = 0.0123` or `p < 2e-16`.
-pub fn p_equals(p: f64) -> String {
-    let text = p_value(p, 3);
-    match text.strip_prefix('<') {
-        Some(bound) => format!("p < {bound}"),
-        None => format!("p = {text}"),
-    }
 }
 
 /// The F test of the model without the factor against the full model.

@@ -13,8 +13,7 @@ use lsq::format::p_value;
 use nalgebra::DVector;
 
 use crate::glm_report::{NB_SIZE, overdispersed_counts};
-use crate::markdown::{order, sig, table};
-use crate::modelling::p_equals;
+use crate::markdown::{order, p_equals, sig, table};
 
 /// The counts model, a Poisson regression on the lesson's covariate.
 const FORMULA: &str = "y ~ x";
@@ -38,7 +37,10 @@ struct Fits {
 }
 
 /// The response of a model matrix as a vector.
-fn response(mm: &ModelMatrix) -> Result<&DVector<f64>> {
+///
+/// # Errors
+/// If the formula has no response or a binomial one.
+pub fn response(mm: &ModelMatrix) -> Result<&DVector<f64>> {
     match mm.response() {
         Some(Response::Vector(y)) => Ok(y),
         _ => Err(anyhow!("the formula has a numeric response")),
