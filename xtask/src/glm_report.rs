@@ -13,14 +13,14 @@ use crate::plot::{Figure, Legend, Series, Style};
 use crate::{Headline, Page, header};
 
 /// Seed of the lesson's Poisson counts.
-const POISSON_SEED: u64 = 2024;
+pub const POISSON_SEED: u64 = 2024;
 /// Seed of the logistic-regression data.
 const LOGISTIC_SEED: u64 = 7;
 /// Seed of the over-dispersed (negative binomial) counts.
-const OVERDISPERSED_SEED: u64 = 11;
+pub const OVERDISPERSED_SEED: u64 = 11;
 /// Size `k` of the negative binomial (R's `theta`, `sim::negative_binomial`'s `θ`):
 /// Var = μ + μ²/k. The page calls it `k` because `θ` is the coefficients there.
-const NB_SIZE: f64 = 2.0;
+pub const NB_SIZE: f64 = 2.0;
 /// "Reaches the optimum to 1e-6": the lesson's closeness criterion.
 const CLOSE: f64 = 1e-6;
 /// Iterations of the long gradient-ascent run that locates when it gets close.
@@ -628,6 +628,25 @@ fn links_section(
     Ok(())
 }
 
+/// Negative binomial counts (size [`NB_SIZE`], seed [`OVERDISPERSED_SEED`]) with means `mu`.
+fn negative_binomial_counts(mu: &DVector<f64>) -> Result<DVector<f64>> {
+    Ok(sim::negative_binomial(mu, NB_SIZE, &mut sim::rng_from_seed(OVERDISPERSED_SEED))?)
+}
+
+/// The over-dispersion exercise's data, which `reports/modelling.md` refits: the lesson's
+/// covariate `x` (the second column of its design `[1, x]`, seed [`POISSON_SEED`]) and the
+/// negative binomial counts drawn with its Poisson means.
+///
+/// # Errors
+/// If the simulation fails, which would be a bug.
+pub fn overdispersed_counts() -> Result<(DVector<f64>, DVector<f64>)> {
+    let sample = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(POISSON_SEED))?;
+    if sample.x.ncols() != 2 {
+        return Err(anyhow!("the Poisson lesson's design is [1, x]"));
+    }
+    Ok((sample.x.column(1).into_owned(), negative_binomial_counts(&sample.mu)?))
+}
+
 /// Returns the Pearson χ²/df of the Poisson fits to the Poisson and to the over-dispersed data.
 fn overdispersion_section(
     out: &mut String,
@@ -636,8 +655,7 @@ fn overdispersion_section(
     lesson: &sim::PoissonLesson,
     poisson: &sim::GlmSample,
 ) -> Result<(f64, f64)> {
-    let nb_y =
-        sim::negative_binomial(&poisson.mu, NB_SIZE, &mut sim::rng_from_seed(OVERDISPERSED_SEED))?;
+    let nb_y = negative_binomial_counts(&poisson.mu)?;
     let _ = write!(
         out,
         "\n## Exercise: is there over-dispersion?\n\n\

@@ -9,6 +9,8 @@ pub mod glm_report;
 pub mod glm_scaled;
 pub mod least_squares;
 pub mod markdown;
+pub mod modelling;
+pub mod modelling_counts;
 pub mod nist;
 pub mod plot;
 pub mod stability;
@@ -86,7 +88,9 @@ pub struct Headline {
 pub fn render_all() -> Result<Vec<Page>> {
     let mut pages = Vec::new();
     let mut headlines = Vec::new();
-    for render in [least_squares::render, stability_report::render, glm_report::render] {
+    for render in
+        [least_squares::render, stability_report::render, glm_report::render, modelling::render]
+    {
         let (mut report, headline) = render()?;
         pages.append(&mut report);
         headlines.push(headline);

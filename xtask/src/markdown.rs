@@ -59,6 +59,15 @@ pub fn power_of_ten(x: f64) -> String {
     format!("10{}", superscript(n))
 }
 
+/// `p = 0.0123` or `p < 2e-16`.
+pub fn p_equals(p: f64) -> String {
+    let text = lsq::format::p_value(p, 3);
+    match text.strip_prefix('<') {
+        Some(bound) => format!("p < {bound}"),
+        None => format!("p = {text}"),
+    }
+}
+
 /// Whether a cell holds a number (or a placeholder for one), so its column is right-aligned.
 fn is_numeric(cell: &str) -> bool {
     cell.is_empty()
@@ -124,6 +133,12 @@ mod tests {
         assert_eq!(order(2.3e-16), "~1e-16");
         assert_eq!(order(8.0e-17), "~1e-16");
         assert_eq!(order(0.0), "0");
+    }
+
+    #[test]
+    fn p_values_below_the_floor_print_as_a_bound() {
+        assert_eq!(p_equals(0.01234), "p = 0.0123");
+        assert_eq!(p_equals(1e-300), "p < 2e-16");
     }
 
     #[test]
