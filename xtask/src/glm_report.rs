@@ -68,6 +68,23 @@ pub fn render() -> Result<(Vec<Page>, Headline)> {
 
     logistic_section(&mut out, &mut pages)?;
     links_section(&mut out, &mut pages, &design, &sample.y, &t)?;
+    let logistic =
+        sim::LogisticLesson::default().generate(&mut sim::rng_from_seed(LOGISTIC_SEED))?;
+    let logistic_design = Design::new(logistic.x.clone())?.with_intercept_column(0)?;
+    let mut cases: Vec<crate::glm_rules::Case<'_>> = [Link::Log, Link::Identity, Link::Sqrt]
+        .into_iter()
+        .map(|link| crate::glm_rules::Case {
+            label: format!("Poisson, {} link", format!("{link:?}").to_lowercase()),
+            data: Data::new(&design, &sample.y),
+            model: Family::Poisson.with_link(link),
+        })
+        .collect();
+    cases.push(crate::glm_rules::Case {
+        label: "Bernoulli, logit link".to_owned(),
+        data: Data::new(&logistic_design, &logistic.y),
+        model: Family::Bernoulli.into(),
+    });
+    crate::glm_rules::rules_section(&mut out, &cases)?;
     let (poisson_ratio, nb_ratio) =
         overdispersion_section(&mut out, &mut pages, &design, &lesson, &sample)?;
     crate::glm_scaled::scaled_section(&mut out, &mut pages)?;

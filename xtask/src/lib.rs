@@ -6,6 +6,7 @@
 //! are printed with fixed significant digits, so the output is the same on every run.
 
 pub mod glm_report;
+pub mod glm_rules;
 pub mod glm_scaled;
 pub mod least_squares;
 pub mod markdown;
