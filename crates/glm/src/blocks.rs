@@ -4,11 +4,15 @@
 use std::ops::Range;
 
 /// A weighted design goes through `linalg_core::TallQr` when it has at least this many entries
-/// (kept rows times columns): 2²¹, 16 MiB of `f64`, beyond the caches; `lsq` uses the same
-/// threshold for `Method::Qr` (its `tall.rs` records the measurements). Smaller problems, among
-/// them every problem of the reports and of the reference suites, keep the sequential, copying
-/// path bit for bit.
-pub(crate) const TALL_MIN_ENTRIES: usize = 1 << 21;
+/// (kept rows times columns): 2¹⁷, 1 MiB of `f64`, twice the second-level cache. An IRLS fit
+/// factors a fresh `√W·X` every iteration, so the copying path pays for an `m×n` buffer and
+/// `lsq`'s equilibrated copy of it each time; the fold needs neither and uses every core. Measured
+/// with `cargo bench -p benches --bench glm -- irls/` on a loaded 2-core machine, alternating
+/// this threshold with `lsq`'s 2²¹ (medians of two runs each): Poisson 10⁵×20 243 and 259 ms
+/// against 264 and 317, logistic 243 and 233 against 297 and 229; at 10⁴×20 the two did not
+/// separate from the noise (20–34 ms). Smaller problems, among them every problem of the reports
+/// and of the reference suites, keep the sequential, copying path bit for bit.
+pub(crate) const TALL_MIN_ENTRIES: usize = 1 << 17;
 
 /// ... and at least this many rows per column, so that the merges of the `p×p` triangles stay
 /// small against the fold.
@@ -84,8 +88,8 @@ mod tests {
 
     #[test]
     fn the_threshold_needs_both_entries_and_rows_per_column() {
-        assert!(is_tall(1 << 17, 16));
-        assert!(!is_tall(1 << 16, 16));
+        assert!(is_tall(1 << 13, 16));
+        assert!(!is_tall(1 << 12, 16));
         assert!(!is_tall(1 << 15, 1 << 10));
     }
 }
