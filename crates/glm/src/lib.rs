@@ -194,6 +194,8 @@ mod separation;
 mod standardize;
 mod step_rule;
 mod step_rules;
+#[cfg(feature = "serde")]
+mod stored;
 mod summary;
 mod tall;
 mod theta;

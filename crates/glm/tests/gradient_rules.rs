@@ -152,7 +152,8 @@ fn a_start_is_mapped_into_the_working_coordinates_and_back() {
         assert!(lre(fit.coefficients(), &best) >= 12.0, "{rule}");
         let n = 400.0;
         assert!(
-            (fit.history()[0] - best.log_likelihood().unwrap() / n).abs() <= 1e-13 * fit.history()[0].abs()
+            (fit.history()[0] - best.log_likelihood().unwrap() / n).abs()
+                <= 1e-13 * fit.history()[0].abs()
         );
     }
 }
