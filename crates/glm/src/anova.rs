@@ -15,6 +15,7 @@ use crate::robust::check_data;
 /// Which test [`anova`] ran: fixed by the family, as R users choose it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Test {
     /// Likelihood ratio: `(D₀ − D₁)/φ` against χ² with `df` degrees of freedom, for families
     /// with a fixed dispersion `φ` (Poisson, binomial).
@@ -39,6 +40,8 @@ impl std::fmt::Display for Test {
 /// # Examples
 /// See [`anova`].
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "StoredAnova"))]
 pub struct Anova {
     test: Test,
     deviances: (f64, f64),
@@ -46,6 +49,43 @@ pub struct Anova {
     dispersion: f64,
     statistic: f64,
     p_value: f64,
+}
+
+/// An [`Anova`] as stored.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct StoredAnova {
+    test: Test,
+    deviances: (f64, f64),
+    df_residual: (usize, usize),
+    dispersion: f64,
+    statistic: f64,
+    p_value: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<StoredAnova> for Anova {
+    type Error = String;
+
+    /// Accepts a stored table whose reduced fit has more residual degrees of freedom than the
+    /// full one, as [`anova`] requires, so that [`Anova::df`] is at least 1.
+    fn try_from(s: StoredAnova) -> std::result::Result<Self, String> {
+        let (reduced, full) = s.df_residual;
+        if reduced <= full {
+            return Err(format!(
+                "a stored anova table's reduced fit has {reduced} residual degrees of freedom, \
+                 not more than the full fit's {full}"
+            ));
+        }
+        Ok(Self {
+            test: s.test,
+            deviances: s.deviances,
+            df_residual: s.df_residual,
+            dispersion: s.dispersion,
+            statistic: s.statistic,
+            p_value: s.p_value,
+        })
+    }
 }
 
 impl Anova {

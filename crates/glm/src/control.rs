@@ -57,6 +57,8 @@ pub const GRADIENT_MAX_ITER: usize = 20_000;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "StoredControl"))]
 pub struct Control {
     pub(crate) method: Method,
     pub(crate) step: f64,
@@ -66,6 +68,42 @@ pub struct Control {
     pub(crate) criterion: Criterion,
     pub(crate) step_rule: StepRule,
     standardize: Option<bool>,
+}
+
+/// A [`Control`] as stored, accepted only if [`Control::validate`] accepts it.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct StoredControl {
+    method: Method,
+    step: f64,
+    max_iter: Option<usize>,
+    tolerance: Option<f64>,
+    rank_policy: RankPolicy,
+    criterion: Criterion,
+    step_rule: StepRule,
+    standardize: Option<bool>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<StoredControl> for Control {
+    type Error = Error;
+
+    /// Rebuilds the control and checks it as [`crate::fit`] would: a bad value is
+    /// [`Error::InvalidOption`] naming the setter.
+    fn try_from(s: StoredControl) -> Result<Self> {
+        let control = Control {
+            method: s.method,
+            step: s.step,
+            max_iter: s.max_iter,
+            tolerance: s.tolerance,
+            rank_policy: s.rank_policy,
+            criterion: s.criterion,
+            step_rule: s.step_rule,
+            standardize: s.standardize,
+        };
+        control.validate()?;
+        Ok(control)
+    }
 }
 
 impl Default for Control {

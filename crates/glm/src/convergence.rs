@@ -24,6 +24,7 @@ use nalgebra::DVector;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Convergence {
     /// The convergence test was met: for IRLS R's `|D − D_old|/(|D| + 0.1) < tol`, for
     /// gradient ascent with the fixed step and a tolerance `‖∇ℓ̄‖₂ ≤ tol`, with a searching

@@ -28,6 +28,7 @@
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Criterion {
     /// Stop when the last step is negligible against each coefficient's size and standard
     /// error: `max_j |Δβ_j|/(|β_j| + SE_j) < tol`, with `SE_j` from the expected information at

@@ -27,6 +27,7 @@ use crate::poisson_answer::PoissonAnswer;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Input {
     /// The response `y`.
     Response,

@@ -72,6 +72,7 @@ const NEGATIVE_BINOMIAL_START_SHIFT: f64 = 1.0 / 6.0;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Family {
     /// Normal errors with constant variance.
     Gaussian,

@@ -32,6 +32,7 @@ use crate::warning::Warning;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ResidualKind {
     /// `y − μ` (for the binomial, on the proportion scale).
     Response,
@@ -107,6 +108,8 @@ pub enum ResidualKind {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "crate::stored::StoredFit"))]
 pub struct GlmFit {
     pub(crate) model: Model,
     pub(crate) method: Method,
@@ -144,6 +147,43 @@ pub struct GlmFit {
     /// Observations with positive weight.
     pub(crate) observations: usize,
     pub(crate) warnings: Vec<Warning>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<crate::stored::StoredFit> for GlmFit {
+    type Error = String;
+
+    /// Accepts a stored fit whose parts fit together ([`crate::stored::StoredFit::check`]).
+    fn try_from(s: crate::stored::StoredFit) -> Result<Self, String> {
+        s.check()?;
+        Ok(Self {
+            model: s.model,
+            method: s.method,
+            names: s.names,
+            intercept: s.intercept,
+            coefficients: s.coefficients,
+            scaled_covariance: s.scaled_covariance,
+            scales: s.scales,
+            aliased: s.aliased,
+            deviance: s.deviance,
+            null_deviance: s.null_deviance,
+            log_likelihood: s.log_likelihood,
+            y: s.y,
+            mu: s.mu,
+            eta: s.eta,
+            prior_weights: s.prior_weights,
+            history: s.history,
+            convergence: s.convergence,
+            step_halvings: s.step_halvings,
+            criterion: s.criterion,
+            newton_steps: s.newton_steps,
+            digits: s.digits,
+            evaluations: s.evaluations,
+            scaled_observed_covariance: s.scaled_observed_covariance,
+            observations: s.observations,
+            warnings: s.warnings,
+        })
+    }
 }
 
 impl GlmFit {

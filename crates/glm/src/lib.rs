@@ -43,6 +43,10 @@
 //! - [`anova`] → [`Anova`]: the deviance test of nested fits, χ² or F by family ([`Test`]),
 //!   as R's `anova(reduced, full)`.
 //! - [`Error`]: every failure, typed, with the numbers; its message alone names the cause.
+//! - With the `serde` feature, fits, their results and the options serialise; a stored
+//!   [`GlmFit`], [`NegativeBinomialFit`], [`Anova`] or [`Robust`] is read back only if its
+//!   parts fit together, and a stored [`Control`] only if it is valid, so that no stored value
+//!   can make a later call panic.
 //!
 //! `glm` re-exports [`nalgebra`], [`lsq`] and the `lsq` types a fit needs ([`Design`],
 //! [`RankPolicy`]), so one dependency line is enough.
@@ -194,6 +198,8 @@ mod separation;
 mod standardize;
 mod step_rule;
 mod step_rules;
+#[cfg(feature = "serde")]
+mod stored;
 mod summary;
 mod tall;
 mod theta;

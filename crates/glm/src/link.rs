@@ -68,6 +68,7 @@ const CLOGLOG_ETA_CAP: f64 = 700.0;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Link {
     /// `η = μ`.
     Identity,

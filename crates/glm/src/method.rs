@@ -23,6 +23,7 @@
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Method {
     /// Iteratively reweighted least squares (Fisher scoring), each step a weighted QR solve
     /// through `lsq`, with step-halving. The default.

@@ -60,6 +60,8 @@ pub const THETA_MAX_ITER: usize = 25;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "StoredNegativeBinomialFit"))]
 pub struct NegativeBinomialFit {
     fit: GlmFit,
     poisson: GlmFit,
@@ -75,6 +77,7 @@ pub struct NegativeBinomialFit {
 /// ([`NegativeBinomialFit::poisson_comparison`]), `H₀: 1/θ = 0`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PoissonComparison {
     /// `2(ℓ_NB − ℓ_P)`, at least 0 up to rounding.
     pub statistic: f64,
@@ -83,6 +86,75 @@ pub struct PoissonComparison {
     /// `P(χ²₁ > statistic)/2`: under `H₀` the parameter `1/θ = 0` lies on the boundary of its
     /// range, so the statistic is distributed as `½χ²₀ + ½χ²₁` and the χ²₁ tail is halved.
     pub p_value: f64,
+}
+
+/// A [`NegativeBinomialFit`] as stored; its two fits are each checked as they are read.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct StoredNegativeBinomialFit {
+    fit: GlmFit,
+    poisson: GlmFit,
+    theta: f64,
+    theta_std_error: f64,
+    log_likelihood: f64,
+    poisson_log_likelihood: f64,
+    theta_history: Vec<f64>,
+    iterations: usize,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<StoredNegativeBinomialFit> for NegativeBinomialFit {
+    type Error = String;
+
+    /// Accepts a stored fit whose parts belong together: θ finite and positive, the last entry
+    /// of its history (after the moment estimate, the first search and one entry an
+    /// iteration), and the family of the GLM; a Poisson fit with the same link, coefficients
+    /// and rows.
+    fn try_from(s: StoredNegativeBinomialFit) -> std::result::Result<Self, String> {
+        let theta = s.theta;
+        if !(theta.is_finite() && theta > 0.0) {
+            return Err(format!("a stored negative binomial fit has theta {theta}"));
+        }
+        if s.theta_history.last().map(|t| t.to_bits()) != Some(theta.to_bits())
+            || s.theta_history.len() != s.iterations + 2
+        {
+            return Err(format!(
+                "a stored negative binomial fit of {} iterations has a theta history of {} \
+                 entries that does not end at theta {theta}",
+                s.iterations,
+                s.theta_history.len()
+            ));
+        }
+        let (nb, poisson) = (s.fit.model(), s.poisson.model());
+        if !matches!(nb.family(), Family::NegativeBinomial { theta: t } if t.to_bits() == theta.to_bits())
+            || poisson.family() != Family::Poisson
+            || nb.link() != poisson.link()
+        {
+            return Err(format!(
+                "a stored negative binomial fit of theta {theta} holds a {} fit and a {} fit",
+                nb.family(),
+                poisson.family()
+            ));
+        }
+        let shape = |f: &GlmFit| (f.coefficients().len(), f.response().len());
+        if shape(&s.fit) != shape(&s.poisson) {
+            return Err(format!(
+                "a stored negative binomial fit of {:?} (coefficients, rows) holds a Poisson fit of {:?}",
+                shape(&s.fit),
+                shape(&s.poisson)
+            ));
+        }
+        Ok(Self {
+            fit: s.fit,
+            poisson: s.poisson,
+            theta,
+            theta_std_error: s.theta_std_error,
+            log_likelihood: s.log_likelihood,
+            poisson_log_likelihood: s.poisson_log_likelihood,
+            theta_history: s.theta_history,
+            iterations: s.iterations,
+        })
+    }
 }
 
 impl NegativeBinomialFit {

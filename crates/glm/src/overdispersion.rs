@@ -15,6 +15,7 @@ use crate::numeric::count_to_f64;
 /// [`overdispersion_test`] for an example.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct OverdispersionTest {
     /// The sample variance of `y` over its mean (about 1 for Poisson data without
     /// covariates). Covariates make the marginal variance larger than the mean even for

@@ -25,6 +25,7 @@ use nalgebra::DVector;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PoissonAnswer {
     /// The Poisson fit's coefficients, one per design column (0 for aliased columns).
     pub coefficients: DVector<f64>,

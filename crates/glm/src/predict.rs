@@ -10,6 +10,7 @@ use crate::glm_fit::GlmFit;
 /// standard errors; one entry per row. See [`GlmFit::predict`] for an example.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Prediction {
     /// The linear predictor `η = xᵀθ̂ + offset`.
     pub link: DVector<f64>,

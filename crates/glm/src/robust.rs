@@ -39,12 +39,50 @@ pub const DESIGN_TOLERANCE: f64 = 4.0 * f64::EPSILON;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "StoredRobust"))]
 pub struct Robust {
     hc: Hc,
     covariance: DMatrix<f64>,
     std_errors: DVector<f64>,
     statistics: DVector<f64>,
     leverages: DVector<f64>,
+}
+
+/// A [`Robust`] as stored.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct StoredRobust {
+    hc: Hc,
+    covariance: DMatrix<f64>,
+    std_errors: DVector<f64>,
+    statistics: DVector<f64>,
+    leverages: DVector<f64>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<StoredRobust> for Robust {
+    type Error = String;
+
+    /// Accepts a stored covariance that is square, with one standard error and one statistic
+    /// a coefficient.
+    fn try_from(s: StoredRobust) -> std::result::Result<Self, String> {
+        let (p, cols) = s.covariance.shape();
+        if p != cols {
+            return Err(format!("a stored robust covariance is {p}×{cols}, not square"));
+        }
+        let lengths = [("standard errors", s.std_errors.len()), ("statistics", s.statistics.len())];
+        if let Some((what, n)) = lengths.iter().find(|(_, n)| *n != p) {
+            return Err(format!("a stored robust covariance of order {p} has {n} {what}"));
+        }
+        Ok(Self {
+            hc: s.hc,
+            covariance: s.covariance,
+            std_errors: s.std_errors,
+            statistics: s.statistics,
+            leverages: s.leverages,
+        })
+    }
 }
 
 impl Robust {

@@ -32,6 +32,7 @@
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum StepRule {
     /// The lesson's fixed step `α` ([`crate::Control::step`]) on the design's own columns. A
     /// step that leaves the domain or lowers the objective beyond rounding is

@@ -53,6 +53,7 @@ pub const SUCCESS_INTEGER_TOLERANCE: f64 = 1e-3;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Warning {
     /// Counts that are not whole numbers (beyond [`COUNT_INTEGER_TOLERANCE`] for Poisson and
     /// negative binomial responses, [`SUCCESS_INTEGER_TOLERANCE`] for binomial successes and

@@ -290,6 +290,7 @@ pub fn badly_scaled(m: usize, n: usize, ratio: f64, rng: &mut impl Rng) -> Resul
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RankDeficient {
     /// The m × n matrix, of rank n − 1.
     pub a: DMatrix<f64>,

@@ -28,6 +28,7 @@ use crate::responses::{
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ResponseKind {
     /// `y = μ + σ·z`, see [`gaussian`](crate::gaussian).
     Gaussian {
@@ -104,6 +105,7 @@ impl ResponseKind {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GlmSample {
     /// The m × p design matrix (the lessons' has an intercept column of ones first).
     pub x: DMatrix<f64>,

@@ -21,6 +21,7 @@ use crate::numeric::{gaussian_fill, mat_tr_vec, mat_vec, norm2};
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct KnownAnswer {
     /// The m × n matrix, ‖A‖₂ = 1 and κ₂(A) = `kappa` (see
     /// [`with_condition_number`](crate::with_condition_number)).

@@ -98,6 +98,7 @@ fn lesson_design(
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PoissonLesson {
     /// Number of observations m (at least 2). Default 80.
     pub m: usize,
@@ -205,6 +206,7 @@ impl PoissonLesson {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LogisticLesson {
     /// Number of observations m (at least 2). Default 100.
     pub m: usize,

@@ -20,6 +20,9 @@
 //!   solution x* and residual norm.
 //! - Badly scaled GLM data: [`ScaledPoisson`] (covariates whose units differ by 10⁴).
 //! - Benchmarks: [`large_regression`] (O(m·n) memory, e.g. 10⁶ × 20).
+//! - With the `serde` feature, the settings ([`PoissonLesson`], [`LogisticLesson`],
+//!   [`ScaledPoisson`], [`ResponseKind`]) and the samples ([`GlmSample`], [`KnownAnswer`],
+//!   [`RankDeficient`]) serialise; a stored setting regenerates the same data from the same seed.
 //!
 //! # Example
 //!

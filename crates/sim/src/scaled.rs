@@ -37,6 +37,7 @@ use crate::numeric::standard_normal;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ScaledPoisson {
     /// Number of observations m (at least 4). Default 400.
     pub m: usize,
