@@ -63,7 +63,7 @@ impl Page {
 /// crate versions.
 pub fn header(title: &str, seeds: &str) -> String {
     format!(
-        "{GENERATED}\n\n# {title}\n\nSeeds: {seeds}. Crates: linalg-core, lsq, glm and sim {version} (this workspace).\n",
+        "{GENERATED}\n\n# {title}\n\nSeeds: {seeds}. Crates: linalg-core, lsq, glm, frame and sim {version} (this workspace).\n",
         version = env!("CARGO_PKG_VERSION")
     )
 }
