@@ -280,3 +280,48 @@ mod tests {
         assert!(err.to_string().contains("x17") || err.to_string().contains("alias"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod unit_tests {
+    use crate::data::Data;
+    use crate::family::Family;
+    use lsq::Design;
+    use nalgebra::DVector;
+
+    /// On the tall path, as on the copying one, a column in units of `2^k` changes its
+    /// coefficient and standard error by exactly `2^−k` and nothing else, bit for bit.
+    #[test]
+    fn tall_fits_do_not_depend_on_power_of_two_units() {
+        let (m, p) = (20_000, 8);
+        let mut rng = sim::rng_from_seed(41);
+        let x = sim::intercept_gaussian(m, p - 1, &mut rng).unwrap();
+        let theta = DVector::from_fn(p, |j, _| if j % 2 == 0 { 0.1 } else { -0.15 });
+        let y = sim::poisson(&(&x * &theta).map(f64::exp), &mut rng).unwrap();
+        let fit = |k: i32| {
+            let mut scaled = x.clone();
+            scaled.column_mut(3).iter_mut().for_each(|v| *v *= f64::from(k).exp2());
+            let design = Design::new(scaled).unwrap().with_intercept_column(0).unwrap();
+            crate::fit(&Data::new(&design, &y), Family::Poisson, &crate::Control::default())
+                .unwrap()
+        };
+        let base = fit(0);
+        for k in [-900, -40, 40, 900] {
+            let scaled = fit(k);
+            let unit = f64::from(-k).exp2();
+            for j in 0..p {
+                let factor = if j == 3 { unit } else { 1.0 };
+                assert_eq!(
+                    scaled.coefficients()[j].to_bits(),
+                    (base.coefficients()[j] * factor).to_bits(),
+                    "k {k}, β{j}"
+                );
+                assert_eq!(
+                    scaled.std_errors()[j].to_bits(),
+                    (base.std_errors()[j] * factor).to_bits(),
+                    "k {k}, SE{j}"
+                );
+            }
+            assert_eq!(scaled.deviance().to_bits(), base.deviance().to_bits());
+        }
+    }
+}
