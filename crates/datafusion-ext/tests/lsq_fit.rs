@@ -102,6 +102,15 @@ fn query(ctx: &SessionContext, sql: &str) -> Result<Vec<StructArray>, DataFusion
     Ok(batches.iter().map(|b| b.column(0).as_struct().clone()).collect())
 }
 
+/// The physical plan of `sql`, as text.
+fn explain(ctx: &SessionContext, sql: &str) -> String {
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let batches = runtime
+        .block_on(async { ctx.sql(&format!("EXPLAIN {sql}")).await?.collect().await })
+        .unwrap();
+    datafusion::arrow::util::pretty::pretty_format_batches(&batches).unwrap().to_string()
+}
+
 /// One fit read back from row `row` of a result struct.
 struct Fitted {
     names: Vec<String>,
@@ -189,6 +198,11 @@ fn one_two_and_seven_partitions_give_the_in_memory_fit() {
         assert!(whole.diagnostics().condition_estimate > 10.0, "the test wants some κ");
         for partitions in [1, 2, 7] {
             let ctx = session(&d, partitions, &no_nulls);
+            if partitions > 1 {
+                // The plan folds each partition on its own and merges the partial states.
+                let plan = explain(&ctx, &format!("SELECT {call} FROM t"));
+                assert!(plan.contains("mode=Partial") && plan.contains("mode=Final"), "{plan}");
+            }
             let out = query(&ctx, &format!("SELECT {call} FROM t")).unwrap();
             let f = fitted(&out[0], 0);
             assert_same_fit(&f, &whole, &format!("{call} on {partitions} partitions"));
