@@ -18,7 +18,7 @@ use datafusion::arrow::array::{ArrayRef, Float64Array, RecordBatch};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::util::pretty::pretty_format_batches;
 use datafusion::parquet::arrow::ArrowWriter;
-use datafusion::prelude::{ParquetReadOptions, SessionContext};
+use datafusion::prelude::SessionContext;
 use glm::Family;
 use lsq::nalgebra::DVector;
 use lsq_datafusion::{GlmOptions, fit_glm};
@@ -65,12 +65,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ctx = SessionContext::new();
     lsq_datafusion::register(&ctx);
     let file = path.to_str().ok_or("the path is not UTF-8")?;
-    ctx.register_parquet("t", file, ParquetReadOptions::default()).await?;
+    ctx.sql(&format!("CREATE EXTERNAL TABLE t STORED AS PARQUET LOCATION '{file}'")).await?;
 
     let sql = "SELECT f['names'] AS names, f['coefficients'] AS coefficients, \
                f['std_errors'] AS std_errors, f['n'] AS n, f['sigma'] AS sigma, \
                f['r_squared'] AS r_squared \
                FROM (SELECT lsq_fit(y, x1, x2, x3) AS f FROM t)";
+    println!("{sql}");
+    println!("{}", pretty_format_batches(&ctx.sql(sql).await?.collect().await?)?);
+
+    // One regression per group in one query: here the groups are the signs of x3.
+    let sql = "SELECT g, f['coefficients'] AS b, f['std_errors'] AS se, f['r_squared'] AS r2 \
+               FROM (SELECT x3 > 0 AS g, lsq_fit(y, x1, x2) AS f FROM t GROUP BY x3 > 0) ORDER BY g";
     println!("{sql}");
     println!("{}", pretty_format_batches(&ctx.sql(sql).await?.collect().await?)?);
 
