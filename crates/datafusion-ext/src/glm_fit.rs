@@ -135,7 +135,10 @@ pub async fn fit_glm(
                 | Family::Bernoulli
                 | Family::Binomial
                 | Family::NegativeBinomial { .. } => 1.0,
-                _ if df_residual > 0 => next.pearson / count_f64(df_residual),
+                _ if df_residual > 0 => {
+                    let df = usize::try_from(df_residual).unwrap_or(usize::MAX);
+                    next.pearson / linalg_core::count_to_f64(df)
+                }
                 _ => {
                     return Err(DataFusionError::Execution(
                         "glm: no residual degrees of freedom to estimate the dispersion"
@@ -207,10 +210,4 @@ fn read_step(batches: &[datafusion::arrow::array::RecordBatch]) -> Result<Step> 
 
 fn state_count(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
-}
-
-/// A count as `f64`, exactly below 2⁵³.
-#[allow(clippy::cast_precision_loss, reason = "counts of rows stay far below 2⁵³")]
-fn count_f64(n: u64) -> f64 {
-    n as f64
 }

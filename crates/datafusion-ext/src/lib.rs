@@ -31,6 +31,11 @@
 //! [`lsq::fit`]'s; the fit agrees with [`lsq::fit`] on the same rows to a small multiple of
 //! `ε·κ` whatever the number of partitions (tested with 1, 2 and 7).
 //!
+//! [`fit_glm`] fits a GLM of any `glm` family and link over any `DataFrame` by IRLS, one
+//! aggregate query per iteration: the current `β` is part of the query's aggregate function, and
+//! each partition folds its rows `√W·x`, `√W·z` into the same QR state and sums the deviance
+//! and Pearson χ² ([`GlmSummary`]).
+//!
 //! # Example
 //!
 //! ```
@@ -77,13 +82,16 @@
 //! triangle packed into a `List<Float64>` of `(n+1)(n+2)/2` numbers, two row counts, three
 //! moments of the response, the intercept constant, a flag and the NULL count: `O(n²)` bytes
 //! (about 1.8 KiB for n = 20), independent of the number of rows. The rows themselves never
-//! leave their executor. What would need to change: Ballista ships the *plan* too, so the
-//! aggregate must be known to the scheduler and every executor (a `LogicalExtensionCodec` /
-//! `PhysicalExtensionCodec` that encodes an [`LsqFit`] as its name and [`LsqOptions`] and
-//! rebuilds it, plus [`register`] on each executor's `SessionContext`); the state needs no
-//! change, since it is plain Arrow. Merges cost `O(n³)` each and the QR of stacked triangles is
-//! exact to rounding in any merge order, so the result does not depend on how Ballista groups
-//! the partitions.
+//! leave their executor. What would need to change: Ballista ships the *plan* too, and an
+//! aggregate UDF travels in it by name, decoded on each executor from its function registry. The
+//! four functions of [`register`] therefore work once every executor's `SessionContext` has called
+//! [`register`]; an [`LsqFit`] with options under a name of its own, and the IRLS step of
+//! [`fit_glm`] (whose `β` is part of the function), need a `PhysicalExtensionCodec` whose
+//! `try_encode_udaf` / `try_decode_udaf` write and read the options and `β` (a few numbers). The
+//! state needs no change, since it is plain Arrow. Merges cost `O(n³)` each and the QR of stacked
+//! triangles is exact to rounding in any merge order, so the result does not depend on how
+//! Ballista groups the partitions. [`fit_glm`] would run unchanged against a Ballista-backed
+//! `DataFrame`: one distributed query per iteration, `O(n²)` bytes per partition each.
 
 mod glm_fit;
 mod irls_step;

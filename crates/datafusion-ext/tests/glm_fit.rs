@@ -151,3 +151,12 @@ fn glm_errors_name_the_problem() {
         .to_string();
     assert!(err.contains("nope"), "{err}");
 }
+
+#[test]
+fn public_types_are_send_sync_and_clone() {
+    fn check<T: Send + Sync + Clone + std::fmt::Debug>() {}
+    check::<lsq_datafusion::GlmSummary>();
+    check::<GlmOptions>();
+    check::<lsq_datafusion::LsqFit>();
+    check::<lsq_datafusion::LsqOptions>();
+}
