@@ -115,6 +115,13 @@ pub enum Error {
         /// Zero-based indices of the columns judged to be combinations of the others.
         aliased: Vec<usize>,
     },
+    /// A state assembled from parts ([`crate::TallQr::from_augmented`]) is not one the fold could
+    /// have built.
+    #[error("not a valid TallQr state: {reason}")]
+    InvalidState {
+        /// What is wrong with it, with the offending numbers.
+        reason: String,
+    },
     /// An option is out of its valid range.
     #[error("invalid value {value} for `{name}`: {reason}")]
     InvalidOption {

@@ -90,47 +90,59 @@ impl<T: Real> TryFrom<StoredState<T>> for crate::TallQr<T> {
     type Error = String;
 
     fn try_from(stored: StoredState<T>) -> Result<Self, String> {
-        let s = stored.triangle;
-        let width = s.nrows();
-        if s.ncols() != width || stored.columns > width {
-            return Err(format!(
-                "a TallQr state needs a square triangle at least as wide as its {} design columns, found {}×{}",
-                stored.columns,
-                s.nrows(),
-                s.ncols()
-            ));
-        }
-        for j in 0..width {
-            for i in 0..width {
-                let v = s[(i, j)];
-                if !v.is_finite() || (i > j && v != T::ZERO) {
-                    return Err(format!(
-                        "entry ({i}, {j}) of a TallQr triangle is {}, not a finite value{}",
-                        v.to_f64(),
-                        if i > j {
-                            " of the upper triangle (below the diagonal must be 0)"
-                        } else {
-                            ""
-                        }
-                    ));
-                }
-            }
-        }
-        if stored.nonzero_weight_rows > stored.rows {
-            return Err(format!(
-                "a TallQr state cannot have {} rows of nonzero weight among {} rows",
-                stored.nonzero_weight_rows, stored.rows
-            ));
-        }
-        Ok(Self {
-            n: stored.columns,
-            acc: Accumulator {
-                s,
-                rows: stored.rows,
-                nonzero_weight_rows: stored.nonzero_weight_rows,
-            },
+        Self::from_augmented(
+            stored.columns,
+            stored.triangle,
+            stored.rows,
+            stored.nonzero_weight_rows,
+        )
+        .map_err(|e| match e {
+            crate::Error::InvalidState { reason } => reason,
+            other => other.to_string(),
         })
     }
+}
+
+/// Checks that `s`, `rows` and `nonzero_weight_rows` make a state the fold could have built for
+/// `columns` design columns: `s` square, at least `columns` wide, finite, zero below the
+/// diagonal, and no more rows of nonzero weight than rows. The reason names the offending
+/// numbers.
+pub(crate) fn check_state<T: Real>(
+    columns: usize,
+    s: &DMatrix<T>,
+    rows: usize,
+    nonzero_weight_rows: usize,
+) -> Result<(), String> {
+    let width = s.nrows();
+    if s.ncols() != width || columns > width {
+        return Err(format!(
+            "a TallQr state needs a square triangle at least as wide as its {columns} design columns, found {}×{}",
+            s.nrows(),
+            s.ncols()
+        ));
+    }
+    for j in 0..width {
+        for i in 0..width {
+            let v = s[(i, j)];
+            if !v.is_finite() || (i > j && v != T::ZERO) {
+                return Err(format!(
+                    "entry ({i}, {j}) of a TallQr triangle is {}, not a finite value{}",
+                    v.to_f64(),
+                    if i > j {
+                        " of the upper triangle (below the diagonal must be 0)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+        }
+    }
+    if nonzero_weight_rows > rows {
+        return Err(format!(
+            "a TallQr state cannot have {nonzero_weight_rows} rows of nonzero weight among {rows} rows"
+        ));
+    }
+    Ok(())
 }
 
 /// The factor of the augmented rows folded so far, and how many rows that was.

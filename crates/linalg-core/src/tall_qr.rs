@@ -4,7 +4,7 @@
 //! parallel `from_rows`); what comes out (`R`, `Qᵀy`, the residual sum of squares, the solve) is
 //! in `crate::tall_results`.
 
-use nalgebra::{Dim, Dyn, Matrix, Storage, U1};
+use nalgebra::{DMatrix, Dim, Dyn, Matrix, Storage, U1};
 
 use crate::error::Result;
 // Only the docs name the variants; the errors themselves come from the helpers.
@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::error::Error;
 use crate::row_block::{FillFn, FillRows, RowBlock, check_columns};
 use crate::scalar::Real;
-use crate::tall_core::Accumulator;
+use crate::tall_core::{Accumulator, check_state};
 use crate::tall_parallel::{fold_rows, fold_rows_here};
 
 /// Householder QR of a tall matrix `[X | Y]` whose rows arrive in blocks: the n×n factor `R` of
@@ -408,6 +408,41 @@ impl<T: Real> TallQr<T> {
         check_columns("merged state's x", n, other_n)?;
         check_columns("merged state's y", k, other_k)?;
         Ok(Self { n, acc: self.acc.merge(other.acc) })
+    }
+
+    /// The state whose triangle is `triangle` (as [`TallQr::as_augmented`] returns it), for
+    /// `ncols` design columns (the remaining columns are responses), after `rows` rows of which
+    /// `nonzero_weight_rows` had nonzero weight ([`TallQr::rows`],
+    /// [`TallQr::nonzero_weight_rows`]). With `as_augmented` this moves a state through any
+    /// storage (a query engine's partial aggregate, a file) and back; nothing is recomputed, so
+    /// the round trip is exact.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`](crate::Error::InvalidState) if `triangle` is not square, is
+    /// narrower than `ncols`, holds a NaN or infinite entry or a nonzero entry below the
+    /// diagonal, or if `nonzero_weight_rows > rows`; the reason names the offending numbers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use linalg_core::TallQr;
+    /// use nalgebra::{dmatrix, dvector};
+    ///
+    /// let state = TallQr::from_rows(&dmatrix![1.0; 1.0; 1.0], &dvector![1.0, 2.0, 6.0], 1)?;
+    /// let copy = TallQr::from_augmented(1, state.as_augmented().clone(), 3, 3)?;
+    /// assert_eq!(copy, state);
+    /// assert!(TallQr::from_augmented(1, dmatrix![1.0, 2.0; 3.0, 4.0], 3, 3).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_augmented(
+        ncols: usize,
+        triangle: DMatrix<T>,
+        rows: usize,
+        nonzero_weight_rows: usize,
+    ) -> Result<Self> {
+        check_state(ncols, &triangle, rows, nonzero_weight_rows)
+            .map_err(|reason| crate::Error::InvalidState { reason })?;
+        Ok(Self { n: ncols, acc: Accumulator { s: triangle, rows, nonzero_weight_rows } })
     }
 
     /// `(n, k)`: columns of `X` and responses.

@@ -285,3 +285,47 @@ fn double_double_states_solve_to_double_double_accuracy() {
         assert!((*got - *want).abs().to_f64() < 1e-24, "{got:?} vs {want:?}");
     }
 }
+
+/// A state taken apart with `as_augmented` and put back with `from_augmented` is the same state
+/// bit for bit, keeps folding and merging like the original, and malformed parts are refused
+/// with the offending numbers named.
+#[test]
+fn from_augmented_round_trips_and_checks_its_parts() {
+    let (x, y) = problem(300, 4);
+    let w = DVector::from_fn(300, |i, _| if i % 5 == 0 { 0.0 } else { 1.0 + count_to_f64(i % 3) });
+    let mut state = TallQr::new(4);
+    state.push_weighted(&x.rows(0, 200), &y.rows(0, 200), &w.rows(0, 200)).unwrap();
+    let copy = TallQr::from_augmented(
+        4,
+        state.as_augmented().clone(),
+        state.rows(),
+        state.nonzero_weight_rows(),
+    )
+    .unwrap();
+    assert!(same_bits(&copy, &state));
+    assert_eq!((copy.rows(), copy.nonzero_weight_rows()), (200, 160));
+    // Both go on identically.
+    let mut rest = TallQr::new(4);
+    rest.push_weighted(&x.rows(200, 100), &y.rows(200, 100), &w.rows(200, 100)).unwrap();
+    assert!(same_bits(&copy.merge(rest.clone()).unwrap(), &state.clone().merge(rest).unwrap()));
+
+    let s = state.as_augmented().clone();
+    let bad = |e: Error| match e {
+        Error::InvalidState { reason } => reason,
+        other => panic!("expected InvalidState, got {other:?}"),
+    };
+    let narrow = bad(TallQr::from_augmented(6, s.clone(), 200, 160).unwrap_err());
+    assert!(narrow.contains("6 design columns") && narrow.contains("5×5"), "{narrow}");
+    let mut below = s.clone();
+    below[(3, 1)] = 0.5;
+    let below = bad(TallQr::from_augmented(4, below, 200, 160).unwrap_err());
+    assert!(below.contains("(3, 1)") && below.contains("0.5"), "{below}");
+    let mut nan = s.clone();
+    nan[(0, 2)] = f64::NAN;
+    assert!(bad(TallQr::from_augmented(4, nan, 200, 160).unwrap_err()).contains("NaN"));
+    let counts = bad(TallQr::from_augmented(4, s.clone(), 10, 11).unwrap_err());
+    assert!(counts.contains("11 rows of nonzero weight among 10"), "{counts}");
+    let square =
+        bad(TallQr::from_augmented(4, s.columns(0, 4).into_owned(), 200, 160).unwrap_err());
+    assert!(square.contains("5×4"), "{square}");
+}

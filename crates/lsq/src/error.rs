@@ -233,6 +233,13 @@ pub enum Error {
         /// Rank of the design.
         rank: usize,
     },
+    /// Parts given to [`crate::Accumulator::from_parts`] are not a state the fold could have
+    /// built.
+    #[error("not a valid accumulator state: {reason}")]
+    InvalidState {
+        /// What is wrong, with the offending numbers.
+        reason: String,
+    },
     /// An option is outside its valid range.
     #[error("invalid value {value} for `{name}`: {reason}")]
     InvalidOption {

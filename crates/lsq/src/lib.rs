@@ -112,6 +112,6 @@ pub use ridge::{Penalty, RidgeFit, ridge};
 pub use robust::{Hc, Robust, UNIT_LEVERAGE_TOLERANCE};
 pub use solve::{Solution, solve, solve_in_place};
 pub use statistics::EXACT_FIT_TOLERANCE;
-pub use stream::Accumulator;
+pub use stream::{Accumulator, AccumulatorParts};
 pub use stream_fit::StreamFit;
 pub use unavailable::Unavailable;

@@ -237,6 +237,107 @@ impl Accumulator {
         })
     }
 
+    /// The state as plain numbers ([`AccumulatorParts`]), to store or send it where serde is not
+    /// the format (a query engine's partial aggregate, say); [`Accumulator::from_parts`] puts it
+    /// back exactly. Column names are not part of it.
+    #[must_use]
+    pub fn to_parts(&self) -> AccumulatorParts {
+        let (weight, mean, squares) = self.moments.parts();
+        AccumulatorParts {
+            triangle: self.state.as_augmented().clone(),
+            rows: self.state.rows(),
+            nonzero_weight_rows: self.state.nonzero_weight_rows(),
+            intercept: self.intercept,
+            intercept_value: self.moments.intercept,
+            weight,
+            mean,
+            squares,
+            weighted: self.weighted,
+        }
+    }
+
+    /// The accumulator whose state is `parts`, as [`Accumulator::to_parts`] gave them: the same
+    /// state bit for bit, so pushing, merging and finishing go on exactly as they would have.
+    /// Columns are named as by [`Accumulator::new`] and
+    /// [`Accumulator::with_intercept_column`]; rename them with [`Accumulator::with_names`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] naming the offending numbers unless: the triangle is square with
+    /// at least 2 columns (one design column and the response), finite and zero below the
+    /// diagonal; `nonzero_weight_rows ≤ rows`; the intercept, if any, is a design column and
+    /// its constant, if any, finite and nonzero (and given only with an intercept); `weight`,
+    /// `mean`, `squares` finite, `weight` and `squares` non-negative, and `weight` zero exactly
+    /// when no row had nonzero weight.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lsq::Accumulator;
+    /// use lsq::nalgebra::{dmatrix, dvector};
+    ///
+    /// let mut acc = Accumulator::new(2).with_intercept_column(0)?;
+    /// acc.push(&dmatrix![1.0, 0.0; 1.0, 1.0; 1.0, 2.0], &dvector![1.0, 3.0, 4.0])?;
+    /// let copy = Accumulator::from_parts(acc.to_parts())?;
+    /// assert_eq!(copy.to_parts(), acc.to_parts());
+    /// assert_eq!(copy.finish()?.coefficients(), acc.finish()?.coefficients());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_parts(parts: AccumulatorParts) -> Result<Self> {
+        let invalid = |reason: String| Error::InvalidState { reason };
+        let width = parts.triangle.nrows();
+        if width < 2 || parts.triangle.ncols() != width {
+            return Err(invalid(format!(
+                "the triangle must be square with at least 2 columns (design and response), found {}×{}",
+                parts.triangle.nrows(),
+                parts.triangle.ncols()
+            )));
+        }
+        let ncols = width - 1;
+        let state =
+            TallQr::from_augmented(ncols, parts.triangle, parts.rows, parts.nonzero_weight_rows)
+                .map_err(|e| match e {
+                    linalg_core::Error::InvalidState { reason } => invalid(reason),
+                    other => Error::Kernel(other),
+                })?;
+        if let Some(j) = parts.intercept
+            && j >= ncols
+        {
+            return Err(invalid(format!(
+                "intercept column {j} is not one of the {ncols} design columns"
+            )));
+        }
+        if let Some(c) = parts.intercept_value
+            && (parts.intercept.is_none() || c == 0.0 || !c.is_finite())
+        {
+            return Err(invalid(format!(
+                "an intercept constant {c} needs an intercept column and a finite nonzero value"
+            )));
+        }
+        let (weight, mean, squares) = (parts.weight, parts.mean, parts.squares);
+        if !(weight.is_finite() && mean.is_finite() && squares.is_finite())
+            || weight < 0.0
+            || squares < 0.0
+        {
+            return Err(invalid(format!(
+                "moments Σw = {weight}, mean = {mean}, Σw·(y − ȳ)² = {squares} must be finite, with Σw and the squares non-negative"
+            )));
+        }
+        if (weight == 0.0) != (parts.nonzero_weight_rows == 0) {
+            return Err(invalid(format!(
+                "Σw = {weight} disagrees with {} rows of nonzero weight",
+                parts.nonzero_weight_rows
+            )));
+        }
+        let mut acc = Self::new(ncols);
+        if let Some(j) = parts.intercept {
+            acc = acc.with_intercept_column(j)?;
+        }
+        acc.state = state;
+        acc.moments = Moments::from_parts(weight, mean, squares, parts.intercept_value);
+        acc.weighted = parts.weighted;
+        Ok(acc)
+    }
+
     /// Rows folded so far, zero-weight rows included.
     #[must_use]
     pub fn rows(&self) -> usize {
@@ -254,6 +355,31 @@ impl Accumulator {
     pub fn finish(&self) -> Result<StreamFit> {
         finish(&self.state, &self.names, self.intercept, &self.moments)
     }
+}
+
+/// An [`Accumulator`]'s state as plain numbers: [`Accumulator::to_parts`] and
+/// [`Accumulator::from_parts`]. `O(n²)` numbers whatever the number of rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccumulatorParts {
+    /// The `(n+1)×(n+1)` upper triangle `[R, Qᵀy; 0, √rss]` of the weighted rows `[√W·X | √W·y]`
+    /// ([`linalg_core::TallQr::as_augmented`]); zero below the diagonal.
+    pub triangle: DMatrix<f64>,
+    /// Rows folded, zero-weight rows included.
+    pub rows: usize,
+    /// Rows of nonzero weight folded.
+    pub nonzero_weight_rows: usize,
+    /// The intercept column, if one was declared.
+    pub intercept: Option<usize>,
+    /// The constant seen in the intercept column, once a row has been pushed.
+    pub intercept_value: Option<f64>,
+    /// `Σw` of the responses (the count of rows when unweighted).
+    pub weight: f64,
+    /// The weighted mean of the responses (0 before any row).
+    pub mean: f64,
+    /// `Σw·(y − ȳ)²`, the weighted sum of squares about that mean.
+    pub squares: f64,
+    /// Whether any chunk was pushed with weights.
+    pub weighted: bool,
 }
 
 /// The first NaN or infinite entry of `m` as [`Error::NonFinite`].

@@ -29,6 +29,17 @@ pub(crate) struct Moments {
 }
 
 impl Moments {
+    /// The moments `Σw`, weighted mean, `Σw·(y − ȳ)²` and intercept constant, unchecked (the
+    /// caller validates).
+    pub(crate) fn from_parts(weight: f64, mean: f64, squares: f64, intercept: Option<f64>) -> Self {
+        Self { weight, mean, squares, intercept }
+    }
+
+    /// `(Σw, weighted mean, Σw·(y − ȳ)²)`.
+    pub(crate) fn parts(&self) -> (f64, f64, f64) {
+        (self.weight, self.mean, self.squares)
+    }
+
     /// Adds one observation `y` of weight `w ≥ 0`.
     pub(crate) fn add(&mut self, y: f64, w: f64) {
         if w == 0.0 {

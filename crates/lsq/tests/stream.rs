@@ -277,3 +277,65 @@ fn a_serialised_state_merges_and_finishes_as_the_original() {
     let err = serde_json::from_value::<Accumulator>(value).unwrap_err();
     assert!(err.to_string().contains("below the diagonal"), "{err}");
 }
+
+/// `to_parts` / `from_parts` give back the same state bit for bit (it merges and finishes as the
+/// original), and malformed parts are `Error::InvalidState` naming the numbers.
+#[test]
+fn parts_round_trip_exactly_and_malformed_parts_are_refused() {
+    let (x, y, w) = problem(17, 240, 4, 0.5);
+    let first = streamed(
+        &x.rows(0, 150).into_owned(),
+        &y.rows(0, 150).into_owned(),
+        Some(&w.rows(0, 150).into_owned()),
+        &[60],
+        &[0],
+    );
+    let second = streamed(
+        &x.rows(150, 90).into_owned(),
+        &y.rows(150, 90).into_owned(),
+        Some(&w.rows(150, 90).into_owned()),
+        &[],
+        &[],
+    );
+    let parts = first.to_parts();
+    assert_eq!(
+        (parts.rows, parts.intercept, parts.intercept_value, parts.weighted),
+        (150, Some(0), Some(1.0), true)
+    );
+    let copy = Accumulator::from_parts(parts.clone()).unwrap();
+    assert_eq!(copy.to_parts(), parts);
+    let (a, b) = (
+        copy.merge(second.clone()).unwrap().finish().unwrap(),
+        first.merge(second).unwrap().finish().unwrap(),
+    );
+    assert_eq!(a.coefficients(), b.coefficients());
+    assert_eq!(a.std_errors(), b.std_errors());
+    assert_eq!(a.r_squared().unwrap().to_bits(), b.r_squared().unwrap().to_bits());
+    assert_eq!(a.names(), b.names());
+
+    let reason = |p: lsq::AccumulatorParts| match Accumulator::from_parts(p).unwrap_err() {
+        Error::InvalidState { reason } => reason,
+        other => panic!("expected InvalidState, got {other:?}"),
+    };
+    let mut below = parts.clone();
+    below.triangle[(2, 0)] = 3.0;
+    assert!(reason(below).contains("(2, 0)"));
+    let mut tiny = parts.clone();
+    tiny.triangle = DMatrix::zeros(1, 1);
+    assert!(reason(tiny).contains("1×1"));
+    let mut intercept = parts.clone();
+    intercept.intercept = Some(4);
+    assert!(reason(intercept).contains("intercept column 4"));
+    let mut constant = parts.clone();
+    constant.intercept_value = Some(0.0);
+    assert!(reason(constant).contains("intercept constant 0"));
+    let mut squares = parts.clone();
+    squares.squares = -1.0;
+    assert!(reason(squares).contains("= -1"));
+    let mut weight = parts.clone();
+    weight.weight = 0.0;
+    assert!(reason(weight).contains("disagrees"));
+    let mut counts = parts;
+    counts.nonzero_weight_rows = 151;
+    assert!(reason(counts).contains("151 rows of nonzero weight among 150"));
+}
