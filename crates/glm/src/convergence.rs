@@ -3,6 +3,8 @@
 
 use nalgebra::DVector;
 
+use crate::problem::Evaluation;
+
 /// How an iterative fit ended ([`crate::GlmFit::convergence`]).
 ///
 /// # Examples
@@ -79,4 +81,7 @@ pub(crate) struct Outcome {
     /// steps; `None` for gradient ascent, whose distance the fit estimates from a
     /// Fisher-scoring step at its last iterate.
     pub(crate) truncation: Option<DVector<f64>>,
+    /// `η`, `μ` and the deviance at `gamma`, when the method already has them (IRLS's last
+    /// trial point is its result), so that the fit does not evaluate them again.
+    pub(crate) evaluation: Option<Evaluation>,
 }

@@ -118,7 +118,7 @@ pub fn fit(data: &Data<'_>, model: impl Into<Model>, control: &Control) -> Resul
             // Under another rule the run is certified only when it could be a separated one: it
             // failed, or some fitted mean came within SEPARATION_SUSPICION of its boundary.
             let suspicious = match &result {
-                Ok(outcome) => near_boundary(&problem, &cols, &outcome.gamma),
+                Ok(outcome) => near_boundary(&problem, &cols, outcome),
                 Err(_) => true,
             };
             if tolerance > IRLS_TOLERANCE
@@ -271,7 +271,7 @@ fn assemble(
     criterion: Criterion,
     cols: &[usize],
     aliased: Vec<usize>,
-    outcome: Outcome,
+    mut outcome: Outcome,
     null_deviance: f64,
 ) -> Result<GlmFit> {
     let p = problem.x.ncols();
@@ -281,7 +281,10 @@ fn assemble(
     if n <= rank && family.estimates_dispersion() {
         return Err(Error::NoResidualDegreesOfFreedom { observations: n, rank });
     }
-    let e = problem.evaluate(cols, &outcome.gamma);
+    let e = match outcome.evaluation.take() {
+        Some(e) => e,
+        None => problem.evaluate(cols, &outcome.gamma),
+    };
     let likelihood_dispersion = problem.likelihood_dispersion(e.deviance);
     let (log_likelihood, _) = problem.log_likelihood(&e.mu, likelihood_dispersion);
     let reported = Reported {

@@ -105,6 +105,7 @@ pub(crate) fn gradient_ascent(
         boundary: None,
         newton_steps: 0,
         truncation: None,
+        evaluation: None,
     };
     Ok((outcome, evaluations))
 }
@@ -135,6 +136,7 @@ fn finish(run: Ascent<'_, '_>, iterations: usize, measure: f64, tol: Option<f64>
         boundary: None,
         newton_steps: 0,
         truncation: None,
+        evaluation: None,
     };
     (outcome, evaluations)
 }

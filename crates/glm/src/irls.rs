@@ -43,11 +43,10 @@ pub(crate) fn irls(
 ) -> Result<Outcome> {
     // Either the given coefficients or R's starting means, which have no coefficients.
     let mut previous = start.cloned();
-    let mut current = if let Some(gamma) = start {
-        problem.evaluate(cols, gamma)
-    } else {
-        problem.evaluate_eta(problem.starting_eta())
-    };
+    let mut current = start.map_or_else(
+        || problem.evaluate_eta(problem.starting_eta()),
+        |gamma| problem.evaluate(cols, gamma),
+    );
     if let Some(index) = current.invalid {
         return Err(problem.invalid_start(&current, index));
     }
@@ -128,11 +127,11 @@ pub(crate) fn irls(
                     tolerance: tol,
                 },
                 halvings,
-                // A fit that converges on a step halved to stay in the domain may be held at
-                // the domain's boundary rather than at an optimum.
+                // A step halved to stay in the domain may hold the fit at its boundary.
                 boundary: left,
                 newton_steps: progress.newton_steps,
                 truncation: progress.bound.or_else(|| last_step.as_ref().map(|s| s.step.abs())),
+                evaluation: Some(current),
             });
         }
     }

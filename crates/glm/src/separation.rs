@@ -45,6 +45,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use crate::convergence::Outcome;
 use crate::error::{Error, Iterate, Result};
 use crate::family::Family;
 use crate::link::PROBABILITY_FLOOR;
@@ -185,9 +186,18 @@ pub(crate) const SEPARATION_SUSPICION: f64 = 1e-8;
 
 /// Whether some fitted mean at `gamma` lies within [`SEPARATION_SUSPICION`] of a boundary that
 /// separation could push it to ([`boundary_sides`]): only then can the fit be a separated one.
-pub(crate) fn near_boundary(problem: &Problem<'_>, cols: &[usize], gamma: &DVector<f64>) -> bool {
+pub(crate) fn near_boundary(problem: &Problem<'_>, cols: &[usize], outcome: &Outcome) -> bool {
     let (lower, upper) = boundary_sides(problem);
-    let mu = problem.evaluate(cols, gamma).mu;
+    if !lower && !upper {
+        return false;
+    }
+    let evaluated;
+    let mu = if let Some(e) = &outcome.evaluation {
+        &e.mu
+    } else {
+        evaluated = problem.evaluate(cols, &outcome.gamma);
+        &evaluated.mu
+    };
     problem.kept.iter().any(|&i| {
         (lower && mu[i] <= SEPARATION_SUSPICION) || (upper && 1.0 - mu[i] <= SEPARATION_SUSPICION)
     })
