@@ -4,7 +4,7 @@
 use linalg_core::TallQr;
 use nalgebra::{DMatrix, DVector};
 
-use crate::design::INTERCEPT_NAME;
+use crate::design::{INTERCEPT_NAME, check_matrix_finite};
 use crate::error::{Error, Input, Result};
 use crate::stream_fit::{Moments, StreamFit, finish};
 
@@ -164,8 +164,8 @@ impl Accumulator {
                 found: y.len(),
             });
         }
-        check_finite(x, Input::Design)?;
-        check_finite(&DMatrix::from_column_slice(y.len(), 1, y.as_slice()), Input::Response)?;
+        check_matrix_finite(x, Input::Design)?;
+        check_matrix_finite(y, Input::Response)?;
         if let Some(w) = w {
             if w.len() != x.nrows() {
                 return Err(Error::DimensionMismatch {
@@ -174,7 +174,7 @@ impl Accumulator {
                     found: w.len(),
                 });
             }
-            check_finite(&DMatrix::from_column_slice(w.len(), 1, w.as_slice()), Input::Weights)?;
+            check_matrix_finite(w, Input::Weights)?;
             if let Some((row, &weight)) = w.iter().enumerate().find(|(_, v)| **v < 0.0) {
                 return Err(Error::NegativeWeight { index: row, value: weight });
             }
@@ -380,14 +380,4 @@ pub struct AccumulatorParts {
     pub squares: f64,
     /// Whether any chunk was pushed with weights.
     pub weighted: bool,
-}
-
-/// The first NaN or infinite entry of `m` as [`Error::NonFinite`].
-fn check_finite(m: &DMatrix<f64>, input: Input) -> Result<()> {
-    for (col, column) in m.column_iter().enumerate() {
-        if let Some((row, &value)) = column.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(Error::NonFinite { input, row, col, value });
-        }
-    }
-    Ok(())
 }
