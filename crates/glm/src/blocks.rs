@@ -31,10 +31,12 @@ pub(crate) fn is_tall(m: usize, p: usize) -> bool {
 /// outputs `a` and `b` (the block's slices of each), on up to `threads` scoped threads, and
 /// returns the blocks' results in block order. The blocks do not depend on `threads`, so a
 /// caller that combines the results in the order returned gets the same bits for any count.
+/// Each thread hands every block it runs the same scratch vector (empty at first), for
+/// buffers a block needs and the next may reuse.
 pub(crate) fn for_blocks<T, F>(a: &mut [f64], b: &mut [f64], threads: usize, f: F) -> Vec<T>
 where
     T: Send,
-    F: Fn(Range<usize>, &mut [f64], &mut [f64]) -> T + Sync,
+    F: Fn(Range<usize>, &mut [f64], &mut [f64], &mut Vec<f64>) -> T + Sync,
 {
     let mut work: Vec<(Range<usize>, &mut [f64], &mut [f64])> = a
         .chunks_mut(BLOCK_ROWS)
@@ -44,7 +46,8 @@ where
         .collect();
     let per_thread = work.len().div_ceil(threads.max(1)).max(1);
     if work.len() <= per_thread {
-        return work.into_iter().map(|(rows, x, y)| f(rows, x, y)).collect();
+        let mut scratch = Vec::new();
+        return work.into_iter().map(|(rows, x, y)| f(rows, x, y, &mut scratch)).collect();
     }
     let f = &f;
     std::thread::scope(|scope| {
@@ -52,7 +55,11 @@ where
             .chunks_mut(per_thread)
             .map(|group| {
                 scope.spawn(move || {
-                    group.iter_mut().map(|(rows, x, y)| f(rows.clone(), x, y)).collect::<Vec<T>>()
+                    let mut scratch = Vec::new();
+                    group
+                        .iter_mut()
+                        .map(|(rows, x, y)| f(rows.clone(), x, y, &mut scratch))
+                        .collect::<Vec<T>>()
                 })
             })
             .collect();
@@ -72,7 +79,7 @@ mod tests {
         let m = 3 * BLOCK_ROWS + 17;
         for threads in [1, 2, 3, 8] {
             let (mut a, mut b) = (vec![0.0; m], vec![0.0; m]);
-            let ranges = for_blocks(&mut a, &mut b, threads, |rows, x, y| {
+            let ranges = for_blocks(&mut a, &mut b, threads, |rows, x, y, _| {
                 assert_eq!(x.len(), rows.len());
                 x.fill(1.0);
                 y.fill(2.0);

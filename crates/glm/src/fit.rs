@@ -11,6 +11,8 @@ use crate::convergence::{Convergence, Outcome};
 use crate::criterion::Criterion;
 use crate::data::Data;
 use crate::error::{Error, Iterate, Result};
+use crate::factor::FactorKind;
+use crate::fused;
 use crate::glm_fit::GlmFit;
 use crate::gradient::{Settings, gradient_ascent};
 use crate::information::{Scoring, scoring};
@@ -101,7 +103,12 @@ use crate::weighted::relabel;
 pub fn fit(data: &Data<'_>, model: impl Into<Model>, control: &Control) -> Result<GlmFit> {
     control.validate()?;
     let problem = Problem::new(data, model.into())?;
-    let (cols, aliased) = usable_columns(&problem, control.rank_policy)?;
+    // IRLS in fused passes decides the rank from its QR folds, whose rank test is `lsq`'s;
+    // naming the aliased columns then falls to `lsq` on a copy, as here.
+    let folded_rank = control.method == Method::Irls
+        && control.rank_policy == RankPolicy::Error
+        && fused::applies(&problem, &(0..problem.x.ncols()).collect::<Vec<_>>());
+    let (cols, aliased) = usable_columns(&problem, control.rank_policy, folded_rank)?;
     let start = data.start.map(|s| DVector::from_iterator(cols.len(), cols.iter().map(|&j| s[j])));
     let method = control.method;
     let max_iter = control.max_iter_in_effect();
@@ -163,11 +170,16 @@ pub fn fit(data: &Data<'_>, model: impl Into<Model>, control: &Control) -> Resul
 
 /// The columns to fit with: all, or (with [`RankPolicy::DropAliased`]) those left after
 /// dropping the aliased ones, decided once by a QR of `√w·X` on the rows with positive weight.
-fn usable_columns(problem: &Problem<'_>, policy: RankPolicy) -> Result<(Vec<usize>, Vec<usize>)> {
+/// With `folded_rank` all columns are taken here and IRLS's QR folds decide.
+fn usable_columns(
+    problem: &Problem<'_>,
+    policy: RankPolicy,
+    folded_rank: bool,
+) -> Result<(Vec<usize>, Vec<usize>)> {
     let p = problem.x.ncols();
     let all: Vec<usize> = (0..p).collect();
     let k = problem.kept.len();
-    if is_tall(k, p) && full_rank(problem) {
+    if folded_rank || (is_tall(k, p) && full_rank(problem)) {
         return Ok((all, Vec::new()));
     }
     let root: Vec<f64> = problem.kept.iter().map(|&i| problem.weights[i].sqrt()).collect();
@@ -281,10 +293,14 @@ fn assemble(
     if n <= rank && family.estimates_dispersion() {
         return Err(Error::NoResidualDegreesOfFreedom { observations: n, rank });
     }
-    let e = match outcome.evaluation.take() {
+    let mut e = match outcome.evaluation.take() {
         Some(e) => e,
         None => problem.evaluate(cols, &outcome.gamma),
     };
+    // The covariance comes from QR: a Gram factor of the last pass is refolded below.
+    if e.factor.as_ref().is_some_and(|f| f.kind == FactorKind::Gram) {
+        e.factor = None;
+    }
     let likelihood_dispersion = problem.likelihood_dispersion(e.deviance);
     let (log_likelihood, _) = problem.log_likelihood(&e.mu, likelihood_dispersion);
     let reported = Reported {

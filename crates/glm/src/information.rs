@@ -6,10 +6,11 @@ use nalgebra::{DMatrix, DVector};
 
 use crate::blocks::is_tall;
 use crate::error::Result;
+use crate::factor::{FactorKind, TallFactor};
 use crate::numeric::unit_scale;
 use crate::numeric::{count_to_f64, norm2};
 use crate::problem::{Evaluation, Problem};
-use crate::tall::{TallFactor, tall_factor, weighted_gram};
+use crate::tall::{tall_factor, weighted_gram};
 use crate::weighted::relabel;
 
 /// The multiple of `κ·ε·max_k |γ_k|` (equilibrated coordinates, `κ` `lsq`'s estimate for the
@@ -36,15 +37,20 @@ pub(crate) struct Scoring {
     /// `G′ = diag(d)·Xᵀ·diag(W·r)·X·diag(d)`, the expected minus the observed information, when
     /// asked for.
     pub(crate) correction: Option<DMatrix<f64>>,
-    /// `lsq`'s estimate of `κ₁` of the equilibrated `√W·X`.
+    /// `lsq`'s estimate of `κ₁` of the equilibrated `√W·X` (its square for a Gram factor: the
+    /// factor that amplifies rounding in the step).
     pub(crate) condition: f64,
+    /// How the information was factored.
+    pub(crate) kind: FactorKind,
 }
 
 /// Factors the expected information at `e` (one QR of the equilibrated `√W·X`), with the
 /// observed-information correction when `observed` is set.
 ///
-/// A tall design ([`is_tall`]) folds its weighted rows into a `TallQr` on every core
-/// ([`tall_factor`]) and leaves `a` alone; any other design, or a tall one whose fold declines
+/// When the pass that evaluated `e` already folded the weighted rows (`e.factor`, see
+/// `crate::fused`), that factor is used as it is, QR or Gram. Otherwise a tall design
+/// ([`is_tall`]) folds its weighted rows into a `TallQr` on every core ([`tall_factor`]) and
+/// leaves `a` alone; any other design, or a tall one whose fold declines
 /// (a column failing the rank test, a value out of range), is written into the reused storage
 /// `a` and solved there by `lsq`.
 pub(crate) fn scoring(
@@ -54,8 +60,11 @@ pub(crate) fn scoring(
     a: DMatrix<f64>,
     observed: bool,
 ) -> Result<(Scoring, DMatrix<f64>)> {
-    let tall =
-        is_tall(problem.kept.len(), cols.len()).then(|| tall_factor(problem, cols, e)).flatten();
+    // The factor folded in the pass that evaluated `e` (`crate::fused`), else a fold now.
+    let cached = e.factor.as_deref().filter(|f| f.fisher.len() == cols.len()).cloned();
+    let tall = cached.or_else(|| {
+        is_tall(problem.kept.len(), cols.len()).then(|| tall_factor(problem, cols, e)).flatten()
+    });
     let (factor, correction, storage) = match tall {
         Some(factor) => {
             let correction = observed.then(|| {
@@ -65,7 +74,7 @@ pub(crate) fn scoring(
         }
         None => copying_factor(problem, cols, e, a, observed)?,
     };
-    let TallFactor { fisher, scales, covariance, condition } = factor;
+    let TallFactor { fisher, scales, covariance, condition, kind } = factor;
     let root_dispersion = if problem.family.estimates_dispersion() {
         let df = problem.observations().saturating_sub(cols.len());
         let pearson: Vec<f64> = problem
@@ -81,7 +90,9 @@ pub(crate) fn scoring(
     } else {
         weight_root(problem)
     };
-    Ok((Scoring { fisher, scales, covariance, root_dispersion, correction, condition }, storage))
+    let scores =
+        Scoring { fisher, scales, covariance, root_dispersion, correction, condition, kind };
+    Ok((scores, storage))
 }
 
 /// The factor of [`scoring`] by `lsq`'s QR of the equilibrated `√W·X`, written into `a`, with
@@ -110,7 +121,8 @@ pub(crate) fn copying_factor(
     let covariance = solution.unscaled_covariance()?;
     let fisher = DVector::from_fn(cols.len(), |j, _| solution.coefficients()[j] * scales[j]);
     let condition = solution.condition_estimate();
-    Ok((TallFactor { fisher, scales, covariance, condition }, correction, storage))
+    let kind = FactorKind::Qr;
+    Ok((TallFactor { fisher, scales, covariance, condition, kind }, correction, storage))
 }
 
 /// `r_i = (y_i − μ_i)·(μ″/μ′² − V′/V)` on the kept rows, so that `W·r = W − (observed weight)`:

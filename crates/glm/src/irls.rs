@@ -1,5 +1,7 @@
 //! Iteratively reweighted least squares (Fisher scoring) with step-halving, each step a
-//! weighted least-squares solve by `lsq`'s Householder QR.
+//! weighted least-squares solve by `lsq`'s Householder QR, or on a tall design by a fold of the
+//! weighted rows made in the pass that evaluated the point (`crate::fused`): QR, or for early
+//! steps of a canonical link the Gram matrix.
 
 use nalgebra::{DMatrix, DVector};
 
@@ -7,7 +9,9 @@ use crate::blocks::is_tall;
 use crate::convergence::{Convergence, Outcome};
 use crate::criterion::{Criterion, NEWTON_SWITCH};
 use crate::error::{Error, Iterate, Result};
+use crate::factor::FactorKind;
 use crate::family::Family;
+use crate::fused::Passes;
 use crate::information::{Scoring, scoring};
 use crate::link::{Link, PROBABILITY_FLOOR};
 use crate::method::Method;
@@ -41,20 +45,14 @@ pub(crate) fn irls(
     tol: f64,
     criterion: Criterion,
 ) -> Result<Outcome> {
-    // Either the given coefficients or R's starting means, which have no coefficients.
-    let mut previous = start.cloned();
-    let mut current = start.map_or_else(
-        || problem.evaluate_eta(problem.starting_eta()),
-        |gamma| problem.evaluate(cols, gamma),
-    );
-    if let Some(index) = current.invalid {
-        return Err(problem.invalid_start(&current, index));
-    }
-    if !current.deviance.is_finite() {
-        return Err(problem.deviance_out_of_range(&current));
-    }
     // Newton steps pay off only where Fisher scoring is not already Newton's method.
     let non_canonical = problem.family.canonical_link() != Some(problem.link);
+    // Early Fisher steps of a canonical link may come from the Gram matrix (R's rule keeps
+    // QR throughout, to reproduce R's iterates).
+    let passes =
+        Passes::new(problem, cols, criterion != Criterion::Deviance && !non_canonical, tol);
+    let mut previous = start.cloned();
+    let mut current = first_point(&passes, start)?;
     let mut history = vec![current.deviance];
     let mut last_step: Option<LastStep> = None;
     let mut change = f64::INFINITY;
@@ -64,11 +62,11 @@ pub(crate) fn irls(
     // √W·X, rewritten and factored in place by every iteration.
     let mut workspace = DMatrix::zeros(0, 0);
     for iteration in 1..=max_iter {
+        let mut step_kind = FactorKind::Qr;
         let (gamma, trial, halved, left) = if criterion == Criterion::Deviance {
             let gamma = fisher_iterate(problem, cols, &current, &mut workspace)?;
             halve(
-                problem,
-                cols,
+                (&passes, false),
                 gamma,
                 previous.as_ref(),
                 &current,
@@ -79,7 +77,8 @@ pub(crate) fn irls(
             let newton = non_canonical && change < NEWTON_SWITCH && previous.is_some();
             let prev = previous.as_ref();
             let (result, took_newton, scores) =
-                scored_step(problem, cols, &current, prev, &mut workspace, newton, iteration)?;
+                scored_step(&passes, &current, prev, &mut workspace, newton, (iteration, tol))?;
+            step_kind = scores.kind;
             progress.newton_steps += usize::from(took_newton);
             if criterion == Criterion::Coefficients
                 && let Some(p) = prev
@@ -94,15 +93,11 @@ pub(crate) fn irls(
         if iteration == 1 {
             offset = DEVIANCE_OFFSET.min(trial.deviance.abs()).min(count_total(problem));
         }
-        match criterion {
-            Criterion::Deviance => {
-                change = relative_change(trial.deviance, current.deviance, offset);
-            }
-            Criterion::GradientNorm => {
-                change = norm2(problem.average_score(cols, &trial).as_slice());
-            }
-            Criterion::Coefficients => {}
-        }
+        change = match criterion {
+            Criterion::Deviance => relative_change(trial.deviance, current.deviance, offset),
+            Criterion::GradientNorm => norm2(problem.average_score(cols, &trial).as_slice()),
+            Criterion::Coefficients => change,
+        };
         if criterion != Criterion::Deviance && trial.deviance == 0.0 {
             // An exact fit: no step can improve on a deviance of 0 (R's measure is 0 there too).
             change = 0.0;
@@ -113,6 +108,9 @@ pub(crate) fn irls(
         history.push(trial.deviance);
         previous = Some(gamma);
         current = trial;
+        if change < tol && step_kind == FactorKind::Gram {
+            change = confirm_by_qr(&passes, &mut current, previous.as_ref(), &mut workspace)?;
+        }
         if change < tol {
             let gamma = previous.unwrap_or_else(|| DVector::zeros(cols.len()));
             if criterion == Criterion::Deviance {
@@ -146,6 +144,42 @@ pub(crate) fn irls(
         tolerance: tol,
         last: Box::new(Iterate { coefficients: problem.expand(cols, &gamma), history }),
     })
+}
+
+/// The first point: the given coefficients or R's starting means (which have no coefficients),
+/// checked to be inside the domains with a finite deviance.
+fn first_point(passes: &Passes<'_>, start: Option<&DVector<f64>>) -> Result<Evaluation> {
+    let problem = passes.problem;
+    let current = start.map_or_else(
+        || passes.evaluate_eta(problem.starting_eta()),
+        |gamma| passes.evaluate(gamma, false),
+    );
+    if let Some(index) = current.invalid {
+        return Err(problem.invalid_start(&current, index));
+    }
+    if !current.deviance.is_finite() {
+        return Err(problem.deviance_out_of_range(&current));
+    }
+    Ok(current)
+}
+
+/// After a step from a Gram factor met the tolerance, the measure of the step QR takes from its
+/// end `gamma` (at `current`, folded again by QR unless its pass did so): the last step and the
+/// covariance of a fit come from QR, so the fit stops only if that step is negligible too.
+fn confirm_by_qr(
+    passes: &Passes<'_>,
+    current: &mut Evaluation,
+    gamma: Option<&DVector<f64>>,
+    workspace: &mut DMatrix<f64>,
+) -> Result<f64> {
+    let Some(gamma) = gamma else { return Ok(f64::INFINITY) };
+    if current.factor.as_ref().is_none_or(|f| f.kind != FactorKind::Qr) {
+        *current = passes.evaluate_by_qr(gamma);
+    }
+    let storage = std::mem::take(workspace);
+    let (check, storage) = scoring(passes.problem, passes.cols, current, storage, false)?;
+    *workspace = storage;
+    Ok(check.measure(gamma, &check.fisher))
 }
 
 /// The Fisher-scoring iterate `(XᵀWX)⁻¹XᵀWz` at `current`, as R's rule takes it: from the fold
@@ -215,14 +249,14 @@ type Step = (DVector<f64>, Evaluation, usize, Option<usize>);
 /// Fisher-scoring step, halved as needed, factoring in the reused `workspace`. Returns the
 /// step, whether it was Newton's, and the information factored at `current`.
 fn scored_step(
-    problem: &Problem<'_>,
-    cols: &[usize],
+    passes: &Passes<'_>,
     current: &Evaluation,
     previous: Option<&DVector<f64>>,
     workspace: &mut DMatrix<f64>,
     newton: bool,
-    iteration: usize,
+    (iteration, tol): (usize, f64),
 ) -> Result<(Step, bool, Scoring)> {
+    let (problem, cols) = (passes.problem, passes.cols);
     let (scores, storage) = scoring(problem, cols, current, std::mem::take(workspace), newton)?;
     *workspace = storage;
     // Near the optimum the deviance cannot tell apart points whose `η` differ by its rounding;
@@ -231,7 +265,7 @@ fn scored_step(
     let eta_slack = Slack::new(problem, current, true);
     let accepted = previous.filter(|_| newton).and_then(|p| {
         let next = scores.newton(p)?;
-        let trial = problem.evaluate(cols, &next);
+        let trial = passes.evaluate(&next, false);
         (trial.is_valid() && !eta_slack.rose(trial.deviance)).then_some((next, trial, 0, None))
     });
     let took_newton = accepted.is_some();
@@ -239,7 +273,9 @@ fn scored_step(
         result
     } else {
         let fisher = scores.fisher.clone();
-        halve(problem, cols, fisher, previous, current, iteration, &eta_slack)?
+        // A full step the criterion would call negligible is expected to end the fit.
+        let last = previous.is_some_and(|p| scores.measure(p, &fisher) < tol);
+        halve((passes, last), fisher, previous, current, iteration, &eta_slack)?
     };
     Ok((result, took_newton, scores))
 }
@@ -327,15 +363,15 @@ impl<'a> Slack<'a> {
 /// Returns the accepted coefficients and evaluation, the number of halvings, and the
 /// observation whose `η` or `μ` the full step took out of its domain, if any.
 fn halve(
-    problem: &Problem<'_>,
-    cols: &[usize],
+    (passes, last): (&Passes<'_>, bool),
     mut gamma: DVector<f64>,
     previous: Option<&DVector<f64>>,
     current: &Evaluation,
     iteration: usize,
     slack: &Slack<'_>,
 ) -> Result<Step> {
-    let mut trial = problem.evaluate(cols, &gamma);
+    let (problem, cols) = (passes.problem, passes.cols);
+    let mut trial = passes.evaluate(&gamma, last);
     let left = trial.invalid;
     let mut fallback = None;
     for halvings in 0..=MAX_STEP_HALVINGS {
@@ -362,7 +398,7 @@ fn halve(
             f.clone()
         };
         gamma = (gamma + anchor) * 0.5;
-        trial = problem.evaluate(cols, &gamma);
+        trial = passes.evaluate(&gamma, false);
     }
     // Inside the domains, a deviance that stays infinite down to the previous iterate is an
     // overflow of the data's units, not a failure of the step.

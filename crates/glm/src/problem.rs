@@ -2,6 +2,7 @@
 //! weights, trials, offset) and the evaluation of a coefficient vector: `η`, `μ`, deviance,
 //! validity.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use nalgebra::{DMatrix, DVector};
@@ -11,6 +12,7 @@ use crate::control::invalid;
 use crate::data::{Data, check_vector};
 use crate::domain::Domain;
 use crate::error::{Error, Input, Result};
+use crate::factor::TallFactor;
 use crate::family::Family;
 use crate::link::Link;
 use crate::model::Model;
@@ -190,7 +192,7 @@ impl<'a> Problem<'a> {
                 .map(|&i| self.weights[i] * self.family.unit_deviance(self.y[i], mu[i]))
                 .sum()
         };
-        Evaluation { eta, mu, deviance, invalid }
+        Evaluation { eta, mu, deviance, invalid, factor: None }
     }
 
     /// [`Problem::evaluate`] (with `X_cols·γ` added to `eta`) or [`Problem::evaluate_eta`]
@@ -204,37 +206,52 @@ impl<'a> Problem<'a> {
         mut eta: DVector<f64>,
     ) -> Evaluation {
         let mut mu = DVector::zeros(eta.len());
-        let eta_domain = self.link.eta_domain();
-        let mu_domain = self.family.mean_domain();
         let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-        let blocks = for_blocks(eta.as_mut_slice(), mu.as_mut_slice(), threads, |rows, eta, mu| {
-            if let Some((cols, gamma)) = linear {
-                for (&j, &g) in cols.iter().zip(gamma.iter()) {
-                    let start = j * self.x.nrows();
-                    let column = &self.x.as_slice()[start + rows.start..start + rows.end];
-                    for (e, &x) in eta.iter_mut().zip(column) {
-                        *e += g * x;
-                    }
-                }
-            }
-            let mut invalid = None;
-            let mut deviance = 0.0;
-            for (k, (&e, m)) in eta.iter().zip(mu.iter_mut()).enumerate() {
-                *m = self.link.inverse(e);
-                let i = rows.start + k;
-                if invalid.is_none() && (!eta_domain.contains(e) || !mu_domain.contains(*m)) {
-                    invalid = Some(i);
-                }
-                if invalid.is_none() && self.weights[i] > 0.0 {
-                    deviance += self.weights[i] * self.family.unit_deviance(self.y[i], *m);
-                }
-            }
-            (invalid, deviance)
-        });
+        let blocks =
+            for_blocks(eta.as_mut_slice(), mu.as_mut_slice(), threads, |rows, eta, mu, _| {
+                self.evaluate_block(linear, rows, eta, mu)
+            });
         let invalid = blocks.iter().find_map(|&(invalid, _)| invalid);
         let deviance =
             if invalid.is_some() { f64::NAN } else { blocks.iter().map(|&(_, d)| d).sum() };
-        Evaluation { eta, mu, deviance, invalid }
+        Evaluation { eta, mu, deviance, invalid, factor: None }
+    }
+
+    /// One row block of [`Problem::evaluate_blocks`]: adds `X_cols·γ` (when given) to the
+    /// block's `eta` (its rows `rows`), writes `μ = g⁻¹(η)` into `mu`, and returns the block's
+    /// first row whose `η` or `μ` left its domain and its share of the deviance (that of the rows
+    /// before the first invalid one).
+    pub(crate) fn evaluate_block(
+        &self,
+        linear: Option<(&[usize], &DVector<f64>)>,
+        rows: Range<usize>,
+        eta: &mut [f64],
+        mu: &mut [f64],
+    ) -> (Option<usize>, f64) {
+        let eta_domain = self.link.eta_domain();
+        let mu_domain = self.family.mean_domain();
+        if let Some((cols, gamma)) = linear {
+            for (&j, &g) in cols.iter().zip(gamma.iter()) {
+                let start = j * self.x.nrows();
+                let column = &self.x.as_slice()[start + rows.start..start + rows.end];
+                for (e, &x) in eta.iter_mut().zip(column) {
+                    *e += g * x;
+                }
+            }
+        }
+        let mut invalid = None;
+        let mut deviance = 0.0;
+        for (k, (&e, m)) in eta.iter().zip(mu.iter_mut()).enumerate() {
+            *m = self.link.inverse(e);
+            let i = rows.start + k;
+            if invalid.is_none() && (!eta_domain.contains(e) || !mu_domain.contains(*m)) {
+                invalid = Some(i);
+            }
+            if invalid.is_none() && self.weights[i] > 0.0 {
+                deviance += self.weights[i] * self.family.unit_deviance(self.y[i], *m);
+            }
+        }
+        (invalid, deviance)
     }
 
     /// The rounding of the deviance at `e` that comes from the rounding of `η`: each `η_i` is
@@ -349,16 +366,22 @@ impl<'a> Problem<'a> {
     /// `(√W_i, z_i)` of observation `i` at `e`: the IRLS weight `W = w·(dμ/dη)²/V(μ)` and the
     /// working response `z = η − offset + (y − μ)/(dμ/dη)`.
     pub(crate) fn irls_row(&self, e: &Evaluation, i: usize) -> (f64, f64) {
-        let d = self.link.mu_eta(e.eta[i]);
+        self.irls_values(e.eta[i], e.mu[i], i)
+    }
+
+    /// [`Problem::irls_row`] of observation `i` at `η_i = eta`, `μ_i = mu`.
+    pub(crate) fn irls_values(&self, eta: f64, mu: f64, i: usize) -> (f64, f64) {
+        // The log link's `dμ/dη = e^η` is `μ` itself, bit for bit: no second `exp`.
+        let d = if self.link == Link::Log { mu } else { self.link.mu_eta(eta) };
         // √W = √(w·(dμ/dη)²/V(μ)), R's formula, as long as it is an ordinary number; where
         // V(μ) or the square over- or underflows, √w·|dμ/dη|/√V(μ) without forming V(μ).
-        let direct = (self.weights[i] * d * d / self.family.variance(e.mu[i])).sqrt();
+        let direct = (self.weights[i] * d * d / self.family.variance(mu)).sqrt();
         let root = if direct.is_normal() {
             direct
         } else {
-            self.weights[i].sqrt() * self.family.over_variance_root(e.mu[i], d).abs()
+            self.weights[i].sqrt() * self.family.over_variance_root(mu, d).abs()
         };
-        (root, e.eta[i] - self.offset[i] + (self.y[i] - e.mu[i]) / d)
+        (root, eta - self.offset[i] + (self.y[i] - mu) / d)
     }
 
     /// `√W` times the rows kept and the columns `cols` of `X`, written into `a` (reshaped when
@@ -452,6 +475,9 @@ pub(crate) struct Evaluation {
     pub(crate) deviance: f64,
     /// The first observation whose `η` or `μ` left its domain.
     pub(crate) invalid: Option<usize>,
+    /// The expected information factored at this point in the same pass over a tall design
+    /// (`crate::fused`), when that pass folded the weighted rows; `None` otherwise.
+    pub(crate) factor: Option<Box<TallFactor>>,
 }
 
 impl Evaluation {

@@ -11,21 +11,9 @@
 use linalg_core::{TallQr, back_substitute, condition_estimate_upper, default_rank_tolerance};
 use nalgebra::{DMatrix, DVector};
 
+use crate::factor::{FactorKind, TallFactor};
 use crate::numeric::{norm2, unit_scale};
 use crate::problem::{Evaluation, Problem};
-
-/// The factored expected information of a tall design in equilibrated coordinates, as
-/// `crate::information::Scoring` holds it.
-pub(crate) struct TallFactor {
-    /// The Fisher-scoring iterate (caller's units).
-    pub(crate) fisher: DVector<f64>,
-    /// The powers of two `d` that bring the columns of `√W·X` to about unit norm.
-    pub(crate) scales: Vec<f64>,
-    /// `C′ = (diag(d)·XᵀWX·diag(d))⁻¹ = R̃⁻¹·R̃⁻ᵀ`.
-    pub(crate) covariance: DMatrix<f64>,
-    /// The Hager–Higham estimate of `κ₁(R̃)`.
-    pub(crate) condition: f64,
-}
 
 /// Factors `√W·X` on the columns `cols` at `e` by folding its rows, with `√W·z`, into a
 /// [`TallQr`] on [`TallQr::default_threads`] threads.
@@ -75,8 +63,21 @@ pub(crate) fn tall_factor(
         len
     };
     let state = TallQr::<f64>::from_fill(m, p, 1, TallQr::<f64>::default_threads(), fill).ok()?;
+    finish_qr(&state, &column_scales, m)
+}
+
+/// The [`TallFactor`] of a folded `√W·X` (columns pre-scaled by `column_scales`) and `√W·z`
+/// over `m` rows: `lsq`'s rank test on the triangle, the unit scaling of its columns, the
+/// Fisher iterate by back substitution and the covariance `R̃⁻¹R̃⁻ᵀ` (`O(p³)`). `None` when a
+/// column fails the rank test or a result is not finite.
+pub(crate) fn finish_qr(
+    state: &TallQr<f64>,
+    column_scales: &[f64],
+    m: usize,
+) -> Option<TallFactor> {
     let mut r = state.r();
     let qty = state.qty();
+    let p = r.ncols();
     let norms: Vec<f64> = r.column_iter().map(|c| norm2(c.as_slice())).collect();
     let tol = default_rank_tolerance::<f64>(m, p);
     if !(0..p).all(|k| norms[k] > 0.0 && r[(k, k)].abs() > tol * norms[k]) {
@@ -94,7 +95,7 @@ pub(crate) fn tall_factor(
     let condition = condition_estimate_upper(&r).ok()?;
     let fisher = DVector::from_fn(p, |j, _| solution[j] * scales[j]);
     let finite = fisher.iter().chain(covariance.iter()).all(|v| v.is_finite());
-    finite.then_some(TallFactor { fisher, scales, covariance, condition })
+    finite.then_some(TallFactor { fisher, scales, covariance, condition, kind: FactorKind::Qr })
 }
 
 /// Whether the tall design `√w·X` (prior weights, every column) passes `lsq`'s rank test,

@@ -1,0 +1,423 @@
+//! One pass over a tall design per IRLS iteration: each row block evaluates `η`, `μ` and its
+//! share of the deviance at the trial coefficients and, while it is in cache, folds its weighted
+//! rows `√W·x_i`, `√W·z_i` at that point, so that the factor the next step needs comes with the
+//! evaluation (`crate::tall` instead reads the design a second time).
+//!
+//! The blocks are those of [`for_blocks`], fixed by the number of rows; their deviances are
+//! added and their folds combined in block order, so the result is the same bit for bit for any
+//! number of threads. A fold is speculative: it is wasted when the trial is rejected (its
+//! deviance rose, or it left the domain), which step-halving makes rare.
+
+use linalg_core::{TallQr, condition_estimate_upper};
+use nalgebra::{DMatrix, DMatrixView, DVector, Dyn};
+
+use crate::blocks::{for_blocks, is_tall};
+use crate::factor::{FactorKind, TallFactor};
+use crate::numeric::unit_scale;
+use crate::problem::{Evaluation, Problem};
+use crate::tall::finish_qr;
+
+/// How a fused pass folds its weighted rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Fold {
+    /// Into a Householder QR state ([`TallQr`]).
+    Qr,
+    /// Into the weighted Gram matrix, factored by Cholesky when its condition estimate `κ` (of
+    /// the Cholesky factor, that of `√W·X`) satisfies `κ² ≤ max_condition_squared`; otherwise
+    /// the pass returns no factor and the caller folds again by QR.
+    Gram {
+        /// The largest admissible `κ²`.
+        max_condition_squared: f64,
+    },
+}
+
+/// Whether IRLS on the columns `cols` of `problem` can fold in its evaluation passes: a tall
+/// problem ([`is_tall`]) in which every row has a positive weight (a zero-weight row still needs
+/// its `η` and `μ`, which the fold's row loop does not visit).
+pub(crate) fn applies(problem: &Problem<'_>, cols: &[usize]) -> bool {
+    problem.kept.len() == problem.x.nrows() && is_tall(problem.kept.len(), cols.len())
+}
+
+/// What one block of a fused pass hands back.
+enum BlockFold {
+    Qr(TallQr<f64>),
+    Gram(DMatrix<f64>),
+}
+
+/// Evaluates the coefficients `gamma` on the columns `cols` (`η = offset + X_cols·γ`), or the
+/// given `eta` when `gamma` is `None`, as [`Problem::evaluate`] does, and factors the expected
+/// information at that point in the same pass over the design, by `fold`.
+///
+/// Requires [`applies`]. The factor is left out (`None`) when the evaluation is not valid, a
+/// weighted row is not finite, a column fails `lsq`'s rank test (QR), or the Gram matrix is not
+/// positive definite or too ill-conditioned for `fold`: the caller's usual path then decides,
+/// with its errors.
+///
+/// Cost: one read of the `p` columns of `X` (`2mp` flops for `η`, one inverse link, unit
+/// deviance, `√W` and `z` per row) plus `2mp²` flops for QR or `mp²` (computed as a matrix
+/// product, `2mp²`, at matrix-product speed) for the Gram matrix, on every core; `O(p²)` memory
+/// per block beyond the block's weighted rows.
+pub(crate) fn evaluate_and_fold(
+    problem: &Problem<'_>,
+    cols: &[usize],
+    gamma: Option<&DVector<f64>>,
+    eta: DVector<f64>,
+    fold: Fold,
+) -> Evaluation {
+    let mut eta = eta;
+    let mut mu = DVector::zeros(eta.len());
+    let scales: Vec<f64> = cols.iter().map(|&j| problem.column_scales()[j]).collect();
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let linear = gamma.map(|g| (cols, g));
+    let blocks =
+        for_blocks(eta.as_mut_slice(), mu.as_mut_slice(), threads, |rows, eta, mu, buf| {
+            let (invalid, deviance) = problem.evaluate_block(linear, rows.clone(), eta, mu);
+            let folded = if invalid.is_some() {
+                None
+            } else {
+                fold_block(problem, cols, &scales, (rows.start, eta, mu), buf, fold)
+            };
+            (invalid, deviance, folded)
+        });
+    let invalid = blocks.iter().find_map(|(invalid, _, _)| *invalid);
+    let deviance =
+        if invalid.is_some() { f64::NAN } else { blocks.iter().map(|(_, d, _)| d).sum() };
+    let mut evaluation = Evaluation { eta, mu, deviance, invalid, factor: None };
+    if evaluation.is_valid() {
+        let folds: Option<Vec<BlockFold>> = blocks.into_iter().map(|(_, _, f)| f).collect();
+        evaluation.factor =
+            folds.and_then(|f| combine(f, &scales, problem.kept.len(), fold)).map(Box::new);
+    }
+    evaluation
+}
+
+/// Folds the weighted rows of one block (rows from `start`, at its `eta` and `mu`); a Gram fold
+/// writes them into `buffer`, which the thread's next block reuses. `None` when a weighted
+/// value is not finite.
+fn fold_block(
+    problem: &Problem<'_>,
+    cols: &[usize],
+    scales: &[f64],
+    (start, eta, mu): (usize, &[f64], &[f64]),
+    buffer: &mut Vec<f64>,
+    fold: Fold,
+) -> Option<BlockFold> {
+    let p = cols.len();
+    let len = eta.len();
+    // Writes rows `from..from + rows` of the block's `[√W·X·diag(d) | √W·z]` into `buf`
+    // (column-major, leading dimension `rows`).
+    let fill = |from: usize, rows: usize, buf: &mut [f64]| {
+        let (columns, response) = buf.split_at_mut(rows * p);
+        let mut roots = Vec::with_capacity(rows);
+        for (k, v) in response.iter_mut().enumerate() {
+            let b = from + k;
+            let (root, z) = problem.irls_values(eta[b], mu[b], start + b);
+            roots.push(root);
+            *v = root * z;
+        }
+        for ((dst, &j), &s) in columns.chunks_exact_mut(rows).zip(cols).zip(scales) {
+            let first = j * problem.x.nrows() + start + from;
+            let source = &problem.x.as_slice()[first..first + rows];
+            for ((v, &x), &root) in dst.iter_mut().zip(source).zip(&roots) {
+                *v = root * (x * s);
+            }
+        }
+    };
+    match fold {
+        Fold::Qr => TallQr::<f64>::from_fill(len, p, 1, 1, |from, rows, buf: &mut [f64]| {
+            fill(from, rows, buf);
+            rows
+        })
+        .ok()
+        .map(BlockFold::Qr),
+        Fold::Gram { .. } => {
+            // The block's augmented rows `B = [√W·X·diag(d) | √W·z]` (every entry overwritten).
+            let width = p + 1;
+            let gram = {
+                buffer.resize(len * width, 0.0);
+                let rows = &mut buffer[..len * width];
+                fill(0, len, rows);
+                // `BᵀB` by a matrix product on a transposed view of `B` (no copy): `XᵀWX`,
+                // `XᵀWz` and `zᵀWz` at once.
+                let transposed = DMatrixView::from_slice_with_strides_generic(
+                    rows,
+                    Dyn(width),
+                    Dyn(len),
+                    Dyn(len),
+                    Dyn(1),
+                );
+                let rows = DMatrixView::from_slice(rows, len, width);
+                let mut gram = DMatrix::<f64>::zeros(width, width);
+                gram.gemm(1.0, &transposed, &rows, 0.0);
+                gram
+            };
+            // A weighted value that is not finite, or whose square overflows, leaves a
+            // diagonal entry that is not finite.
+            gram.diagonal().iter().all(|v| v.is_finite()).then_some(BlockFold::Gram(gram))
+        }
+    }
+}
+
+/// Combines the blocks' folds in block order and factors the result. `None` as
+/// [`evaluate_and_fold`] says.
+fn combine(folds: Vec<BlockFold>, scales: &[f64], m: usize, fold: Fold) -> Option<TallFactor> {
+    let mut folds = folds.into_iter();
+    match (folds.next()?, fold) {
+        (BlockFold::Qr(first), Fold::Qr) => {
+            let mut state = first;
+            for next in folds {
+                let BlockFold::Qr(next) = next else { return None };
+                state = state.merge(next).ok()?;
+            }
+            finish_qr(&state, scales, m)
+        }
+        (BlockFold::Gram(first), Fold::Gram { max_condition_squared }) => {
+            let mut gram = first;
+            for next in folds {
+                let BlockFold::Gram(next) = next else { return None };
+                gram += next;
+            }
+            finish_gram(&gram, scales, max_condition_squared)
+        }
+        _ => None,
+    }
+}
+
+/// The [`TallFactor`] of the augmented Gram matrix `[XᵀWX, XᵀWz; ·, ·]` (columns pre-scaled by
+/// `column_scales`): the columns scaled by the powers of two that bring `√W·X`'s to unit norm
+/// (exact), a Cholesky factorization `G̃ = R̃ᵀR̃`, its condition estimate, the Fisher iterate and
+/// `C′ = G̃⁻¹` (`O(p³)`). `None` when `G̃` is not positive definite, `κ₁(R̃)²` exceeds
+/// `max_condition_squared`, or a result is not finite.
+fn finish_gram(
+    augmented: &DMatrix<f64>,
+    column_scales: &[f64],
+    max_condition_squared: f64,
+) -> Option<TallFactor> {
+    let p = augmented.nrows() - 1;
+    let unit: Vec<f64> = (0..p).map(|j| unit_scale(augmented[(j, j)].sqrt())).collect();
+    let gram = DMatrix::from_fn(p, p, |j, k| augmented[(j, k)] * unit[j] * unit[k]);
+    let right = DVector::from_fn(p, |j, _| augmented[(j, p)] * unit[j]);
+    let cholesky = gram.cholesky()?;
+    let upper = cholesky.l().transpose();
+    let condition = condition_estimate_upper(&upper).ok()?;
+    let admissible = condition * condition <= max_condition_squared;
+    if !admissible {
+        return None;
+    }
+    let solution = cholesky.solve(&right);
+    let covariance = cholesky.inverse();
+    let scales: Vec<f64> = column_scales.iter().zip(&unit).map(|(s, t)| s * t).collect();
+    let fisher = DVector::from_fn(p, |j, _| solution[j] * scales[j]);
+    let finite = fisher.iter().chain(covariance.iter()).all(|v| v.is_finite());
+    let kind = FactorKind::Gram;
+    finite.then_some(TallFactor {
+        fisher,
+        scales,
+        covariance,
+        condition: condition * condition,
+        kind,
+    })
+}
+
+/// How far below the tolerance the rounding of a Gram step must stay: a Gram fold is taken only
+/// while `κ²·ε ≤ GRAM_MARGIN·tolerance` (`κ` of `√W·X`), so that its error in the step, about
+/// `κ²·ε` relative, is a hundredth of what the criterion would notice. At the default tolerance
+/// 10⁻⁸ that admits `κ` up to about 670.
+pub(crate) const GRAM_MARGIN: f64 = 1e-2;
+
+/// How IRLS evaluates its points: as [`Problem::evaluate`] does, or, when [`applies`], in fused
+/// passes that factor the information at each point too, by the Gram matrix while that is
+/// allowed and accurate enough, else by QR.
+pub(crate) struct Passes<'a> {
+    pub(crate) problem: &'a Problem<'a>,
+    pub(crate) cols: &'a [usize],
+    fused: bool,
+    gram: std::cell::Cell<bool>,
+    max_condition_squared: f64,
+}
+
+impl<'a> Passes<'a> {
+    /// The passes of IRLS on `cols`; Gram folds only when `gram` is set (the caller's choice:
+    /// Fisher steps of a canonical link under a coefficient criterion) and only while the Gram
+    /// matrix's condition satisfies [`GRAM_MARGIN`] at `tolerance`.
+    pub(crate) fn new(
+        problem: &'a Problem<'a>,
+        cols: &'a [usize],
+        gram: bool,
+        tolerance: f64,
+    ) -> Self {
+        let fused = applies(problem, cols);
+        Self {
+            problem,
+            cols,
+            fused,
+            gram: std::cell::Cell::new(fused && gram),
+            max_condition_squared: GRAM_MARGIN * tolerance / f64::EPSILON,
+        }
+    }
+
+    /// Evaluates `gamma`; `last` says the step to it is expected to end the fit, so that a
+    /// fused pass folds by QR, as the last step and the covariance need.
+    pub(crate) fn evaluate(&self, gamma: &DVector<f64>, last: bool) -> Evaluation {
+        if !self.fused {
+            return self.problem.evaluate(self.cols, gamma);
+        }
+        self.pass(Some(gamma), self.problem.offset.clone(), last)
+    }
+
+    /// Evaluates a given linear predictor (the starting one).
+    pub(crate) fn evaluate_eta(&self, eta: DVector<f64>) -> Evaluation {
+        if !self.fused {
+            return self.problem.evaluate_eta(eta);
+        }
+        self.pass(None, eta, false)
+    }
+
+    /// Evaluates `gamma` folding by QR, and takes no Gram fold from now on.
+    pub(crate) fn evaluate_by_qr(&self, gamma: &DVector<f64>) -> Evaluation {
+        self.gram.set(false);
+        self.evaluate(gamma, true)
+    }
+
+    fn pass(&self, gamma: Option<&DVector<f64>>, eta: DVector<f64>, last: bool) -> Evaluation {
+        if self.gram.get() && !last {
+            let max_condition_squared = self.max_condition_squared;
+            let fold = Fold::Gram { max_condition_squared };
+            let e = evaluate_and_fold(self.problem, self.cols, gamma, eta.clone(), fold);
+            if e.factor.is_some() || !e.is_valid() {
+                return e;
+            }
+            // A valid point whose Gram matrix is too ill-conditioned (or not positive
+            // definite): QR from here on.
+            self.gram.set(false);
+        }
+        evaluate_and_fold(self.problem, self.cols, gamma, eta, Fold::Qr)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Data;
+    use crate::family::Family;
+    use crate::link::Link;
+    use crate::numeric::count_to_f64;
+    use crate::tall::tall_factor;
+    use lsq::Design;
+
+    /// A tall problem (60 000 rows × 12 columns, every weight positive, an offset), with the
+    /// last column a near copy of the second when `collinear` is set (κ of the equilibrated
+    /// design about 10⁵).
+    fn tall(collinear: bool) -> (Design, DVector<f64>, DVector<f64>) {
+        let (m, p) = (60_000, 12);
+        let mut rng = sim::rng_from_seed(1414);
+        let mut x = sim::intercept_gaussian(m, p - 1, &mut rng).unwrap();
+        if collinear {
+            let noise = sim::gaussian(&DVector::zeros(m), 1e-5, &mut rng).unwrap();
+            let near = x.column(1).into_owned() + noise;
+            x.set_column(p - 1, &near);
+        }
+        let theta = DVector::from_fn(p, |j, _| if j % 2 == 0 { 0.15 } else { -0.1 });
+        let offset = DVector::from_fn(m, |i, _| 0.1 * count_to_f64(i % 3));
+        let y = sim::poisson(&(&x * &theta + &offset).map(f64::exp), &mut rng).unwrap();
+        (Design::new(x).unwrap().with_intercept_column(0).unwrap(), y, offset)
+    }
+
+    /// A fused pass evaluates exactly as [`Problem::evaluate`] (the same blocks, the same sums),
+    /// and its QR and Gram factors agree with the separate fold of `crate::tall` to a small
+    /// multiple of `κ·ε` and `κ²·ε`.
+    #[test]
+    fn a_fused_pass_evaluates_as_the_plain_one_and_factors_as_the_separate_fold() {
+        let (design, y, offset) = tall(false);
+        let data = Data::new(&design, &y).offset(&offset);
+        let problem = Problem::new(&data, Family::Poisson.into()).unwrap();
+        let cols: Vec<usize> = (0..design.ncols()).collect();
+        assert!(applies(&problem, &cols));
+        let gamma = DVector::from_fn(cols.len(), |j, _| 0.05 * count_to_f64(j % 4) - 0.05);
+        let plain = problem.evaluate(&cols, &gamma);
+        let reference = tall_factor(&problem, &cols, &plain).expect("full rank");
+        let max_condition_squared = 1e10;
+        for fold in [Fold::Qr, Fold::Gram { max_condition_squared }] {
+            let e = evaluate_and_fold(&problem, &cols, Some(&gamma), offset.clone(), fold);
+            assert_eq!(e.eta, plain.eta);
+            assert_eq!(e.mu, plain.mu);
+            assert_eq!(e.deviance.to_bits(), plain.deviance.to_bits());
+            let factor = e.factor.expect("a valid point of a full-rank design");
+            let kind = if fold == Fold::Qr { FactorKind::Qr } else { FactorKind::Gram };
+            assert_eq!(factor.kind, kind);
+            assert_eq!(factor.scales, reference.scales);
+            let bound = 1e3 * factor.condition.max(reference.condition) * f64::EPSILON;
+            for j in 0..cols.len() {
+                let (a, b) = (factor.fisher[j], reference.fisher[j]);
+                let size = (b / reference.scales[j]).abs() + 1.0;
+                assert!(((a - b) / reference.scales[j]).abs() <= bound * size, "{fold:?} β{j}");
+            }
+            let difference = (&factor.covariance - &reference.covariance).amax();
+            assert!(difference <= bound * reference.covariance.amax(), "{fold:?} covariance");
+        }
+    }
+
+    /// An ill-conditioned design is declined by the Gram fold at the default tolerance's margin
+    /// and factored by QR; a point outside the domain carries no factor.
+    #[test]
+    fn the_gram_fold_declines_ill_conditioned_designs_and_invalid_points() {
+        let (design, y, offset) = tall(true);
+        let data = Data::new(&design, &y).offset(&offset);
+        let problem = Problem::new(&data, Family::Poisson.into()).unwrap();
+        let cols: Vec<usize> = (0..design.ncols()).collect();
+        let gamma = DVector::from_fn(cols.len(), |j, _| if j == 0 { 0.5 } else { 0.0 });
+        let max_condition_squared = GRAM_MARGIN * crate::IRLS_TOLERANCE / f64::EPSILON;
+        let gram = Fold::Gram { max_condition_squared };
+        let declined = evaluate_and_fold(&problem, &cols, Some(&gamma), offset.clone(), gram);
+        assert!(declined.is_valid() && declined.factor.is_none());
+        let qr = evaluate_and_fold(&problem, &cols, Some(&gamma), offset.clone(), Fold::Qr);
+        let factor = qr.factor.expect("full rank by lsq's test");
+        assert!(factor.condition * factor.condition > max_condition_squared);
+
+        let identity = Problem::new(&data, Family::Poisson.with_link(Link::Identity)).unwrap();
+        let negative = DVector::from_fn(cols.len(), |j, _| if j == 1 { 5.0 } else { 0.0 });
+        let e = evaluate_and_fold(&identity, &cols, Some(&negative), offset.clone(), Fold::Qr);
+        assert!(e.invalid.is_some() && e.factor.is_none());
+    }
+
+    /// Whole fits through fused passes: the score `Xᵀ(y − μ)` vanishes against its scale, the
+    /// covariance is QR's at the optimum (not a Gram factor's), and an ill-conditioned design,
+    /// which cannot take Gram steps, reaches the same kind of optimum; an aliased column is
+    /// named through the copying path.
+    #[test]
+    fn fused_fits_reach_the_optimum_with_a_qr_covariance_and_name_aliased_columns() {
+        for collinear in [false, true] {
+            let (design, y, offset) = tall(collinear);
+            let data = Data::new(&design, &y).offset(&offset);
+            let fit = crate::fit(&data, Family::Poisson, &crate::Control::default()).unwrap();
+            let mu = fit.fitted_values();
+            let x = design.matrix();
+            for j in 0..x.ncols() {
+                let (score, size) = (0..x.nrows()).fold((0.0, 0.0), |(s, a), i| {
+                    (s + x[(i, j)] * (y[i] - mu[i]), a + (x[(i, j)] * y[i]).abs())
+                });
+                assert!(score.abs() <= 1e-9 * size, "{collinear}: column {j}: {score} vs {size}");
+            }
+            let problem = Problem::new(&data, Family::Poisson.into()).unwrap();
+            let cols: Vec<usize> = (0..x.ncols()).collect();
+            let at_optimum = problem.evaluate(&cols, fit.coefficients());
+            let qr = tall_factor(&problem, &cols, &at_optimum).expect("full rank");
+            for j in 0..x.ncols() {
+                let se = qr.covariance[(j, j)].sqrt() * qr.scales[j];
+                let relative = (fit.std_errors()[j] - se).abs() / se;
+                assert!(relative <= 1e3 * qr.condition * f64::EPSILON, "{collinear}: SE{j}");
+            }
+        }
+        let (design, y, offset) = tall(false);
+        let mut doubled = design.matrix().clone().insert_column(design.ncols(), 0.0);
+        let last = design.matrix().column(3).into_owned() * 2.0;
+        doubled.set_column(design.ncols(), &last);
+        let design = Design::new(doubled).unwrap().with_intercept_column(0).unwrap();
+        let data = Data::new(&design, &y).offset(&offset);
+        let err = crate::fit(&data, Family::Poisson, &crate::Control::default()).unwrap_err();
+        let rank_deficient =
+            matches!(err, crate::Error::LeastSquares(lsq::Error::RankDeficient { .. }));
+        assert!(rank_deficient, "{err}");
+        assert!(err.to_string().contains("aliased columns: x13"), "{err}");
+    }
+}
