@@ -222,7 +222,7 @@ fn null_deviance(problem: &Problem<'_>, control: &Control) -> Result<f64> {
                 .sum())
         }
         // `evaluate_eta` gives a NaN deviance when a mean leaves the domain.
-        None => Ok(problem.evaluate_eta(problem.offset.clone()).deviance),
+        None => Ok(problem.evaluate_eta(problem.offset.to_vector()).deviance),
     }
 }
 
@@ -353,10 +353,10 @@ fn assemble(
         deviance: e.deviance,
         null_deviance,
         log_likelihood,
-        y: problem.y.clone(),
+        y: problem.y.clone().into_owned(),
         mu: e.mu,
         eta: e.eta,
-        prior_weights: problem.weights.clone(),
+        prior_weights: problem.weights.to_vector(),
         history: outcome.history,
         convergence: outcome.convergence,
         step_halvings: outcome.halvings,

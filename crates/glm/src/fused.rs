@@ -262,7 +262,7 @@ impl<'a> Passes<'a> {
         if !self.fused {
             return self.problem.evaluate(self.cols, gamma);
         }
-        self.pass(Some(gamma), self.problem.offset.clone(), last)
+        self.pass(Some(gamma), self.problem.offset.to_vector(), last)
     }
 
     /// Evaluates a given linear predictor (the starting one).
@@ -283,13 +283,16 @@ impl<'a> Passes<'a> {
         if self.gram.get() && !last {
             let max_condition_squared = self.max_condition_squared;
             let fold = Fold::Gram { max_condition_squared };
-            let e = evaluate_and_fold(self.problem, self.cols, gamma, eta.clone(), fold);
+            let e = evaluate_and_fold(self.problem, self.cols, gamma, eta, fold);
             if e.factor.is_some() || !e.is_valid() {
                 return e;
             }
             // A valid point whose Gram matrix is too ill-conditioned (or not positive
-            // definite): QR from here on.
+            // definite): QR from here on, starting again from the offset, or from the given
+            // `η`, which the pass left as it was.
             self.gram.set(false);
+            let eta = if gamma.is_some() { self.problem.offset.to_vector() } else { e.eta };
+            return evaluate_and_fold(self.problem, self.cols, gamma, eta, Fold::Qr);
         }
         evaluate_and_fold(self.problem, self.cols, gamma, eta, Fold::Qr)
     }

@@ -103,11 +103,14 @@ pub(crate) fn irls(
             change = 0.0;
             progress.bound = Some(DVector::zeros(cols.len()));
         }
-        last_step =
-            previous.as_ref().map(|p| LastStep { step: &gamma - p, mu_before: current.mu.clone() });
         history.push(trial.deviance);
+        let before = std::mem::replace(&mut current, trial);
+        // The means before the step matter only to R's rule's separation check.
+        let mu_before =
+            if criterion == Criterion::Deviance { before.mu } else { DVector::zeros(0) };
+        drop(before.eta);
+        last_step = previous.as_ref().map(|p| LastStep { step: &gamma - p, mu_before });
         previous = Some(gamma);
-        current = trial;
         if change < tol && step_kind == FactorKind::Gram {
             change = confirm_by_qr(&passes, &mut current, previous.as_ref(), &mut workspace)?;
         }

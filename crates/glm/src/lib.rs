@@ -191,6 +191,7 @@ mod negative_binomial;
 mod normal;
 mod numeric;
 mod overdispersion;
+mod per_row;
 mod poisson_answer;
 mod polygamma;
 mod predict;

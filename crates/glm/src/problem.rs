@@ -2,6 +2,7 @@
 //! weights, trials, offset) and the evaluation of a coefficient vector: `η`, `μ`, deviance,
 //! validity.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -17,6 +18,7 @@ use crate::family::Family;
 use crate::link::Link;
 use crate::model::Model;
 use crate::numeric::{count_to_f64, norm2, unit_scale};
+use crate::per_row::PerRow;
 use crate::warning::{Warning, non_integer_counts};
 
 /// Validated inputs of a fit.
@@ -28,14 +30,15 @@ pub(crate) struct Problem<'a> {
     pub(crate) family: Family,
     pub(crate) link: Link,
     /// The response on the model's scale: the proportion of successes for the binomial.
-    pub(crate) y: DVector<f64>,
+    pub(crate) y: Cow<'a, DVector<f64>>,
     /// Prior weights (ones by default).
-    pub(crate) prior: DVector<f64>,
+    pub(crate) prior: PerRow,
     /// Binomial trials (ones by default and for the other families).
-    pub(crate) trials: DVector<f64>,
+    pub(crate) trials: PerRow,
     /// Total weights: prior weight times trials.
-    pub(crate) weights: DVector<f64>,
-    pub(crate) offset: DVector<f64>,
+    pub(crate) weights: PerRow,
+    /// The offset (zeros by default).
+    pub(crate) offset: PerRow,
     /// Whether an offset with a nonzero entry was given.
     pub(crate) has_offset: bool,
     /// Rows with positive total weight, ascending.
@@ -92,8 +95,7 @@ impl<'a> Problem<'a> {
             check_vector(start, design.ncols(), Input::Start)?;
         }
         check_vector(y, m, Input::Response)?;
-        let ones = || DVector::from_element(m, 1.0);
-        let prior = data.weights.cloned().unwrap_or_else(ones);
+        let prior = PerRow::new(data.weights.cloned(), 1.0, m);
         let trials = data.trials.cloned();
         let response = if let Some(n) = &trials {
             // Successes in [0, n]; the model works with proportions, as R does.
@@ -111,21 +113,19 @@ impl<'a> Problem<'a> {
                 }
                 p[i] = if n[i] > 0.0 { y[i] / n[i] } else { 0.0 };
             }
-            p
+            Cow::Owned(p)
         } else {
             let domain = family.response_domain();
             if let Some((i, &v)) = y.iter().enumerate().find(|(_, v)| !domain.contains(**v)) {
                 return Err(out_of_domain(i, v, family, domain));
             }
-            y.clone()
+            Cow::Borrowed(y)
         };
-        let trials = trials.unwrap_or_else(ones);
-        let weights = prior.component_mul(&trials);
+        let trials = PerRow::new(trials, 1.0, m);
+        let weights = prior.product(&trials);
         let kept: Vec<usize> = (0..m).filter(|&i| weights[i] > 0.0).collect();
-        let (offset, has_offset) = match data.offset {
-            Some(o) => (o.clone(), o.iter().any(|&v| v != 0.0)),
-            None => (DVector::zeros(m), false),
-        };
+        let has_offset = data.offset.is_some_and(|o| o.iter().any(|&v| v != 0.0));
+        let offset = PerRow::new(data.offset.cloned(), 0.0, m);
         // R's rule: with trials the successes and trials must be counts; otherwise the
         // successes w·y (for a count family, y itself).
         let warnings = match (data.trials, data.weights) {
@@ -164,10 +164,10 @@ impl<'a> Problem<'a> {
     /// ([`Problem::evaluate_blocks`]); the others column by column on one.
     pub(crate) fn evaluate(&self, cols: &[usize], gamma: &DVector<f64>) -> Evaluation {
         if is_tall(self.kept.len(), cols.len()) {
-            return self.evaluate_blocks(Some((cols, gamma)), self.offset.clone());
+            return self.evaluate_blocks(Some((cols, gamma)), self.offset.to_vector());
         }
         // Column by column (axpy), in the order the column-major design is stored.
-        let mut eta = self.offset.clone();
+        let mut eta = self.offset.to_vector();
         for (&j, &g) in cols.iter().zip(gamma.iter()) {
             eta.axpy(g, &self.x.column(j), 1.0);
         }

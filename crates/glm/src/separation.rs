@@ -76,7 +76,8 @@ const SEPARATION_DIRECTION_TOLERANCE: f64 = 1e-6;
 pub(crate) struct LastStep {
     /// `θ_k − θ_{k−1}` on the fitted columns.
     pub(crate) step: DVector<f64>,
-    /// `μ` at `θ_{k−1}`.
+    /// `μ` at `θ_{k−1}`; empty unless IRLS ran under R's rule, the only one whose separation
+    /// check reads it.
     pub(crate) mu_before: DVector<f64>,
 }
 

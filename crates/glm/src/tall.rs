@@ -235,7 +235,7 @@ mod tests {
             0.01 * (count_to_f64(j) - 3.0) * problem.column_scales()[j] * root_m
         });
         let blocked = problem.evaluate(&cols, &gamma);
-        let mut eta = problem.offset.clone();
+        let mut eta = problem.offset.to_vector();
         for (&j, &g) in cols.iter().zip(gamma.iter()) {
             eta.iter_mut().zip(problem.x.column(j).iter()).for_each(|(e, &x)| *e += g * x);
         }
