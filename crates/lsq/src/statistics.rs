@@ -226,8 +226,53 @@ fn scaled_weight<T: Scalar>(weights: Option<&DVector<f64>>, i: usize, h: i32) ->
     weights.map_or(T::ONE, |w| scale_by(T::from_f64(w[i]), 2 * h))
 }
 
+/// Rows per block of [`pass`]: 2¹² rows, so that a block's products and factors stay in the
+/// first- and second-level caches.
+const PASS_BLOCK: usize = 1 << 12;
+
+/// The sums of [`Pass`] over some rows.
+struct Sums<T> {
+    rss: T,
+    total_weight: T,
+    weighted_sum: T,
+    y_squares: T,
+    xtr: Vec<T>,
+    xty: Vec<T>,
+}
+
+impl<T: Scalar> Sums<T> {
+    fn zero(p: usize) -> Self {
+        Self {
+            rss: T::ZERO,
+            total_weight: T::ZERO,
+            weighted_sum: T::ZERO,
+            y_squares: T::ZERO,
+            xtr: vec![T::ZERO; p],
+            xty: vec![T::ZERO; p],
+        }
+    }
+
+    fn add(&mut self, other: &Self) {
+        self.rss += other.rss;
+        self.total_weight += other.total_weight;
+        self.weighted_sum += other.weighted_sum;
+        self.y_squares += other.y_squares;
+        for (a, &b) in self.xtr.iter_mut().zip(&other.xtr) {
+            *a += b;
+        }
+        for (a, &b) in self.xty.iter_mut().zip(&other.xty) {
+            *a += b;
+        }
+    }
+}
+
 /// Fitted values and residuals in the caller's units, and the sums of the scaled problem, in
 /// one pass over the rows of the design.
+///
+/// The rows go in blocks of [`PASS_BLOCK`], on every core when there is more than one block;
+/// each block sums its rows in order and the blocks' sums are added in block order, so the
+/// result does not depend on the number of threads, and a design of one block gets exactly the
+/// sums of a row-by-row loop. An error is that of the first row, in row order, that has one.
 fn pass<T: Scalar>(
     x: &DMatrix<T>,
     y: &DVector<f64>,
@@ -235,29 +280,88 @@ fn pass<T: Scalar>(
     beta: &DVector<T>,
 ) -> Result<Pass<T>> {
     let (m, p) = x.shape();
-    let Setting { weights, kept, scaling, .. } = *setting;
-    let (columns, r, h) = (&scaling.columns, scaling.response, scaling.weights);
+    let Setting { weights, kept, .. } = *setting;
     let mut is_kept = vec![weights.is_none(); m];
     for &i in kept {
         is_kept[i] = true;
     }
-    let mut sums = Pass {
-        fitted: DVector::zeros(m),
-        residuals: DVector::zeros(m),
-        rss: T::ZERO,
-        total_weight: T::ZERO,
-        weighted_sum: T::ZERO,
-        y_squares: T::ZERO,
-        xtr: vec![T::ZERO; p],
-        xty: vec![T::ZERO; p],
+    let mut fitted = DVector::zeros(m);
+    let mut residuals = DVector::zeros(m);
+    let mut work: Vec<(usize, &mut [f64], &mut [f64])> = fitted
+        .as_mut_slice()
+        .chunks_mut(PASS_BLOCK)
+        .zip(residuals.as_mut_slice().chunks_mut(PASS_BLOCK))
+        .enumerate()
+        .map(|(k, (f, r))| (k * PASS_BLOCK, f, r))
+        .collect();
+    let block = |(start, f, r): &mut (usize, &mut [f64], &mut [f64])| {
+        block_sums(x, y, setting, beta, &is_kept, (*start, f, r))
     };
-    for i in 0..m {
-        let (product, e) = row_product(|j| x[(i, j)], beta, columns);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let per_thread = work.len().div_ceil(threads).max(1);
+    let results: Vec<Result<Sums<T>>> = if work.len() <= per_thread {
+        work.iter_mut().map(block).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = work
+                .chunks_mut(per_thread)
+                .map(|group| scope.spawn(|| group.iter_mut().map(block).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect()
+        })
+    };
+    let mut sums = Sums::zero(p);
+    for result in results {
+        sums.add(&result?);
+    }
+    let Sums { rss, total_weight, weighted_sum, y_squares, xtr, xty } = sums;
+    Ok(Pass { fitted, residuals, rss, total_weight, weighted_sum, y_squares, xtr, xty })
+}
+
+/// One block of [`pass`]: the rows `start..start + fitted.len()`, their fitted values and
+/// residuals written into `fitted` and `residuals`, and their sums.
+fn block_sums<T: Scalar>(
+    x: &DMatrix<T>,
+    y: &DVector<f64>,
+    setting: &Setting<'_>,
+    beta: &DVector<T>,
+    is_kept: &[bool],
+    (start, fitted, residuals): (usize, &mut [f64], &mut [f64]),
+) -> Result<Sums<T>> {
+    let p = x.ncols();
+    let len = fitted.len();
+    let Setting { weights, scaling, .. } = *setting;
+    let (columns, r, h) = (&scaling.columns, scaling.response, scaling.weights);
+    // `X̃β̃` column by column (contiguous in the column-major design), adding in the order of
+    // `row_product`'s fold, so that every finite entry is the same number; an entry that
+    // overflowed is formed again by `row_product`, with its exponent.
+    let mut products = vec![T::ZERO; len];
+    for (j, column) in x.column_iter().enumerate() {
+        let (c, b) = (columns[j], beta[j]);
+        let rows = &column.as_slice()[start..start + len];
+        for (s, &v) in products.iter_mut().zip(rows) {
+            *s += scale_by(v, c) * b;
+        }
+    }
+    let mut sums = Sums::zero(p);
+    // Per kept row, `√w̃ᵢ` and the factors `√w̃ᵢ·r̃ᵢ` and `√w̃ᵢ·ỹᵢ` of the cross products, summed
+    // below column by column in row order.
+    let mut factors: Vec<(usize, T, T, T)> = Vec::with_capacity(len);
+    for (k, &direct) in products.iter().enumerate() {
+        let i = start + k;
+        let (product, e) = if direct.is_finite() {
+            (direct, 0)
+        } else {
+            row_product(|j| x[(i, j)], beta, columns)
+        };
         // In the caller's units: `2^{−r}·f̃` and `y − 2^{−r}·f̃` round exactly as `xᵢᵀβ̂` and
         // `yᵢ − xᵢᵀβ̂` would, and fail only where those leave the range of `f64`.
         let f = scale_by(product, e - r);
-        sums.fitted[i] = to_finite(f.to_f64(), 0, Quantity::FittedValue, i)?;
-        sums.residuals[i] = to_finite((T::from_f64(y[i]) - f).to_f64(), 0, Quantity::Residual, i)?;
+        fitted[k] = to_finite(f.to_f64(), 0, Quantity::FittedValue, i)?;
+        residuals[k] = to_finite((T::from_f64(y[i]) - f).to_f64(), 0, Quantity::Residual, i)?;
         let wi = scaled_weight::<T>(weights, i, h);
         if !is_kept[i] || wi == T::ZERO {
             // Left out, or a weight below 2⁻¹⁰⁷⁴ of the largest: no part of the sums.
@@ -270,11 +374,17 @@ fn pass<T: Scalar>(
         sums.total_weight += wi;
         sums.weighted_sum += wi * yi;
         sums.y_squares += wi * yi * yi;
-        for j in 0..p {
-            let xij = si * scale_by(x[(i, j)], columns[j]);
-            sums.xtr[j] += xij * (si * ri);
-            sums.xty[j] += xij * (si * yi);
+        factors.push((i, si, si * ri, si * yi));
+    }
+    for (j, column) in x.column_iter().enumerate() {
+        let c = columns[j];
+        let (mut xtr, mut xty) = (T::ZERO, T::ZERO);
+        for &(i, si, sr, sy) in &factors {
+            let xij = si * scale_by(column[i], c);
+            xtr += xij * sr;
+            xty += xij * sy;
         }
+        (sums.xtr[j], sums.xty[j]) = (xtr, xty);
     }
     Ok(sums)
 }

@@ -66,23 +66,40 @@ pub(crate) fn tall_qr_core(
     let (h, roots) = root_weights::<f64>(weights, kept);
     let r = response_exponent(y, kept);
     let every_row = m == x.nrows();
-    let mut scratch = vec![0.0; m];
-    let mut steps = Vec::with_capacity(p);
-    let mut norms = Vec::with_capacity(p);
-    for j in 0..p {
-        let column = &x.column(j);
-        if every_row {
-            scratch.copy_from_slice(column.as_slice());
-        } else {
-            scratch.iter_mut().zip(kept).for_each(|(v, &i)| *v = column[i]);
+    // Each column's scaling on its own (so in any order, on every core), in a scratch column
+    // per thread.
+    let scalings = |columns: std::ops::Range<usize>| {
+        let mut scratch = vec![0.0; m];
+        let found: Vec<(ColumnSteps, f64)> = columns
+            .map(|j| {
+                let column = &x.column(j);
+                if every_row {
+                    scratch.copy_from_slice(column.as_slice());
+                } else {
+                    scratch.iter_mut().zip(kept).for_each(|(v, &i)| *v = column[i]);
+                }
+                equilibrate_column(&mut scratch, roots.as_deref())
+            })
+            .collect();
+        (found, scratch)
+    };
+    let threads = TallQr::<f64>::default_threads().min(p).max(1);
+    let per_thread = p.div_ceil(threads).max(1);
+    let (found, mut scratch) = std::thread::scope(|scope| {
+        let handles: Vec<_> = (per_thread..p)
+            .step_by(per_thread)
+            .map(|first| scope.spawn(move || scalings(first..(first + per_thread).min(p)).0))
+            .collect();
+        let (mut found, scratch) = scalings(0..per_thread.min(p));
+        for handle in handles {
+            found.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
         }
-        let (s, norm) = equilibrate_column(&mut scratch, roots.as_deref());
-        if norm == 0.0 {
-            return Ok(None);
-        }
-        steps.push(s);
-        norms.push(norm);
+        (found, scratch)
+    });
+    if found.iter().any(|&(_, norm)| norm == 0.0) {
+        return Ok(None);
     }
+    let (steps, norms): (Vec<ColumnSteps>, Vec<f64>) = found.into_iter().unzip();
     // ỹ, exactly as `crate::scaling::problem` builds it; the scratch column becomes it.
     for (k, v) in scratch.iter_mut().enumerate() {
         let s = scale_by(y[kept[k]], r);
