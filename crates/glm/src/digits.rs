@@ -51,17 +51,19 @@ pub(crate) fn estimated_digits(
     scores: &Scoring,
 ) -> f64 {
     let d = &scores.scales;
-    let s: Vec<f64> = problem
-        .kept
-        .iter()
-        .map(|&i| {
-            let (root, _) = problem.irls_row(e, i);
-            let terms: f64 =
-                cols.iter().zip(gamma.iter()).map(|(&j, g)| (problem.x[(i, j)] * g).abs()).sum();
-            let residual = (problem.y[i] - e.mu[i]) / problem.link.mu_eta(e.eta[i]);
-            root * (terms + problem.offset[i].abs() + residual.abs())
-        })
-        .collect();
+    // Σ_k |x_ik·β_k| column by column, in the order the column-major design is stored.
+    let mut s = vec![0.0_f64; problem.kept.len()];
+    for (&j, g) in cols.iter().zip(gamma.iter()) {
+        let column = problem.x.column(j);
+        for (t, &i) in s.iter_mut().zip(&problem.kept) {
+            *t += (column[i] * g).abs();
+        }
+    }
+    for (t, &i) in s.iter_mut().zip(&problem.kept) {
+        let (root, _) = problem.irls_row(e, i);
+        let residual = (problem.y[i] - e.mu[i]) / problem.link.mu_eta(e.eta[i]);
+        *t = root * (*t + problem.offset[i].abs() + residual.abs());
+    }
     let spread = norm2(&s);
     let mut worst = 0.0_f64;
     for j in 0..cols.len() {
