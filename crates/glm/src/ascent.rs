@@ -46,6 +46,12 @@ pub(crate) struct Ascent<'a, 'p> {
     pub(crate) history: Vec<f64>,
     /// The last accepted step size, where the searching rules start from.
     pub(crate) alpha: f64,
+    /// The line search's record of `ℓ̄` at every accepted iterate: each step adds its rise,
+    /// measured where it exceeds the rounding of `ℓ̄` and estimated from the gradients where it
+    /// does not (so the non-monotone test keeps its meaning down to the last digits).
+    pub(crate) levels: Vec<f64>,
+    /// The Barzilai–Borwein step of the current cycle (NaN before the first).
+    pub(crate) cycle_step: f64,
     /// Iterations since the accelerated rule's momentum was reset.
     pub(crate) momentum: usize,
     /// Points evaluated (each with its gradient), the start included.
@@ -81,6 +87,8 @@ impl<'a, 'p> Ascent<'a, 'p> {
             history: Vec::new(),
             alpha,
             momentum: 0,
+            levels: Vec::new(),
+            cycle_step: f64::NAN,
             evaluations: 0,
             halvings: 0,
         };
@@ -94,6 +102,7 @@ impl<'a, 'p> Ascent<'a, 'p> {
             }));
         }
         ascent.history.push(start.value);
+        ascent.levels.push(start.value);
         ascent.current = start;
         Ok(ascent)
     }

@@ -504,12 +504,15 @@ impl GlmFit {
     /// It adds two errors per coefficient: how far the iteration stopped from the fixed point
     /// (for IRLS the last step times `ρ/(1 − ρ)` for the rate `ρ` of the last two steps, or the
     /// last step itself when no rate below 1 is known; for gradient ascent the Fisher-scoring
-    /// step from the last iterate, twice), and the rounding of the fixed point, `8·κ·ε` times
-    /// the coefficient's equilibrated size plus standard error, with `κ` `lsq`'s condition
-    /// estimate of the final equilibrated `√W·X`. It is meant never to claim more digits than the fit has: the
-    /// reference tests check it against the Newton-polished optimum of real data sets and
-    /// simulated fits, within 2 digits. R's deviance criterion and a gradient ascent that
-    /// stopped early show here as fewer digits.
+    /// step from the last iterate, twice), and the rounding of the fixed point: the rounding of
+    /// `η` and of the working residual (`ε·√W_i` times `Σ_k |x_ik·β_k| + |offset_i| + |r_i|` per row,
+    /// so a linear predictor that cancels counts) propagated to the coefficient through its own
+    /// row of the weighted least-squares solution, `2·ε·√C′_jj·‖s‖₂` in the equilibrated
+    /// coordinates (no global condition number, which would charge a well-determined coefficient
+    /// for an ill-determined one). It is meant never to claim more digits than the fit has: the
+    /// tests check it against the Newton-polished optimum of the reference data sets (within 2
+    /// digits of it on each) and against simulated fits polished in double-double. R's deviance
+    /// criterion and a gradient ascent that stopped early show here as fewer digits.
     #[must_use]
     pub fn digits(&self) -> f64 {
         self.digits

@@ -174,6 +174,7 @@ mod control;
 mod convergence;
 mod criterion;
 mod data;
+mod digits;
 mod domain;
 mod error;
 mod factor;

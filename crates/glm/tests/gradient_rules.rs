@@ -35,8 +35,22 @@ fn optimum(data: &Data<'_>, model: Model) -> GlmFit {
     glm::fit(data, model, &Control::default().tolerance(1e-13)).unwrap()
 }
 
+/// Whether `history` rises as `rule` promises, up to rounding: the accelerated rule's never
+/// falls; the line search's may fall for a few iterations, but every value is at least the
+/// least of the 10 before it (its non-monotone test), so the least over any 10 consecutive
+/// values never falls.
+fn rises(history: &[f64], rule: StepRule) -> bool {
+    let memory = if rule == StepRule::Armijo { 10 } else { 1 };
+    (1..history.len()).all(|k| {
+        let least =
+            history[k.saturating_sub(memory)..k].iter().copied().fold(f64::INFINITY, f64::min);
+        history[k] >= least - 1e-13 * least.abs()
+    })
+}
+
 /// Fits with `rule` within `max_iter` iterations and checks at least 6 correct digits, a
-/// history that never falls, and the evaluation count; returns the fit.
+/// history that rises as the rule promises ([`rises`]), and the evaluation count; returns the
+/// fit.
 #[track_caller]
 fn check(name: &str, data: &Data<'_>, model: Model, rule: StepRule, max_iter: usize) -> GlmFit {
     let best = optimum(data, model);
@@ -47,7 +61,7 @@ fn check(name: &str, data: &Data<'_>, model: Model, rule: StepRule, max_iter: us
     assert!(digits >= 6.0, "{name}, {rule}: {digits:.2} digits after {iterations} iterations");
     assert!(matches!(fit.convergence(), Convergence::Converged { measure, .. } if measure < 1e-8));
     let h = fit.history();
-    assert!(h.windows(2).all(|w| w[1] >= w[0] - 1e-13 * w[0].abs()), "{name}, {rule}");
+    assert!(rises(h, rule), "{name}, {rule}");
     assert_eq!(h.len(), iterations + 1);
     let evaluations = fit.evaluations().unwrap();
     assert!(evaluations > iterations, "{name}, {rule}: {evaluations} evaluations");
@@ -62,39 +76,37 @@ fn scaled() -> (Design, DVector<f64>) {
 
 #[test]
 fn searching_rules_reach_six_digits_on_every_reference_data_set() {
-    // Measured iterations (Armijo / Nesterov): dobson 12 / 15, logit 18 / 25, probit 15 / 22,
-    // gamma 302 / 305, star98 — / 12 458.
+    // Measured iterations (Armijo / Nesterov): dobson 16 / 15, logit 20 / 25, probit 16 / 22,
+    // gamma 288 / 305, star98 8 280 / 12 458, within the 20 000 for both.
     for name in reference::NAMES {
         let case = reference::load(name);
         for rule in [StepRule::Armijo, StepRule::Nesterov] {
-            if (name, rule) == ("star98_binomial", StepRule::Armijo) {
-                continue;
-            }
             check(name, &case.data(), case.model(), rule, GRADIENT_MAX_ITER);
         }
     }
 }
 
 #[test]
-fn line_search_does_not_reach_the_tolerance_on_star98_and_says_so_with_its_history() {
-    // FIXME: star98's information is ill-conditioned even on standardised columns (κ ≈ 5·10⁵,
-    // from its interaction columns); the line search leaves a coefficient measure of about
-    // 2·10⁻⁵ after 20 000 iterations, where acceleration reaches the tolerance in 12 458.
+fn the_line_search_s_non_monotone_test_and_cyclic_steps_are_what_reach_star98() {
+    // star98's information is ill-conditioned even on standardised columns (κ ≈ 5·10⁵, from
+    // its interaction columns, and about the same under any diagonal scaling): the line search
+    // needs 8 280 iterations, more than a third of the limit, and the history falls on the way
+    // (the non-monotone test lets it), though never below the least of the 10 values before.
     let case = reference::load("star98_binomial");
-    let best = optimum(&case.data(), case.model());
-    let err = glm::fit(&case.data(), case.model(), &ascent(StepRule::Armijo)).unwrap_err();
+    let fit = check("star98_binomial", &case.data(), case.model(), StepRule::Armijo, 20_000);
+    let iterations = fit.convergence().iterations();
+    assert!((5_000..=12_000).contains(&iterations), "{iterations}");
+    assert!(fit.history().windows(2).any(|w| w[1] < w[0]));
+    // Within 2 000 iterations it stops short, and says how far it got, with its history.
+    let err = glm::fit(&case.data(), case.model(), &ascent(StepRule::Armijo).max_iter(2_000))
+        .unwrap_err();
     let Error::NotConverged { method, iterations, change, tolerance, last } = err else {
         panic!("{err}");
     };
-    assert_eq!((method, iterations, tolerance), (Method::GradientAscent, GRADIENT_MAX_ITER, 1e-8));
-    assert!(change > tolerance && change < 1e-3, "{change:e}");
-    assert_eq!(last.history.len(), GRADIENT_MAX_ITER + 1);
-    assert!(last.history.windows(2).all(|w| w[1] >= w[0] - 1e-13 * w[0].abs()));
-    // It is close, and a restart from its last iterate with acceleration finishes the job.
-    assert!(lre(&last.coefficients, &best) > 2.0);
-    let restart = case.data().start(&last.coefficients);
-    let fit = glm::fit(&restart, case.model(), &ascent(StepRule::Nesterov)).unwrap();
-    assert!(lre(fit.coefficients(), &best) >= 6.0);
+    assert_eq!((method, iterations, tolerance), (Method::GradientAscent, 2_000, 1e-8));
+    assert!(change > tolerance, "{change:e}");
+    assert_eq!(last.history.len(), 2_001);
+    assert!(rises(&last.history, StepRule::Armijo));
 }
 
 #[test]
@@ -206,7 +218,7 @@ fn the_summary_names_the_rule_the_fit_stopped_by() {
     let fit = glm::fit(&data, Family::Poisson, &ascent(StepRule::Armijo)).unwrap();
     assert_eq!(fit.criterion(), glm::Criterion::Coefficients);
     let text = fit.to_string();
-    assert!(text.contains("converged in 15 steps: max |step|/(|coefficient| + SE) "), "{text}");
+    assert!(text.contains("converged in 18 steps: max |step|/(|coefficient| + SE) "), "{text}");
     let s = sim::PoissonLesson::default().generate(&mut sim::rng_from_seed(1)).unwrap();
     let design = Design::new(s.x).unwrap().with_intercept_column(0).unwrap();
     let lesson = ascent(StepRule::Fixed).step(0.02).max_iter(50_000).tolerance(1e-10);
