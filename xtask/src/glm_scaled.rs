@@ -21,6 +21,10 @@ pub const SCALED_SEED: u64 = 2024;
 const OPTIMUM_TOLERANCE: f64 = 1e-13;
 /// The digits every rule is timed to.
 const DIGITS: f64 = 8.0;
+/// The most iterations searched for the first one with [`DIGITS`] digits. The iterates of a
+/// rule do not depend on its tolerance, only where they stop, so the search reruns at
+/// [`OPTIMUM_TOLERANCE`] and finds that iteration also when the default stop comes before it.
+const DIGITS_SEARCH: usize = 500;
 /// Steps of the crawling fixed-step run, the searching rules' default iteration limit.
 const CRAWL: usize = glm::GRADIENT_MAX_ITER;
 /// The gap to the optimum is drawn while it exceeds this, a hundred times the rounding of
@@ -222,7 +226,8 @@ fn run_fixed(
 }
 
 /// A searching rule with its defaults, and the first iteration at which it has [`DIGITS`]
-/// correct digits (from reruns stopped after each iteration, which repeat its iterates).
+/// correct digits (from reruns at a tight tolerance stopped after each iteration, which repeat
+/// its iterates, up to [`DIGITS_SEARCH`] of them).
 fn run_searching(
     data: &Data<'_>,
     optimum: &GlmFit,
@@ -232,8 +237,9 @@ fn run_searching(
     let fit = glm::fit(data, Family::Poisson, &control).with_context(|| format!("{rule}"))?;
     let iterations = fit.convergence().iterations();
     let mut to_digits = None;
-    for k in 1..=iterations {
-        let coefficients = match glm::fit(data, Family::Poisson, &control.max_iter(k)) {
+    let probe = control.tolerance(OPTIMUM_TOLERANCE);
+    for k in 1..=DIGITS_SEARCH {
+        let coefficients = match glm::fit(data, Family::Poisson, &probe.max_iter(k)) {
             Ok(f) => f.coefficients().clone(),
             Err(Error::NotConverged { last, .. }) => last.coefficients.clone(),
             Err(e) => return Err(e.into()),
