@@ -135,8 +135,8 @@ pub(crate) fn statistics<T: Scalar>(
     let p = x.ncols();
     let Setting { weights, kept, scaling, norms, intercept } = *setting;
     let covariance = core.factor.covariance(p)?;
-    let Pass { fitted, residuals, rss, total_weight, weighted_sum, y_squares, xtr, xty } =
-        pass(x, y, setting, &core.beta)?;
+    let Pass { fitted, residuals, sums } = pass(x, y, setting, &core.beta)?;
+    let Sums { rss, total_weight, weighted_sum, y_squares, xtr, xty } = sums;
     let tss = if intercept {
         let mean = weighted_sum / total_weight;
         kept.iter().fold(T::ZERO, |s, &i| {
@@ -211,14 +211,7 @@ pub(crate) fn statistics<T: Scalar>(
 struct Pass<T> {
     fitted: DVector<f64>,
     residuals: DVector<f64>,
-    /// `Σ w̃r̃²`, `Σ w̃`, `Σ w̃ỹ` and `Σ w̃ỹ²` over the rows with nonzero weight.
-    rss: T,
-    total_weight: T,
-    weighted_sum: T,
-    y_squares: T,
-    /// `x̃_jᵀ(√w̃·r̃)` and `x̃_jᵀ(√w̃·ỹ)` for each column.
-    xtr: Vec<T>,
-    xty: Vec<T>,
+    sums: Sums<T>,
 }
 
 /// `w̃ᵢ = wᵢ·2^{2h}` (1 without weights) in the working precision.
@@ -230,12 +223,14 @@ fn scaled_weight<T: Scalar>(weights: Option<&DVector<f64>>, i: usize, h: i32) ->
 /// first- and second-level caches.
 const PASS_BLOCK: usize = 1 << 12;
 
-/// The sums of [`Pass`] over some rows.
+/// The weighted sums of [`Pass`] over some rows.
 struct Sums<T> {
+    /// `Σ w̃r̃²`, `Σ w̃`, `Σ w̃ỹ` and `Σ w̃ỹ²` over the rows with nonzero weight.
     rss: T,
     total_weight: T,
     weighted_sum: T,
     y_squares: T,
+    /// `x̃_jᵀ(√w̃·r̃)` and `x̃_jᵀ(√w̃·ỹ)` for each column.
     xtr: Vec<T>,
     xty: Vec<T>,
 }
@@ -317,8 +312,7 @@ fn pass<T: Scalar>(
     for result in results {
         sums.add(&result?);
     }
-    let Sums { rss, total_weight, weighted_sum, y_squares, xtr, xty } = sums;
-    Ok(Pass { fitted, residuals, rss, total_weight, weighted_sum, y_squares, xtr, xty })
+    Ok(Pass { fitted, residuals, sums })
 }
 
 /// One block of [`pass`]: the rows `start..start + fitted.len()`, their fitted values and
