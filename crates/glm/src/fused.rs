@@ -275,8 +275,13 @@ impl<'a> Passes<'a> {
 
     /// Evaluates `gamma` folding by QR, and takes no Gram fold from now on.
     pub(crate) fn evaluate_by_qr(&self, gamma: &DVector<f64>) -> Evaluation {
-        self.gram.set(false);
+        self.stop_gram();
         self.evaluate(gamma, true)
+    }
+
+    /// Takes no Gram fold from now on.
+    pub(crate) fn stop_gram(&self) {
+        self.gram.set(false);
     }
 
     fn pass(&self, gamma: Option<&DVector<f64>>, eta: DVector<f64>, last: bool) -> Evaluation {

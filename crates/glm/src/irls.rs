@@ -47,10 +47,11 @@ pub(crate) fn irls(
 ) -> Result<Outcome> {
     // Newton steps pay off only where Fisher scoring is not already Newton's method.
     let non_canonical = problem.family.canonical_link() != Some(problem.link);
-    // Early Fisher steps of a canonical link may come from the Gram matrix (R's rule keeps
-    // QR throughout, to reproduce R's iterates).
-    let passes =
-        Passes::new(problem, cols, criterion != Criterion::Deviance && !non_canonical, tol);
+    // Early Fisher steps of a canonical link may come from the Gram matrix under the coefficient
+    // criterion, whose measure confirms the last step by QR (R's rule keeps QR throughout, to
+    // reproduce R's iterates).
+    let gram = criterion == Criterion::Coefficients && !non_canonical;
+    let passes = Passes::new(problem, cols, gram, tol);
     let mut previous = start.cloned();
     let mut current = first_point(&passes, start)?;
     let mut history = vec![current.deviance];
@@ -179,6 +180,8 @@ fn confirm_by_qr(
     if current.factor.as_ref().is_none_or(|f| f.kind != FactorKind::Qr) {
         *current = passes.evaluate_by_qr(gamma);
     }
+    // Whether the fit stops here or goes on, the steps left come from QR.
+    passes.stop_gram();
     let storage = std::mem::take(workspace);
     let (check, storage) = scoring(passes.problem, passes.cols, current, storage, false)?;
     *workspace = storage;
