@@ -39,31 +39,44 @@ use crate::weighted::relabel;
 /// [`Method::Irls`] (default): Fisher scoring as R's `glm.fit` (McCullagh & Nelder, *Generalized
 /// Linear Models*, 2nd ed., 1989, §2.5). From `μ₀` (R's `mustart`), each iteration solves the
 /// weighted least-squares problem `min ‖√W(z − Xθ)‖₂` with `z = η − offset + (y − μ)/(dμ/dη)`
-/// and `W = w·(dμ/dη)²/V(μ)` by `lsq`'s Householder QR (never the normal equations), in one
-/// buffer factored in place and reused. A step that leaves the domain of `η` or `μ`, or raises
-/// the deviance by more than rounding, is halved towards the previous iterate (at most 60
-/// times). Convergence is R's `|D − D_old|/(|D| + 0.1) < tol`, with the 0.1 capped for
-/// deviances that are small only because of their units (see the crate's numerical notes).
-/// Separation is then checked (see [`Error::Separation`]). [`Method::GradientAscent`]: the
-/// lesson's `θ ← θ + α·∇ℓ̄` on the average log-likelihood, certified against separation by one
-/// IRLS run. Before the fit is returned, its statistics are checked to exist and be
-/// representable (no exact fit with an estimated dispersion, no boundary optimum, nothing out
-/// of `f64`'s range).
+/// and `W = w·(dμ/dη)²/V(μ)` by Householder QR, never the normal equations: `lsq`'s, in one
+/// buffer factored in place and reused, or on a tall design (at least 2¹⁷ entries and 64 rows
+/// a column) a fold of the weighted rows into `linalg_core::TallQr` on every core, with no
+/// `n×p` copy; when every row has a positive weight that fold is made in the same pass over
+/// `X` that evaluates `η`, `μ` and the deviance at the point. On such a design the early steps
+/// of a canonical link under the default [`crate::Criterion::Coefficients`] may instead come
+/// from the weighted Gram matrix by Cholesky, while its condition keeps `κ²·ε` below a
+/// hundredth of the tolerance; a step from it that meets the tolerance is confirmed by a QR
+/// step, and the covariance always comes from QR. A step that leaves the domain of `η` or `μ`,
+/// or raises the deviance by more than rounding, is halved towards the previous iterate (at
+/// most 60 times). The fit stops by its [`crate::Criterion`]: by default when the last step is
+/// negligible against the coefficients and their standard errors (finishing a non-canonical
+/// link with Newton steps on the observed information), or by R's
+/// `|D − D_old|/(|D| + 0.1) < tol`. Separation is then checked (see [`Error::Separation`]).
+/// [`Method::GradientAscent`]: the lesson's `θ ← θ + α·∇ℓ̄` on the average log-likelihood, or
+/// with [`crate::StepRule`] a line search or Nesterov's acceleration on standardised columns,
+/// certified against separation by one IRLS run. Before the fit is returned, its statistics are
+/// checked to exist and be representable (no exact fit with an estimated dispersion, no
+/// boundary optimum, nothing out of `f64`'s range).
 ///
 /// # Cost
-/// Per IRLS iteration one QR of the `n×p` weighted design, `2np² − 2p³/3` flops, plus `O(np)`
-/// per step halving; one more QR at the optimum for the covariance (and one more for the
-/// stationarity check, only for a fit held at a boundary). Per gradient-ascent step `O(np)`,
-/// plus one IRLS run to certify it for the families and links that can separate. A null-model
-/// refit (intercept with an offset) costs one more IRLS run with `p = 1`.
+/// Per IRLS iteration one QR of the `n×p` weighted design, `2np² − 2p³/3` flops (a Gram step
+/// `2np²` at matrix-product speed), and one evaluation, `O(np)`, per trial point; on a tall
+/// design with positive weights the two share one read of `X`. One more factorization at the
+/// optimum gives the covariance (and one more the stationarity check, only for a fit held at a
+/// boundary). Per gradient-ascent step `O(np)`, plus one IRLS run to certify it for the
+/// families and links that can separate. A null-model refit (intercept with an offset) costs
+/// one more IRLS run with `p = 1`. Memory: the design is never copied on a tall design; beyond
+/// it a fit keeps a few `n`-vectors (the current and trial `η` and `μ`, the kept rows, and the
+/// result's).
 ///
 /// # Accuracy
-/// Each least-squares step is backward stable with error `∝ κ(√W X)·ε`; the fixed point, and so
-/// the coefficients, are limited by the convergence tolerance: at R's `1e-8` a canonical-link
-/// fit (quadratic convergence) agrees with a tightly converged one to about 10 digits, a
-/// non-canonical one (linear convergence) to fewer; tighten [`Control::tolerance`] for more.
-/// Standard errors use `(XᵀWX)⁻¹ = R⁻¹R⁻ᵀ` from the QR at the final `μ`, never an inverted
-/// `XᵀWX`.
+/// Each least-squares step is backward stable with error `∝ κ(√W X)·ε` (a Gram step `∝ κ²·ε`,
+/// taken only while that is far below the tolerance); the fixed point, and so the coefficients,
+/// are limited by the convergence tolerance: at the default tolerance and criterion every
+/// coefficient carries about 8 or more correct digits, and [`GlmFit::digits`] estimates how
+/// many. Standard errors use `(XᵀWX)⁻¹ = R⁻¹R⁻ᵀ` from the QR at the final `μ`, never an
+/// inverted `XᵀWX`.
 ///
 /// # Errors
 /// Input: [`Error::DimensionMismatch`], [`Error::NonFinite`], [`Error::OutOfDomain`] and
