@@ -383,6 +383,11 @@ where
                 finite &= !CHECK || pivot.is_finite();
                 let xj = x[j] / pivot;
                 x[j] = xj;
+                if !CHECK && xj == T::ZERO {
+                    // Subtracting `0·t_ij` leaves every `x_i` as it is (the triangle is finite
+                    // here): an identity right-hand side skips most of its columns.
+                    continue;
+                }
                 for i in 0..j {
                     let tij = t[(i, j)];
                     finite &= !CHECK || tij.is_finite();
@@ -396,6 +401,9 @@ where
                 finite &= !CHECK || pivot.is_finite();
                 let xj = x[j] / pivot;
                 x[j] = xj;
+                if !CHECK && xj == T::ZERO {
+                    continue;
+                }
                 for i in j + 1..n {
                     let tij = t[(i, j)];
                     finite &= !CHECK || tij.is_finite();

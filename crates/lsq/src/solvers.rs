@@ -96,13 +96,34 @@ impl<T: Real> Covariance<T> {
     }
 
     /// `(XᵀX)⁻¹` as a matrix.
+    ///
+    /// From a root, `C = F·Fᵀ` column by column: `C_{·j} += F_jk·F_{·k}` for `k` ascending, an
+    /// update along a contiguous column of the column-major `F` (so it vectorises), skipping
+    /// the zeros of `F` (a triangle, or rows of aliased columns). Each `C_ij` is the sum
+    /// `Σ_k F_ik·F_jk` in ascending `k`, as an entry-by-entry dot product would form it, without
+    /// the zero terms. `p²·r` flops at most.
     pub(crate) fn matrix(&self) -> DMatrix<T> {
         match self {
             Covariance::Root(f) => {
                 let p = f.nrows();
-                DMatrix::from_fn(p, p, |i, j| {
-                    (0..f.ncols()).fold(T::ZERO, |s, k| s + f[(i, k)] * f[(j, k)])
-                })
+                let mut c = DMatrix::from_element(p, p, T::ZERO);
+                if p == 0 {
+                    return c;
+                }
+                // Columns as slices of the column-major storage.
+                let columns: Vec<&[T]> = f.as_slice().chunks_exact(p).collect();
+                for (j, target) in c.as_mut_slice().chunks_exact_mut(p).enumerate() {
+                    for (k, source) in columns.iter().enumerate() {
+                        let b = f[(j, k)];
+                        if b == T::ZERO {
+                            continue;
+                        }
+                        for (t, &v) in target.iter_mut().zip(source.iter()) {
+                            *t += v * b;
+                        }
+                    }
+                }
+                c
             }
             Covariance::Explicit(c) => c.clone(),
         }

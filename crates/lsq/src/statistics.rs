@@ -223,6 +223,9 @@ fn scaled_weight<T: Scalar>(weights: Option<&DVector<f64>>, i: usize, h: i32) ->
 /// first- and second-level caches.
 const PASS_BLOCK: usize = 1 << 12;
 
+/// The fewest entries of the design for which [`pass`] runs on more than one thread.
+const PARALLEL_ENTRIES: usize = 1 << 17;
+
 /// The weighted sums of [`Pass`] over some rows.
 struct Sums<T> {
     /// `Σ w̃r̃²`, `Σ w̃`, `Σ w̃ỹ` and `Σ w̃ỹ²` over the rows with nonzero weight.
@@ -264,7 +267,8 @@ impl<T: Scalar> Sums<T> {
 /// Fitted values and residuals in the caller's units, and the sums of the scaled problem, in
 /// one pass over the rows of the design.
 ///
-/// The rows go in blocks of [`PASS_BLOCK`], on every core when there is more than one block;
+/// The rows go in blocks of [`PASS_BLOCK`], on every core when there is more than one block
+/// and at least [`PARALLEL_ENTRIES`] entries;
 /// each block sums its rows in order and the blocks' sums are added in block order, so the
 /// result does not depend on the number of threads, and a design of one block gets exactly the
 /// sums of a row-by-row loop. An error is that of the first row, in row order, that has one.
@@ -292,7 +296,12 @@ fn pass<T: Scalar>(
     let block = |(start, f, r): &mut (usize, &mut [f64], &mut [f64])| {
         block_sums(x, y, setting, beta, &is_kept, (*start, f, r))
     };
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    // Threads only for work worth their start-up (about 2¹⁷ entries, as `glm`'s tall path).
+    let threads = if m.saturating_mul(p) < PARALLEL_ENTRIES {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    };
     let per_thread = work.len().div_ceil(threads).max(1);
     let results: Vec<Result<Sums<T>>> = if work.len() <= per_thread {
         work.iter_mut().map(block).collect()
