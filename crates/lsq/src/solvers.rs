@@ -97,11 +97,13 @@ impl<T: Real> Covariance<T> {
 
     /// `(XᵀX)⁻¹` as a matrix.
     ///
-    /// From a root, `C = F·Fᵀ` column by column: `C_{·j} += F_jk·F_{·k}` for `k` ascending, an
-    /// update along a contiguous column of the column-major `F` (so it vectorises), skipping
-    /// the zeros of `F` (a triangle, or rows of aliased columns). Each `C_ij` is the sum
-    /// `Σ_k F_ik·F_jk` in ascending `k`, as an entry-by-entry dot product would form it, without
-    /// the zero terms. `p²·r` flops at most.
+    /// From a root, `C = F·Fᵀ`: the upper triangle column by column, `C_{0..=j, j} +=
+    /// F_jk·F_{0..=j, k}` for `k` ascending, an update along a contiguous column of the
+    /// column-major `F` (so it vectorises) that skips the zeros of `F` (below the last nonzero
+    /// of each column, and zero multipliers: `F` is a triangle, or has zero rows for aliased
+    /// columns); the lower triangle is its mirror image. Each `C_ij` is the sum `Σ_k F_ik·F_jk`
+    /// in ascending `k`, as an entry-by-entry dot product forms it, without its zero terms, so
+    /// `C` is exactly symmetric. About `p³/6` flops for a triangle, `p²·r/2` at most.
     pub(crate) fn matrix(&self) -> DMatrix<T> {
         match self {
             Covariance::Root(f) => {
@@ -110,17 +112,30 @@ impl<T: Real> Covariance<T> {
                 if p == 0 {
                     return c;
                 }
-                // Columns as slices of the column-major storage.
-                let columns: Vec<&[T]> = f.as_slice().chunks_exact(p).collect();
+                // Columns as slices of the column-major storage, cut after their last nonzero.
+                let columns: Vec<&[T]> = f
+                    .as_slice()
+                    .chunks_exact(p)
+                    .map(|column| {
+                        let end = column.iter().rposition(|&v| v != T::ZERO).map_or(0, |i| i + 1);
+                        &column[..end]
+                    })
+                    .collect();
                 for (j, target) in c.as_mut_slice().chunks_exact_mut(p).enumerate() {
                     for (k, source) in columns.iter().enumerate() {
                         let b = f[(j, k)];
                         if b == T::ZERO {
                             continue;
                         }
-                        for (t, &v) in target.iter_mut().zip(source.iter()) {
+                        let rows = source.len().min(j + 1);
+                        for (t, &v) in target[..rows].iter_mut().zip(&source[..rows]) {
                             *t += v * b;
                         }
+                    }
+                }
+                for j in 0..p {
+                    for i in 0..j {
+                        c[(j, i)] = c[(i, j)];
                     }
                 }
                 c
