@@ -67,11 +67,14 @@ fn run(mode: &str, m: usize, n: usize) -> Result<(), Box<dyn std::error::Error>>
     }
     let mut rng = sim::rng_from_seed(benches::SEED);
     let x: DMatrix<f64> = sim::intercept_gaussian(m, n - 1, &mut rng)?;
-    let eta = &x * theta(n);
-    let y = match mode {
-        "logistic" => sim::bernoulli(&eta.map(|e| 1.0 / (1.0 + (-e).exp())), &mut rng)?,
-        "poisson" => sim::poisson(&eta.map(f64::exp), &mut rng)?,
-        _ => eta.map(|e| e + 1.0),
+    // `η` only draws the response: dropped before anything is measured against X and y.
+    let y = {
+        let eta = &x * theta(n);
+        match mode {
+            "logistic" => sim::bernoulli(&eta.map(|e| 1.0 / (1.0 + (-e).exp())), &mut rng)?,
+            "poisson" => sim::poisson(&eta.map(f64::exp), &mut rng)?,
+            _ => eta.map(|e| e + 1.0),
+        }
     };
     let bytes = (x.len() + y.len()) * std::mem::size_of::<f64>();
     eprintln!("X and y: {:.1} MB", linalg_core::count_to_f64(bytes) / 1e6);
