@@ -8,6 +8,7 @@
 //! $B write                        # the file, if missing (default target/lsq-bench.parquet)
 //! /usr/bin/time -v $B datafusion  # lsq_fit by SQL, then fit_glm (Poisson)
 //! /usr/bin/time -v $B in-memory   # the same rows in a DMatrix: lsq::fit, then glm::fit
+//! $B groups                       # lsq_fit(y, x2, …, x19) GROUP BY into 100 groups
 //! ```
 //!
 //! Arguments: `MODE [PATH [ROWS [ROW_GROUP]]]`, `ROWS` default 10 000 000, `ROW_GROUP` (rows
@@ -125,6 +126,27 @@ async fn datafusion_mode(path: &str) -> Result<()> {
     Ok(())
 }
 
+/// `lsq_fit` by SQL with `GROUP BY` into 100 groups (by the fourth decimal of `x1`).
+async fn groups_mode(path: &str) -> Result<()> {
+    let ctx = SessionContext::new();
+    lsq_datafusion::register(&ctx);
+    ctx.register_parquet("t", path, ParquetReadOptions::default()).await?;
+    let xs = regressors();
+    let sql = format!(
+        "SELECT g, lsq_fit(y, {})['coefficients'] AS b FROM \
+         (SELECT *, CAST(abs(x1) * 10000 AS BIGINT) % 100 AS g FROM t) GROUP BY g",
+        xs[1..].join(", ")
+    );
+    let start = Instant::now();
+    let batches = ctx.sql(&sql).await?.collect().await?;
+    let groups: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    println!(
+        "datafusion lsq_fit GROUP BY ({groups} groups): {:.2} s",
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 fn in_memory_mode(rows: usize) -> Result<()> {
     let start = Instant::now();
     let mut x = DMatrix::zeros(rows, P);
@@ -164,9 +186,9 @@ fn in_memory_mode(rows: usize) -> Result<()> {
 #[tokio::main]
 async fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
-    let mode = args
-        .next()
-        .ok_or("usage: parquet_bench write|datafusion|in-memory [PATH [ROWS [ROW_GROUP]]]")?;
+    let mode = args.next().ok_or(
+        "usage: parquet_bench write|datafusion|in-memory|groups [PATH [ROWS [ROW_GROUP]]]",
+    )?;
     let path = args.next().map_or_else(|| PathBuf::from("target/lsq-bench.parquet"), PathBuf::from);
     let rows: usize = args.next().map_or(Ok(10_000_000), |r| r.parse())?;
     let row_group: usize = args.next().map_or(Ok(1 << 17), |r| r.parse())?;
@@ -191,7 +213,12 @@ async fn main() -> Result<()> {
             datafusion_mode(path.to_str().ok_or("the path is not UTF-8")?).await?;
         }
         "in-memory" => in_memory_mode(rows)?,
-        other => return Err(format!("unknown mode {other}: write, datafusion or in-memory").into()),
+        "groups" => groups_mode(path.to_str().ok_or("the path is not UTF-8")?).await?,
+        other => {
+            return Err(
+                format!("unknown mode {other}: write, datafusion, in-memory or groups").into()
+            );
+        }
     }
     Ok(())
 }
