@@ -32,9 +32,11 @@
 //! `ε·κ` whatever the number of partitions (tested with 1, 2 and 7).
 //!
 //! [`fit_glm`] fits a GLM of any `glm` family and link over any `DataFrame` by IRLS, one
-//! aggregate query per iteration: the current `β` is part of the query's aggregate function, and
-//! each partition folds its rows `√W·x`, `√W·z` into the same QR state and sums the deviance
-//! and Pearson χ² ([`GlmSummary`]).
+//! aggregate query per iteration, with `glm::fit`'s step-halving and R's deviance rule: the
+//! current `β` is part of the query's aggregate function, and each partition folds its rows
+//! `√W·x`, `√W·z` into the same QR state and sums the deviance and Pearson χ². One more pass
+//! at `β̂` gives the log-likelihood and the null deviance, so [`GlmSummary`] has R's summary
+//! statistics; failures of the iteration are an [`Error`].
 //!
 //! # Example
 //!
@@ -93,6 +95,7 @@
 //! Ballista groups the partitions. [`fit_glm`] would run unchanged against a Ballista-backed
 //! `DataFrame`: one distributed query per iteration, `O(n²)` bytes per partition each.
 
+mod error;
 mod glm_fit;
 mod irls_step;
 mod options;
@@ -103,7 +106,8 @@ mod udaf;
 use datafusion::logical_expr::AggregateUDF;
 use datafusion::prelude::SessionContext;
 
-pub use glm_fit::{GlmOptions, GlmSummary, fit_glm};
+pub use error::Error;
+pub use glm_fit::{GlmOptions, GlmSummary, MAX_STEP_HALVINGS, fit_glm};
 pub use options::{LsqOptions, Nulls};
 pub use udaf::LsqFit;
 

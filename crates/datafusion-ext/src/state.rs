@@ -15,6 +15,9 @@ use datafusion::scalar::ScalarValue;
 use lsq::AccumulatorParts;
 use lsq::nalgebra::DMatrix;
 
+/// The number of [`state_fields`].
+pub(crate) const STATE_WIDTH: usize = 9;
+
 /// The state fields of the aggregate named `name`, in the order of [`to_scalars`].
 pub(crate) fn state_fields(name: &str) -> Vec<FieldRef> {
     let field = |part: &str, data_type: DataType, nullable: bool| {

@@ -1,11 +1,13 @@
 //! [`LsqFit`], the `lsq_fit` aggregate, and its per-partition accumulator.
 
-use datafusion::arrow::array::{Array, ArrayRef, Float64Array};
+use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, Float64Array};
 use datafusion::arrow::datatypes::{DataType, FieldRef};
 use datafusion::common::cast::as_float64_array;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
-use datafusion::logical_expr::{Accumulator, AggregateUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDFImpl, EmitTo, GroupsAccumulator, Signature, Volatility,
+};
 use datafusion::scalar::ScalarValue;
 use lsq::nalgebra::{DMatrix, DVector};
 
@@ -108,6 +110,24 @@ impl AggregateUDFImpl for LsqFit {
     }
 
     fn accumulator(&self, acc_args: AccumulatorArgs<'_>) -> Result<Box<dyn Accumulator>> {
+        Ok(Box::new(self.lsq_accumulator(&acc_args)?))
+    }
+
+    fn groups_accumulator_supported(&self, _args: AccumulatorArgs<'_>) -> bool {
+        true
+    }
+
+    fn create_groups_accumulator(
+        &self,
+        args: AccumulatorArgs<'_>,
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        Ok(Box::new(LsqGroups { template: self.lsq_accumulator(&args)?, groups: Vec::new() }))
+    }
+}
+
+impl LsqFit {
+    /// The accumulator of one group, with the arguments' names.
+    fn lsq_accumulator(&self, acc_args: &AccumulatorArgs<'_>) -> Result<LsqAccumulator> {
         let leading = self.options.leading();
         let k = self.regressors(acc_args.exprs.len());
         let mut names: Vec<String> = Vec::with_capacity(k + 1);
@@ -130,13 +150,13 @@ impl AggregateUDFImpl for LsqFit {
             )));
         }
         let fit = new_accumulator(&self.name, p, self.options.intercept, &names)?;
-        Ok(Box::new(LsqAccumulator {
+        Ok(LsqAccumulator {
             name: self.name.clone(),
             options: self.options,
             names,
             fit,
             nulls_skipped: 0,
-        }))
+        })
     }
 }
 
@@ -161,7 +181,7 @@ fn lsq_error(name: &str, e: &lsq::Error) -> DataFusionError {
 }
 
 /// One partition's (or one group's) fold of `lsq_fit`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct LsqAccumulator {
     name: String,
     options: LsqOptions,
@@ -184,8 +204,9 @@ impl LsqAccumulator {
     }
 }
 
-impl Accumulator for LsqAccumulator {
-    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+impl LsqAccumulator {
+    /// Folds the rows `rows` of the argument columns `values`.
+    fn update_rows(&mut self, values: &[ArrayRef], rows: &[usize]) -> Result<()> {
         let leading = self.options.leading();
         let p = self.names.len();
         let k = p - usize::from(self.options.intercept);
@@ -199,13 +220,13 @@ impl Accumulator for LsqAccumulator {
         }
         let columns: Vec<&Float64Array> =
             values.iter().map(|v| as_float64_array(v)).collect::<Result<_>>()?;
-        let rows = values.first().map_or(0, Array::len);
         let complete: Vec<usize> =
-            (0..rows).filter(|&i| columns.iter().all(|c| c.is_valid(i))).collect();
-        if complete.len() < rows {
+            rows.iter().copied().filter(|&i| columns.iter().all(|c| c.is_valid(i))).collect();
+        if complete.len() < rows.len() {
             if self.options.nulls == Nulls::Fail {
-                let (i, c) = (0..rows)
-                    .find_map(|i| columns.iter().position(|c| c.is_null(i)).map(|c| (i, c)))
+                let (i, c) = rows
+                    .iter()
+                    .find_map(|&i| columns.iter().position(|c| c.is_null(i)).map(|c| (i, c)))
                     .unwrap_or_default();
                 return Err(DataFusionError::Execution(format!(
                     "{}: a NULL in {} (row {i} of a batch) and NULLs are not allowed",
@@ -213,7 +234,7 @@ impl Accumulator for LsqAccumulator {
                     self.role(c)
                 )));
             }
-            self.nulls_skipped += state::count(rows - complete.len());
+            self.nulls_skipped += state::count(rows.len() - complete.len());
         }
         if complete.is_empty() {
             return Ok(());
@@ -238,22 +259,34 @@ impl Accumulator for LsqAccumulator {
         })
     }
 
+    /// Merges row `row` of the partial states `states`.
+    fn merge_row(&mut self, states: &[ArrayRef], row: usize) -> Result<()> {
+        let width = self.names.len() + 1;
+        let intercept = self.options.intercept.then_some(0);
+        let (parts, skipped) = state::from_arrays(states, row, width, intercept)?;
+        let other = lsq::Accumulator::from_parts(parts)
+            .and_then(|a| a.with_names(self.names.iter().cloned()))
+            .map_err(|e| lsq_error(&self.name, &e))?;
+        // The state is O(n²): merging a copy keeps `self` intact if the merge fails.
+        self.fit = self.fit.clone().merge(other).map_err(|e| lsq_error(&self.name, &e))?;
+        self.nulls_skipped += skipped;
+        Ok(())
+    }
+}
+
+impl Accumulator for LsqAccumulator {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let rows: Vec<usize> = (0..values.first().map_or(0, Array::len)).collect();
+        self.update_rows(values, &rows)
+    }
+
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
         Ok(state::to_scalars(&self.fit.to_parts(), self.nulls_skipped))
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        let width = self.names.len() + 1;
-        let intercept = self.options.intercept.then_some(0);
-        let rows = states.first().map_or(0, Array::len);
-        for row in 0..rows {
-            let (parts, skipped) = state::from_arrays(states, row, width, intercept)?;
-            let other = lsq::Accumulator::from_parts(parts)
-                .and_then(|a| a.with_names(self.names.iter().cloned()))
-                .map_err(|e| lsq_error(&self.name, &e))?;
-            // The state is O(n²): merging a copy keeps `self` intact if the merge fails.
-            self.fit = self.fit.clone().merge(other).map_err(|e| lsq_error(&self.name, &e))?;
-            self.nulls_skipped += skipped;
+        for row in 0..states.first().map_or(0, Array::len) {
+            self.merge_row(states, row)?;
         }
         Ok(())
     }
@@ -268,5 +301,104 @@ impl Accumulator for LsqAccumulator {
         std::mem::size_of_val(self)
             + width * width * std::mem::size_of::<f64>()
             + self.names.iter().map(String::capacity).sum::<usize>()
+    }
+}
+
+/// The `GROUP BY` form of `lsq_fit`: one [`LsqAccumulator`] per group, each batch's rows
+/// bucketed by group and folded straight from the batch's columns (no per-group copy of the
+/// Arrow arrays, as DataFusion's generic adapter would make).
+#[derive(Debug)]
+struct LsqGroups {
+    /// A group's accumulator before any row.
+    template: LsqAccumulator,
+    groups: Vec<LsqAccumulator>,
+}
+
+impl LsqGroups {
+    /// Grows to `total` groups and buckets the rows of a batch by group, leaving out the rows
+    /// the filter rejects.
+    fn buckets(
+        &mut self,
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total: usize,
+    ) -> Vec<Vec<usize>> {
+        if self.groups.len() < total {
+            self.groups.resize(total, self.template.clone());
+        }
+        let mut buckets = vec![Vec::new(); total];
+        for (row, &g) in group_indices.iter().enumerate() {
+            if opt_filter.is_none_or(|f| f.is_valid(row) && f.value(row)) {
+                buckets[g].push(row);
+            }
+        }
+        buckets
+    }
+}
+
+/// One array per column of `rows` (each a row of scalars of the same types).
+fn columns(rows: Vec<Vec<ScalarValue>>, width: usize) -> Result<Vec<ArrayRef>> {
+    let mut columns: Vec<Vec<ScalarValue>> = vec![Vec::with_capacity(rows.len()); width];
+    for row in rows {
+        for (column, value) in columns.iter_mut().zip(row) {
+            column.push(value);
+        }
+    }
+    columns.into_iter().map(ScalarValue::iter_to_array).collect()
+}
+
+impl GroupsAccumulator for LsqGroups {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        let buckets = self.buckets(group_indices, opt_filter, total_num_groups);
+        for (group, rows) in self.groups.iter_mut().zip(&buckets) {
+            if !rows.is_empty() {
+                group.update_rows(values, rows)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
+        let values: Vec<ScalarValue> = emit_to
+            .take_needed(&mut self.groups)
+            .iter_mut()
+            .map(Accumulator::evaluate)
+            .collect::<Result<_>>()?;
+        ScalarValue::iter_to_array(values)
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
+        let rows: Vec<Vec<ScalarValue>> = emit_to
+            .take_needed(&mut self.groups)
+            .iter_mut()
+            .map(Accumulator::state)
+            .collect::<Result<_>>()?;
+        columns(rows, state::STATE_WIDTH)
+    }
+
+    fn merge_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        let buckets = self.buckets(group_indices, opt_filter, total_num_groups);
+        for (group, rows) in self.groups.iter_mut().zip(&buckets) {
+            for &row in rows {
+                group.merge_row(values, row)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self) + self.groups.iter().map(Accumulator::size).sum::<usize>()
     }
 }

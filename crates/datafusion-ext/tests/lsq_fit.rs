@@ -236,6 +236,31 @@ fn group_by_with_100_groups_is_100_in_memory_fits() {
 }
 
 #[test]
+fn group_by_with_a_filter_fits_the_rows_the_filter_keeps() {
+    let groups = 10;
+    let d = data(5, 60 * groups, 2, 0.4, groups);
+    let ctx = session(&d, 2, &no_nulls);
+    let sql = "SELECT lsq_fit(y, x1, x2) FILTER (WHERE x2 > -0.5) FROM t GROUP BY g ORDER BY g";
+    let out = query(&ctx, sql).unwrap();
+    let mut row = 0;
+    for s in &out {
+        for i in 0..s.len() {
+            let rows: Vec<usize> = (0..d.y.len())
+                .filter(|&r| d.g[r] == i64::try_from(row).unwrap() && d.x[(r, 1)] > -0.5)
+                .collect();
+            assert!(rows.len() > 10 && rows.len() < 60, "group {row}: {} rows", rows.len());
+            assert_same_fit(
+                &fitted(s, i),
+                &memory(&d, &rows, true, false),
+                &format!("group {row}"),
+            );
+            row += 1;
+        }
+    }
+    assert_eq!(row, groups);
+}
+
+#[test]
 fn null_rows_are_skipped_and_counted_or_fail_by_option() {
     let d = data(3, 500, 2, 0.3, 1);
     // Column c of row i is NULL for a scattering of rows: y (c = 2), x1, x2, and w (c = 3).
