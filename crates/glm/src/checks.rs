@@ -102,7 +102,7 @@ pub(crate) fn check_statistics(
         for (statistic, value) in [("dispersion", dispersion), ("deviance", e.deviance)] {
             if !(SMALLEST_DISPERSION..=f64::MAX).contains(&value) {
                 let mut by_row = vec![0.0; problem.y.len()];
-                for (&i, &r) in problem.kept.iter().zip(&residuals) {
+                for (i, &r) in problem.kept.iter().zip(&residuals) {
                     by_row[i] = r;
                 }
                 return Err(problem.out_of_range(statistic, value, |i| by_row[i]));
@@ -131,7 +131,7 @@ fn check_boundary(problem: &Problem<'_>, cols: &[usize], reported: &Reported<'_>
         let mu = e.mu[*i];
         problem.link.mu_domain() == Domain::OpenUnit && (mu <= AT_BOUND || mu >= 1.0 - AT_BOUND)
     };
-    let at_clamp = problem.kept.iter().copied().find(clamped);
+    let at_clamp = problem.kept.iter().find(clamped);
     let Some(index) = at_clamp.or(reported.boundary) else { return Ok(()) };
     let (residuals, _) = pearson_residuals_and_scale(problem, cols, reported);
     // The rounding of the response and the means alone: a linear predictor swamped by its own
@@ -139,7 +139,7 @@ fn check_boundary(problem: &Problem<'_>, cols: &[usize], reported: &Reported<'_>
     let data_scale: Vec<f64> = problem
         .kept
         .iter()
-        .map(|&i| {
+        .map(|i| {
             let size = problem.y[i].abs() + e.mu[i].abs();
             problem.weights[i].sqrt() * problem.family.over_variance_root(e.mu[i], size)
         })
@@ -202,7 +202,7 @@ fn pearson_residuals_and_scale(
     problem
         .kept
         .iter()
-        .map(|&i| {
+        .map(|i| {
             let pearson = |v: f64| problem.family.over_variance_root(e.mu[i], v);
             let root = problem.weights[i].sqrt();
             let linear: f64 =

@@ -55,11 +55,11 @@ pub(crate) fn estimated_digits(
     let mut s = vec![0.0_f64; problem.kept.len()];
     for (&j, g) in cols.iter().zip(gamma.iter()) {
         let column = problem.x.column(j);
-        for (t, &i) in s.iter_mut().zip(&problem.kept) {
+        for (t, i) in s.iter_mut().zip(problem.kept.iter()) {
             *t += (column[i] * g).abs();
         }
     }
-    for (t, &i) in s.iter_mut().zip(&problem.kept) {
+    for (t, i) in s.iter_mut().zip(problem.kept.iter()) {
         let (root, _) = problem.irls_row(e, i);
         let residual = (problem.y[i] - e.mu[i]) / problem.link.mu_eta(e.eta[i]);
         *t = root * (*t + problem.offset[i].abs() + residual.abs());

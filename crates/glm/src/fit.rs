@@ -195,8 +195,8 @@ fn usable_columns(
     if folded_rank || (is_tall(k, p) && full_rank(problem)) {
         return Ok((all, Vec::new()));
     }
-    let root: Vec<f64> = problem.kept.iter().map(|&i| problem.weights[i].sqrt()).collect();
-    let weighted = DMatrix::from_fn(k, p, |r, c| root[r] * problem.x[(problem.kept[r], c)]);
+    let root: Vec<f64> = problem.kept.iter().map(|i| problem.weights[i].sqrt()).collect();
+    let weighted = DMatrix::from_fn(k, p, |r, c| root[r] * problem.x[(problem.kept.get(r), c)]);
     // Only the rank decision is needed, which the right-hand side does not affect.
     let b = DVector::zeros(k);
     let options = lsq::FitOptions::default().rank_policy(policy);
@@ -225,13 +225,13 @@ fn null_deviance(problem: &Problem<'_>, control: &Control) -> Result<f64> {
             Ok(problem.evaluate(&[j0], &outcome.gamma).deviance)
         }
         Some(_) => {
-            let total: f64 = problem.kept.iter().map(|&i| problem.weights[i]).sum();
-            let mean = problem.kept.iter().map(|&i| problem.weights[i] * problem.y[i]).sum::<f64>()
-                / total;
+            let total: f64 = problem.kept.iter().map(|i| problem.weights[i]).sum();
+            let mean =
+                problem.kept.iter().map(|i| problem.weights[i] * problem.y[i]).sum::<f64>() / total;
             Ok(problem
                 .kept
                 .iter()
-                .map(|&i| problem.weights[i] * problem.family.unit_deviance(problem.y[i], mean))
+                .map(|i| problem.weights[i] * problem.family.unit_deviance(problem.y[i], mean))
                 .sum())
         }
         // `evaluate_eta` gives a NaN deviance when a mean leaves the domain.

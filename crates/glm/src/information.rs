@@ -80,7 +80,7 @@ pub(crate) fn scoring(
         let pearson: Vec<f64> = problem
             .kept
             .iter()
-            .map(|&i| {
+            .map(|i| {
                 problem.weights[i].sqrt()
                     * problem.family.over_variance_root(e.mu[i], problem.y[i] - e.mu[i])
             })
@@ -131,7 +131,7 @@ fn correction_factors(problem: &Problem<'_>, e: &Evaluation) -> Vec<f64> {
     problem
         .kept
         .iter()
-        .map(|&i| {
+        .map(|i| {
             let (mu, eta) = (e.mu[i], e.eta[i]);
             let d = problem.link.mu_eta(eta);
             (problem.y[i] - mu)
@@ -149,7 +149,7 @@ fn correction_factors(problem: &Problem<'_>, e: &Evaluation) -> Vec<f64> {
 /// keeps the measure exactly independent of power-of-two units of the weights.
 fn weight_root(problem: &Problem<'_>) -> f64 {
     let n = count_to_f64(problem.kept.len());
-    let mean: f64 = problem.kept.iter().map(|&i| problem.weights[i] / n).sum();
+    let mean: f64 = problem.kept.iter().map(|i| problem.weights[i] / n).sum();
     let root = (mean.log2() / 2.0).round().exp2();
     if root.is_finite() && root > 0.0 { root } else { 1.0 }
 }

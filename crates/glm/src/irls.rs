@@ -322,7 +322,7 @@ fn relative_change(deviance: f64, previous: f64, offset: f64) -> f64 {
 fn count_total(problem: &Problem<'_>) -> f64 {
     match problem.family {
         Family::Poisson | Family::QuasiPoisson | Family::NegativeBinomial { .. } => {
-            problem.kept.iter().map(|&i| problem.weights[i] * problem.y[i]).sum()
+            problem.kept.iter().map(|i| problem.weights[i] * problem.y[i]).sum()
         }
         _ => f64::INFINITY,
     }

@@ -185,6 +185,7 @@ mod glm_fit;
 mod gradient;
 mod information;
 mod irls;
+mod kept;
 mod link;
 mod method;
 mod model;

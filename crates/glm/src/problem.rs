@@ -15,6 +15,7 @@ use crate::domain::Domain;
 use crate::error::{Error, Input, Result};
 use crate::factor::TallFactor;
 use crate::family::Family;
+use crate::kept::Kept;
 use crate::link::Link;
 use crate::model::Model;
 use crate::numeric::{count_to_f64, norm2, unit_scale};
@@ -42,7 +43,7 @@ pub(crate) struct Problem<'a> {
     /// Whether an offset with a nonzero entry was given.
     pub(crate) has_offset: bool,
     /// Rows with positive total weight, ascending.
-    pub(crate) kept: Vec<usize>,
+    pub(crate) kept: Kept,
     /// What the fit will carry about the data (non-integer counts).
     pub(crate) warnings: Vec<Warning>,
     /// The powers of two that bring each design column, on the kept rows, to about unit norm
@@ -123,7 +124,7 @@ impl<'a> Problem<'a> {
         };
         let trials = PerRow::new(trials, 1.0, m);
         let weights = prior.product(&trials);
-        let kept: Vec<usize> = (0..m).filter(|&i| weights[i] > 0.0).collect();
+        let kept = Kept::new(&weights, m);
         let has_offset = data.offset.is_some_and(|o| o.iter().any(|&v| v != 0.0));
         let offset = PerRow::new(data.offset.cloned(), 0.0, m);
         // R's rule: with trials the successes and trials must be counts; otherwise the
@@ -189,7 +190,7 @@ impl<'a> Problem<'a> {
         } else {
             self.kept
                 .iter()
-                .map(|&i| self.weights[i] * self.family.unit_deviance(self.y[i], mu[i]))
+                .map(|i| self.weights[i] * self.family.unit_deviance(self.y[i], mu[i]))
                 .sum()
         };
         Evaluation { eta, mu, deviance, invalid, factor: None }
@@ -263,7 +264,7 @@ impl<'a> Problem<'a> {
     pub(crate) fn eta_rounding(&self, e: &Evaluation) -> f64 {
         self.kept
             .iter()
-            .map(|&i| {
+            .map(|i| {
                 let (mu, eta) = (e.mu[i], e.eta[i]);
                 let residual = self.family.over_variance_root(mu, self.y[i] - mu).abs();
                 let slope = self.family.over_variance_root(mu, self.link.mu_eta(eta)).abs();
@@ -285,7 +286,7 @@ impl<'a> Problem<'a> {
             let t = term(i).abs();
             if t.is_nan() { f64::INFINITY } else { t }
         };
-        let largest = self.kept.iter().copied().max_by(|&a, &b| size(a).total_cmp(&size(b)));
+        let largest = self.kept.iter().max_by(|&a, &b| size(a).total_cmp(&size(b)));
         let (index, response, weight) =
             largest.map_or((0, f64::NAN, f64::NAN), |i| (i, self.y[i], self.weights[i]));
         Error::OutOfRange { statistic, value, index, response, weight }
@@ -331,11 +332,11 @@ impl<'a> Problem<'a> {
     pub(crate) fn fallback(&self, cols: &[usize]) -> Option<DVector<f64>> {
         let j0 = self.intercept?;
         let k = cols.iter().position(|&j| j == j0)?;
-        let total: f64 = self.kept.iter().map(|&i| self.weights[i]).sum();
+        let total: f64 = self.kept.iter().map(|i| self.weights[i]).sum();
         let mean = self
             .kept
             .iter()
-            .map(|&i| self.weights[i] * self.family.starting_mean(self.y[i], self.weights[i]))
+            .map(|i| self.weights[i] * self.family.starting_mean(self.y[i], self.weights[i]))
             .sum::<f64>()
             / total;
         let mut gamma = DVector::zeros(cols.len());
@@ -355,7 +356,7 @@ impl<'a> Problem<'a> {
                     let norm = if every_row {
                         norm2(column.as_slice())
                     } else {
-                        norm2(&self.kept.iter().map(|&i| column[i]).collect::<Vec<_>>())
+                        norm2(&self.kept.iter().map(|i| column[i]).collect::<Vec<_>>())
                     };
                     unit_scale(norm)
                 })
@@ -396,7 +397,7 @@ impl<'a> Problem<'a> {
         let k = self.kept.len();
         let mut root = Vec::with_capacity(k);
         let mut z = Vec::with_capacity(k);
-        for &i in &self.kept {
+        for i in self.kept.iter() {
             let (r, zi) = self.irls_row(e, i);
             root.push(r);
             z.push(zi);
@@ -413,7 +414,7 @@ impl<'a> Problem<'a> {
                     *t = w * v;
                 }
             } else {
-                for ((t, &w), &i) in target.iter_mut().zip(&root).zip(&self.kept) {
+                for ((t, &w), i) in target.iter_mut().zip(&root).zip(self.kept.iter()) {
                     *t = w * source[i];
                 }
             }
@@ -428,7 +429,7 @@ impl<'a> Problem<'a> {
         // The per-observation score factor, zero on the rows left out, then one dot product per
         // column in the order the column-major design is stored.
         let mut u = DVector::zeros(self.x.nrows());
-        for &i in &self.kept {
+        for i in self.kept.iter() {
             u[i] = self.weights[i] * (self.y[i] - e.mu[i]) / self.family.variance(e.mu[i])
                 * self.link.mu_eta(e.eta[i]);
         }
@@ -438,7 +439,7 @@ impl<'a> Problem<'a> {
     /// The log-likelihood with R's conventions at dispersion `φ`, and the sum of the
     /// magnitudes of its terms (for rounding estimates).
     pub(crate) fn log_likelihood(&self, mu: &DVector<f64>, dispersion: f64) -> (f64, f64) {
-        self.kept.iter().fold((0.0, 0.0), |(sum, magnitude), &i| {
+        self.kept.iter().fold((0.0, 0.0), |(sum, magnitude), i| {
             let term = self.log_likelihood_term(i, mu, dispersion);
             (sum + term, magnitude + term.abs())
         })
@@ -455,7 +456,7 @@ impl<'a> Problem<'a> {
         match self.family {
             Family::Gaussian => deviance / count_to_f64(self.observations()),
             Family::Gamma | Family::InverseGaussian => {
-                deviance / self.kept.iter().map(|&i| self.prior[i]).sum::<f64>()
+                deviance / self.kept.iter().map(|i| self.prior[i]).sum::<f64>()
             }
             _ => 1.0,
         }

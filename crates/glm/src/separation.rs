@@ -101,7 +101,7 @@ pub(crate) fn check_separation(
     let side: Vec<f64> = problem
         .kept
         .iter()
-        .map(|&i| {
+        .map(|i| {
             let y = problem.y[i];
             if lower && y == 0.0 {
                 -1.0
@@ -119,7 +119,7 @@ pub(crate) fn check_separation(
         .iter()
         .zip(&side)
         .filter(|&(_, &s)| s != 0.0)
-        .map(|(&i, &s)| {
+        .map(|(i, &s)| {
             let (before, after) = (distance(s, mu_before[i]), distance(s, mu[i]));
             if after <= PROBABILITY_FLOOR { 1.0 } else { 1.0 - after / before }
         })
@@ -131,7 +131,7 @@ pub(crate) fn check_separation(
         problem
             .kept
             .iter()
-            .map(|&i| cols.iter().zip(d.iter()).map(|(&j, &v)| problem.x[(i, j)] * v).sum())
+            .map(|i| cols.iter().zip(d.iter()).map(|(&j, &v)| problem.x[(i, j)] * v).sum())
             .collect()
     };
     let all = vec![true; side.len()];
@@ -152,7 +152,7 @@ pub(crate) fn check_separation(
         };
         (projected, separated)
     };
-    let separated: Vec<usize> = separated.into_iter().map(|r| problem.kept[r]).collect();
+    let separated: Vec<usize> = separated.into_iter().map(|r| problem.kept.get(r)).collect();
     let direction = problem.expand(cols, &direction);
     let norm = norm2(direction.as_slice());
     Err(Error::Separation {
@@ -199,7 +199,7 @@ pub(crate) fn near_boundary(problem: &Problem<'_>, cols: &[usize], outcome: &Out
         evaluated = problem.evaluate(cols, &outcome.gamma);
         &evaluated.mu
     };
-    problem.kept.iter().any(|&i| {
+    problem.kept.iter().any(|i| {
         (lower && mu[i] <= SEPARATION_SUSPICION) || (upper && 1.0 - mu[i] <= SEPARATION_SUSPICION)
     })
 }
@@ -264,11 +264,11 @@ fn project_out(
     let p = cols.len();
     let norms: Vec<f64> = cols
         .iter()
-        .map(|&j| norm2(&problem.kept.iter().map(|&i| problem.x[(i, j)]).collect::<Vec<_>>()))
+        .map(|&j| norm2(&problem.kept.iter().map(|i| problem.x[(i, j)]).collect::<Vec<_>>()))
         .map(|n| if n > 0.0 { n } else { 1.0 })
         .collect();
     let a = DMatrix::from_fn(rest.len(), p, |r, c| {
-        problem.x[(problem.kept[rest[r]], cols[c])] / norms[c]
+        problem.x[(problem.kept.get(rest[r]), cols[c])] / norms[c]
     });
     // e = D·d in the scaled coordinates, where rows of A·e are the movements.
     let mut e = DVector::from_fn(p, |c, _| d[c] * norms[c]);

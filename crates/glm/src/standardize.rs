@@ -28,7 +28,7 @@ impl Standardization {
     pub(crate) fn new(problem: &Problem<'_>, cols: &[usize], on: bool) -> Self {
         let p = cols.len();
         let identity = Self { intercept: None, means: vec![0.0; p], scales: vec![1.0; p] };
-        let Some(&first) = problem.kept.first() else { return identity };
+        let Some(first) = problem.kept.first() else { return identity };
         if !on {
             return identity;
         }
@@ -37,8 +37,8 @@ impl Standardization {
             .and_then(|j0| cols.iter().position(|&j| j == j0).map(|k| (k, problem.x[(first, j0)])))
             .filter(|&(_, c0)| c0 != 0.0 && c0.is_finite());
         // The weights relative to their largest, so that their sum cannot overflow.
-        let largest = problem.kept.iter().fold(0.0_f64, |m, &i| m.max(problem.weights[i]));
-        let share: Vec<f64> = problem.kept.iter().map(|&i| problem.weights[i] / largest).collect();
+        let largest = problem.kept.iter().fold(0.0_f64, |m, i| m.max(problem.weights[i]));
+        let share: Vec<f64> = problem.kept.iter().map(|i| problem.weights[i] / largest).collect();
         let total: f64 = share.iter().sum();
         let mut means = vec![0.0; p];
         let mut scales = vec![1.0; p];
@@ -48,7 +48,7 @@ impl Standardization {
             }
             let column = problem.x.column(j);
             let mean = if intercept.is_some() {
-                problem.kept.iter().zip(&share).map(|(&i, &w)| w * column[i] / total).sum::<f64>()
+                problem.kept.iter().zip(&share).map(|(i, &w)| w * column[i] / total).sum::<f64>()
             } else {
                 0.0
             };
@@ -57,7 +57,7 @@ impl Standardization {
                 .kept
                 .iter()
                 .zip(&share)
-                .map(|(&i, &w)| w.sqrt() * (column[i] - mean))
+                .map(|(i, &w)| w.sqrt() * (column[i] - mean))
                 .collect();
             let rms = norm2(&centred) / total.sqrt();
             let scale = rms.log2().round().exp2();

@@ -42,7 +42,7 @@ pub(crate) fn tall_factor(
         let (columns, response) = buf.split_at_mut(len * p);
         let mut roots = Vec::with_capacity(len);
         for (k, v) in response.iter_mut().enumerate() {
-            let i = if every_row { start + k } else { problem.kept[start + k] };
+            let i = if every_row { start + k } else { problem.kept.get(start + k) };
             let (root, z) = problem.irls_row(e, i);
             roots.push(root);
             *v = root * z;
@@ -56,7 +56,7 @@ pub(crate) fn tall_factor(
                 }
             } else {
                 for (k, (v, &root)) in dst.iter_mut().zip(&roots).enumerate() {
-                    *v = root * (column[problem.kept[start + k]] * s);
+                    *v = root * (column[problem.kept.get(start + k)] * s);
                 }
             }
         }
@@ -109,13 +109,11 @@ pub(crate) fn full_rank(problem: &Problem<'_>) -> bool {
     let fill = |start: usize, len: usize, buf: &mut [f64]| -> usize {
         let (columns, response) = buf.split_at_mut(len * p);
         response.fill(0.0);
-        let roots: Vec<f64> =
-            problem.kept[start..start + len].iter().map(|&i| problem.weights[i].sqrt()).collect();
+        let rows: Vec<usize> = (start..start + len).map(|k| problem.kept.get(k)).collect();
+        let roots: Vec<f64> = rows.iter().map(|&i| problem.weights[i].sqrt()).collect();
         for (j, (dst, &s)) in columns.chunks_exact_mut(len).zip(scales).enumerate() {
             let column = problem.x.column(j);
-            for ((v, &i), &root) in
-                dst.iter_mut().zip(&problem.kept[start..start + len]).zip(&roots)
-            {
+            for ((v, &i), &root) in dst.iter_mut().zip(&rows).zip(&roots) {
                 *v = root * (column[i] * s);
             }
         }
@@ -156,11 +154,11 @@ pub(crate) fn weighted_gram(
             scaled = DMatrix::zeros(len, p);
         }
         let roots: Vec<f64> =
-            (0..len).map(|k| problem.irls_row(e, problem.kept[start + k]).0).collect();
+            (0..len).map(|k| problem.irls_row(e, problem.kept.get(start + k)).0).collect();
         for (c, (&j, &d)) in cols.iter().zip(scales).enumerate() {
             let column = problem.x.column(j);
             for k in 0..len {
-                let v = roots[k] * (column[problem.kept[start + k]] * d);
+                let v = roots[k] * (column[problem.kept.get(start + k)] * d);
                 block[(k, c)] = v;
                 scaled[(k, c)] = v * r[start + k];
             }
@@ -245,7 +243,7 @@ mod tests {
         let deviance: f64 = problem
             .kept
             .iter()
-            .map(|&i| problem.weights[i] * problem.family.unit_deviance(problem.y[i], mu[i]))
+            .map(|i| problem.weights[i] * problem.family.unit_deviance(problem.y[i], mu[i]))
             .sum();
         assert!(deviance.is_finite() && blocked.invalid.is_none());
         assert!(

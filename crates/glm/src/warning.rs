@@ -5,6 +5,7 @@ use nalgebra::DVector;
 
 use crate::error::Input;
 use crate::family::Family;
+use crate::kept::Kept;
 
 /// R's test for a non-integer count in `dpois` and `dnbinom` (`R_nonint`): `y` counts as a whole
 /// number when `|y − round(y)| ≤ 10⁻⁷·max(1, |y|)`, which forgives the rounding of counts that
@@ -101,7 +102,7 @@ pub(crate) fn non_integer_counts(
     input: Input,
     successes: &DVector<f64>,
     trials: Option<&DVector<f64>>,
-    kept: &[usize],
+    kept: &Kept,
 ) -> Vec<Warning> {
     let tolerance: fn(f64) -> f64 = match family {
         Family::Poisson | Family::NegativeBinomial { .. } => {
@@ -119,11 +120,11 @@ pub(crate) fn non_integer_counts(
     let mut warnings = Vec::new();
     for (input, values) in [(input, Some(successes)), (Input::Trials, trials)] {
         let Some(values) = values else { continue };
-        let mut offending = kept.iter().filter(|&&i| {
+        let mut offending = kept.iter().filter(|&i| {
             let v = values[i];
             (v - v.round()).abs() > tolerance(v)
         });
-        if let Some(&index) = offending.next() {
+        if let Some(index) = offending.next() {
             warnings.push(Warning::NonIntegerCounts {
                 family,
                 input,
