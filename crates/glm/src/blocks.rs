@@ -22,6 +22,11 @@ pub(crate) const TALL_MIN_ROWS_PER_COLUMN: usize = 64;
 /// (3·128 KiB) stay in the second-level cache.
 pub(crate) const BLOCK_ROWS: usize = 1 << 14;
 
+/// The threads the row blocks run on: the machine's available parallelism.
+pub(crate) fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
 /// Whether `m` rows and `p` columns make a tall problem.
 pub(crate) fn is_tall(m: usize, p: usize) -> bool {
     m.saturating_mul(p) >= TALL_MIN_ENTRIES && m >= TALL_MIN_ROWS_PER_COLUMN.saturating_mul(p)
@@ -38,28 +43,54 @@ where
     T: Send,
     F: Fn(Range<usize>, &mut [f64], &mut [f64], &mut Vec<f64>) -> T + Sync,
 {
-    let mut work: Vec<(Range<usize>, &mut [f64], &mut [f64])> = a
+    let work: Vec<(Range<usize>, &mut [f64], &mut [f64])> = a
         .chunks_mut(BLOCK_ROWS)
         .zip(b.chunks_mut(BLOCK_ROWS))
         .enumerate()
         .map(|(k, (x, y))| (k * BLOCK_ROWS..k * BLOCK_ROWS + x.len(), x, y))
         .collect();
+    run_in_groups(work, threads, |(rows, x, y), scratch| f(rows, x, y, scratch))
+}
+
+/// [`for_blocks`] without outputs: `f` on the row blocks of `0..m`, results in block order.
+pub(crate) fn map_blocks<T, F>(m: usize, threads: usize, f: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(Range<usize>) -> T + Sync,
+{
+    let work: Vec<Range<usize>> =
+        (0..m).step_by(BLOCK_ROWS).map(|start| start..(start + BLOCK_ROWS).min(m)).collect();
+    run_in_groups(work, threads, |rows, _| f(rows))
+}
+
+/// Runs `f` on every item of `work`, in consecutive groups of equal size on up to `threads`
+/// scoped threads (on the caller's thread when one group holds everything), and returns the
+/// results in the order of `work`. Each group's items share one scratch vector.
+fn run_in_groups<W, T, F>(mut work: Vec<W>, threads: usize, f: F) -> Vec<T>
+where
+    W: Send,
+    T: Send,
+    F: Fn(W, &mut Vec<f64>) -> T + Sync,
+{
     let per_thread = work.len().div_ceil(threads.max(1)).max(1);
     if work.len() <= per_thread {
         let mut scratch = Vec::new();
-        return work.into_iter().map(|(rows, x, y)| f(rows, x, y, &mut scratch)).collect();
+        return work.into_iter().map(|item| f(item, &mut scratch)).collect();
     }
     let f = &f;
+    let mut groups = Vec::new();
+    while work.len() > per_thread {
+        let rest = work.split_off(per_thread);
+        groups.push(std::mem::replace(&mut work, rest));
+    }
+    groups.push(work);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = work
-            .chunks_mut(per_thread)
+        let handles: Vec<_> = groups
+            .into_iter()
             .map(|group| {
                 scope.spawn(move || {
                     let mut scratch = Vec::new();
-                    group
-                        .iter_mut()
-                        .map(|(rows, x, y)| f(rows.clone(), x, y, &mut scratch))
-                        .collect::<Vec<T>>()
+                    group.into_iter().map(|item| f(item, &mut scratch)).collect::<Vec<T>>()
                 })
             })
             .collect();
@@ -91,6 +122,16 @@ mod tests {
             assert!(a.iter().all(|&v| v.to_bits() == 1.0_f64.to_bits()));
             assert!(b.iter().all(|&v| v.to_bits() == 2.0_f64.to_bits()));
         }
+    }
+
+    #[test]
+    fn mapped_blocks_cover_every_row_once_in_order_for_any_thread_count() {
+        let m = 2 * BLOCK_ROWS + 5;
+        for threads in [1, 2, 5] {
+            let ranges = map_blocks(m, threads, |rows| rows);
+            assert_eq!(ranges, vec![0..BLOCK_ROWS, BLOCK_ROWS..2 * BLOCK_ROWS, 2 * BLOCK_ROWS..m]);
+        }
+        assert!(map_blocks(0, 2, |rows| rows).is_empty());
     }
 
     #[test]

@@ -39,7 +39,16 @@ pub enum Criterion {
     /// steps are full Newton steps on the observed information (falling back to Fisher scoring
     /// for a step that would raise the deviance), so the last iterations converge
     /// quadratically. A step within the rounding of the weighted solve counts as 0, and a
-    /// deviance rise within the rounding of `η` does not halve a step. The default.
+    /// deviance rise within the rounding of `η` does not halve a step.
+    ///
+    /// On a tall design (at least 2¹⁷ entries and 64 rows per column, every weight positive)
+    /// two things change how IRLS gets there, not where it stops. It starts from the fit of a
+    /// systematic subsample of the rows (about a 32nd) instead of R's starting means, falling
+    /// back to those if that start fails. And with a canonical link, whose Fisher steps are
+    /// Newton's and converge quadratically, it stops at the current point when the step from
+    /// it, factored by QR, is negligible, returning that point rather than evaluating the
+    /// step's end (whose distance to the optimum, the step's, is in the truncation bound). The
+    /// default.
     #[default]
     Coefficients,
     /// R's `glm.control` rule on the deviance `D`: stop when `|D − D_old|/(|D| + 0.1) < tol`

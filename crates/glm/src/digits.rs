@@ -1,9 +1,14 @@
 //! The digits estimate of [`crate::GlmFit::digits`]: how far the returned coefficients can be
 //! from the exact optimum, through the iteration stopping early and through rounding.
 
+use std::ops::Range;
+
 use nalgebra::DVector;
 
+use crate::blocks::{map_blocks, threads};
+
 use crate::information::Scoring;
+use crate::kept::Kept;
 use crate::numeric::{F64_DIGITS, norm2};
 use crate::problem::{Evaluation, Problem};
 
@@ -51,19 +56,39 @@ pub(crate) fn estimated_digits(
     scores: &Scoring,
 ) -> f64 {
     let d = &scores.scales;
-    // Σ_k |x_ik·β_k| column by column, in the order the column-major design is stored.
-    let mut s = vec![0.0_f64; problem.kept.len()];
-    for (&j, g) in cols.iter().zip(gamma.iter()) {
-        let column = problem.x.column(j);
-        for (t, i) in s.iter_mut().zip(problem.kept.iter()) {
-            *t += (column[i] * g).abs();
+    // Per kept row, Σ_k |x_ik·β_k| column by column (in the order the column-major design is
+    // stored) plus the offset and the working residual, times √W; in row blocks on every core
+    // for a tall problem, each row's sum the same either way.
+    let rows = |ks: Range<usize>| {
+        let mut s = vec![0.0_f64; ks.len()];
+        for (&j, g) in cols.iter().zip(gamma.iter()) {
+            let column = problem.x.column(j);
+            if let Kept::All(_) = problem.kept {
+                // Every row kept: the block's rows are a contiguous run of the column.
+                for (t, &x) in s.iter_mut().zip(&column.as_slice()[ks.clone()]) {
+                    *t += (x * g).abs();
+                }
+            } else {
+                for (t, k) in s.iter_mut().zip(ks.clone()) {
+                    *t += (column[problem.kept.get(k)] * g).abs();
+                }
+            }
         }
-    }
-    for (t, i) in s.iter_mut().zip(problem.kept.iter()) {
-        let (root, _) = problem.irls_row(e, i);
-        let residual = (problem.y[i] - e.mu[i]) / problem.link.mu_eta(e.eta[i]);
-        *t = root * (*t + problem.offset[i].abs() + residual.abs());
-    }
+        for (t, k) in s.iter_mut().zip(ks) {
+            let i = problem.kept.get(k);
+            let (root, _) = problem.irls_row(e, i);
+            let residual = (problem.y[i] - e.mu[i]) / problem.link.mu_eta(e.eta[i]);
+            *t = root * (*t + problem.offset[i].abs() + residual.abs());
+        }
+        s
+    };
+    let n = problem.kept.len();
+    let s = if problem.is_tall() {
+        let threads = threads();
+        map_blocks(n, threads, rows).concat()
+    } else {
+        rows(0..n)
+    };
     let spread = norm2(&s);
     let mut worst = 0.0_f64;
     for j in 0..cols.len() {

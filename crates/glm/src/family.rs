@@ -6,7 +6,7 @@ use statrs::function::gamma::ln_gamma;
 use crate::domain::Domain;
 use crate::link::Link;
 use crate::numeric::{
-    STIRLING_MIN, half_poisson_deviance, ln_binomial, stirling_remainder, t_minus_log1p, x_ln,
+    LnFactorial, STIRLING_MIN, half_poisson_deviance, stirling_remainder, t_minus_log1p, x_ln,
 };
 
 /// Added to a Poisson response for its starting mean, `μ₀ = y + 0.1` (R's `mustart`), so that
@@ -318,19 +318,20 @@ impl Family {
     /// only where the result does.
     #[must_use]
     pub fn log_density(self, y: f64, mu: f64, dispersion: f64) -> f64 {
-        self.log_likelihood_term(y, mu, 1.0, 1.0, dispersion)
+        self.log_likelihood_term(y, mu, (1.0, 1.0), dispersion, &LnFactorial::default())
     }
 
     /// One observation's contribution to R's log-likelihood, for prior weight `w`, `n` trials
-    /// (binomial; 1 otherwise) and dispersion `φ`. The Gaussian reads `w` as a precision
-    /// (`Var = φ/w`), the other families as a frequency (`w·ln f`), as R's `family$aic` do.
+    /// (binomial; 1 otherwise) and dispersion `φ`, with `ln x!` from `factorials`. The Gaussian
+    /// reads `w` as a precision (`Var = φ/w`), the other families as a frequency (`w·ln f`), as
+    /// R's `family$aic` do.
     pub(crate) fn log_likelihood_term(
         self,
         y: f64,
         mu: f64,
-        w: f64,
-        n: f64,
+        (w, n): (f64, f64),
         dispersion: f64,
+        factorials: &LnFactorial,
     ) -> f64 {
         use std::f64::consts::PI;
         let ln_2pi = (2.0 * PI).ln();
@@ -340,10 +341,10 @@ impl Family {
                 let z = (y - mu) / dispersion.sqrt();
                 0.5 * (w.ln() - ln_2pi - dispersion.ln() - w * z * z)
             }
-            Family::Poisson | Family::QuasiPoisson => w * (x_ln(y, mu) - mu - ln_gamma(y + 1.0)),
+            Family::Poisson | Family::QuasiPoisson => w * (x_ln(y, mu) - mu - factorials.of(y)),
             Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => {
                 let successes = n * y;
-                w * (ln_binomial(n, successes)
+                w * (factorials.ln_binomial(n, successes)
                     + x_ln(successes, mu)
                     + x_ln(n - successes, 1.0 - mu))
             }
@@ -373,11 +374,11 @@ impl Family {
                     // θ·ln θ cancel exactly: at θ = 10¹⁵ the direct formula loses every digit.
                     let (ry, rmu) = ((y / theta).ln_1p(), (mu / theta).ln_1p());
                     w * ((theta + y - 0.5) * ry - (theta + y) * rmu - y + x_ln(y, mu)
-                        - ln_gamma(y + 1.0)
+                        - factorials.of(y)
                         + stirling_remainder(theta + y)
                         - stirling_remainder(theta))
                 } else {
-                    w * (ln_gamma(theta + y) - ln_gamma(theta) - ln_gamma(y + 1.0)
+                    w * (ln_gamma(theta + y) - ln_gamma(theta) - factorials.of(y)
                         + theta * theta.ln()
                         + x_ln(y, mu)
                         - (theta + y) * (theta + mu).ln())

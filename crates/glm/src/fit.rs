@@ -23,6 +23,7 @@ use crate::model::Model;
 use crate::problem::Problem;
 use crate::separation::{near_boundary, separable};
 use crate::step_rule::StepRule;
+use crate::subsample::warm_start;
 use crate::tall::full_rank;
 use crate::weighted::relabel;
 
@@ -62,9 +63,11 @@ use crate::weighted::relabel;
 /// # Cost
 /// Per IRLS iteration one QR of the `n×p` weighted design, `2np² − 2p³/3` flops (a Gram step
 /// `2np²` at matrix-product speed), and one evaluation, `O(np)`, per trial point; on a tall
-/// design with positive weights the two share one read of `X`. One more factorization at the
-/// optimum gives the covariance (and one more the stationarity check, only for a fit held at a
-/// boundary). Per gradient-ascent step `O(np)`, plus one IRLS run to certify it for the
+/// design with positive weights the two share one read of `X`, and under the default criterion
+/// IRLS starts from the fit of a 32nd of the rows (about a fifth of one pass), which saves two
+/// or three iterations. One more factorization at the optimum gives the covariance (on a tall
+/// design it comes with the last pass; and one more the stationarity check, only for a fit held
+/// at a boundary). Per gradient-ascent step `O(np)`, plus one IRLS run to certify it for the
 /// families and links that can separate. A null-model refit (intercept with an offset) costs
 /// one more IRLS run with `p = 1`. Memory: the design is never copied on a tall design; beyond
 /// it a fit keeps a few `n`-vectors (the current and trial `η` and `μ`, the kept rows, and the
@@ -130,8 +133,17 @@ pub fn fit(data: &Data<'_>, model: impl Into<Model>, control: &Control) -> Resul
     let outcome = match method {
         Method::Irls => {
             let tolerance = tolerance.unwrap_or(IRLS_TOLERANCE);
-            let result =
-                irls(&problem, &cols, start.as_ref(), max_iter, tolerance, control.criterion);
+            let criterion = control.criterion;
+            // A tall fit under the default criterion starts near its optimum, from a subsample's;
+            // should that start fail, from R's means, so that errors are those of the usual run.
+            let warm = (start.is_none() && criterion == Criterion::Coefficients)
+                .then(|| warm_start(&problem, &cols))
+                .flatten();
+            let result = match &warm {
+                Some(warm) => irls(&problem, &cols, Some(warm), max_iter, tolerance, criterion)
+                    .or_else(|_| irls(&problem, &cols, None, max_iter, tolerance, criterion)),
+                None => irls(&problem, &cols, start.as_ref(), max_iter, tolerance, criterion),
+            };
             // IRLS with R's rule at R's tolerance certified separation itself; after a looser
             // tolerance or another criterion one IRLS run with R's control certifies it, for a
             // fit and for a failure to converge alike (separation explains the latter better).
@@ -225,14 +237,13 @@ fn null_deviance(problem: &Problem<'_>, control: &Control) -> Result<f64> {
             Ok(problem.evaluate(&[j0], &outcome.gamma).deviance)
         }
         Some(_) => {
-            let total: f64 = problem.kept.iter().map(|i| problem.weights[i]).sum();
-            let mean =
-                problem.kept.iter().map(|i| problem.weights[i] * problem.y[i]).sum::<f64>() / total;
-            Ok(problem
-                .kept
-                .iter()
-                .map(|i| problem.weights[i] * problem.family.unit_deviance(problem.y[i], mean))
-                .sum())
+            let [total, weighted] =
+                problem.sum_kept(|i| [problem.weights[i], problem.weights[i] * problem.y[i]]);
+            let mean = weighted / total;
+            let [deviance] = problem.sum_kept(|i| {
+                [problem.weights[i] * problem.family.unit_deviance(problem.y[i], mean)]
+            });
+            Ok(deviance)
         }
         // `evaluate_eta` gives a NaN deviance when a mean leaves the domain.
         None => Ok(problem.evaluate_eta(problem.offset.to_vector()).deviance),

@@ -11,7 +11,7 @@
 use linalg_core::{TallQr, condition_estimate_upper};
 use nalgebra::{DMatrix, DMatrixView, DVector, Dyn};
 
-use crate::blocks::{for_blocks, is_tall};
+use crate::blocks::{for_blocks, is_tall, threads};
 use crate::factor::{FactorKind, TallFactor};
 use crate::numeric::unit_scale;
 use crate::problem::{Evaluation, Problem};
@@ -71,7 +71,7 @@ pub(crate) fn evaluate_and_fold(
     let mut eta = eta;
     let mut mu = DVector::zeros(eta.len());
     let scales: Vec<f64> = cols.iter().map(|&j| problem.column_scales()[j]).collect();
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let threads = threads();
     let linear = gamma.map(|g| (cols, g));
     let blocks =
         for_blocks(eta.as_mut_slice(), mu.as_mut_slice(), threads, |rows, eta, mu, buf| {
@@ -260,6 +260,11 @@ impl<'a> Passes<'a> {
             gram: std::cell::Cell::new(fused && gram),
             max_condition_squared: GRAM_MARGIN * tolerance / f64::EPSILON,
         }
+    }
+
+    /// Whether the passes fold as they evaluate ([`applies`]).
+    pub(crate) const fn fused(&self) -> bool {
+        self.fused
     }
 
     /// Evaluates `gamma`; `last` says the step to it is expected to end the fit, so that a

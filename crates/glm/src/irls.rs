@@ -59,26 +59,30 @@ pub(crate) fn irls(
     let mut change = f64::INFINITY;
     let mut offset = DEVIANCE_OFFSET;
     let mut halvings = 0;
+    // The observation the last step's full length took out of its domain, if any.
+    let mut left = None;
     let mut progress = Progress::default();
     // √W·X, rewritten and factored in place by every iteration.
     let mut workspace = DMatrix::zeros(0, 0);
     for iteration in 1..=max_iter {
         let mut step_kind = FactorKind::Qr;
-        let (gamma, trial, halved, left) = if criterion == Criterion::Deviance {
-            let gamma = fisher_iterate(problem, cols, &current, &mut workspace)?;
-            halve(
-                (&passes, false),
-                gamma,
-                previous.as_ref(),
-                &current,
-                iteration,
-                &Slack::new(problem, &current, false),
-            )?
+        let (gamma, trial, halved, step_left) = if criterion == Criterion::Deviance {
+            r_rule_step(&passes, &current, previous.as_ref(), &mut workspace, iteration)?
         } else {
             let newton = non_canonical && change < NEWTON_SWITCH && previous.is_some();
             let prev = previous.as_ref();
-            let (result, took_newton, scores) =
-                scored_step(&passes, &current, prev, &mut workspace, newton, (iteration, tol))?;
+            // A quadratically converging fit may stop where its next step is negligible.
+            let early = (gram && passes.fused() && left.is_none()).then_some(&progress.measures);
+            let how = (newton, early.map(Vec::as_slice));
+            let scored =
+                scored_step(&passes, &current, prev, &mut workspace, how, (iteration, tol))?;
+            let (result, took_newton, scores) = match scored {
+                Scored::Step(step, took_newton, scores) => (step, took_newton, scores),
+                Scored::Stop(next, scores) => {
+                    let (step, counts) = ((previous, &next, &scores), (iteration, tol, halvings));
+                    return Ok(stopped(progress, step, current, history, counts));
+                }
+            };
             step_kind = scores.kind;
             progress.newton_steps += usize::from(took_newton);
             if criterion == Criterion::Coefficients
@@ -91,6 +95,7 @@ pub(crate) fn irls(
             result
         };
         halvings += halved;
+        left = step_left;
         if iteration == 1 {
             offset = DEVIANCE_OFFSET.min(trial.deviance.abs()).min(count_total(problem));
         }
@@ -148,6 +153,20 @@ pub(crate) fn irls(
         tolerance: tol,
         last: Box::new(Iterate { coefficients: problem.expand(cols, &gamma), history }),
     })
+}
+
+/// One step of R's rule from `current`: the Fisher-scoring iterate, halved as R halves it.
+fn r_rule_step(
+    passes: &Passes<'_>,
+    current: &Evaluation,
+    previous: Option<&DVector<f64>>,
+    workspace: &mut DMatrix<f64>,
+    iteration: usize,
+) -> Result<Step> {
+    let problem = passes.problem;
+    let gamma = fisher_iterate(problem, passes.cols, current, workspace)?;
+    let slack = Slack::new(problem, current, false);
+    halve((passes, false), gamma, previous, current, iteration, &slack)
 }
 
 /// The first point: the given coefficients or R's starting means (which have no coefficients),
@@ -250,21 +269,70 @@ impl Progress {
 /// observation whose `η` or `μ` the full step took out of its domain, if any.
 type Step = (DVector<f64>, Evaluation, usize, Option<usize>);
 
+/// The fit at `current`, with coefficients `at`, whose next step (to `next`, measured by
+/// `scores` at `current`) is negligible: converged at the iteration that measured it, with no
+/// point beyond `current` evaluated. The step is not taken, so the distance from `at` to the fixed
+/// point is bounded by the step itself plus what the contraction of the last measures says lies
+/// beyond it.
+fn stopped(
+    mut progress: Progress,
+    (at, next, scores): (Option<DVector<f64>>, &DVector<f64>, &Scoring),
+    current: Evaluation,
+    history: Vec<f64>,
+    (iteration, tol, halvings): (usize, f64, usize),
+) -> Outcome {
+    // A stop measures a step from the current coefficients, so there are some.
+    let at = at.unwrap_or_else(|| DVector::zeros(next.len()));
+    let measure = scores.measure(&at, next);
+    let beyond = truncation_bound(&at, next, &progress.measures, measure);
+    progress.bound = Some((next - &at).abs() + beyond);
+    Outcome {
+        gamma: at,
+        history,
+        convergence: Convergence::Converged { iterations: iteration, measure, tolerance: tol },
+        halvings,
+        boundary: None,
+        newton_steps: progress.newton_steps,
+        truncation: progress.bound,
+        evaluation: Some(current),
+    }
+}
+
+/// What one iteration of the non-R criteria did.
+enum Scored {
+    /// It took a step: the step, whether it was Newton's, and the information factored at the
+    /// point it started from.
+    Step(Step, bool, Scoring),
+    /// The step from the current point, to the given end, is negligible and the information there
+    /// was factored by QR: the current point is the fit.
+    Stop(DVector<f64>, Scoring),
+}
+
 /// One step of the non-R criteria from `current`: a full Newton step on the observed information
 /// when `newton` is set and it does not raise the deviance beyond rounding, else the
-/// Fisher-scoring step, halved as needed, factoring in the reused `workspace`. Returns the
-/// step, whether it was Newton's, and the information factored at `current`.
+/// Fisher-scoring step, halved as needed, factoring in the reused `workspace`.
+///
+/// With `early` (the measures of the steps so far, for a fit whose Fisher steps converge
+/// quadratically: a canonical link in fused passes), the fit stops at `current` when its
+/// Fisher step is negligible and was factored by QR, without evaluating the step's end; and a
+/// step whose successor is predicted negligible ([`predicted_negligible`]) is evaluated with a
+/// QR fold, so that the next iteration can stop there. Otherwise the pass after a negligible
+/// step is evaluated with a QR fold, as before the last step of any fit.
 fn scored_step(
     passes: &Passes<'_>,
     current: &Evaluation,
     previous: Option<&DVector<f64>>,
     workspace: &mut DMatrix<f64>,
-    newton: bool,
+    (newton, early): (bool, Option<&[f64]>),
     (iteration, tol): (usize, f64),
-) -> Result<(Step, bool, Scoring)> {
+) -> Result<Scored> {
     let (problem, cols) = (passes.problem, passes.cols);
     let (scores, storage) = scoring(problem, cols, current, std::mem::take(workspace), newton)?;
     *workspace = storage;
+    let measure = previous.map(|p| scores.measure(p, &scores.fisher));
+    if early.is_some() && scores.kind == FactorKind::Qr && measure.is_some_and(|m| m < tol) {
+        return Ok(Scored::Stop(scores.fisher.clone(), scores));
+    }
     // Near the optimum the deviance cannot tell apart points whose `η` differ by its rounding;
     // a rise within that is no reason to reject or halve a step. (R's rule keeps R's test, so
     // that it reproduces R's iterates.)
@@ -279,11 +347,27 @@ fn scored_step(
         result
     } else {
         let fisher = scores.fisher.clone();
-        // A full step the criterion would call negligible is expected to end the fit.
-        let last = previous.is_some_and(|p| scores.measure(p, &fisher) < tol);
+        // A full step the criterion would call negligible is expected to end the fit, and so,
+        // when the fit may stop early, is one whose successor is predicted negligible.
+        let last = measure.is_some_and(|m| {
+            m < tol || early.is_some_and(|measures| predicted_negligible(measures, m, tol))
+        });
         halve((passes, last), fisher, previous, current, iteration, &eta_slack)?
     };
-    Ok((result, took_newton, scores))
+    Ok(Scored::Step(result, took_newton, scores))
+}
+
+/// How far below the tolerance a predicted step must be for [`predicted_negligible`].
+const PREDICTION_MARGIN: f64 = 1e-1;
+
+/// Whether the step after one of measure `measure` is predicted negligible: under quadratic
+/// convergence each measure is about `C` times the square of the one before, and `C`, estimated
+/// from the last two `measures`, predicts `C·measure²`, which must be below a tenth of `tol`.
+/// A wrong prediction costs a QR fold where a Gram fold would have done.
+fn predicted_negligible(measures: &[f64], measure: f64, tol: f64) -> bool {
+    let [.., before, last] = measures else { return false };
+    let constant = last / (before * before);
+    constant.is_finite() && constant * measure * measure < PREDICTION_MARGIN * tol
 }
 
 /// Whether a step may pin the fit at a boundary where the coefficients cannot settle: it was
@@ -422,6 +506,63 @@ fn halve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quadratic_sequence_predicts_its_negligible_step_and_a_slow_one_does_not() {
+        // Measures 0.1 and 5.6e-4 give C ≈ 0.056: after 4.8e-8 the next is about 1.3e-16.
+        assert!(predicted_negligible(&[0.1, 5.6e-4], 4.8e-8, 1e-8));
+        // Early on (C ≈ 0.3) a step of 0.014 predicts about 6e-5, far from negligible.
+        assert!(!predicted_negligible(&[1.16, 0.33], 0.014, 1e-8));
+        // Just above the margin: C = 1, 1e-4 predicts 1e-8, not below a tenth of 1e-8.
+        assert!(!predicted_negligible(&[1.0, 1.0], 1e-4, 1e-8));
+        assert!(!predicted_negligible(&[0.5], 1e-6, 1e-8));
+        assert!(!predicted_negligible(&[0.0, 0.0], 1e-6, 1e-8));
+    }
+
+    /// A tall Poisson fit from R's means in fused passes stops at a point whose own QR step is
+    /// negligible: the returned point carries a QR factor, its Fisher step measures below the
+    /// tolerance (the reported measure), the truncation bound covers that step, and the point
+    /// agrees with R's rule run to 1e-14.
+    #[test]
+    fn a_tall_canonical_fit_stops_where_its_qr_step_is_negligible() {
+        use crate::data::Data;
+        use crate::information::scoring;
+        let (m, p) = (100_000, 8);
+        let mut rng = sim::rng_from_seed(31);
+        let x = sim::intercept_gaussian(m, p - 1, &mut rng).unwrap();
+        let theta = DVector::from_fn(p, |j, _| if j % 2 == 0 { 0.2 } else { -0.1 });
+        let y = sim::poisson(&(&x * &theta).map(f64::exp), &mut rng).unwrap();
+        let design = lsq::Design::new(x).unwrap().with_intercept_column(0).unwrap();
+        let data = Data::new(&design, &y);
+        let problem = Problem::new(&data, Family::Poisson.into()).unwrap();
+        let cols: Vec<usize> = (0..p).collect();
+        let tol = crate::IRLS_TOLERANCE;
+        let outcome = irls(&problem, &cols, None, 25, tol, Criterion::Coefficients).unwrap();
+        let e = outcome.evaluation.as_ref().expect("the fit's evaluation");
+        let factor = e.factor.as_ref().expect("the last pass folded");
+        assert_eq!(factor.kind, FactorKind::Qr);
+        let (scores, _) = scoring(&problem, &cols, e, DMatrix::zeros(0, 0), false).unwrap();
+        let measure = scores.measure(&outcome.gamma, &scores.fisher);
+        let Convergence::Converged { measure: reported, iterations, .. } = outcome.convergence
+        else {
+            panic!("{:?}", outcome.convergence)
+        };
+        assert_eq!(measure.to_bits(), reported.to_bits());
+        // The last iteration measured its step and took none: the deviances are those of the
+        // start and of one point per earlier iteration.
+        assert_eq!(outcome.history.len(), iterations);
+        assert!(measure < tol);
+        let bound = outcome.truncation.as_ref().expect("a truncation bound");
+        for j in 0..p {
+            assert!(bound[j] >= (scores.fisher[j] - outcome.gamma[j]).abs(), "β{j}");
+        }
+        let tight = irls(&problem, &cols, None, 50, 1e-14, Criterion::Deviance).unwrap();
+        for j in 0..p {
+            let se = scores.scaled_std_error(j) * scores.scales[j];
+            let gap = (outcome.gamma[j] - tight.gamma[j]).abs();
+            assert!(gap <= 1e-8 * se, "β{j}: {gap} against SE {se}");
+        }
+    }
 
     #[test]
     fn after_the_last_halving_a_step_is_below_the_rounding_of_any_coefficient() {

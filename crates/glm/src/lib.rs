@@ -205,6 +205,7 @@ mod step_rule;
 mod step_rules;
 #[cfg(feature = "serde")]
 mod stored;
+mod subsample;
 mod summary;
 mod tall;
 mod theta;

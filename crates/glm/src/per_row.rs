@@ -33,6 +33,16 @@ impl PerRow {
         }
     }
 
+    /// The values of `rows`, in that order.
+    pub(crate) fn select(&self, rows: &[usize]) -> Self {
+        match self {
+            Self::Constant { value, .. } => Self::Constant { value: *value, len: rows.len() },
+            Self::Values(v) => {
+                Self::Values(DVector::from_iterator(rows.len(), rows.iter().map(|&i| v[i])))
+            }
+        }
+    }
+
     /// The elementwise product, constant when both factors are.
     pub(crate) fn product(&self, other: &Self) -> Self {
         match (self, other) {
@@ -73,5 +83,7 @@ mod tests {
         assert!(matches!(ones.product(&ones), PerRow::Constant { value: 1.0, len: 3 }));
         let both = given.product(&given).to_vector();
         assert_eq!(both, DVector::from_vec(vec![4.0, 0.25, 16.0]));
+        assert_eq!(given.select(&[2, 0]).to_vector(), DVector::from_vec(vec![4.0, 2.0]));
+        assert!(matches!(ones.select(&[1]), PerRow::Constant { value: 1.0, len: 1 }));
     }
 }

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use nalgebra::{DMatrix, DVector};
 
-use crate::blocks::{for_blocks, is_tall};
+use crate::blocks::{for_blocks, is_tall, map_blocks, threads};
 use crate::control::invalid;
 use crate::data::{Data, check_vector};
 use crate::domain::Domain;
@@ -18,9 +18,13 @@ use crate::family::Family;
 use crate::kept::Kept;
 use crate::link::Link;
 use crate::model::Model;
-use crate::numeric::{count_to_f64, norm2, unit_scale};
+use crate::numeric::{LnFactorial, count_to_f64, norm2, unit_scale};
 use crate::per_row::PerRow;
 use crate::warning::{Warning, non_integer_counts};
+
+/// Counts below this have their `ln y!` looked up ([`LnFactorial`]) in the log-likelihood of a
+/// tall problem: 1024 `ln_gamma` calls, paid back by the first few thousand rows.
+const FACTORIAL_TABLE: usize = 1 << 10;
 
 /// Validated inputs of a fit.
 #[derive(Debug, Clone)]
@@ -154,6 +158,33 @@ impl<'a> Problem<'a> {
         })
     }
 
+    /// The problem on the rows `rows` of the design (ascending), whose columns are copied into
+    /// `x`: the same model, names and intercept, each per-row input restricted to those rows.
+    /// No warning is carried (the full problem's are the fit's).
+    pub(crate) fn restricted<'b>(&self, rows: &[usize], x: &'b DMatrix<f64>) -> Problem<'b>
+    where
+        'a: 'b,
+    {
+        let y = DVector::from_iterator(rows.len(), rows.iter().map(|&i| self.y[i]));
+        let weights = self.weights.select(rows);
+        Problem {
+            x,
+            names: self.names,
+            intercept: self.intercept,
+            family: self.family,
+            link: self.link,
+            y: Cow::Owned(y),
+            prior: self.prior.select(rows),
+            trials: self.trials.select(rows),
+            kept: Kept::new(&weights, rows.len()),
+            weights,
+            offset: self.offset.select(rows),
+            has_offset: self.has_offset,
+            warnings: Vec::new(),
+            column_scales: OnceLock::new(),
+        }
+    }
+
     /// Number of observations with positive weight.
     pub(crate) fn observations(&self) -> usize {
         self.kept.len()
@@ -207,7 +238,7 @@ impl<'a> Problem<'a> {
         mut eta: DVector<f64>,
     ) -> Evaluation {
         let mut mu = DVector::zeros(eta.len());
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let threads = threads();
         let blocks =
             for_blocks(eta.as_mut_slice(), mu.as_mut_slice(), threads, |rows, eta, mu, _| {
                 self.evaluate_block(linear, rows, eta, mu)
@@ -438,16 +469,61 @@ impl<'a> Problem<'a> {
 
     /// The log-likelihood with R's conventions at dispersion `φ`, and the sum of the
     /// magnitudes of its terms (for rounding estimates).
+    /// On a tall problem the sums are taken in row blocks on every core ([`Problem::sum_kept`])
+    /// and `ln y!` is looked up for the small counts ([`LnFactorial`]), both bit for bit the
+    /// terms of [`Problem::log_likelihood_term`].
     pub(crate) fn log_likelihood(&self, mu: &DVector<f64>, dispersion: f64) -> (f64, f64) {
-        self.kept.iter().fold((0.0, 0.0), |(sum, magnitude), i| {
-            let term = self.log_likelihood_term(i, mu, dispersion);
-            (sum + term, magnitude + term.abs())
-        })
+        let factorials =
+            if self.is_tall() { LnFactorial::new(FACTORIAL_TABLE) } else { LnFactorial::default() };
+        let [sum, magnitude] = self.sum_kept(|i| {
+            let term = self.log_likelihood_term_with(i, mu, dispersion, &factorials);
+            [term, term.abs()]
+        });
+        (sum, magnitude)
     }
 
     /// Observation `i`'s term of [`Problem::log_likelihood`].
     pub(crate) fn log_likelihood_term(&self, i: usize, mu: &DVector<f64>, dispersion: f64) -> f64 {
-        self.family.log_likelihood_term(self.y[i], mu[i], self.prior[i], self.trials[i], dispersion)
+        self.log_likelihood_term_with(i, mu, dispersion, &LnFactorial::default())
+    }
+
+    fn log_likelihood_term_with(
+        &self,
+        i: usize,
+        mu: &DVector<f64>,
+        dispersion: f64,
+        factorials: &LnFactorial,
+    ) -> f64 {
+        let (w, n) = (self.prior[i], self.trials[i]);
+        self.family.log_likelihood_term(self.y[i], mu[i], (w, n), dispersion, factorials)
+    }
+
+    /// Whether the problem is tall on all its columns ([`is_tall`]): its sums over the
+    /// observations are then taken in row blocks on every core.
+    pub(crate) fn is_tall(&self) -> bool {
+        is_tall(self.kept.len(), self.x.ncols())
+    }
+
+    /// `Σ_i term(i)` over the kept rows, `N` sums at once: in row order on a problem that is not
+    /// tall, else in the fixed row blocks of [`map_blocks`] on every core, added in block order,
+    /// so that the result does not depend on the number of threads.
+    pub(crate) fn sum_kept<const N: usize>(
+        &self,
+        term: impl Fn(usize) -> [f64; N] + Sync,
+    ) -> [f64; N] {
+        let add = |mut total: [f64; N], t: [f64; N]| {
+            total.iter_mut().zip(t).for_each(|(a, v)| *a += v);
+            total
+        };
+        if !self.is_tall() {
+            return self.kept.iter().map(&term).fold([0.0; N], add);
+        }
+        let threads = threads();
+        map_blocks(self.kept.len(), threads, |ks| {
+            ks.map(|k| term(self.kept.get(k))).fold([0.0; N], add)
+        })
+        .into_iter()
+        .fold([0.0; N], add)
     }
 
     /// The dispersion R's `family$aic` plugs into the log-likelihood: `D/n` (Gaussian, with n
