@@ -63,6 +63,17 @@ where
     run_in_groups(work, threads, |rows, _| f(rows))
 }
 
+/// `f` on every item of `work`, on up to `threads` scoped threads (consecutive items to a
+/// thread), the results in the order of `work`: the same values for any thread count.
+pub(crate) fn map_items<W, T, F>(work: Vec<W>, threads: usize, f: F) -> Vec<T>
+where
+    W: Send,
+    T: Send,
+    F: Fn(W) -> T + Sync,
+{
+    run_in_groups(work, threads, |item, _| f(item))
+}
+
 /// Runs `f` on every item of `work`, in consecutive groups of equal size on up to `threads`
 /// scoped threads (on the caller's thread when one group holds everything), and returns the
 /// results in the order of `work`. Each group's items share one scratch vector.

@@ -151,6 +151,48 @@ pub(crate) fn norm2(v: &[f64]) -> f64 {
     scale * v.iter().map(|x| (x / scale).powi(2)).sum::<f64>().sqrt()
 }
 
+/// How close (in `log₂` units) [`unit_scale_of`]'s quick norm may come to a rounding boundary of
+/// `log₂` before it defers to [`norm2`]: far above the quick norm's relative error (at most
+/// about `n·ε`, 10⁻¹⁰ at 10⁶ entries) and [`norm2`]'s.
+const SCALE_BOUNDARY_MARGIN: f64 = 1e-6;
+
+/// `unit_scale(norm2(v))`, the same power of two, found faster: the norm by eight independent
+/// partial sums (which vector units can add at once, where [`norm2`]'s single running sum waits
+/// on each addition), and [`norm2`] itself only when that quick norm's `log₂` lies within
+/// [`SCALE_BOUNDARY_MARGIN`] of a half-integer, where the two could round to different powers.
+/// Elsewhere both norms are within far less than the margin of each other, so `round(log₂)`
+/// agrees.
+pub(crate) fn unit_scale_of(v: &[f64]) -> f64 {
+    const LANES: usize = 8;
+    // The largest magnitude, lane by lane: exact in any order.
+    let mut largest = [0.0_f64; LANES];
+    let chunks = v.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for chunk in chunks.clone() {
+        for (m, x) in largest.iter_mut().zip(chunk) {
+            *m = m.max(x.abs());
+        }
+    }
+    let scale = rest.iter().chain(&largest).fold(0.0_f64, |m, x| m.max(x.abs()));
+    if scale == 0.0 || !scale.is_finite() {
+        return unit_scale(scale);
+    }
+    let mut sums = [0.0_f64; LANES];
+    for chunk in chunks {
+        for (s, x) in sums.iter_mut().zip(chunk) {
+            let t = x / scale;
+            *s += t * t;
+        }
+    }
+    let tail: f64 = rest.iter().map(|x| (x / scale).powi(2)).sum();
+    let norm = scale * (sums.iter().sum::<f64>() + tail).sqrt();
+    let position = norm.log2();
+    if (position - position.floor() - 0.5).abs() < SCALE_BOUNDARY_MARGIN {
+        return unit_scale(norm2(v));
+    }
+    unit_scale(norm)
+}
+
 /// The power of two that brings a vector of norm `norm` to unit norm (1 for a zero or non-finite
 /// norm): multiplying by it is exact, so it changes units without rounding.
 pub(crate) fn unit_scale(norm: f64) -> f64 {
@@ -188,6 +230,40 @@ mod tests {
         }
         assert_eq!(t_minus_log1p(0.0).to_bits(), 0.0_f64.to_bits());
         assert!(t_minus_log1p(-0.999_999) > 0.0);
+    }
+
+    /// The quick scale is `unit_scale(norm2(v))` bit for bit: on vectors of every length mod 8
+    /// and many magnitudes, and on vectors whose norm sits within 10⁻¹² of a rounding boundary
+    /// of `log₂` on either side, where only the fallback can decide.
+    #[test]
+    fn the_quick_scale_is_the_norm_s_scale() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut uniform = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            count_to_f64(usize::try_from(state >> 11).unwrap()) / 9_007_199_254_740_992.0
+        };
+        for len in [0, 1, 7, 8, 9, 100, 1003] {
+            for exponent in [-300, -20, 0, 3, 40, 300] {
+                let v: Vec<f64> =
+                    (0..len).map(|_| (uniform() - 0.5) * 2f64.powi(exponent)).collect();
+                assert_eq!(unit_scale_of(&v).to_bits(), unit_scale(norm2(&v)).to_bits());
+            }
+        }
+        // ‖(a, a)‖ = √2·a = 2^(k + ½) at a = 2^k: on the boundary, and just off it both ways.
+        for k in [-3, 0, 5] {
+            for nudge in [-1e-12, 0.0, 1e-12] {
+                let a = 2f64.powi(k) * (1.0 + nudge);
+                let v = vec![a; 2];
+                assert_eq!(unit_scale_of(&v).to_bits(), unit_scale(norm2(&v)).to_bits());
+                let long = vec![a; 16];
+                let expected = unit_scale(norm2(&long));
+                assert_eq!(unit_scale_of(&long).to_bits(), expected.to_bits());
+            }
+        }
+        assert_eq!(unit_scale_of(&[f64::INFINITY, 1.0]).to_bits(), 1.0_f64.to_bits());
+        assert_eq!(unit_scale_of(&[0.0; 9]).to_bits(), 1.0_f64.to_bits());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use nalgebra::{DMatrix, DVector};
 
-use crate::blocks::{for_blocks, is_tall, map_blocks, threads};
+use crate::blocks::{for_blocks, is_tall, map_blocks, map_items, threads};
 use crate::control::invalid;
 use crate::data::{Data, check_vector};
 use crate::domain::Domain;
@@ -18,7 +18,7 @@ use crate::family::Family;
 use crate::kept::Kept;
 use crate::link::Link;
 use crate::model::Model;
-use crate::numeric::{LnFactorial, count_to_f64, norm2, unit_scale};
+use crate::numeric::{LnFactorial, count_to_f64, unit_scale_of};
 use crate::per_row::PerRow;
 use crate::warning::{Warning, non_integer_counts};
 
@@ -378,20 +378,23 @@ impl<'a> Problem<'a> {
 
     /// The powers of two that bring each column of the design, on the kept rows, to about unit
     /// norm: one read of the design on first use, then cached for the fit.
+    ///
+    /// A tall problem ([`Problem::is_tall`]) finds its columns' norms on every core, a share of
+    /// the columns to each thread; each norm is the same either way.
     pub(crate) fn column_scales(&self) -> &[f64] {
         self.column_scales.get_or_init(|| {
             let every_row = self.kept.len() == self.x.nrows();
-            self.x
-                .column_iter()
-                .map(|column| {
-                    let norm = if every_row {
-                        norm2(column.as_slice())
-                    } else {
-                        norm2(&self.kept.iter().map(|i| column[i]).collect::<Vec<_>>())
-                    };
-                    unit_scale(norm)
-                })
-                .collect()
+            let scale = |j: usize| {
+                let column = self.x.column(j);
+                if every_row {
+                    unit_scale_of(column.as_slice())
+                } else {
+                    unit_scale_of(&self.kept.iter().map(|i| column[i]).collect::<Vec<_>>())
+                }
+            };
+            let columns: Vec<usize> = (0..self.x.ncols()).collect();
+            let threads = if self.is_tall() { threads() } else { 1 };
+            map_items(columns, threads, scale)
         })
     }
 
