@@ -52,6 +52,21 @@ where
     run_in_groups(work, threads, |(rows, x, y), scratch| f(rows, x, y, scratch))
 }
 
+/// [`for_blocks`] with one output: `f` on the row blocks of `a` (each block's rows and slice),
+/// results in block order.
+pub(crate) fn for_blocks_of<T, F>(a: &mut [f64], threads: usize, f: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(Range<usize>, &mut [f64]) -> T + Sync,
+{
+    let work: Vec<(Range<usize>, &mut [f64])> = a
+        .chunks_mut(BLOCK_ROWS)
+        .enumerate()
+        .map(|(k, x)| (k * BLOCK_ROWS..k * BLOCK_ROWS + x.len(), x))
+        .collect();
+    run_in_groups(work, threads, |(rows, x), _| f(rows, x))
+}
+
 /// [`for_blocks`] without outputs: `f` on the row blocks of `0..m`, results in block order.
 pub(crate) fn map_blocks<T, F>(m: usize, threads: usize, f: F) -> Vec<T>
 where

@@ -43,7 +43,7 @@ pub enum Criterion {
     ///
     /// On a tall design (at least 2¹⁷ entries and 64 rows per column, every weight positive)
     /// two things change how IRLS gets there, not where it stops. It starts from the fit of a
-    /// systematic subsample of the rows (about a 32nd) instead of R's starting means, falling
+    /// systematic subsample of the rows (about a 64th) instead of R's starting means, falling
     /// back to those if that start fails. And with a canonical link, whose Fisher steps are
     /// Newton's and converge quadratically, it stops at the current point when the step from
     /// it, factored by QR, is negligible, returning that point rather than evaluating the

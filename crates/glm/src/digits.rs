@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use nalgebra::DVector;
 
-use crate::blocks::{map_blocks, threads};
+use crate::blocks::{for_blocks_of, threads};
 
 use crate::information::Scoring;
 use crate::kept::Kept;
@@ -59,8 +59,7 @@ pub(crate) fn estimated_digits(
     // Per kept row, Σ_k |x_ik·β_k| column by column (in the order the column-major design is
     // stored) plus the offset and the working residual, times √W; in row blocks on every core
     // for a tall problem, each row's sum the same either way.
-    let rows = |ks: Range<usize>| {
-        let mut s = vec![0.0_f64; ks.len()];
+    let rows = |ks: Range<usize>, s: &mut [f64]| {
         for (&j, g) in cols.iter().zip(gamma.iter()) {
             let column = problem.x.column(j);
             if let Kept::All(_) = problem.kept {
@@ -80,15 +79,14 @@ pub(crate) fn estimated_digits(
             let residual = (problem.y[i] - e.mu[i]) / problem.link.mu_eta(e.eta[i]);
             *t = root * (*t + problem.offset[i].abs() + residual.abs());
         }
-        s
     };
     let n = problem.kept.len();
-    let s = if problem.is_tall() {
-        let threads = threads();
-        map_blocks(n, threads, rows).concat()
+    let mut s = vec![0.0_f64; n];
+    if problem.is_tall() {
+        for_blocks_of(&mut s, threads(), rows);
     } else {
-        rows(0..n)
-    };
+        rows(0..n, &mut s);
+    }
     let spread = norm2(&s);
     let mut worst = 0.0_f64;
     for j in 0..cols.len() {

@@ -64,7 +64,7 @@ use crate::weighted::relabel;
 /// Per IRLS iteration one QR of the `n×p` weighted design, `2np² − 2p³/3` flops (a Gram step
 /// `2np²` at matrix-product speed), and one evaluation, `O(np)`, per trial point; on a tall
 /// design with positive weights the two share one read of `X`, and under the default criterion
-/// IRLS starts from the fit of a 32nd of the rows (about a fifth of one pass), which saves two
+/// IRLS starts from the fit of a 64th of the rows (about a tenth of one pass), which saves two
 /// or three iterations. One more factorization at the optimum gives the covariance (on a tall
 /// design it comes with the last pass; and one more the stationarity check, only for a fit held
 /// at a boundary). Per gradient-ascent step `O(np)`, plus one IRLS run to certify it for the

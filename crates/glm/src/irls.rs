@@ -75,7 +75,7 @@ pub(crate) fn irls(
             let early = (gram && passes.fused() && left.is_none()).then_some(&progress.measures);
             let how = (newton, early.map(Vec::as_slice));
             let scored =
-                scored_step(&passes, &current, prev, &mut workspace, how, (iteration, tol))?;
+                scored_step(&passes, &mut current, prev, &mut workspace, how, (iteration, tol))?;
             let (result, took_newton, scores) = match scored {
                 Scored::Step(step, took_newton, scores) => (step, took_newton, scores),
                 Scored::Stop(next, scores) => {
@@ -320,7 +320,7 @@ enum Scored {
 /// step is evaluated with a QR fold, as before the last step of any fit.
 fn scored_step(
     passes: &Passes<'_>,
-    current: &Evaluation,
+    current: &mut Evaluation,
     previous: Option<&DVector<f64>>,
     workspace: &mut DMatrix<f64>,
     (newton, early): (bool, Option<&[f64]>),
@@ -333,6 +333,12 @@ fn scored_step(
     if early.is_some() && scores.kind == FactorKind::Qr && measure.is_some_and(|m| m < tol) {
         return Ok(Scored::Stop(scores.fisher.clone(), scores));
     }
+    if passes.fused() {
+        // The point's information is factored and the trial will replace it: only its
+        // deviance, and its `η` for the rounding test, are needed from here on.
+        current.mu = DVector::zeros(0);
+    }
+    let current: &Evaluation = current;
     // Near the optimum the deviance cannot tell apart points whose `η` differ by its rounding;
     // a rise within that is no reason to reject or halve a step. (R's rule keeps R's test, so
     // that it reproduces R's iterates.)

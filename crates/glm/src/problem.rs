@@ -296,7 +296,10 @@ impl<'a> Problem<'a> {
         self.kept
             .iter()
             .map(|i| {
-                let (mu, eta) = (e.mu[i], e.eta[i]);
+                let eta = e.eta[i];
+                // The means may have been dropped (see `Evaluation::mu`): the same inverse link
+                // gives them back bit for bit.
+                let mu = if e.mu.is_empty() { self.link.inverse(eta) } else { e.mu[i] };
                 let residual = self.family.over_variance_root(mu, self.y[i] - mu).abs();
                 let slope = self.family.over_variance_root(mu, self.link.mu_eta(eta)).abs();
                 2.0 * self.weights[i] * residual * slope * f64::EPSILON * eta.abs()
@@ -550,6 +553,8 @@ fn out_of_domain(index: usize, value: f64, family: Family, domain: Domain) -> Er
 #[derive(Debug, Clone)]
 pub(crate) struct Evaluation {
     pub(crate) eta: DVector<f64>,
+    /// `g⁻¹(η)`; empty once IRLS in fused passes has factored the point and evaluates a trial
+    /// from it (`crate::irls`), so that a fit holds two vectors of means, not three, at a time.
     pub(crate) mu: DVector<f64>,
     /// NaN when `invalid` is set.
     pub(crate) deviance: f64,

@@ -25,9 +25,9 @@ const RUN_ROWS: usize = 64;
 /// estimate (its standard errors about `√stride` times the full data's).
 const ROWS_PER_COLUMN: usize = 64;
 
-/// The subsample takes one run of rows in every `stride` runs, `stride` at most this (a 32nd of
-/// the rows: its fit costs about a fifth of one pass over the design) ...
-const MAX_STRIDE: usize = 32;
+/// The subsample takes one run of rows in every `stride` runs, `stride` at most this (a 64th of
+/// the rows: its fit costs about a tenth of one pass over the design) ...
+const MAX_STRIDE: usize = 64;
 
 /// ... and at least this; with fewer rows to skip the warm start would cost more than the
 /// passes it saves.
@@ -47,9 +47,9 @@ const MAX_ITER: usize = 25;
 /// a boundary or near one (a separated or boundary problem starts from R's means, where its
 /// checks expect it).
 ///
-/// Cost: a copy of about `m/stride` rows and an IRLS fit on them, together about a fifth of one
-/// pass over the design at the largest stride; memory `m·p/stride` entries, freed before the
-/// full fit starts.
+/// Cost: a copy of about `m/stride` rows and an IRLS fit on them, together about a tenth of one
+/// pass over the design at the largest stride; memory `max(m·p/stride, m)` entries, freed before
+/// the full fit starts.
 pub(crate) fn warm_start(problem: &Problem<'_>, cols: &[usize]) -> Option<DVector<f64>> {
     if !applies(problem, cols) {
         return None;
@@ -61,7 +61,9 @@ pub(crate) fn warm_start(problem: &Problem<'_>, cols: &[usize]) -> Option<DVecto
     }
     let rows: Vec<usize> =
         (0..m).step_by(RUN_ROWS * stride).flat_map(|s| s..(s + RUN_ROWS).min(m)).collect();
-    let mut values = Vec::with_capacity(rows.len() * problem.x.ncols());
+    // At least the size of one n-vector, which the full fit allocates next (its first `η`): an
+    // allocator can hand it the same memory, so the copy adds nothing to the fit's peak.
+    let mut values = Vec::with_capacity((rows.len() * problem.x.ncols()).max(m));
     for column in problem.x.column_iter() {
         let column = column.as_slice();
         for start in (0..m).step_by(RUN_ROWS * stride) {
@@ -79,10 +81,11 @@ mod tests {
     use super::*;
     use crate::data::Data;
     use crate::family::Family;
+    use crate::numeric::count_to_f64;
     use lsq::Design;
 
     /// A tall Poisson problem: the subsample's start lies within a few full-data standard
-    /// errors of the full optimum (its own are about `√32` times larger), and a fit from it
+    /// errors of the full optimum (its own are about `√stride` times larger), and a fit from it
     /// takes fewer iterations than one from R's means and reaches the same optimum.
     #[test]
     fn the_subsample_starts_near_the_optimum_and_saves_iterations() {
@@ -103,7 +106,8 @@ mod tests {
         for j in 0..p {
             let se = fit.std_errors()[j];
             let distance = (start[j] - fit.coefficients()[j]).abs();
-            assert!(distance <= 4.0 * 32f64.sqrt() * se, "β{j}: {distance} vs SE {se}");
+            let bound = 4.0 * count_to_f64(MAX_STRIDE).sqrt() * se;
+            assert!(distance <= bound, "β{j}: {distance} vs SE {se}");
             assert!(distance > 0.0, "β{j}: the start is not the optimum");
             let gap = (fit.coefficients()[j] - cold.gamma[j]).abs();
             assert!(gap <= 1e-6 * se, "β{j}: warm and cold optima differ by {gap}");
