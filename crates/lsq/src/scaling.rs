@@ -288,6 +288,54 @@ pub(crate) fn equilibrate_column<T: Scalar>(
     (steps, norm)
 }
 
+/// Magnitudes inside `[2^-BOUND, 2^BOUND]` square, and sum in any column that fits in memory, to
+/// normal numbers: see [`unweighted_column_steps`].
+const READ_ONLY_BOUND: i32 = 450;
+
+/// [`equilibrate_column`]'s steps and scaled norm for an unweighted column, bit for bit, from one
+/// read of the column instead of a scaled copy: its largest magnitude, its smallest nonzero one
+/// and its sum of squares in the same four lanes, unscaled. Scaling by `2^first` is exact
+/// whenever every square and partial sum is a normal number both before and after it (then
+/// each product and sum scales exactly, and so does the root of a sum scaled by `2^{2·first}`),
+/// which holds when every nonzero magnitude, before and after, lies within `2^±450`. `None`
+/// otherwise: the caller scales a copy.
+pub(crate) fn unweighted_column_steps(column: &[f64]) -> Option<(ColumnSteps, f64)> {
+    let (mut largest, mut smallest) = (0.0_f64, f64::INFINITY);
+    let mut extremes = |v: f64| {
+        let a = v.abs();
+        largest = largest.max(a);
+        if a != 0.0 {
+            smallest = smallest.min(a);
+        }
+    };
+    let chunks = column.chunks_exact(4);
+    let tail = chunks.remainder().iter().fold(0.0_f64, |s, &v| {
+        extremes(v);
+        s + v * v
+    });
+    let mut acc = [0.0_f64; 4];
+    for c in chunks {
+        for l in 0..4 {
+            extremes(c[l]);
+            acc[l] += c[l] * c[l];
+        }
+    }
+    let mut steps = ColumnSteps { first: 0, weighted: 0, norm: 0 };
+    if largest == 0.0 {
+        return Some((steps, 0.0));
+    }
+    steps.first = -exponent(largest);
+    let inside = |v: f64| (-READ_ONLY_BOUND..READ_ONLY_BOUND).contains(&exponent(v));
+    let scaled_smallest = scale_by(smallest, steps.first);
+    if !(inside(largest) && inside(smallest) && inside(scaled_smallest)) {
+        return None;
+    }
+    let norm = scale_by(((acc[0] + acc[1]) + (acc[2] + acc[3]) + tail).sqrt(), steps.first);
+    let (n, norm) = norm_step(norm);
+    steps.norm = n;
+    Some((steps, norm))
+}
+
 /// The largest magnitude in a column, as an `f64`.
 fn max_abs<T: Scalar>(column: &[T]) -> f64 {
     column.iter().fold(0.0_f64, |big, v| big.max(v.abs().to_f64()))
@@ -306,7 +354,12 @@ fn norm_exponent<T: Scalar>(column: &[T]) -> (i32, f64) {
             acc[l] += square(&c[l]);
         }
     }
-    let norm = ((acc[0] + acc[1]) + (acc[2] + acc[3]) + tail).sqrt();
+    norm_step(((acc[0] + acc[1]) + (acc[2] + acc[3]) + tail).sqrt())
+}
+
+/// For a column of norm `norm` (positive, finite, of moderate size): the exponent `n` that
+/// brings it into `[1/√2, √2)`, and the norm so scaled.
+fn norm_step(norm: f64) -> (i32, f64) {
     let e = exponent(norm);
     let n = if norm * pow2(-e) >= std::f64::consts::SQRT_2 { -e - 1 } else { -e };
     (n, norm * pow2(n))
@@ -347,6 +400,48 @@ mod tests {
         assert_eq!(scale_by(scale_by(1.5, -600), 1500), scale_by(1.5, 900));
         assert_eq!(scale_by(scale_by(1.5, 600), -1500), scale_by(1.5, -900));
         assert_eq!(scale_by(1.0, -1074), 5e-324);
+    }
+
+    /// The read-only steps are those of scaling a copy, bit for bit, on columns of every length
+    /// mod 4 and magnitudes across the range, and decline the columns outside their bound.
+    #[test]
+    fn read_only_steps_are_the_copy_s_steps() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut uniform = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            f64::from(u32::try_from(state >> 32).unwrap()) / 4_294_967_296.0 - 0.5
+        };
+        for len in [1, 3, 4, 5, 64, 1001] {
+            for e in [-440, -100, -3, 0, 7, 200, 440] {
+                // Magnitudes in [1, 1.5)·2^e, and one zero entry.
+                let mut column: Vec<f64> = (0..len)
+                    .map(|_| {
+                        let u = uniform();
+                        scale_by((1.0 + u.abs()).copysign(u), e)
+                    })
+                    .collect();
+                column[len / 2] = 0.0;
+                let mut copy = column.clone();
+                let (steps, norm) = equilibrate_column::<f64>(&mut copy, None);
+                let quick = unweighted_column_steps(&column).expect("inside the bound");
+                assert_eq!(quick.0.exponent(), steps.exponent(), "{len} {e}");
+                assert_eq!((quick.0.first, quick.0.norm), (steps.first, steps.norm));
+                assert_eq!(quick.1.to_bits(), norm.to_bits(), "{len} {e}");
+            }
+        }
+        // Magnitudes 2^420 apart in one column, rounding in every lane.
+        let mixed: Vec<f64> = (0..37)
+            .map(|i| scale_by(1.0 + uniform(), if i % 3 == 0 { -400 } else { 20 }))
+            .collect();
+        let (steps, norm) = equilibrate_column::<f64>(&mut mixed.clone(), None);
+        let quick = unweighted_column_steps(&mixed).expect("inside the bound");
+        assert_eq!((quick.0.exponent(), quick.1.to_bits()), (steps.exponent(), norm.to_bits()));
+        let zero = unweighted_column_steps(&[0.0; 5]).expect("a zero column");
+        assert_eq!((zero.0.exponent(), zero.1.to_bits()), (0, 0.0_f64.to_bits()));
+        assert!(unweighted_column_steps(&[1.0, scale_by(1.0, -460)]).is_none());
+        assert!(unweighted_column_steps(&[scale_by(1.0, 460)]).is_none());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use nalgebra::{DMatrix, DVector};
 use crate::error::Result;
 use crate::scaling::{
     ColumnSteps, Scaling, equilibrate_column, response_exponent, root_weights, scale_by,
+    unweighted_column_steps,
 };
 use crate::solvers::{Core, Factor};
 
@@ -73,6 +74,12 @@ pub(crate) fn tall_qr_core(
         let found: Vec<(ColumnSteps, f64)> = columns
             .map(|j| {
                 let column = &x.column(j);
+                if every_row && roots.is_none() {
+                    // Unweighted: the steps from one read of the column, when its range allows.
+                    if let Some(found) = unweighted_column_steps(column.as_slice()) {
+                        return found;
+                    }
+                }
                 if every_row {
                     scratch.copy_from_slice(column.as_slice());
                 } else {
