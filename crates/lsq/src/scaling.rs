@@ -238,12 +238,21 @@ pub(crate) struct ColumnSteps {
     weighted: i32,
     /// Brings the column's norm into `[1/√2, √2)`.
     norm: i32,
+    /// Set by [`unweighted_column_steps`]: every entry stays a normal number through the steps,
+    /// so one product by `2^exponent` gives [`ColumnSteps::apply`]'s bits.
+    single: bool,
 }
 
 impl ColumnSteps {
     /// `c_j`: the column's total exponent.
     pub(crate) fn exponent(self) -> i32 {
         self.first + self.weighted + self.norm
+    }
+
+    /// `2^exponent` when the product of an entry by it is [`ColumnSteps::apply`]`(entry, None)`
+    /// bit for bit (steps found by [`unweighted_column_steps`]); `None` otherwise.
+    pub(crate) fn single_factor(self) -> Option<f64> {
+        self.single.then(|| pow2(self.exponent()))
     }
 
     /// The equilibrated entry `x̃ᵢ` of `xᵢ` with root weight `root` (`None` without weights):
@@ -263,7 +272,7 @@ pub(crate) fn equilibrate_column<T: Scalar>(
     column: &mut [T],
     roots: Option<&[T]>,
 ) -> (ColumnSteps, f64) {
-    let mut steps = ColumnSteps { first: 0, weighted: 0, norm: 0 };
+    let mut steps = ColumnSteps { first: 0, weighted: 0, norm: 0, single: false };
     let largest = max_abs(column);
     if largest == 0.0 {
         return (steps, 0.0);
@@ -300,27 +309,29 @@ const READ_ONLY_BOUND: i32 = 450;
 /// which holds when every nonzero magnitude, before and after, lies within `2^±450`. `None`
 /// otherwise: the caller scales a copy.
 pub(crate) fn unweighted_column_steps(column: &[f64]) -> Option<(ColumnSteps, f64)> {
-    let (mut largest, mut smallest) = (0.0_f64, f64::INFINITY);
-    let mut extremes = |v: f64| {
+    // Per lane: the largest magnitude, the smallest nonzero one (a zero counts as ∞), the sum of
+    // squares; maxima and minima are exact in any order.
+    let (mut largest, mut smallest) = ([0.0_f64; 4], [f64::INFINITY; 4]);
+    let mut extremes = |l: usize, v: f64| {
         let a = v.abs();
-        largest = largest.max(a);
-        if a != 0.0 {
-            smallest = smallest.min(a);
-        }
+        largest[l] = largest[l].max(a);
+        smallest[l] = smallest[l].min(if a == 0.0 { f64::INFINITY } else { a });
     };
     let chunks = column.chunks_exact(4);
     let tail = chunks.remainder().iter().fold(0.0_f64, |s, &v| {
-        extremes(v);
+        extremes(0, v);
         s + v * v
     });
     let mut acc = [0.0_f64; 4];
     for c in chunks {
         for l in 0..4 {
-            extremes(c[l]);
+            extremes(l, c[l]);
             acc[l] += c[l] * c[l];
         }
     }
-    let mut steps = ColumnSteps { first: 0, weighted: 0, norm: 0 };
+    let largest = largest.iter().fold(0.0_f64, |m, &v| m.max(v));
+    let smallest = smallest.iter().fold(f64::INFINITY, |m, &v| m.min(v));
+    let mut steps = ColumnSteps { first: 0, weighted: 0, norm: 0, single: false };
     if largest == 0.0 {
         return Some((steps, 0.0));
     }
@@ -333,6 +344,9 @@ pub(crate) fn unweighted_column_steps(column: &[f64]) -> Option<(ColumnSteps, f6
     let norm = scale_by(((acc[0] + acc[1]) + (acc[2] + acc[3]) + tail).sqrt(), steps.first);
     let (n, norm) = norm_step(norm);
     steps.norm = n;
+    // The smallest scaled entry is at least 2^-450 and the norm step at most a few dozen
+    // halvings, so every entry stays normal: one product is exact.
+    steps.single = true;
     Some((steps, norm))
 }
 
@@ -429,6 +443,15 @@ mod tests {
                 assert_eq!(quick.0.exponent(), steps.exponent(), "{len} {e}");
                 assert_eq!((quick.0.first, quick.0.norm), (steps.first, steps.norm));
                 assert_eq!(quick.1.to_bits(), norm.to_bits(), "{len} {e}");
+                let Some(factor) = quick.0.single_factor() else {
+                    // Only a zero column has no factor.
+                    assert_eq!(norm.to_bits(), 0.0_f64.to_bits(), "{len} {e}");
+                    continue;
+                };
+                for (&v, &scaled) in column.iter().zip(&copy) {
+                    assert_eq!((v * factor).to_bits(), scaled.to_bits(), "{len} {e}");
+                    assert_eq!(quick.0.apply(v, None).to_bits(), scaled.to_bits());
+                }
             }
         }
         // Magnitudes 2^420 apart in one column, rounding in every lane.

@@ -153,6 +153,12 @@ impl Rows<'_> {
         let (columns, response) = buf.split_at_mut(len * p);
         for (j, (dst, s)) in columns.chunks_exact_mut(len).zip(self.steps).enumerate() {
             let column = self.x.column(j);
+            if let (true, None, Some(factor)) = (self.every_row, self.roots, s.single_factor()) {
+                // One exact product per entry, the same bits as the steps one by one.
+                let rows = &column.as_slice()[start..start + len];
+                dst.iter_mut().zip(rows).for_each(|(v, &x)| *v = x * factor);
+                continue;
+            }
             for (k, v) in dst.iter_mut().enumerate() {
                 let row = start + k;
                 let i = if self.every_row { row } else { self.kept[row] };
