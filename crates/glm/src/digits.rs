@@ -80,14 +80,19 @@ pub(crate) fn estimated_digits(
             *t = root * (*t + problem.offset[i].abs() + residual.abs());
         }
     };
-    let n = problem.kept.len();
-    let mut s = vec![0.0_f64; n];
-    if problem.is_tall() {
-        for_blocks_of(&mut s, threads(), rows);
-    } else {
-        rows(0..n, &mut s);
-    }
-    let spread = norm2(&s);
+    // A fused QR pass at the point formed the spread already (its block norms combined in
+    // block order, so its last bits may differ from `norm2`'s).
+    let formed = e.factor.as_ref().and_then(|f| f.spread);
+    let spread = formed.unwrap_or_else(|| {
+        let n = problem.kept.len();
+        let mut s = vec![0.0_f64; n];
+        if problem.is_tall() {
+            for_blocks_of(&mut s, threads(), rows);
+        } else {
+            rows(0..n, &mut s);
+        }
+        norm2(&s)
+    });
     let mut worst = 0.0_f64;
     for j in 0..cols.len() {
         let size_j = (gamma[j] / d[j]).abs();

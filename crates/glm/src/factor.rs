@@ -29,4 +29,7 @@ pub(crate) struct TallFactor {
     pub(crate) condition: f64,
     /// How the factor was computed.
     pub(crate) kind: FactorKind,
+    /// The digits estimate's `‖s‖₂` at the point, `s_i = √W_i·(Σ_k|x_ik·γ_k| + |offset_i| +
+    /// |r_i|)`, when a fused QR pass at given coefficients formed it (`crate::fused`).
+    pub(crate) spread: Option<f64>,
 }

@@ -73,56 +73,98 @@ pub(crate) fn evaluate_and_fold(
     let scales: Vec<f64> = cols.iter().map(|&j| problem.column_scales()[j]).collect();
     let threads = threads();
     let linear = gamma.map(|g| (cols, g));
+    // A QR pass at given coefficients may be the fit's last: it forms the digits estimate's
+    // spread too, from the same terms.
+    let spread = fold == Fold::Qr && linear.is_some();
     let blocks =
         for_blocks(eta.as_mut_slice(), mu.as_mut_slice(), threads, |rows, eta, mu, buf| {
-            let (invalid, deviance) = problem.evaluate_block(linear, rows.clone(), eta, mu);
+            let mut magnitudes = if spread { vec![0.0; rows.len()] } else { Vec::new() };
+            let measured = spread.then_some(&mut magnitudes[..]);
+            let (invalid, deviance) =
+                problem.evaluate_block(linear, rows.clone(), (eta, mu), measured);
             let folded = if invalid.is_some() {
                 None
             } else {
-                fold_block(problem, cols, &scales, (rows.start, eta, mu), buf, fold)
+                let measured = spread.then_some(&mut magnitudes[..]);
+                fold_block(problem, cols, &scales, (rows.start, eta, mu), (buf, measured), fold)
             };
-            (invalid, deviance, folded)
+            let squares = spread.then(|| scaled_squares(&magnitudes));
+            (invalid, deviance, folded, squares)
         });
-    let invalid = blocks.iter().find_map(|(invalid, _, _)| *invalid);
+    let invalid = blocks.iter().find_map(|(invalid, ..)| *invalid);
     let deviance =
-        if invalid.is_some() { f64::NAN } else { blocks.iter().map(|(_, d, _)| d).sum() };
+        if invalid.is_some() { f64::NAN } else { blocks.iter().map(|(_, d, ..)| d).sum() };
     let mut evaluation = Evaluation { eta, mu, deviance, invalid, factor: None };
     if evaluation.is_valid() {
-        let folds: Option<Vec<BlockFold>> = blocks.into_iter().map(|(_, _, f)| f).collect();
-        evaluation.factor =
-            folds.and_then(|f| combine(f, &scales, problem.kept.len(), fold)).map(Box::new);
+        let squares: Option<Vec<(f64, f64)>> = blocks.iter().map(|(.., q)| *q).collect();
+        let folds: Option<Vec<BlockFold>> = blocks.into_iter().map(|(_, _, f, _)| f).collect();
+        let factor = folds.and_then(|f| combine(f, &scales, problem.kept.len(), fold));
+        evaluation.factor = factor.map(|mut factor| {
+            factor.spread = squares.map(|q| combined_norm(&q));
+            Box::new(factor)
+        });
     }
     evaluation
 }
 
+/// `(a, q)` with `a = max|v_i|` and `q = Σ(v_i/a)²` (`(0, 0)` for a zero `v`): a block's share of
+/// a norm, which [`combined_norm`] puts together.
+fn scaled_squares(v: &[f64]) -> (f64, f64) {
+    let largest = v.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
+    if largest == 0.0 || !largest.is_finite() {
+        return (largest, 0.0);
+    }
+    (largest, v.iter().map(|x| (x / largest).powi(2)).sum())
+}
+
+/// The Euclidean norm of the concatenation of blocks given by [`scaled_squares`], combined in
+/// block order: `A·√(Σ_b q_b·(a_b/A)²)` with `A = max a_b` (∞ or NaN if a block's is).
+fn combined_norm(blocks: &[(f64, f64)]) -> f64 {
+    let largest = blocks.iter().fold(0.0_f64, |m, &(a, _)| m.max(a));
+    if largest == 0.0 || !largest.is_finite() {
+        return largest;
+    }
+    largest * blocks.iter().map(|&(a, q)| q * (a / largest).powi(2)).sum::<f64>().sqrt()
+}
+
 /// Folds the weighted rows of one block (rows from `start`, at its `eta` and `mu`); a Gram fold
-/// writes them into `buffer`, which the thread's next block reuses. `None` when a weighted
-/// value is not finite.
+/// writes them into `buffer`, which the thread's next block reuses. With `magnitudes` (the
+/// block's `Σ_k |x_ik·γ_k|` from [`Problem::evaluate_block`]) each becomes the digits estimate's
+/// `s_i = √W_i·(Σ_k|x_ik·γ_k| + |offset_i| + |r_i|)`, the same number as `crate::digits` forms.
+/// `None` when a weighted value is not finite.
 fn fold_block(
     problem: &Problem<'_>,
     cols: &[usize],
     scales: &[f64],
     (start, eta, mu): (usize, &[f64], &[f64]),
-    buffer: &mut Vec<f64>,
+    (buffer, magnitudes): (&mut Vec<f64>, Option<&mut [f64]>),
     fold: Fold,
 ) -> Option<BlockFold> {
     let p = cols.len();
     let len = eta.len();
+    // `√W_i` and `√W_i·z_i` of every row of the block, once.
+    let mut roots = Vec::with_capacity(len);
+    let mut responses = Vec::with_capacity(len);
+    let mut magnitudes = magnitudes;
+    for b in 0..len {
+        let i = start + b;
+        let (root, z, residual) = problem.irls_terms(eta[b], mu[b], i);
+        roots.push(root);
+        responses.push(root * z);
+        if let Some(t) = magnitudes.as_deref_mut() {
+            t[b] = root * (t[b] + problem.offset[i].abs() + residual.abs());
+        }
+    }
     // Writes rows `from..from + rows` of the block's `[√W·X·diag(d) | √W·z]` into `buf`
     // (column-major, leading dimension `rows`).
     let fill = |from: usize, rows: usize, buf: &mut [f64]| {
         let (columns, response) = buf.split_at_mut(rows * p);
-        let mut roots = Vec::with_capacity(rows);
-        for (k, v) in response.iter_mut().enumerate() {
-            let b = from + k;
-            let (root, z) = problem.irls_values(eta[b], mu[b], start + b);
-            roots.push(root);
-            *v = root * z;
-        }
+        response.copy_from_slice(&responses[from..from + rows]);
+        let roots = &roots[from..from + rows];
         for ((dst, &j), &s) in columns.chunks_exact_mut(rows).zip(cols).zip(scales) {
             let first = j * problem.x.nrows() + start + from;
             let source = &problem.x.as_slice()[first..first + rows];
-            for ((v, &x), &root) in dst.iter_mut().zip(source).zip(&roots) {
+            for ((v, &x), &root) in dst.iter_mut().zip(source).zip(roots) {
                 *v = root * (x * s);
             }
         }
@@ -222,6 +264,7 @@ fn finish_gram(
         covariance,
         condition: condition * condition,
         kind,
+        spread: None,
     })
 }
 
@@ -374,6 +417,36 @@ mod tests {
             let difference = (&factor.covariance - &reference.covariance).amax();
             assert!(difference <= bound * reference.covariance.amax(), "{fold:?} covariance");
         }
+    }
+
+    /// A QR pass at given coefficients forms the digits estimate's spread, `‖s‖₂` with `s_i =
+    /// √W_i·(Σ_k|x_ik·γ_k| + |offset_i| + |r_i|)`, agreeing with the norm of those terms formed
+    /// row by row to a few ulps; a Gram pass and a pass at a given `η` form none.
+    #[test]
+    fn a_qr_pass_forms_the_digits_spread() {
+        let (design, y, offset) = tall(false);
+        let data = Data::new(&design, &y).offset(&offset);
+        let problem = Problem::new(&data, Family::Poisson.into()).unwrap();
+        let cols: Vec<usize> = (0..design.ncols()).collect();
+        let gamma = DVector::from_fn(cols.len(), |j, _| 0.04 * count_to_f64(j % 3) - 0.03);
+        let e = evaluate_and_fold(&problem, &cols, Some(&gamma), offset.clone(), Fold::Qr);
+        let spread = e.factor.as_ref().and_then(|f| f.spread).expect("a QR pass at γ");
+        let x = design.matrix();
+        let s: Vec<f64> = (0..x.nrows())
+            .map(|i| {
+                let magnitude: f64 = (0..cols.len()).map(|j| (x[(i, j)] * gamma[j]).abs()).sum();
+                let (root, _, residual) = problem.irls_terms(e.eta[i], e.mu[i], i);
+                root * (magnitude + offset[i].abs() + residual.abs())
+            })
+            .collect();
+        let expected = crate::numeric::norm2(&s);
+        assert!((spread - expected).abs() <= 1e-13 * expected, "{spread} vs {expected}");
+        let max_condition_squared = 1e10;
+        let gram = Fold::Gram { max_condition_squared };
+        let e = evaluate_and_fold(&problem, &cols, Some(&gamma), offset.clone(), gram);
+        assert!(e.factor.expect("a Gram factor").spread.is_none());
+        let e = evaluate_and_fold(&problem, &cols, None, offset.clone(), Fold::Qr);
+        assert!(e.factor.expect("a QR factor").spread.is_none());
     }
 
     /// An ill-conditioned design is declined by the Gram fold at the default tolerance's margin

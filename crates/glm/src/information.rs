@@ -74,7 +74,7 @@ pub(crate) fn scoring(
         }
         None => copying_factor(problem, cols, e, a, observed)?,
     };
-    let TallFactor { fisher, scales, covariance, condition, kind } = factor;
+    let TallFactor { fisher, scales, covariance, condition, kind, .. } = factor;
     let root_dispersion = if problem.family.estimates_dispersion() {
         let df = problem.observations().saturating_sub(cols.len());
         let pearson: Vec<f64> = problem
@@ -122,7 +122,8 @@ pub(crate) fn copying_factor(
     let fisher = DVector::from_fn(cols.len(), |j, _| solution.coefficients()[j] * scales[j]);
     let condition = solution.condition_estimate();
     let kind = FactorKind::Qr;
-    Ok((TallFactor { fisher, scales, covariance, condition, kind }, correction, storage))
+    let factor = TallFactor { fisher, scales, covariance, condition, kind, spread: None };
+    Ok((factor, correction, storage))
 }
 
 /// `r_i = (y_i − μ_i)·(μ″/μ′² − V′/V)` on the kept rows, so that `W·r = W − (observed weight)`:

@@ -241,7 +241,7 @@ impl<'a> Problem<'a> {
         let threads = threads();
         let blocks =
             for_blocks(eta.as_mut_slice(), mu.as_mut_slice(), threads, |rows, eta, mu, _| {
-                self.evaluate_block(linear, rows, eta, mu)
+                self.evaluate_block(linear, rows, (eta, mu), None)
             });
         let invalid = blocks.iter().find_map(|&(invalid, _)| invalid);
         let deviance =
@@ -253,12 +253,16 @@ impl<'a> Problem<'a> {
     /// block's `eta` (its rows `rows`), writes `μ = g⁻¹(η)` into `mu`, and returns the block's
     /// first row whose `η` or `μ` left its domain and its share of the deviance (that of the rows
     /// before the first invalid one).
+    ///
+    /// With `magnitudes` (zeros on entry, one per row of the block) it also adds up
+    /// `Σ_k |x_ik·γ_k|` column by column, as [`crate::digits`] does, while the block's columns are
+    /// in cache.
     pub(crate) fn evaluate_block(
         &self,
         linear: Option<(&[usize], &DVector<f64>)>,
         rows: Range<usize>,
-        eta: &mut [f64],
-        mu: &mut [f64],
+        (eta, mu): (&mut [f64], &mut [f64]),
+        mut magnitudes: Option<&mut [f64]>,
     ) -> (Option<usize>, f64) {
         let eta_domain = self.link.eta_domain();
         let mu_domain = self.family.mean_domain();
@@ -268,6 +272,9 @@ impl<'a> Problem<'a> {
                 let column = &self.x.as_slice()[start + rows.start..start + rows.end];
                 for (e, &x) in eta.iter_mut().zip(column) {
                     *e += g * x;
+                }
+                if let Some(t) = magnitudes.as_deref_mut() {
+                    t.iter_mut().zip(column).for_each(|(t, &x)| *t += (x * g).abs());
                 }
             }
         }
@@ -409,6 +416,13 @@ impl<'a> Problem<'a> {
 
     /// [`Problem::irls_row`] of observation `i` at `η_i = eta`, `μ_i = mu`.
     pub(crate) fn irls_values(&self, eta: f64, mu: f64, i: usize) -> (f64, f64) {
+        let (root, z, _) = self.irls_terms(eta, mu, i);
+        (root, z)
+    }
+
+    /// [`Problem::irls_values`] and the working residual `r = (y − μ)/(dμ/dη)` it adds to
+    /// `η − offset` to make `z` (the same number, bit for bit, as [`crate::digits`] forms).
+    pub(crate) fn irls_terms(&self, eta: f64, mu: f64, i: usize) -> (f64, f64, f64) {
         // The log link's `dμ/dη = e^η` is `μ` itself, bit for bit: no second `exp`.
         let d = if self.link == Link::Log { mu } else { self.link.mu_eta(eta) };
         // √W = √(w·(dμ/dη)²/V(μ)), R's formula, as long as it is an ordinary number; where
@@ -419,7 +433,8 @@ impl<'a> Problem<'a> {
         } else {
             self.weights[i].sqrt() * self.family.over_variance_root(mu, d).abs()
         };
-        (root, eta - self.offset[i] + (self.y[i] - mu) / d)
+        let residual = (self.y[i] - mu) / d;
+        (root, eta - self.offset[i] + residual, residual)
     }
 
     /// `√W` times the rows kept and the columns `cols` of `X`, written into `a` (reshaped when

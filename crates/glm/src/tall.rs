@@ -95,7 +95,8 @@ pub(crate) fn finish_qr(
     let condition = condition_estimate_upper(&r).ok()?;
     let fisher = DVector::from_fn(p, |j, _| solution[j] * scales[j]);
     let finite = fisher.iter().chain(covariance.iter()).all(|v| v.is_finite());
-    finite.then_some(TallFactor { fisher, scales, covariance, condition, kind: FactorKind::Qr })
+    let kind = FactorKind::Qr;
+    finite.then_some(TallFactor { fisher, scales, covariance, condition, kind, spread: None })
 }
 
 /// Whether the tall design `√w·X` (prior weights, every column) passes `lsq`'s rank test,
