@@ -117,6 +117,60 @@ mod tests {
         assert!(warm_iterations < cold_iterations, "{warm_iterations} vs {cold_iterations}");
     }
 
+    /// Tall fits under the default criterion reach R's optimum (R's rule run to 1e-14 from R's
+    /// means, which takes no subsample) within a small fraction of a standard error: binomial
+    /// counts with trials and an offset (the subsample's rows carry their trials and offsets)
+    /// and a Gamma with its canonical inverse link, both from the subsample's start; and a
+    /// Poisson design with an indicator that is 1 only on rows the subsample never takes, whose
+    /// subsample fit is rank deficient, so the fit starts from R's means.
+    #[test]
+    fn warm_started_fits_reach_r_s_optimum() {
+        let (m, p) = (120_000, 6);
+        let mut rng = sim::rng_from_seed(808);
+        let mut x = sim::intercept_gaussian(m, p - 1, &mut rng).unwrap();
+        let theta = DVector::from_fn(p, |j, _| if j % 2 == 0 { 0.25 } else { -0.2 });
+        let offset = DVector::from_fn(m, |i, _| 0.2 * count_to_f64(i % 4) - 0.3);
+        let linear = &x * &theta + &offset;
+        let trials = DVector::from_fn(m, |i, _| count_to_f64(1 + i % 7));
+        let p_success = linear.map(|e| 1.0 / (1.0 + (-e).exp()));
+        let successes = DVector::from_fn(m, |i, _| {
+            let n = trials[i];
+            (n * p_success[i]).round().min(n)
+        });
+        let inverse = (&x * &theta).map(|e| 1.0 / (2.0 + 0.5 * e.tanh()));
+        let gamma_y = sim::gamma(&inverse, 4.0, &mut rng).unwrap();
+        let design = Design::new(x.clone()).unwrap().with_intercept_column(0).unwrap();
+        let binomial = Data::new(&design, &successes).trials(&trials).offset(&offset);
+        let gamma = Data::new(&design, &gamma_y);
+        // 1 on rows the subsample never takes (the stride here is MAX_STRIDE), 0 elsewhere.
+        assert_eq!(MAX_STRIDE.min(m / (ROWS_PER_COLUMN * p)), MAX_STRIDE);
+        let period = RUN_ROWS * MAX_STRIDE;
+        let rare_column =
+            DVector::from_fn(m, |i, _| if i % period == RUN_ROWS + 3 { 1.0 } else { 0.0 });
+        x.set_column(p - 1, &rare_column);
+        let rare = Design::new(x).unwrap().with_intercept_column(0).unwrap();
+        let counts = sim::poisson(&(rare.matrix() * &theta).map(f64::exp), &mut rng).unwrap();
+        let poisson = Data::new(&rare, &counts);
+        let cases = [
+            ("binomial", binomial, Family::Binomial),
+            ("gamma", gamma, Family::Gamma),
+            ("rare", poisson, Family::Poisson),
+        ];
+        for (name, data, family) in cases {
+            let problem = Problem::new(&data, family.into()).unwrap();
+            let warm = warm_start(&problem, &(0..p).collect::<Vec<_>>());
+            assert_eq!(warm.is_some(), name != "rare", "{name}");
+            let fit = crate::fit(&data, family, &crate::Control::default()).unwrap();
+            let r_rule = crate::Control::default().criterion(Criterion::Deviance).tolerance(1e-14);
+            let reference = crate::fit(&data, family, &r_rule).unwrap();
+            for j in 0..p {
+                let gap = (fit.coefficients()[j] - reference.coefficients()[j]).abs();
+                let se = reference.std_errors()[j];
+                assert!(gap <= 1e-6 * se, "{name} β{j}: {gap} against SE {se}");
+            }
+        }
+    }
+
     /// Problems the subsample cannot serve start from R's means: a short design, and a
     /// separated logistic one (whose subsample is separated too).
     #[test]
