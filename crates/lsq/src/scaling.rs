@@ -420,19 +420,15 @@ mod tests {
     /// mod 4 and magnitudes across the range, and decline the columns outside their bound.
     #[test]
     fn read_only_steps_are_the_copy_s_steps() {
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut uniform = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            f64::from(u32::try_from(state >> 32).unwrap()) / 4_294_967_296.0 - 0.5
-        };
+        let pool = sim::gaussian_matrix(4096, 1, &mut sim::rng_from_seed(29)).unwrap();
+        let mut draws = pool.iter().copied().cycle();
+        let mut normal = move || draws.next().unwrap();
         for len in [1, 3, 4, 5, 64, 1001] {
             for e in [-440, -100, -3, 0, 7, 200, 440] {
                 // Magnitudes in [1, 1.5)·2^e, and one zero entry.
                 let mut column: Vec<f64> = (0..len)
                     .map(|_| {
-                        let u = uniform();
+                        let u = normal();
                         scale_by((1.0 + u.abs()).copysign(u), e)
                     })
                     .collect();
@@ -456,7 +452,7 @@ mod tests {
         }
         // Magnitudes 2^420 apart in one column, rounding in every lane.
         let mixed: Vec<f64> = (0..37)
-            .map(|i| scale_by(1.0 + uniform(), if i % 3 == 0 { -400 } else { 20 }))
+            .map(|i| scale_by(1.0 + normal().abs(), if i % 3 == 0 { -400 } else { 20 }))
             .collect();
         let (steps, norm) = equilibrate_column::<f64>(&mut mixed.clone(), None);
         let quick = unweighted_column_steps(&mixed).expect("inside the bound");
