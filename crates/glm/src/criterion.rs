@@ -42,9 +42,10 @@ pub enum Criterion {
     /// deviance rise within the rounding of `η` does not halve a step.
     ///
     /// On a tall design (at least 2¹⁷ entries and 64 rows per column, every weight positive)
-    /// two things change how IRLS gets there, not where it stops. It starts from the fit of a
-    /// systematic subsample of the rows (about a 64th) instead of R's starting means, falling
-    /// back to those if that start fails. And with a canonical link, whose Fisher steps are
+    /// two things change how IRLS gets there, not where it stops. With at least 256 rows per
+    /// column and no start given, it starts from the fit of a systematic subsample of the rows
+    /// (a 64th, or fewer rows down to 64 per column) instead of R's starting means, falling back
+    /// to those if that fit or its start fails. And with a canonical link, whose Fisher steps are
     /// Newton's and converge quadratically, it stops at the current point when the step from
     /// it, factored by QR, is negligible, returning that point rather than evaluating the
     /// step's end (whose distance to the optimum, the step's, is in the truncation bound). The
