@@ -44,12 +44,12 @@ pub enum Criterion {
     /// On a tall design (at least 2¹⁷ entries and 64 rows per column, every weight positive)
     /// two things change how IRLS gets there, not where it stops. With at least 256 rows per
     /// column and no start given, it starts from the fit of a systematic subsample of the rows
-    /// (a 64th, or fewer rows down to 64 per column) instead of R's starting means, falling back
-    /// to those if that fit or its start fails. And with a canonical link, whose Fisher steps are
-    /// Newton's and converge quadratically, it stops at the current point when the step from
-    /// it, factored by QR, is negligible, returning that point rather than evaluating the
-    /// step's end (whose distance to the optimum, the step's, is in the truncation bound). The
-    /// default.
+    /// (a 64th, or about 64 rows per column when that is more) instead of R's starting means,
+    /// falling back to those if that fit or its start fails. And with a canonical link, whose
+    /// Fisher steps are Newton's and converge quadratically, it stops at the current point when
+    /// the step from it, factored by QR, is negligible, returning that point rather than
+    /// evaluating the step's end (whose distance to the optimum, the step's, is in the
+    /// truncation bound). The default.
     #[default]
     Coefficients,
     /// R's `glm.control` rule on the deviance `D`: stop when `|D − D_old|/(|D| + 0.1) < tol`
