@@ -75,8 +75,7 @@ pub(crate) fn estimated_digits(
         }
         for (t, k) in s.iter_mut().zip(ks) {
             let i = problem.kept.get(k);
-            let (root, _) = problem.irls_row(e, i);
-            let residual = (problem.y[i] - e.mu[i]) / problem.link.mu_eta(e.eta[i]);
+            let (root, _, residual) = problem.irls_terms(e.eta[i], e.mu[i], i);
             *t = root * (*t + problem.offset[i].abs() + residual.abs());
         }
     };

@@ -130,7 +130,7 @@ fn combined_norm(blocks: &[(f64, f64)]) -> f64 {
 /// Folds the weighted rows of one block (rows from `start`, at its `eta` and `mu`); a Gram fold
 /// writes them into `buffer`, which the thread's next block reuses. With `magnitudes` (the
 /// block's `Σ_k |x_ik·γ_k|` from [`Problem::evaluate_block`]) each becomes the digits estimate's
-/// `s_i = √W_i·(Σ_k|x_ik·γ_k| + |offset_i| + |r_i|)`, the same number as `crate::digits` forms.
+/// `s_i = √W_i·(Σ_k|x_ik·γ_k| + |offset_i| + |r_i|)`, formed as `crate::digits` forms it.
 /// `None` when a weighted value is not finite.
 fn fold_block(
     problem: &Problem<'_>,

@@ -77,9 +77,9 @@ pub(crate) fn irls(
             let scored =
                 scored_step(&passes, &mut current, prev, &mut workspace, how, (iteration, tol))?;
             let (result, took_newton, scores) = match scored {
-                Scored::Step(step, took_newton, scores) => (step, took_newton, scores),
-                Scored::Stop(next, scores) => {
-                    let (step, counts) = ((previous, &next, &scores), (iteration, tol, halvings));
+                Scored::Step(stepped) => *stepped,
+                Scored::Stop(next, measure) => {
+                    let (step, counts) = ((previous, &next, measure), (iteration, tol, halvings));
                     return Ok(stopped(progress, step, current, history, counts));
                 }
             };
@@ -269,21 +269,20 @@ impl Progress {
 /// observation whose `η` or `μ` the full step took out of its domain, if any.
 type Step = (DVector<f64>, Evaluation, usize, Option<usize>);
 
-/// The fit at `current`, with coefficients `at`, whose next step (to `next`, measured by
-/// `scores` at `current`) is negligible: converged at the iteration that measured it, with no
+/// The fit at `current`, with coefficients `at`, whose next step (to `next`, of criterion measure
+/// `measure` at `current`) is negligible: converged at the iteration that measured it, with no
 /// point beyond `current` evaluated. The step is not taken, so the distance from `at` to the fixed
 /// point is bounded by the step itself plus what the contraction of the last measures says lies
 /// beyond it.
 fn stopped(
     mut progress: Progress,
-    (at, next, scores): (Option<DVector<f64>>, &DVector<f64>, &Scoring),
+    (at, next, measure): (Option<DVector<f64>>, &DVector<f64>, f64),
     current: Evaluation,
     history: Vec<f64>,
     (iteration, tol, halvings): (usize, f64, usize),
 ) -> Outcome {
     // A stop measures a step from the current coefficients, so there are some.
     let at = at.unwrap_or_else(|| DVector::zeros(next.len()));
-    let measure = scores.measure(&at, next);
     let beyond = truncation_bound(&at, next, &progress.measures, measure);
     progress.bound = Some((next - &at).abs() + beyond);
     Outcome {
@@ -302,10 +301,10 @@ fn stopped(
 enum Scored {
     /// It took a step: the step, whether it was Newton's, and the information factored at the
     /// point it started from.
-    Step(Step, bool, Scoring),
-    /// The step from the current point, to the given end, is negligible and the information there
-    /// was factored by QR: the current point is the fit.
-    Stop(DVector<f64>, Scoring),
+    Step(Box<(Step, bool, Scoring)>),
+    /// The step from the current point, to the given end and of the given measure, is negligible
+    /// and the information there was factored by QR: the current point is the fit.
+    Stop(DVector<f64>, f64),
 }
 
 /// One step of the non-R criteria from `current`: a full Newton step on the observed information
@@ -330,8 +329,11 @@ fn scored_step(
     let (scores, storage) = scoring(problem, cols, current, std::mem::take(workspace), newton)?;
     *workspace = storage;
     let measure = previous.map(|p| scores.measure(p, &scores.fisher));
-    if early.is_some() && scores.kind == FactorKind::Qr && measure.is_some_and(|m| m < tol) {
-        return Ok(Scored::Stop(scores.fisher.clone(), scores));
+    if early.is_some()
+        && scores.kind == FactorKind::Qr
+        && let Some(m) = measure.filter(|&m| m < tol)
+    {
+        return Ok(Scored::Stop(scores.fisher, m));
     }
     if passes.fused() {
         // The point's information is factored and the trial will replace it: only its
@@ -360,7 +362,7 @@ fn scored_step(
         });
         halve((passes, last), fisher, previous, current, iteration, &eta_slack)?
     };
-    Ok(Scored::Step(result, took_newton, scores))
+    Ok(Scored::Step(Box::new((result, took_newton, scores))))
 }
 
 /// How far below the tolerance a predicted step must be for [`predicted_negligible`].

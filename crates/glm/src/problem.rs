@@ -421,7 +421,7 @@ impl<'a> Problem<'a> {
     }
 
     /// [`Problem::irls_values`] and the working residual `r = (y − μ)/(dμ/dη)` it adds to
-    /// `η − offset` to make `z` (the same number, bit for bit, as [`crate::digits`] forms).
+    /// `η − offset` to make `z` (which [`crate::digits`] bounds its rounding with).
     pub(crate) fn irls_terms(&self, eta: f64, mu: f64, i: usize) -> (f64, f64, f64) {
         // The log link's `dμ/dη = e^η` is `μ` itself, bit for bit: no second `exp`.
         let d = if self.link == Link::Log { mu } else { self.link.mu_eta(eta) };
