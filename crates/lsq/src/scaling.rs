@@ -47,20 +47,45 @@ fn pow2(e: i32) -> f64 {
 /// (Dekker) and overflows beyond `2⁹⁹⁶`; scaling each word of a double-double separately is
 /// exact at any size.
 pub(crate) trait Scalar: Real {
+    /// `self·f` for `f` a power of two in `[2⁻¹⁰²², 2¹⁰²³]`.
+    fn times_factor(self, f: f64) -> Self;
+
     /// `self·2^e` for `e` in `[−1022, 1023]`.
-    fn times_pow2(self, e: i32) -> Self;
+    fn times_pow2(self, e: i32) -> Self {
+        self.times_factor(pow2(e))
+    }
 }
 
 impl Scalar for f64 {
-    fn times_pow2(self, e: i32) -> Self {
-        self * pow2(e)
+    fn times_factor(self, f: f64) -> Self {
+        self * f
     }
 }
 
 impl Scalar for DoubleDouble {
-    fn times_pow2(self, e: i32) -> Self {
-        let f = pow2(e);
+    fn times_factor(self, f: f64) -> Self {
         DoubleDouble::sum(self.hi() * f, self.lo() * f)
+    }
+}
+
+/// A scaling by `2^e` prepared once for the many values of a loop: [`Pow2::of`] is
+/// [`scale_by`]`(v, e)` bit for bit, without finding the factor again for every value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pow2 {
+    e: i32,
+    /// `2^e` when one multiplication takes it (`|e| ≤ STEP`); else unused.
+    factor: f64,
+}
+
+impl Pow2 {
+    pub(crate) fn new(e: i32) -> Self {
+        Self { e, factor: if e.abs() <= STEP { pow2(e) } else { f64::NAN } }
+    }
+
+    /// `v·2^e`, as [`scale_by`].
+    #[inline]
+    pub(crate) fn of<T: Scalar>(self, v: T) -> T {
+        if self.e.abs() <= STEP { v.times_factor(self.factor) } else { scale_by(v, self.e) }
     }
 }
 
@@ -352,7 +377,17 @@ pub(crate) fn unweighted_column_steps(column: &[f64]) -> Option<(ColumnSteps, f6
 
 /// The largest magnitude in a column, as an `f64`.
 fn max_abs<T: Scalar>(column: &[T]) -> f64 {
-    column.iter().fold(0.0_f64, |big, v| big.max(v.abs().to_f64()))
+    // Four lanes, so that no chain of comparisons holds the loop up; a maximum is exact in any
+    // order.
+    let chunks = column.chunks_exact(4);
+    let tail = chunks.remainder().iter().fold(0.0_f64, |big, v| big.max(v.abs().to_f64()));
+    let mut lanes = [0.0_f64; 4];
+    for c in chunks {
+        for l in 0..4 {
+            lanes[l] = lanes[l].max(c[l].abs().to_f64());
+        }
+    }
+    lanes.iter().fold(tail, |big, &l| big.max(l))
 }
 
 /// For a column whose largest entry lies in `[1, 2)`: the exponent `n` that brings its norm
@@ -382,8 +417,9 @@ fn norm_step(norm: f64) -> (i32, f64) {
 /// Multiplies a column by `2^e`.
 fn scale_column<T: Scalar>(column: &mut [T], e: i32) {
     if e != 0 {
+        let step = Pow2::new(e);
         for v in column {
-            *v = scale_by(*v, e);
+            *v = step.of(*v);
         }
     }
 }
@@ -398,6 +434,50 @@ mod tests {
         assert_eq!(exponent(x), e, "{x:e}");
         let m = scale_by(x, -e);
         assert!((1.0..2.0).contains(&m.abs()), "{x:e}");
+    }
+
+    /// A prepared step scales as `scale_by` does, bit for bit, in both working precisions and
+    /// for steps that take one multiplication or several (beyond `2^±STEP`), through overflow
+    /// and gradual underflow.
+    #[test]
+    fn a_prepared_step_is_scale_by_bit_for_bit() {
+        for e in [-2100, -1075, -1001, -1000, -999, -60, -1, 0, 1, 52, 999, 1000, 1001, 2100] {
+            let step = Pow2::new(e);
+            for v in [0.0, -0.0, 1.0, -3.75, 1e-310, 5e-324, 1.5e300, -f64::MAX, 0.1] {
+                assert_eq!(step.of(v).to_bits(), scale_by(v, e).to_bits(), "{v:e}·2^{e}");
+                let dd = DoubleDouble::sum(v, v * 1e-17);
+                let (got, expected) = (step.of(dd), scale_by(dd, e));
+                assert_eq!(got.hi().to_bits(), expected.hi().to_bits(), "{v:e}·2^{e}");
+                assert_eq!(got.lo().to_bits(), expected.lo().to_bits(), "{v:e}·2^{e}");
+            }
+        }
+    }
+
+    /// The largest magnitude in four lanes is the one a plain scan finds, whatever the length
+    /// and wherever the largest entry sits.
+    #[test]
+    fn the_lane_maximum_is_the_scan_maximum() {
+        for len in 0..11 {
+            for at in 0..len {
+                let column: Vec<f64> =
+                    (0..len)
+                        .map(|i| {
+                            if i == at {
+                                -7.5
+                            } else {
+                                f64::from(u8::try_from(i).unwrap_or(0)) * 0.5
+                            }
+                        })
+                        .collect();
+                let scan = column.iter().fold(0.0_f64, |big, v| big.max(v.abs()));
+                assert_eq!(
+                    max_abs(&column).to_bits(),
+                    scan.to_bits(),
+                    "{len} entries, largest at {at}"
+                );
+            }
+        }
+        assert_eq!(max_abs::<f64>(&[]).to_bits(), 0.0_f64.to_bits());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use nalgebra::{DMatrix, DVector};
 use statrs::function::beta::{checked_beta_reg, inv_beta_reg};
 
 use crate::error::{Quantity, Result};
-use crate::scaling::{Scalar, Scaling, exponent, root_weight, scale_by, to_finite};
+use crate::scaling::{Pow2, Scalar, Scaling, exponent, root_weight, scale_by, to_finite};
 use crate::solvers::{Core, Covariance};
 
 /// A residual with `‖r‖ ≤ EXACT_FIT_TOLERANCE·max(m, n)·(Σₖ|β̂ₖ|·‖xₖ‖ + ‖y‖)` (`xₖ` the columns
@@ -341,18 +341,23 @@ fn block_sums<T: Scalar>(
     // `X̃β̃` column by column (contiguous in the column-major design), adding in the order of
     // `row_product`'s fold, so that every finite entry is the same number; an entry that
     // overflowed is formed again by `row_product`, with its exponent.
+    let steps: Vec<Pow2> = columns.iter().map(|&c| Pow2::new(c)).collect();
     let mut products = vec![T::ZERO; len];
     for (j, column) in x.column_iter().enumerate() {
-        let (c, b) = (columns[j], beta[j]);
+        let (c, b) = (steps[j], beta[j]);
         let rows = &column.as_slice()[start..start + len];
         for (s, &v) in products.iter_mut().zip(rows) {
-            *s += scale_by(v, c) * b;
+            *s += c.of(v) * b;
         }
     }
+    let (to_caller, to_scaled) = (Pow2::new(-r), Pow2::new(r));
+    let weight_step = Pow2::new(2 * h);
     let mut sums = Sums::zero(p);
     // Per kept row, `√w̃ᵢ` and the factors `√w̃ᵢ·r̃ᵢ` and `√w̃ᵢ·ỹᵢ` of the cross products, summed
     // below column by column in row order.
     let mut factors: Vec<(usize, T, T, T)> = Vec::with_capacity(len);
+    let (mut rss, mut total_weight, mut weighted_sum, mut y_squares) =
+        (T::ZERO, T::ZERO, T::ZERO, T::ZERO);
     for (k, &direct) in products.iter().enumerate() {
         let i = start + k;
         let (product, e) = if direct.is_finite() {
@@ -362,28 +367,51 @@ fn block_sums<T: Scalar>(
         };
         // In the caller's units: `2^{−r}·f̃` and `y − 2^{−r}·f̃` round exactly as `xᵢᵀβ̂` and
         // `yᵢ − xᵢᵀβ̂` would, and fail only where those leave the range of `f64`.
-        let f = scale_by(product, e - r);
+        let f = if e == 0 { to_caller.of(product) } else { scale_by(product, e - r) };
         fitted[k] = to_finite(f.to_f64(), 0, Quantity::FittedValue, i)?;
         residuals[k] = to_finite((T::from_f64(y[i]) - f).to_f64(), 0, Quantity::Residual, i)?;
-        let wi = scaled_weight::<T>(weights, i, h);
+        let wi = weights.map_or(T::ONE, |w| weight_step.of(T::from_f64(w[i])));
         if !is_kept[i] || wi == T::ZERO {
             // Left out, or a weight below 2⁻¹⁰⁷⁴ of the largest: no part of the sums.
             continue;
         }
-        let yi = scale_by(T::from_f64(y[i]), r);
-        let ri = yi - scale_by(product, e);
+        let yi = to_scaled.of(T::from_f64(y[i]));
+        let ri = yi - if e == 0 { product } else { scale_by(product, e) };
         let si = weights.map_or(T::ONE, |w| root_weight(w[i], h));
-        sums.rss += wi * ri * ri;
-        sums.total_weight += wi;
-        sums.weighted_sum += wi * yi;
-        sums.y_squares += wi * yi * yi;
+        rss += wi * ri * ri;
+        total_weight += wi;
+        weighted_sum += wi * yi;
+        y_squares += wi * yi * yi;
         factors.push((i, si, si * ri, si * yi));
     }
-    for (j, column) in x.column_iter().enumerate() {
-        let c = columns[j];
+    (sums.rss, sums.total_weight, sums.weighted_sum, sums.y_squares) =
+        (rss, total_weight, weighted_sum, y_squares);
+    // Four columns share each pass over the rows. Each column still adds its terms in row
+    // order, but its two running sums are chains of dependent additions, and four columns'
+    // chains run side by side instead of one after another.
+    let m = x.nrows();
+    let column = |j: usize| &x.as_slice()[j * m..(j + 1) * m];
+    let mut j = 0;
+    while j + 4 <= p {
+        let (c0, c1, c2, c3) = (column(j), column(j + 1), column(j + 2), column(j + 3));
+        let (s0, s1, s2, s3) = (steps[j], steps[j + 1], steps[j + 2], steps[j + 3]);
+        let (mut xtr, mut xty) = ([T::ZERO; 4], [T::ZERO; 4]);
+        for &(i, si, sr, sy) in &factors {
+            let xij = [si * s0.of(c0[i]), si * s1.of(c1[i]), si * s2.of(c2[i]), si * s3.of(c3[i])];
+            for q in 0..4 {
+                xtr[q] += xij[q] * sr;
+                xty[q] += xij[q] * sy;
+            }
+        }
+        sums.xtr[j..j + 4].copy_from_slice(&xtr);
+        sums.xty[j..j + 4].copy_from_slice(&xty);
+        j += 4;
+    }
+    for (j, &c) in steps.iter().enumerate().skip(j) {
+        let column = column(j);
         let (mut xtr, mut xty) = (T::ZERO, T::ZERO);
         for &(i, si, sr, sy) in &factors {
-            let xij = si * scale_by(column[i], c);
+            let xij = si * c.of(column[i]);
             xtr += xij * sr;
             xty += xij * sy;
         }
