@@ -139,9 +139,10 @@ pub(crate) fn statistics<T: Scalar>(
     let Sums { rss, total_weight, weighted_sum, y_squares, xtr, xty } = sums;
     let tss = if intercept {
         let mean = weighted_sum / total_weight;
+        let (response, weight) = (Pow2::new(scaling.response), Pow2::new(2 * scaling.weights));
         kept.iter().fold(T::ZERO, |s, &i| {
-            let d = scale_by(T::from_f64(y[i]), scaling.response) - mean;
-            s + scaled_weight::<T>(weights, i, scaling.weights) * d * d
+            let d = response.of(T::from_f64(y[i])) - mean;
+            s + scaled_weight::<T>(weights, i, weight) * d * d
         })
     } else {
         y_squares
@@ -214,9 +215,9 @@ struct Pass<T> {
     sums: Sums<T>,
 }
 
-/// `w̃ᵢ = wᵢ·2^{2h}` (1 without weights) in the working precision.
-fn scaled_weight<T: Scalar>(weights: Option<&DVector<f64>>, i: usize, h: i32) -> T {
-    weights.map_or(T::ONE, |w| scale_by(T::from_f64(w[i]), 2 * h))
+/// `w̃ᵢ = wᵢ·2^{2h}` (1 without weights) in the working precision, `step` being `2^{2h}`.
+fn scaled_weight<T: Scalar>(weights: Option<&DVector<f64>>, i: usize, step: Pow2) -> T {
+    weights.map_or(T::ONE, |w| step.of(T::from_f64(w[i])))
 }
 
 /// Rows per block of [`pass`]: 2¹² rows, so that a block's products and factors stay in the
@@ -370,7 +371,7 @@ fn block_sums<T: Scalar>(
         let f = if e == 0 { to_caller.of(product) } else { scale_by(product, e - r) };
         fitted[k] = to_finite(f.to_f64(), 0, Quantity::FittedValue, i)?;
         residuals[k] = to_finite((T::from_f64(y[i]) - f).to_f64(), 0, Quantity::Residual, i)?;
-        let wi = weights.map_or(T::ONE, |w| weight_step.of(T::from_f64(w[i])));
+        let wi = scaled_weight::<T>(weights, i, weight_step);
         if !is_kept[i] || wi == T::ZERO {
             // Left out, or a weight below 2⁻¹⁰⁷⁴ of the largest: no part of the sums.
             continue;

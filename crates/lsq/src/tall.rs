@@ -12,7 +12,7 @@ use nalgebra::{DMatrix, DVector};
 
 use crate::error::Result;
 use crate::scaling::{
-    ColumnSteps, Scaling, equilibrate_column, response_exponent, root_weights, scale_by,
+    ColumnSteps, Pow2, Scaling, equilibrate_column, response_exponent, root_weights,
     unweighted_column_steps,
 };
 use crate::solvers::{Core, Factor};
@@ -108,8 +108,9 @@ pub(crate) fn tall_qr_core(
     }
     let (steps, norms): (Vec<ColumnSteps>, Vec<f64>) = found.into_iter().unzip();
     // ỹ, exactly as `crate::scaling::problem` builds it; the scratch column becomes it.
+    let response = Pow2::new(r);
     for (k, v) in scratch.iter_mut().enumerate() {
-        let s = scale_by(y[kept[k]], r);
+        let s = response.of(y[kept[k]]);
         *v = roots.as_ref().map_or(s, |roots| s * roots[k]);
     }
     let rows = Rows { x, y: &scratch, roots: roots.as_deref(), kept, every_row, steps: &steps };
@@ -183,7 +184,7 @@ fn fold(rows: &Rows<'_>, threads: usize) -> Result<TallQr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scaling::problem;
+    use crate::scaling::{problem, scale_by};
     use crate::solvers::{lower, qr_core};
     use crate::statistics::{Setting, statistics};
     use linalg_core::count_to_f64;
