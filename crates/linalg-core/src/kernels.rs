@@ -15,12 +15,25 @@
 //! product, `γ_k·|x|ᵀ|y|` for k terms (Higham, *Accuracy and Stability*, §3.1); only the order
 //! of the additions differs.
 
-use pulp::Arch;
+use pulp::{Arch, Simd, WithSimd};
 
 use crate::double_double::DoubleDouble;
 use crate::householder;
 use crate::scalar::Real;
 use crate::scalar::sealed::VectorKernels;
+
+/// Runs `op` compiled for the best instruction set the CPU offers (AVX2 on x86-64 when present,
+/// chosen at run time by `pulp`).
+///
+/// `pulp` builds one function per instruction set with its target features and calls
+/// [`WithSimd::with_simd`] from it, so an `#[inline(always)]` `with_simd` is compiled for that
+/// instruction set. A closure handed to `Arch::dispatch` is not: it is reached through a call
+/// shim that the compiler keeps out of line, so its body is compiled for the baseline target
+/// (SSE2 on x86-64). Every kernel is therefore dispatched as an operation type, never as a
+/// closure. No kernel fuses a multiply and an add, so every instruction set gives the same bits.
+pub(crate) fn dispatch<Op: WithSimd>(op: Op) -> Op::Output {
+    Arch::new().dispatch(op)
+}
 
 /// Rows per step of the partial sums: four independent chains per column.
 pub(crate) const LANES: usize = 4;
@@ -281,7 +294,29 @@ pub(crate) fn apply_new_reflector<T: Real>(
     ld: usize,
     row: usize,
 ) -> Option<T> {
-    Arch::new().dispatch(|| {
+    dispatch(NewReflector { u, inv, tau, cols, ld, row })
+}
+
+/// [`apply_new_reflector`] as an operation for [`dispatch`].
+struct NewReflector<'a, T> {
+    u: &'a mut [T],
+    inv: T,
+    tau: T,
+    cols: &'a mut [T],
+    ld: usize,
+    row: usize,
+}
+
+impl<T: Real> WithSimd for NewReflector<'_, T> {
+    type Output = Option<T>;
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> Option<T> {
+        let Self { u, inv, tau, cols, ld, row } = self;
         let ncols = cols.len() / ld;
         if ncols == 0 {
             for t in u.iter_mut() {
@@ -299,7 +334,7 @@ pub(crate) fn apply_new_reflector<T: Real>(
         };
         apply_reflector(u, tau, rest, ld, row);
         Some(sum_sq)
-    })
+    }
 }
 
 /// Applies the reflectors stored in the packed m×n factor `qr` to one column `c` of length m:
@@ -320,20 +355,80 @@ impl VectorKernels for f64 {
     /// [`householder::dot`] compiled for the best instruction set the CPU offers, like
     /// [`VectorKernels::apply_reflector`].
     fn dot(x: &[f64], y: &[f64]) -> f64 {
-        Arch::new().dispatch(|| householder::dot(x, y))
+        dispatch(Dot(x, y))
     }
 
     /// [`apply_reflector`] compiled for the best instruction set the CPU offers (AVX2 on x86-64
     /// when present, chosen at run time by `pulp`). No fused multiply-add is introduced, so every
     /// instruction set gives bit-identical results.
     fn apply_reflector(v_tail: &[f64], tau: f64, cols: &mut [f64], ld: usize, row: usize) {
-        Arch::new().dispatch(|| apply_reflector(v_tail, tau, cols, ld, row));
+        dispatch(Reflector { v_tail, tau, cols, ld, row });
     }
 
     /// [`apply_sequence`], dispatched once for all reflectors like
     /// [`VectorKernels::apply_reflector`].
     fn apply_sequence(qr: &[f64], m: usize, tau: &[f64], c: &mut [f64], transpose: bool) {
-        Arch::new().dispatch(|| apply_sequence(qr, m, tau, c, transpose));
+        dispatch(Sequence { qr, m, tau, c, transpose });
+    }
+}
+
+/// [`householder::dot`] as an operation for [`dispatch`].
+struct Dot<'a>(&'a [f64], &'a [f64]);
+
+impl WithSimd for Dot<'_> {
+    type Output = f64;
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> f64 {
+        householder::dot(self.0, self.1)
+    }
+}
+
+/// [`apply_reflector`] as an operation for [`dispatch`].
+struct Reflector<'a> {
+    v_tail: &'a [f64],
+    tau: f64,
+    cols: &'a mut [f64],
+    ld: usize,
+    row: usize,
+}
+
+impl WithSimd for Reflector<'_> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        apply_reflector(self.v_tail, self.tau, self.cols, self.ld, self.row);
+    }
+}
+
+/// [`apply_sequence`] as an operation for [`dispatch`].
+struct Sequence<'a> {
+    qr: &'a [f64],
+    m: usize,
+    tau: &'a [f64],
+    c: &'a mut [f64],
+    transpose: bool,
+}
+
+impl WithSimd for Sequence<'_> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        apply_sequence(self.qr, self.m, self.tau, self.c, self.transpose);
     }
 }
 

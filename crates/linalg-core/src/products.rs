@@ -10,11 +10,11 @@
 //! each scalar's products.
 
 use nalgebra::{Dyn, MatrixView, MatrixViewMut};
-use pulp::Arch;
+use pulp::{Simd, WithSimd};
 
 use crate::double_double::DoubleDouble;
 use crate::householder;
-use crate::kernels::{LANES, axpy_sum4, dot4_acc};
+use crate::kernels::{LANES, axpy_sum4, dispatch, dot4_acc};
 use crate::scalar::Real;
 use crate::scalar::sealed::BlockProducts;
 
@@ -173,7 +173,7 @@ impl BlockProducts for f64 {
         w: &mut [f64],
     ) {
         if !worth_gemm(rows, p, q) {
-            Arch::new().dispatch(|| gemm_tn_generic(rows, (p, q), (a, lda), (b, ldb), w));
+            dispatch(GemmTn { rows, shape: (p, q), a: (a, lda), b: (b, ldb), w });
             return;
         }
         let at = Strided::from_slice_with_strides_generic(a, Dyn(p), Dyn(rows), Dyn(lda), Dyn(1));
@@ -192,7 +192,7 @@ impl BlockProducts for f64 {
         (c, ldc): (&mut [f64], usize),
     ) {
         if !worth_gemm(rows, p, q) {
-            Arch::new().dispatch(|| gemm_nn_sub_generic(rows, (p, q), (a, lda), w, (c, ldc)));
+            dispatch(GemmNnSub { rows, shape: (p, q), a: (a, lda), w, c: (c, ldc) });
             return;
         }
         let av = Strided::from_slice_with_strides_generic(a, Dyn(rows), Dyn(p), Dyn(1), Dyn(lda));
@@ -200,6 +200,50 @@ impl BlockProducts for f64 {
         let mut cv =
             StridedMut::from_slice_with_strides_generic(c, Dyn(rows), Dyn(q), Dyn(1), Dyn(ldc));
         cv.gemm(-1.0, &av, &wv, 1.0);
+    }
+}
+
+/// [`gemm_tn_generic`] as an operation for [`dispatch`].
+struct GemmTn<'a> {
+    rows: usize,
+    shape: (usize, usize),
+    a: (&'a [f64], usize),
+    b: (&'a [f64], usize),
+    w: &'a mut [f64],
+}
+
+impl WithSimd for GemmTn<'_> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        gemm_tn_generic(self.rows, self.shape, self.a, self.b, self.w);
+    }
+}
+
+/// [`gemm_nn_sub_generic`] as an operation for [`dispatch`].
+struct GemmNnSub<'a> {
+    rows: usize,
+    shape: (usize, usize),
+    a: (&'a [f64], usize),
+    w: &'a [f64],
+    c: (&'a mut [f64], usize),
+}
+
+impl WithSimd for GemmNnSub<'_> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        gemm_nn_sub_generic(self.rows, self.shape, self.a, self.w, self.c);
     }
 }
 

@@ -14,10 +14,10 @@
 //! of [`crate::kernels`], so no new reflector arithmetic is introduced: only the first entry of
 //! each reflector and of each column it updates lives in `S` rather than beside its tail.
 
-use pulp::Arch;
+use pulp::{Simd, WithSimd};
 
 use crate::householder::{self, generate, reflector_scalars};
-use crate::kernels::{axpy4, dot4, four_columns};
+use crate::kernels::{axpy4, dispatch, dot4, four_columns};
 use crate::scalar::Real;
 
 /// The shape of the block `B` folded under the triangle.
@@ -53,7 +53,28 @@ pub(crate) fn fold_under<T: Real>(s: &mut [T], n: usize, b: &mut [T], ld: usize,
         Below::Dense(rows) => rows <= ld,
         Below::Upper => n <= ld,
     });
-    Arch::new().dispatch(|| {
+    dispatch(FoldUnder { s, n, b, ld, below });
+}
+
+/// [`fold_under`] as an operation for [`dispatch`].
+struct FoldUnder<'a, T> {
+    s: &'a mut [T],
+    n: usize,
+    b: &'a mut [T],
+    ld: usize,
+    below: Below,
+}
+
+impl<T: Real> WithSimd for FoldUnder<'_, T> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let Self { s, n, b, ld, below } = self;
         for j in 0..n {
             let a = below.active(j);
             if a == 0 {
@@ -66,7 +87,7 @@ pub(crate) fn fold_under<T: Real>(s: &mut [T], n: usize, b: &mut [T], ld: usize,
                 apply((v, tau), s, (n, j), right, ld);
             }
         }
-    });
+    }
 }
 
 /// Generates the reflector that maps `[α, tail]` to `β·e₁`, writing `β` over `α` and the tail of
