@@ -333,6 +333,8 @@ const READ_ONLY_BOUND: i32 = 450;
 /// each product and sum scales exactly, and so does the root of a sum scaled by `2^{2·first}`),
 /// which holds when every nonzero magnitude, before and after, lies within `2^±450`. `None`
 /// otherwise: the caller scales a copy.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
+#[inline(always)]
 pub(crate) fn unweighted_column_steps(column: &[f64]) -> Option<(ColumnSteps, f64)> {
     // Per lane: the largest magnitude, the smallest nonzero one (a zero counts as ∞), the sum of
     // squares; maxima and minima are exact in any order.

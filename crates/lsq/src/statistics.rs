@@ -9,6 +9,7 @@
 
 use linalg_core::{Real, count_to_f64};
 use nalgebra::{DMatrix, DVector};
+use pulp::{Arch, Simd, WithSimd};
 use statrs::function::beta::{checked_beta_reg, inv_beta_reg};
 
 use crate::error::{Quantity, Result};
@@ -295,7 +296,8 @@ fn pass<T: Scalar>(
         .map(|(k, (f, r))| (k * PASS_BLOCK, f, r))
         .collect();
     let block = |(start, f, r): &mut (usize, &mut [f64], &mut [f64])| {
-        block_sums(x, y, setting, beta, &is_kept, (*start, f, r))
+        let is_kept = &is_kept;
+        Arch::new().dispatch(BlockSums { x, y, setting, beta, is_kept, rows: (*start, f, r) })
     };
     // Threads only for work worth their start-up (about 2¹⁷ entries, as `glm`'s tall path).
     let threads = if m.saturating_mul(p) < PARALLEL_ENTRIES {
@@ -325,8 +327,35 @@ fn pass<T: Scalar>(
     Ok(Pass { fitted, residuals, sums })
 }
 
+/// [`block_sums`] as an operation that `pulp` compiles for the best instruction set the CPU
+/// offers (a closure would be compiled for the baseline; see `linalg_core`'s kernels). No
+/// multiply and add is fused, so the sums are the same on every instruction set.
+struct BlockSums<'a, 'b, T> {
+    x: &'a DMatrix<T>,
+    y: &'a DVector<f64>,
+    setting: &'a Setting<'b>,
+    beta: &'a DVector<T>,
+    is_kept: &'a [bool],
+    rows: (usize, &'a mut [f64], &'a mut [f64]),
+}
+
+impl<T: Scalar> WithSimd for BlockSums<'_, '_, T> {
+    type Output = Result<Sums<T>>;
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> Result<Sums<T>> {
+        block_sums(self.x, self.y, self.setting, self.beta, self.is_kept, self.rows)
+    }
+}
+
 /// One block of [`pass`]: the rows `start..start + fitted.len()`, their fitted values and
 /// residuals written into `fitted` and `residuals`, and their sums.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
+#[inline(always)]
 fn block_sums<T: Scalar>(
     x: &DMatrix<T>,
     y: &DVector<f64>,

@@ -9,6 +9,7 @@
 
 use linalg_core::{TallQr, default_rank_tolerance};
 use nalgebra::{DMatrix, DVector};
+use pulp::{Arch, Simd, WithSimd};
 
 use crate::error::Result;
 use crate::scaling::{
@@ -76,7 +77,7 @@ pub(crate) fn tall_qr_core(
                 let column = &x.column(j);
                 if every_row && roots.is_none() {
                     // Unweighted: the steps from one read of the column, when its range allows.
-                    if let Some(found) = unweighted_column_steps(column.as_slice()) {
+                    if let Some(found) = Arch::new().dispatch(Steps(column.as_slice())) {
                         return found;
                     }
                 }
@@ -149,6 +150,8 @@ struct Rows<'a> {
 impl Rows<'_> {
     /// Writes kept rows `start..start + len` of `[X̃ | ỹ]` into `buf`, column-major with
     /// leading dimension `len`; every kept row has a nonzero weight.
+    #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
+    #[inline(always)]
     fn fill(&self, start: usize, len: usize, buf: &mut [f64]) -> usize {
         let p = self.steps.len();
         let (columns, response) = buf.split_at_mut(len * p);
@@ -177,8 +180,48 @@ impl Rows<'_> {
 fn fold(rows: &Rows<'_>, threads: usize) -> Result<TallQr> {
     let p = rows.steps.len();
     Ok(TallQr::from_fill(rows.kept.len(), p, 1, threads, |start, len, buf: &mut [f64]| {
-        rows.fill(start, len, buf)
+        Arch::new().dispatch(Fill { rows, start, len, buf })
     })?)
+}
+
+/// [`unweighted_column_steps`] as an operation that `pulp` compiles for the best instruction
+/// set the CPU offers (a closure would be compiled for the baseline; see `linalg_core`'s
+/// kernels). Maxima, minima and lane sums are the same numbers on every instruction set.
+struct Steps<'a>(&'a [f64]);
+
+impl WithSimd for Steps<'_> {
+    type Output = Option<(ColumnSteps, f64)>;
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> Self::Output {
+        unweighted_column_steps(self.0)
+    }
+}
+
+/// [`Rows::fill`] as an operation, like [`Steps`]: exact products, the same on every
+/// instruction set.
+struct Fill<'a, 'b> {
+    rows: &'a Rows<'b>,
+    start: usize,
+    len: usize,
+    buf: &'a mut [f64],
+}
+
+impl WithSimd for Fill<'_, '_> {
+    type Output = usize;
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> usize {
+        self.rows.fill(self.start, self.len, self.buf)
+    }
 }
 
 #[cfg(test)]
