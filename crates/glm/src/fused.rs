@@ -8,8 +8,11 @@
 //! number of threads. A fold is speculative: it is wasted when the trial is rejected (its
 //! deviance rose, or it left the domain), which step-halving makes rare.
 
+use std::ops::Range;
+
 use linalg_core::{TallQr, condition_estimate_upper};
 use nalgebra::{DMatrix, DMatrixView, DVector, Dyn};
+use pulp::{Arch, Simd, WithSimd};
 
 use crate::blocks::{for_blocks, is_tall, threads};
 use crate::factor::{FactorKind, TallFactor};
@@ -76,20 +79,10 @@ pub(crate) fn evaluate_and_fold(
     // A QR pass at given coefficients may be the fit's last: it forms the digits estimate's
     // spread too, from the same terms.
     let spread = fold == Fold::Qr && linear.is_some();
+    let pass = Pass { problem, cols, scales: &scales, linear, spread, fold };
     let blocks =
         for_blocks(eta.as_mut_slice(), mu.as_mut_slice(), threads, |rows, eta, mu, buf| {
-            let mut magnitudes = if spread { vec![0.0; rows.len()] } else { Vec::new() };
-            let measured = spread.then_some(&mut magnitudes[..]);
-            let (invalid, deviance) =
-                problem.evaluate_block(linear, rows.clone(), (eta, mu), measured);
-            let folded = if invalid.is_some() {
-                None
-            } else {
-                let measured = spread.then_some(&mut magnitudes[..]);
-                fold_block(problem, cols, &scales, (rows.start, eta, mu), (buf, measured), fold)
-            };
-            let squares = spread.then(|| scaled_squares(&magnitudes));
-            (invalid, deviance, folded, squares)
+            Arch::new().dispatch(PassBlock { pass: &pass, rows, eta, mu, buf })
         });
     let invalid = blocks.iter().find_map(|(invalid, ..)| *invalid);
     let deviance =
@@ -105,6 +98,58 @@ pub(crate) fn evaluate_and_fold(
         });
     }
     evaluation
+}
+
+/// What every block of one pass of [`evaluate_and_fold`] shares.
+struct Pass<'a, 'p> {
+    problem: &'a Problem<'p>,
+    cols: &'a [usize],
+    scales: &'a [f64],
+    linear: Option<(&'a [usize], &'a DVector<f64>)>,
+    /// Whether the pass forms the digits estimate's spread.
+    spread: bool,
+    fold: Fold,
+}
+
+/// One block of [`evaluate_and_fold`]: its evaluation, its fold and its share of the spread, as
+/// an operation that `pulp` compiles for the best instruction set the CPU offers (a closure
+/// would be compiled for the baseline: see `linalg_core`'s kernels). No multiply and add is
+/// fused, so every instruction set gives the same bits.
+struct PassBlock<'a, 'p> {
+    pass: &'a Pass<'a, 'p>,
+    rows: Range<usize>,
+    eta: &'a mut [f64],
+    mu: &'a mut [f64],
+    buf: &'a mut Vec<f64>,
+}
+
+/// What [`PassBlock`] returns: the block's first invalid row, its deviance, its fold and its
+/// share of the spread.
+type BlockResult = (Option<usize>, f64, Option<BlockFold>, Option<(f64, f64)>);
+
+impl WithSimd for PassBlock<'_, '_> {
+    type Output = BlockResult;
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> BlockResult {
+        let Self { pass, rows, eta, mu, buf } = self;
+        let Pass { problem, cols, scales, linear, spread, fold } = *pass;
+        let mut magnitudes = if spread { vec![0.0; rows.len()] } else { Vec::new() };
+        let measured = spread.then_some(&mut magnitudes[..]);
+        let (invalid, deviance) = problem.evaluate_block(linear, rows.clone(), (eta, mu), measured);
+        let folded = if invalid.is_some() {
+            None
+        } else {
+            let measured = spread.then_some(&mut magnitudes[..]);
+            fold_block(problem, cols, scales, (rows.start, eta, mu), (buf, measured), fold)
+        };
+        let squares = spread.then(|| scaled_squares(&magnitudes));
+        (invalid, deviance, folded, squares)
+    }
 }
 
 /// `(a, q)` with `a = max|v_i|` and `q = Σ(v_i/a)²` (`(0, 0)` for a zero `v`): a block's share of
@@ -132,6 +177,8 @@ fn combined_norm(blocks: &[(f64, f64)]) -> f64 {
 /// block's `Σ_k |x_ik·γ_k|` from [`Problem::evaluate_block`]) each becomes the digits estimate's
 /// `s_i = √W_i·(Σ_k|x_ik·γ_k| + |offset_i| + |r_i|)`, formed as `crate::digits` forms it.
 /// `None` when a weighted value is not finite.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
+#[inline(always)]
 fn fold_block(
     problem: &Problem<'_>,
     cols: &[usize],
@@ -155,23 +202,11 @@ fn fold_block(
             t[b] = root * (t[b] + problem.offset[i].abs() + residual.abs());
         }
     }
-    // Writes rows `from..from + rows` of the block's `[√W·X·diag(d) | √W·z]` into `buf`
-    // (column-major, leading dimension `rows`).
-    let fill = |from: usize, rows: usize, buf: &mut [f64]| {
-        let (columns, response) = buf.split_at_mut(rows * p);
-        response.copy_from_slice(&responses[from..from + rows]);
-        let roots = &roots[from..from + rows];
-        for ((dst, &j), &s) in columns.chunks_exact_mut(rows).zip(cols).zip(scales) {
-            let first = j * problem.x.nrows() + start + from;
-            let source = &problem.x.as_slice()[first..first + rows];
-            for ((v, &x), &root) in dst.iter_mut().zip(source).zip(roots) {
-                *v = root * (x * s);
-            }
-        }
-    };
+    let weighted = Weighted { problem, cols, scales, start, roots: &roots, responses: &responses };
     match fold {
+        // The fold calls back from `linalg_core`, outside this block's dispatched operation.
         Fold::Qr => TallQr::<f64>::from_fill(len, p, 1, 1, |from, rows, buf: &mut [f64]| {
-            fill(from, rows, buf);
+            Arch::new().dispatch(Fill { weighted: &weighted, from, rows, buf });
             rows
         })
         .ok()
@@ -187,7 +222,7 @@ fn fold_block(
                 let rows = chunk.min(len - from);
                 buffer.resize(rows * width, 0.0);
                 let values = &mut buffer[..rows * width];
-                fill(from, rows, values);
+                weighted.fill(from, rows, values);
                 // A transposed view of the chunk (no copy) times the chunk.
                 let transposed = DMatrixView::from_slice_with_strides_generic(
                     values,
@@ -203,6 +238,59 @@ fn fold_block(
             // diagonal entry that is not finite.
             gram.diagonal().iter().all(|v| v.is_finite()).then_some(BlockFold::Gram(gram))
         }
+    }
+}
+
+/// A block's weighted rows `[√W·X·diag(d) | √W·z]`, from its `√W_i` and `√W_i·z_i`.
+struct Weighted<'a, 'p> {
+    problem: &'a Problem<'p>,
+    cols: &'a [usize],
+    scales: &'a [f64],
+    /// The block's first row.
+    start: usize,
+    roots: &'a [f64],
+    responses: &'a [f64],
+}
+
+impl Weighted<'_, '_> {
+    /// Writes the block's rows `from..from + rows` into `buf` (column-major, leading dimension
+    /// `rows`).
+    #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
+    #[inline(always)]
+    fn fill(&self, from: usize, rows: usize, buf: &mut [f64]) {
+        let p = self.cols.len();
+        let (columns, response) = buf.split_at_mut(rows * p);
+        response.copy_from_slice(&self.responses[from..from + rows]);
+        let roots = &self.roots[from..from + rows];
+        let x = self.problem.x;
+        for ((dst, &j), &s) in columns.chunks_exact_mut(rows).zip(self.cols).zip(self.scales) {
+            let first = j * x.nrows() + self.start + from;
+            let source = &x.as_slice()[first..first + rows];
+            for ((v, &x), &root) in dst.iter_mut().zip(source).zip(roots) {
+                *v = root * (x * s);
+            }
+        }
+    }
+}
+
+/// [`Weighted::fill`] as an operation for `pulp`, like [`PassBlock`].
+struct Fill<'a, 'w, 'p> {
+    weighted: &'a Weighted<'w, 'p>,
+    from: usize,
+    rows: usize,
+    buf: &'a mut [f64],
+}
+
+impl WithSimd for Fill<'_, '_, '_> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        self.weighted.fill(self.from, self.rows, self.buf);
     }
 }
 

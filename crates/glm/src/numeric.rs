@@ -1,5 +1,6 @@
 //! Small numerical helpers shared by the families, the fitting loops and the statistics.
 
+use pulp::{Simd, WithSimd};
 /// The significant decimal digits of an `f64`, `−log₁₀(ε/2)`, the most [`crate::GlmFit::digits`]
 /// reports.
 pub(crate) const F64_DIGITS: f64 = 15.653_559_774_527_022;
@@ -162,6 +163,7 @@ const SCALE_BOUNDARY_MARGIN: f64 = 1e-6;
 /// [`SCALE_BOUNDARY_MARGIN`] of a half-integer, where the two could round to different powers.
 /// Elsewhere both norms are within far less than the margin of each other, so `round(log₂)`
 /// agrees.
+#[inline(always)]
 pub(crate) fn unit_scale_of(v: &[f64]) -> f64 {
     const LANES: usize = 8;
     // The largest magnitude, lane by lane: exact in any order.
@@ -198,6 +200,24 @@ pub(crate) fn unit_scale_of(v: &[f64]) -> f64 {
 pub(crate) fn unit_scale(norm: f64) -> f64 {
     let scale = (-norm.log2().round()).exp2();
     if norm > 0.0 && norm.is_finite() && scale.is_finite() && scale > 0.0 { scale } else { 1.0 }
+}
+
+/// [`unit_scale_of`] as an operation that `pulp` compiles for the best instruction set the
+/// CPU offers (a closure would be compiled for the baseline: see `linalg_core`'s kernels).
+/// Maxima and lane sums are the same numbers on every instruction set.
+pub(crate) struct UnitScale<'a>(pub(crate) &'a [f64]);
+
+impl WithSimd for UnitScale<'_> {
+    type Output = f64;
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> f64 {
+        unit_scale_of(self.0)
+    }
 }
 
 #[cfg(test)]

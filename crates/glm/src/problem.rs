@@ -7,6 +7,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use nalgebra::{DMatrix, DVector};
+use pulp::Arch;
 
 use crate::blocks::{for_blocks, is_tall, map_blocks, map_items, threads};
 use crate::control::invalid;
@@ -18,7 +19,7 @@ use crate::family::Family;
 use crate::kept::Kept;
 use crate::link::Link;
 use crate::model::Model;
-use crate::numeric::{LnFactorial, count_to_f64, unit_scale_of};
+use crate::numeric::{LnFactorial, UnitScale, count_to_f64};
 use crate::per_row::PerRow;
 use crate::warning::{Warning, non_integer_counts};
 
@@ -257,6 +258,8 @@ impl<'a> Problem<'a> {
     /// With `magnitudes` (zeros on entry, one per row of the block) it also adds up
     /// `Σ_k |x_ik·γ_k|` column by column, as [`crate::digits`] does, while the block's columns are
     /// in cache.
+    #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
+    #[inline(always)]
     pub(crate) fn evaluate_block(
         &self,
         linear: Option<(&[usize], &DVector<f64>)>,
@@ -397,9 +400,10 @@ impl<'a> Problem<'a> {
             let scale = |j: usize| {
                 let column = self.x.column(j);
                 if every_row {
-                    unit_scale_of(column.as_slice())
+                    Arch::new().dispatch(UnitScale(column.as_slice()))
                 } else {
-                    unit_scale_of(&self.kept.iter().map(|i| column[i]).collect::<Vec<_>>())
+                    let kept: Vec<f64> = self.kept.iter().map(|i| column[i]).collect();
+                    Arch::new().dispatch(UnitScale(&kept))
                 }
             };
             let columns: Vec<usize> = (0..self.x.ncols()).collect();
