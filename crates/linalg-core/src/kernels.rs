@@ -342,12 +342,12 @@ impl<T: Real> WithSimd for NewReflector<'_, T> {
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
 #[inline(always)]
 pub(crate) fn apply_sequence<T: Real>(qr: &[T], m: usize, tau: &[T], c: &mut [T], transpose: bool) {
-    let mut step =
-        |k: usize| householder::apply(&qr[k * m + k + 1..(k + 1) * m], tau[k], &mut c[k..]);
-    if transpose {
-        (0..tau.len()).for_each(&mut step);
-    } else {
-        (0..tau.len()).rev().for_each(&mut step);
+    // A plain loop: a closure handed to an iterator adaptor may be left out of line, and so
+    // compiled for the baseline instruction set (see [`dispatch`]).
+    let n = tau.len();
+    for i in 0..n {
+        let k = if transpose { i } else { n - 1 - i };
+        householder::apply(&qr[k * m + k + 1..(k + 1) * m], tau[k], &mut c[k..]);
     }
 }
 

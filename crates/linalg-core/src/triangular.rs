@@ -410,7 +410,10 @@ const DENSE_GROUP: usize = 8;
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched loop")]
 #[inline(always)]
 fn solve_dense<T: Real>(t: &[T], n: usize, xs: &mut [T], which: Triangle) {
-    let mut step = |j: usize| {
+    // A plain loop: a closure handed to an iterator adaptor may be left out of line, and so
+    // compiled for the baseline instruction set (see `crate::kernels::dispatch`).
+    for i in 0..n {
+        let j = if which == Triangle::Upper { n - 1 - i } else { i };
         let pivot = t[j * n + j];
         let column = match which {
             Triangle::Upper => &t[j * n..j * n + j],
@@ -427,10 +430,6 @@ fn solve_dense<T: Real>(t: &[T], n: usize, xs: &mut [T], which: Triangle) {
                 crate::householder::axpy(-xj, column, rest);
             }
         }
-    };
-    match which {
-        Triangle::Upper => (0..n).rev().for_each(&mut step),
-        Triangle::Lower => (0..n).for_each(&mut step),
     }
 }
 

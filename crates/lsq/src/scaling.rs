@@ -10,6 +10,7 @@
 
 use linalg_core::{DoubleDouble, Real};
 use nalgebra::{DMatrix, DVector};
+use pulp::{Arch, Simd, WithSimd};
 
 use crate::error::{Error, Quantity, Result};
 
@@ -239,15 +240,36 @@ pub(crate) fn equilibrate_in_place<T: Scalar>(
     x: &mut DMatrix<T>,
     roots: Option<&[T]>,
 ) -> (Vec<i32>, Vec<f64>) {
-    let (m, p) = x.shape();
-    let mut exponents = Vec::with_capacity(p);
-    let mut norms = Vec::with_capacity(p);
-    for column in x.as_mut_slice().chunks_exact_mut(m.max(1)).take(p) {
-        let (steps, norm) = equilibrate_column(column, roots);
-        exponents.push(steps.exponent());
-        norms.push(norm);
+    Arch::new().dispatch(Equilibrate { x, roots })
+}
+
+/// [`equilibrate_in_place`] as an operation that `pulp` compiles for the best instruction set
+/// the CPU offers (a closure would be compiled for the baseline: see `linalg_core`'s kernels).
+/// Every step is exact or a single rounded product, the same on every instruction set.
+struct Equilibrate<'a, T: Scalar> {
+    x: &'a mut DMatrix<T>,
+    roots: Option<&'a [T]>,
+}
+
+impl<T: Scalar> WithSimd for Equilibrate<'_, T> {
+    type Output = (Vec<i32>, Vec<f64>);
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> Self::Output {
+        let (m, p) = self.x.shape();
+        let mut exponents = Vec::with_capacity(p);
+        let mut norms = Vec::with_capacity(p);
+        for column in self.x.as_mut_slice().chunks_exact_mut(m.max(1)).take(p) {
+            let (steps, norm) = equilibrate_column(column, self.roots);
+            exponents.push(steps.exponent());
+            norms.push(norm);
+        }
+        (exponents, norms)
     }
-    (exponents, norms)
 }
 
 /// The power-of-two steps that make a column of `X̃` from a column of `X` (see
@@ -293,6 +315,8 @@ impl ColumnSteps {
 
 /// One column of [`equilibrate_in_place`], scaled in place: its steps and scaled norm (0, with
 /// the steps taken so far, for a column that is zero or has weight zero on every row).
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
+#[inline(always)]
 pub(crate) fn equilibrate_column<T: Scalar>(
     column: &mut [T],
     roots: Option<&[T]>,
