@@ -10,8 +10,8 @@
 
 use std::ops::Range;
 
-use linalg_core::{TallQr, condition_estimate_upper};
-use nalgebra::{DMatrix, DMatrixView, DVector, Dyn};
+use linalg_core::{TallQr, condition_estimate_upper, gram_update};
+use nalgebra::{DMatrix, DVector};
 use pulp::{Arch, Simd, WithSimd};
 
 use crate::blocks::{for_blocks, is_tall, threads};
@@ -61,8 +61,8 @@ enum BlockFold {
 /// with its errors.
 ///
 /// Cost: one read of the `p` columns of `X` (`2mp` flops for `η`, one inverse link, unit
-/// deviance, `√W` and `z` per row) plus `2mp²` flops for QR or `mp²` (computed as a matrix
-/// product, `2mp²`, at matrix-product speed) for the Gram matrix, on every core; `O(p²)` memory
+/// deviance, `√W` and `z` per row) plus `2mp²` flops for QR or `mp²` for the Gram matrix's
+/// upper triangle (`linalg_core::gram_update`), on every core; `O(p²)` memory
 /// per block beyond the block's weighted rows.
 pub(crate) fn evaluate_and_fold(
     problem: &Problem<'_>,
@@ -214,7 +214,8 @@ fn fold_block(
         Fold::Gram { .. } => {
             // The block's augmented rows `B = [√W·X·diag(d) | √W·z]`, in row chunks of about
             // GRAM_CHUNK_ENTRIES entries written into `buffer` (every entry overwritten), and
-            // `BᵀB` accumulated chunk by chunk: `XᵀWX`, `XᵀWz` and `zᵀWz` at once.
+            // the upper triangle of `BᵀB` accumulated chunk by chunk: `XᵀWX`, `XᵀWz` and `zᵀWz`
+            // at once.
             let width = p + 1;
             let chunk = (GRAM_CHUNK_ENTRIES / width).max(1);
             let mut gram = DMatrix::<f64>::zeros(width, width);
@@ -223,16 +224,13 @@ fn fold_block(
                 buffer.resize(rows * width, 0.0);
                 let values = &mut buffer[..rows * width];
                 weighted.fill(from, rows, values);
-                // A transposed view of the chunk (no copy) times the chunk.
-                let transposed = DMatrixView::from_slice_with_strides_generic(
-                    values,
-                    Dyn(width),
-                    Dyn(rows),
-                    Dyn(rows),
-                    Dyn(1),
-                );
-                let values = DMatrixView::from_slice(values, rows, width);
-                gram.gemm(1.0, &transposed, &values, 1.0);
+                gram_update(values, rows, width, &mut gram);
+            }
+            // `gram_update` forms the upper triangle; the lower one is its mirror image.
+            for j in 0..width {
+                for i in 0..j {
+                    gram[(j, i)] = gram[(i, j)];
+                }
             }
             // A weighted value that is not finite, or whose square overflows, leaves a
             // diagonal entry that is not finite.
