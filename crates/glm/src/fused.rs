@@ -221,10 +221,13 @@ fn fold_block(
             let mut gram = DMatrix::<f64>::zeros(width, width);
             for from in (0..len).step_by(chunk) {
                 let rows = chunk.min(len - from);
-                buffer.resize(rows * width, 0.0);
-                let values = &mut buffer[..rows * width];
-                weighted.fill(from, rows, values);
-                gram_update(values, rows, width, &mut gram);
+                let mut values = std::mem::take(buffer);
+                values.resize(rows * width, 0.0);
+                let mut block = DMatrix::from_vec(rows, width, values);
+                weighted.fill(from, rows, block.as_mut_slice());
+                // Cannot fail: `gram` is width×width, as the block is width wide.
+                gram_update(&block, &mut gram).ok()?;
+                *buffer = block.data.into();
             }
             // `gram_update` forms the upper triangle; the lower one is its mirror image.
             for j in 0..width {

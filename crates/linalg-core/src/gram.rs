@@ -11,6 +11,8 @@
 use nalgebra::DMatrix;
 use pulp::{Arch, Simd, WithSimd};
 
+use crate::error::{Error, Result};
+
 /// Columns per left group and per right group: a pair keeps 4×2 vector sums in eight registers,
 /// beside the six columns' vectors it loads (AVX2 has sixteen).
 const LEFT: usize = 4;
@@ -20,26 +22,47 @@ const RIGHT: usize = 2;
 /// pair of groups reads them.
 const STRIP: usize = 256;
 
-/// Adds `BᵀB` to `g` for the column-major `rows × n` block `b` (leading dimension `rows`), in
-/// the upper triangle only: `g[(i, j)] += Σ_r b[r, i]·b[r, j]` for `i ≤ j`; the entries below
-/// the diagonal are not touched.
+/// Adds `BᵀB` to `g` in its upper triangle only: `g[(i, j)] += Σ_r b[(r, i)]·b[(r, j)]` for
+/// `i ≤ j`; the entries below the diagonal are not touched.
 ///
-/// Cost: `rows·n·(n + 1)` flops, from one read of `b` from memory (each strip of 256 rows is
-/// read from cache once per pair of column groups). Each sum adds its products in a fixed order
-/// for a given instruction set: in vector lanes with fused multiply-adds where the CPU has them
-/// (AVX2 and FMA on x86-64, chosen at run time), so, like `gemm`'s, the last bits may differ
-/// from one CPU to another. The error of each entry is that of a dot product,
-/// `γ_rows·Σ_r |b_ri|·|b_rj|` (Higham, *Accuracy and Stability*, §3.1).
+/// Cost: `rows·n·(n + 1)` flops for a `rows × n` block, from one read of `b` (each strip of
+/// 256 rows is then read from cache once per pair of column groups), no copy. Each sum adds its
+/// products in a fixed order for a given instruction set: in vector lanes, with fused
+/// multiply-adds where the CPU has them (AVX2 and FMA on x86-64, chosen at run time), so, like
+/// a `gemm`'s, the last bits may differ from one CPU to another. The error of each entry is
+/// that of a dot product, `γ_rows·Σ_r |b_ri|·|b_rj|` (Higham, *Accuracy and Stability*, §3.1).
 ///
-/// # Panics
-/// If `b.len() != rows·n` or `g` is not n×n: the callers pass their own buffers.
-pub fn gram_update(b: &[f64], rows: usize, n: usize, g: &mut DMatrix<f64>) {
-    assert_eq!(b.len(), rows * n, "the block holds rows·n entries");
-    assert_eq!(g.shape(), (n, n), "the Gram matrix is n×n");
-    if rows == 0 || n == 0 {
-        return;
+/// # Errors
+/// [`Error::DimensionMismatch`] if `g` does not have `b`'s n rows, [`Error::ColumnMismatch`] if
+/// it does not have n columns.
+///
+/// # Examples
+///
+/// ```
+/// use linalg_core::gram_update;
+/// use nalgebra::{DMatrix, dmatrix};
+///
+/// let b = dmatrix![1.0, 2.0; 3.0, 4.0; 5.0, 6.0];
+/// let mut g = DMatrix::zeros(2, 2);
+/// gram_update(&b, &mut g)?;
+/// assert_eq!(g[(0, 0)], 35.0);
+/// assert_eq!(g[(0, 1)], 44.0);
+/// assert_eq!(g[(1, 1)], 56.0);
+/// assert_eq!(g[(1, 0)], 0.0); // below the diagonal: untouched
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn gram_update(b: &DMatrix<f64>, g: &mut DMatrix<f64>) -> Result<()> {
+    let (rows, n) = b.shape();
+    if g.nrows() != n {
+        return Err(Error::DimensionMismatch { expected: n, found: g.nrows() });
     }
-    Arch::new().dispatch(Gram { b, rows, n, g: g.as_mut_slice() });
+    if g.ncols() != n {
+        return Err(Error::ColumnMismatch { operand: "g", expected: n, found: g.ncols() });
+    }
+    if rows > 0 && n > 0 {
+        Arch::new().dispatch(Gram { b: b.as_slice(), rows, n, g: g.as_mut_slice() });
+    }
+    Ok(())
 }
 
 /// [`gram_update`] as an operation for `pulp` (see `crate::kernels::dispatch`).
@@ -146,6 +169,18 @@ mod tests {
     use super::*;
     use crate::count_to_f64;
 
+    #[test]
+    fn a_gram_matrix_of_the_wrong_shape_is_an_error_and_untouched() {
+        let b = DMatrix::from_element(5, 3, 1.0);
+        let mut g = DMatrix::from_element(2, 3, 7.0);
+        let err = gram_update(&b, &mut g).unwrap_err();
+        assert!(matches!(err, Error::DimensionMismatch { expected: 3, found: 2 }), "{err}");
+        let mut g = DMatrix::from_element(3, 4, 7.0);
+        let err = gram_update(&b, &mut g).unwrap_err();
+        assert!(matches!(err, Error::ColumnMismatch { expected: 3, found: 4, .. }), "{err}");
+        assert!(g.iter().all(|&v| v.to_bits() == 7.0_f64.to_bits()));
+    }
+
     /// The upper triangle of `BᵀB` added to `g`, against a plain triple loop, for widths that
     /// fill whole groups and leave partial ones, row counts across strips and vector tails; the
     /// lower triangle is left as it was.
@@ -156,9 +191,10 @@ mod tests {
                 let b: Vec<f64> = (0..rows * n)
                     .map(|k| (count_to_f64(k) * 0.618).sin() * count_to_f64(k % 7 + 1))
                     .collect();
+                let block = DMatrix::from_vec(rows, n, b.clone());
                 let start = DMatrix::from_fn(n, n, |i, j| count_to_f64(i + 2 * j) - 3.5);
                 let mut g = start.clone();
-                gram_update(&b, rows, n, &mut g);
+                gram_update(&block, &mut g).expect("n×n");
                 for j in 0..n {
                     for i in 0..n {
                         let exact: f64 = (0..rows).map(|r| b[i * rows + r] * b[j * rows + r]).sum();
