@@ -1,6 +1,7 @@
 //! Small numerical helpers shared by the families, the fitting loops and the statistics.
 
 use pulp::{Simd, WithSimd};
+
 /// The significant decimal digits of an `f64`, `−log₁₀(ε/2)`, the most [`crate::GlmFit::digits`]
 /// reports.
 pub(crate) const F64_DIGITS: f64 = 15.653_559_774_527_022;

@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use nalgebra::{DMatrix, DVector};
-use pulp::Arch;
+use pulp::{Arch, Simd, WithSimd};
 
 use crate::blocks::{for_blocks, is_tall, map_blocks, map_items, threads};
 use crate::control::invalid;
@@ -242,7 +242,7 @@ impl<'a> Problem<'a> {
         let threads = threads();
         let blocks =
             for_blocks(eta.as_mut_slice(), mu.as_mut_slice(), threads, |rows, eta, mu, _| {
-                self.evaluate_block(linear, rows, (eta, mu), None)
+                Arch::new().dispatch(EvaluateBlock { problem: self, linear, rows, eta, mu })
             });
         let invalid = blocks.iter().find_map(|&(invalid, _)| invalid);
         let deviance =
@@ -588,5 +588,31 @@ impl Evaluation {
     /// Whether every `η` and `μ` is in its domain and the deviance is finite.
     pub(crate) fn is_valid(&self) -> bool {
         self.invalid.is_none() && self.deviance.is_finite()
+    }
+}
+
+/// [`Problem::evaluate_block`] without magnitudes, as an operation that `pulp` compiles for the
+/// best instruction set the CPU offers (a closure would be compiled for the baseline: see
+/// `linalg_core`'s kernels). No multiply and add is fused, so the bits are the same on every
+/// instruction set.
+struct EvaluateBlock<'a, 'p> {
+    problem: &'a Problem<'p>,
+    linear: Option<(&'a [usize], &'a DVector<f64>)>,
+    rows: Range<usize>,
+    eta: &'a mut [f64],
+    mu: &'a mut [f64],
+}
+
+impl WithSimd for EvaluateBlock<'_, '_> {
+    type Output = (Option<usize>, f64);
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> Self::Output {
+        let Self { problem, linear, rows, eta, mu } = self;
+        problem.evaluate_block(linear, rows, (eta, mu), None)
     }
 }
