@@ -23,30 +23,85 @@ pub(crate) fn count_to_f64(n: usize) -> f64 {
 /// `t`; at `|t| = 0.25` the direct formula keeps at least 13 correct digits.
 const SERIES_BOUND: f64 = 0.25;
 
-/// `t − ln(1 + t)` for `t > −1`: non-negative, and accurate to a few ulps even for tiny `t`.
+/// `ln 2` split in two: the high part has 21 trailing zero bits, so `k·LN2_HI` is exact for
+/// every binary exponent `k`.
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+/// `ln 2 − LN2_HI`.
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+/// The minimax coefficients of `ln x = f − f²/2 + s·(f²/2 + R(s²))`, `s = f/(2 + f)`, on
+/// `x = 1 + f ∈ [√2/2, √2)`: fdlibm's `Lg1`…`Lg7` (`e_log.c`), whose error there is below
+/// `2^−58.45`.
+const LG: [f64; 7] = [
+    f64::from_bits(0x3fe5_5555_5555_5593),
+    f64::from_bits(0x3fd9_9999_9997_fa04),
+    f64::from_bits(0x3fd2_4924_9422_9359),
+    f64::from_bits(0x3fcc_71c5_1d8e_78af),
+    f64::from_bits(0x3fc7_4664_96cb_03de),
+    f64::from_bits(0x3fc3_9a09_d078_c69f),
+    f64::from_bits(0x3fc2_f112_df3e_5244),
+];
+/// Added to the bits of a positive `u`, it carries into the exponent exactly when the
+/// significand is at least `√2` (the high word of `√2/2` is `0x3fe6_a09e`).
+const SQRT_HALF_CARRY: u64 = (0x3ff0_0000 - 0x3fe6_a09e) << 32;
+/// `2⁵²`: a small integer placed in the significand of `2⁵²` is read back exactly by subtracting it.
+const TWO_52: f64 = 4_503_599_627_370_496.0;
+
+/// `ln(1 + t)` for `t ≥ −1`, to within about one ulp, written without branches so that a loop of
+/// it compiles to vector instructions (the deviance of a large fit calls it once or twice a row).
+///
+/// fdlibm's algorithm: `u = 1 + t` is rounded, split as `u = 2ᵏ·x` with `x ∈ [√2/2, √2)`, and
+/// `ln(1 + t) = k·ln 2 + ln x + c/u`, where `c` is the rounding error of `u`, formed exactly
+/// (`1 − (u − t)` when `k ≥ 2`, `t − (u − 1)` otherwise, both by Sterbenz's lemma). `ln x` is
+/// fdlibm's `e_log.c` polynomial in `s = f/(2 + f)`, `f = x − 1`. `−∞` at `t = −1`, `∞` at
+/// `t = ∞`, NaN below `−1` and at NaN. (`u` is never subnormal: it is 0 or at least `2⁻⁵³`.)
+///
+/// It is not `f64::ln_1p` bit for bit (the platform's `log1p`); every caller in the crate uses
+/// this one, so that a deviance summed in vector lanes is the row-by-row one bit for bit.
+#[expect(clippy::inline_always, reason = "inlined whole into the vectorised deviance loops")]
+#[inline(always)]
+pub(crate) fn ln_1p(t: f64) -> f64 {
+    let u = 1.0 + t;
+    let bits = u.to_bits().wrapping_add(SQRT_HALF_CARRY);
+    // The biased exponent of the carried bits, read as an integer through the significand of 2⁵².
+    let k = f64::from_bits((bits >> 52) | TWO_52.to_bits()) - (TWO_52 + 1023.0);
+    let x = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) + (0x3fe6_a09e << 32));
+    let c = if k >= 2.0 { 1.0 - (u - t) } else { t - (u - 1.0) } / u;
+    let f = x - 1.0;
+    let half_f2 = 0.5 * f * f;
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let w = z * z;
+    let even = w * (LG[1] + w * (LG[3] + w * LG[5]));
+    let odd = z * (LG[0] + w * (LG[2] + w * (LG[4] + w * LG[6])));
+    let ln = s * (half_f2 + (odd + even)) + (k * LN2_LO + c) - half_f2 + f + k * LN2_HI;
+    let edge = if u == 0.0 { f64::NEG_INFINITY } else { f64::NAN };
+    let edge = if u == f64::INFINITY { u } else { edge };
+    if u > 0.0 && u < f64::INFINITY { ln } else { edge }
+}
+
+/// `t − ln(1 + t)` for `t ≥ −1`: non-negative, and accurate to a few ulps even for tiny `t`.
 ///
 /// Near `t = 0` the direct formula cancels (the result is about `t²/2`). There, with
 /// `u = t/(2 + t)`, `ln(1 + t) = 2·atanh(u) = 2(u + u³/3 + u⁵/5 + …)` and `t − 2u = t·u`, so
 /// `t − ln(1 + t) = t·u − 2u³·(1/3 + u²/5 + u⁴/7 + …)`: for `t < 0` both terms are positive,
 /// and for `t > 0` the second is at most `t/6` of the first, so nothing cancels. For
-/// `|t| < 0.25`, `u² < 0.0205`, and ten terms of the bracket (Horner, fixed length, no
-/// branches) reach below `2⁻⁵³` of its first.
+/// `|t| < 0.25`, `u² < 0.0205`, and ten terms of the bracket (Horner, fixed length) reach below
+/// `2⁻⁵³` of its first. Elsewhere it is `t − ln_1p(t)` by [`ln_1p`]. Both are formed and one is
+/// selected, so that a loop of it has no branches.
+#[expect(clippy::inline_always, reason = "inlined whole into the vectorised deviance loops")]
+#[inline(always)]
 pub(crate) fn t_minus_log1p(t: f64) -> f64 {
-    if t == f64::INFINITY {
-        // ∞ − ln(1 + ∞) would be NaN; the limit is ∞.
-        return t;
+    let u = t / (2.0 + t);
+    let u2 = u * u;
+    let mut bracket = 1.0 / 23.0;
+    for d in [21.0, 19.0, 17.0, 15.0, 13.0, 11.0, 9.0, 7.0, 5.0, 3.0] {
+        bracket = bracket * u2 + 1.0 / d;
     }
-    if t.abs() < SERIES_BOUND {
-        let u = t / (2.0 + t);
-        let u2 = u * u;
-        let mut bracket = 1.0 / 23.0;
-        for d in [21.0, 19.0, 17.0, 15.0, 13.0, 11.0, 9.0, 7.0, 5.0, 3.0] {
-            bracket = bracket * u2 + 1.0 / d;
-        }
-        t * u - 2.0 * u * u2 * bracket
-    } else {
-        t - t.ln_1p()
-    }
+    let series = t * u - 2.0 * u * u2 * bracket;
+    let direct = t - ln_1p(t);
+    let h = if t.abs() < SERIES_BOUND { series } else { direct };
+    // ∞ − ln(1 + ∞) would be NaN; the limit is ∞.
+    if t == f64::INFINITY { t } else { h }
 }
 
 /// Half the Poisson unit deviance, `y·ln(y/μ) − y + μ ≥ 0`, for `y ≥ 0` and `μ > 0`, written
@@ -58,12 +113,30 @@ pub(crate) fn half_poisson_deviance(y: f64, mu: f64) -> f64 {
     }
     let ratio = mu / y;
     if ratio.is_finite() {
-        y * t_minus_log1p(ratio - 1.0)
+        half_poisson_deviance_lane(y, mu)
     } else {
         // y is so far below μ (a subnormal y) that μ/y overflows: y·ln(y/μ) − y + μ directly,
         // whose terms cannot cancel (y·ln(μ/y) is below 710·y, negligible against μ).
         mu - y - y * (mu.ln() - y.ln())
     }
+}
+
+/// [`half_poisson_deviance`] without branches, for loops that compile to vector instructions:
+/// the same bits wherever `μ/y` is finite (and `μ` at `y = 0`); where `μ/y` overflows it is
+/// `∞` or NaN, and the caller must ask [`half_poisson_deviance`] instead.
+#[expect(clippy::inline_always, reason = "inlined whole into the vectorised deviance loops")]
+#[inline(always)]
+pub(crate) fn half_poisson_deviance_lane(y: f64, mu: f64) -> f64 {
+    let h = y * t_minus_log1p(mu / y - 1.0);
+    if y == 0.0 { mu } else { h }
+}
+
+/// Half the binomial unit deviance (`family.rs`'s sum of two Poisson-type terms) without
+/// branches, on the terms of [`half_poisson_deviance_lane`].
+#[expect(clippy::inline_always, reason = "inlined whole into the vectorised deviance loops")]
+#[inline(always)]
+pub(crate) fn half_binomial_deviance_lane(y: f64, mu: f64) -> f64 {
+    half_poisson_deviance_lane(y, mu) + half_poisson_deviance_lane(1.0 - y, 1.0 - mu)
 }
 
 /// `x·ln(p)` with the convention `0·ln(0) = 0` (and `0·ln(p) = 0` for any `p`), as in the
@@ -251,6 +324,72 @@ mod tests {
         }
         assert_eq!(t_minus_log1p(0.0).to_bits(), 0.0_f64.to_bits());
         assert!(t_minus_log1p(-0.999_999) > 0.0);
+    }
+
+    /// The distance in ulps between two finite doubles of the same sign.
+    fn ulps(a: f64, b: f64) -> u64 {
+        a.to_bits().abs_diff(b.to_bits())
+    }
+
+    #[test]
+    #[expect(clippy::excessive_precision, reason = "mpmath's reference values, pasted in full")]
+    fn ln_1p_is_within_an_ulp_of_the_correctly_rounded_value() {
+        // mpmath's log1p at 50 digits, printed to 25 and read back rounded to nearest: each side
+        // of every switch of the reduction (k = 0, 1, ≥ 2; x at √2/2 and √2) and the extremes.
+        for (t, expected) in [
+            (-0.999_999_999_999, -27.631_043_237_893_358_571_455_7),
+            (-0.9, -std::f64::consts::LN_10),
+            (-0.75, -1.386_294_361_119_890_618_834_464),
+            (-0.5, -std::f64::consts::LN_2),
+            (-0.4142, -0.534_776_844_588_503_970_117_023_7),
+            (-0.2929, -0.346_583_180_371_941_921_772_760_6),
+            (-0.25, -0.287_682_072_451_780_927_439_219),
+            (0.25, 0.223_143_551_314_209_755_766_295_1),
+            (0.3, 0.262_364_264_467_491_043_495_318_9),
+            (0.414_213_5, 0.346_573_546_175_533_218_158_932_3),
+            (0.5, 0.405_465_108_108_164_381_978_013_1),
+            (0.75, 0.559_615_787_935_422_686_270_888_5),
+            (1.0, std::f64::consts::LN_2),
+            (1.5, 0.916_290_731_874_155_065_183_527_2),
+            (1.8, 1.029_619_417_181_158_255_782_154),
+            (2.0, 1.098_612_288_668_109_691_395_245),
+            (2.5, 1.252_762_968_495_367_995_688_121),
+            (3.0, 1.386_294_361_119_890_618_834_464),
+            (7.0, 2.079_441_541_679_835_928_251_696),
+            (15.0, 2.772_588_722_239_781_237_668_928),
+            (1000.0, 6.908_754_779_315_220_585_220_784),
+            (123_456.789, 11.723_654_587_153_149_902_578_9),
+            (1e10, 23.025_850_930_040_456_840_174_91),
+            (9_007_199_254_740_992.0, 36.736_800_569_677_101_510_135_6),
+            (1e100, 230.258_509_299_404_568_417_702),
+            (1e300, 690.775_527_898_213_705_257_902_2),
+            (1.7e308, 709.726_836_893_228_241_037_791),
+        ] {
+            assert!(ulps(ln_1p(t), expected) <= 1, "ln_1p({t}) = {} vs {expected}", ln_1p(t));
+        }
+        assert_eq!(ln_1p(-1.0).to_bits(), f64::NEG_INFINITY.to_bits());
+        assert_eq!(ln_1p(f64::INFINITY).to_bits(), f64::INFINITY.to_bits());
+        assert!(ln_1p(-1.5).is_nan() && ln_1p(f64::NAN).is_nan());
+        assert_eq!(ln_1p(0.0).to_bits(), 0.0_f64.to_bits());
+    }
+
+    /// Against the platform's `log1p` (itself within about an ulp) on a log-uniform sweep of
+    /// `t` on both sides of zero: never more than two ulps apart.
+    #[test]
+    fn ln_1p_agrees_with_the_platform_log1p() {
+        let pool = sim::gaussian_matrix(20_000, 1, &mut sim::rng_from_seed(5)).unwrap();
+        let mut worst = 0;
+        for (k, &g) in pool.iter().enumerate() {
+            // |t| from 2⁻⁶⁰ to 2⁴⁰⁰ above zero, from 2⁻⁶⁰ to just below 1 beneath it.
+            let magnitude = 2f64.powf(g.abs() * 60.0 - 60.0);
+            let t = if k % 2 == 0 {
+                magnitude * 2f64.powi(i32::from(k % 7 == 0) * 300)
+            } else {
+                -magnitude.min(0.999_999)
+            };
+            worst = worst.max(ulps(ln_1p(t), t.ln_1p()));
+        }
+        assert!(worst <= 2, "{worst} ulps");
     }
 
     /// The quick scale is `unit_scale(norm2(v))` bit for bit: on vectors of every length mod 8

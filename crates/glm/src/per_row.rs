@@ -43,6 +43,18 @@ impl PerRow {
         }
     }
 
+    /// The values of the rows `start..start + buf.len()` as a slice: the vector's own, or the
+    /// constant written into `buf`.
+    pub(crate) fn rows<'s>(&'s self, start: usize, buf: &'s mut [f64]) -> &'s [f64] {
+        match self {
+            Self::Constant { value, .. } => {
+                buf.fill(*value);
+                buf
+            }
+            Self::Values(v) => &v.as_slice()[start..start + buf.len()],
+        }
+    }
+
     /// The elementwise product, constant when both factors are.
     pub(crate) fn product(&self, other: &Self) -> Self {
         match (self, other) {
@@ -85,5 +97,8 @@ mod tests {
         assert_eq!(both, DVector::from_vec(vec![4.0, 0.25, 16.0]));
         assert_eq!(given.select(&[2, 0]).to_vector(), DVector::from_vec(vec![4.0, 2.0]));
         assert!(matches!(ones.select(&[1]), PerRow::Constant { value: 1.0, len: 1 }));
+        let mut buf = [0.0; 2];
+        assert_eq!(given.rows(1, &mut buf), &[0.5, 4.0]);
+        assert_eq!(ones.rows(1, &mut buf), &[1.0, 1.0]);
     }
 }

@@ -282,17 +282,18 @@ impl<'a> Problem<'a> {
             }
         }
         let mut invalid = None;
-        let mut deviance = 0.0;
         for (k, (&e, m)) in eta.iter().zip(mu.iter_mut()).enumerate() {
             *m = self.link.inverse(e);
-            let i = rows.start + k;
             if invalid.is_none() && (!eta_domain.contains(e) || !mu_domain.contains(*m)) {
-                invalid = Some(i);
-            }
-            if invalid.is_none() && self.weights[i] > 0.0 {
-                deviance += self.weights[i] * self.family.unit_deviance(self.y[i], *m);
+                invalid = Some(rows.start + k);
             }
         }
+        let end = invalid.unwrap_or(rows.end);
+        let deviance = self.family.weighted_deviance(
+            &self.y.as_slice()[rows.start..end],
+            &mu[..end - rows.start],
+            (&self.weights, rows.start),
+        );
         (invalid, deviance)
     }
 
