@@ -9,7 +9,7 @@ use crate::numeric::{
     LnFactorial, STIRLING_MIN, half_binomial_deviance_lane, half_poisson_deviance,
     half_poisson_deviance_lane, stirling_remainder, t_minus_log1p, x_ln,
 };
-use crate::per_row::PerRow;
+use crate::per_row::Rows;
 
 /// Added to a Poisson response for its starting mean, `μ₀ = y + 0.1` (R's `mustart`), so that
 /// `ln μ₀` is finite for `y = 0`.
@@ -254,25 +254,20 @@ impl Family {
     /// finite (a ratio `μ/y` that overflows) is formed again by [`Family::unit_deviance`].
     #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
     #[inline(always)]
-    pub(crate) fn weighted_deviance(
-        self,
-        y: &[f64],
-        mu: &[f64],
-        (weights, start): (&PerRow, usize),
-    ) -> f64 {
+    pub(crate) fn weighted_deviance(self, y: &[f64], mu: Rows<'_>, weights: Rows<'_>) -> f64 {
         match self {
             Family::Poisson | Family::QuasiPoisson => {
-                self.chunked_deviance::<PoissonLane>(y, mu, (weights, start))
+                self.chunked_deviance::<PoissonLane>(y, mu, weights)
             }
             Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => {
-                self.chunked_deviance::<BinomialLane>(y, mu, (weights, start))
+                self.chunked_deviance::<BinomialLane>(y, mu, weights)
             }
             _ => {
                 let mut deviance = 0.0;
-                for (k, (&y, &mu)) in y.iter().zip(mu).enumerate() {
-                    let w = weights[start + k];
+                for (k, &y) in y.iter().enumerate() {
+                    let w = weights.get(k);
                     if w > 0.0 {
-                        deviance += w * self.unit_deviance(y, mu);
+                        deviance += w * self.unit_deviance(y, mu.get(k));
                     }
                 }
                 deviance
@@ -282,17 +277,13 @@ impl Family {
 
     /// [`Family::weighted_deviance`] with `L`, the family's unit deviance without branches.
     #[inline(always)]
-    fn chunked_deviance<L: Lane>(
-        self,
-        y: &[f64],
-        mu: &[f64],
-        (weights, start): (&PerRow, usize),
-    ) -> f64 {
+    fn chunked_deviance<L: Lane>(self, y: &[f64], mu: Rows<'_>, weights: Rows<'_>) -> f64 {
         const CHUNK: usize = 64;
-        let (mut terms, mut buf) = ([0.0; CHUNK], [0.0; CHUNK]);
+        let (mut terms, mut mu_buf, mut weight_buf) = ([0.0; CHUNK], [0.0; CHUNK], [0.0; CHUNK]);
         let mut deviance = 0.0;
-        for (c, (y, mu)) in y.chunks(CHUNK).zip(mu.chunks(CHUNK)).enumerate() {
-            let weights = weights.rows(start + c * CHUNK, &mut buf[..y.len()]);
+        for (c, y) in y.chunks(CHUNK).enumerate() {
+            let mu = mu.chunk(c * CHUNK, &mut mu_buf[..y.len()]);
+            let weights = weights.chunk(c * CHUNK, &mut weight_buf[..y.len()]);
             let terms = &mut terms[..y.len()];
             for (((t, &y), &mu), &w) in terms.iter_mut().zip(y).zip(mu).zip(weights) {
                 let d = w * L::unit_deviance(y, mu);
@@ -504,6 +495,7 @@ fn half_binomial_deviance(y: f64, mu: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::per_row::PerRow;
 
     #[track_caller]
     fn check(family: Family, y: f64, mu: f64, deviance: f64, log_density: f64) {
@@ -549,7 +541,7 @@ mod tests {
         family: Family,
         y: &'a [f64],
         mu: &'a [f64],
-        weights: (&'a PerRow, usize),
+        weights: Rows<'a>,
     }
 
     impl pulp::WithSimd for Deviance<'_> {
@@ -558,7 +550,7 @@ mod tests {
         #[expect(clippy::inline_always, reason = "pulp compiles the inlined body for the CPU")]
         #[inline(always)]
         fn with_simd<S: pulp::Simd>(self, _: S) -> f64 {
-            self.family.weighted_deviance(self.y, self.mu, self.weights)
+            self.family.weighted_deviance(self.y, Rows::Values(self.mu), self.weights)
         }
     }
 
@@ -608,7 +600,7 @@ mod tests {
                     }
                     assert!(expected.is_finite() && expected > 0.0);
                     let (y, mu) = (&y[start..], &mu[start..]);
-                    let op = Deviance { family, y, mu, weights: (weights, start) };
+                    let op = Deviance { family, y, mu, weights: weights.rows_from(start) };
                     let chunked = pulp::Arch::new().dispatch(op);
                     assert_eq!(chunked.to_bits(), expected.to_bits(), "{family}, from row {start}");
                 }

@@ -240,10 +240,7 @@ fn null_deviance(problem: &Problem<'_>, control: &Control) -> Result<f64> {
             let [total, weighted] =
                 problem.sum_kept(|i| [problem.weights[i], problem.weights[i] * problem.y[i]]);
             let mean = weighted / total;
-            let [deviance] = problem.sum_kept(|i| {
-                [problem.weights[i] * problem.family.unit_deviance(problem.y[i], mean)]
-            });
-            Ok(deviance)
+            Ok(problem.constant_mean_deviance(mean))
         }
         // `evaluate_eta` gives a NaN deviance when a mean leaves the domain.
         None => Ok(problem.evaluate_eta(problem.offset.to_vector()).deviance),

@@ -43,15 +43,11 @@ impl PerRow {
         }
     }
 
-    /// The values of the rows `start..start + buf.len()` as a slice: the vector's own, or the
-    /// constant written into `buf`.
-    pub(crate) fn rows<'s>(&'s self, start: usize, buf: &'s mut [f64]) -> &'s [f64] {
+    /// The values from row `start` on.
+    pub(crate) fn rows_from(&self, start: usize) -> Rows<'_> {
         match self {
-            Self::Constant { value, .. } => {
-                buf.fill(*value);
-                buf
-            }
-            Self::Values(v) => &v.as_slice()[start..start + buf.len()],
+            Self::Constant { value, .. } => Rows::Constant(*value),
+            Self::Values(v) => Rows::Values(&v.as_slice()[start..]),
         }
     }
 
@@ -64,6 +60,40 @@ impl PerRow {
             (Self::Values(v), Self::Constant { value, .. })
             | (Self::Constant { value, .. }, Self::Values(v)) => Self::Values(v * *value),
             (Self::Values(a), Self::Values(b)) => Self::Values(a.component_mul(b)),
+        }
+    }
+}
+
+/// A per-row quantity over a run of rows: a slice, or one value for every row.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Rows<'a> {
+    /// A value per row.
+    Values(&'a [f64]),
+    /// The same value for every row.
+    Constant(f64),
+}
+
+impl<'a> Rows<'a> {
+    /// The value of row `k` of the run.
+    pub(crate) fn get(self, k: usize) -> f64 {
+        match self {
+            Self::Values(v) => v[k],
+            Self::Constant(value) => value,
+        }
+    }
+
+    /// The rows `from..from + buf.len()` of the run as a slice: the slice's own, or the
+    /// constant written into `buf`.
+    pub(crate) fn chunk<'s>(self, from: usize, buf: &'s mut [f64]) -> &'s [f64]
+    where
+        'a: 's,
+    {
+        match self {
+            Self::Values(v) => &v[from..from + buf.len()],
+            Self::Constant(value) => {
+                buf.fill(value);
+                buf
+            }
         }
     }
 }
@@ -98,7 +128,9 @@ mod tests {
         assert_eq!(given.select(&[2, 0]).to_vector(), DVector::from_vec(vec![4.0, 2.0]));
         assert!(matches!(ones.select(&[1]), PerRow::Constant { value: 1.0, len: 1 }));
         let mut buf = [0.0; 2];
-        assert_eq!(given.rows(1, &mut buf), &[0.5, 4.0]);
-        assert_eq!(ones.rows(1, &mut buf), &[1.0, 1.0]);
+        assert_eq!(given.rows_from(1).chunk(0, &mut buf), &[0.5, 4.0]);
+        assert_eq!(given.rows_from(0).chunk(1, &mut buf[..1]), &[0.5]);
+        assert_eq!(ones.rows_from(1).chunk(1, &mut buf), &[1.0, 1.0]);
+        assert_eq!((given.rows_from(1).get(1), ones.rows_from(2).get(0)), (4.0, 1.0));
     }
 }
