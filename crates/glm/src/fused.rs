@@ -190,16 +190,12 @@ fn fold_block(
     let p = cols.len();
     let len = eta.len();
     // `√W_i` and `√W_i·z_i` of every row of the block, once.
-    let mut roots = Vec::with_capacity(len);
-    let mut responses = Vec::with_capacity(len);
-    let mut magnitudes = magnitudes;
-    for b in 0..len {
-        let i = start + b;
-        let (root, z, residual) = problem.irls_terms(eta[b], mu[b], i);
-        roots.push(root);
-        responses.push(root * z);
-        if let Some(t) = magnitudes.as_deref_mut() {
-            t[b] = root * (t[b] + problem.offset[i].abs() + residual.abs());
+    let (mut roots, mut responses, mut residuals) =
+        (vec![0.0; len], vec![0.0; len], vec![0.0; len]);
+    problem.irls_terms_into(start, (eta, mu), (&mut roots, &mut responses, &mut residuals));
+    if let Some(t) = magnitudes {
+        for (b, t) in t.iter_mut().enumerate() {
+            *t = roots[b] * (*t + problem.offset[start + b].abs() + residuals[b].abs());
         }
     }
     let weighted = Weighted { problem, cols, scales, start, roots: &roots, responses: &responses };
