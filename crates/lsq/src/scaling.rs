@@ -272,6 +272,26 @@ impl<T: Scalar> WithSimd for Equilibrate<'_, T> {
     }
 }
 
+/// [`equilibrate_column`] as an operation for `pulp`, for a caller that scales one column at a
+/// time (the tall path's weighted or row-subset columns).
+pub(crate) struct EquilibrateColumn<'a, T: Scalar> {
+    pub(crate) column: &'a mut [T],
+    pub(crate) roots: Option<&'a [T]>,
+}
+
+impl<T: Scalar> WithSimd for EquilibrateColumn<'_, T> {
+    type Output = (ColumnSteps, f64);
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> Self::Output {
+        equilibrate_column(self.column, self.roots)
+    }
+}
+
 /// The power-of-two steps that make a column of `X̃` from a column of `X` (see
 /// [`equilibrate_in_place`]): `x̃ᵢ = ((xᵢ·2^first)·√w̃ᵢ·2^weighted)·2^norm`, the root weight
 /// taken only in a weighted problem. [`ColumnSteps::apply`] repeats them entry by entry, so a

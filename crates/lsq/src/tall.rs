@@ -13,7 +13,7 @@ use pulp::{Arch, Simd, WithSimd};
 
 use crate::error::Result;
 use crate::scaling::{
-    ColumnSteps, Pow2, Scaling, equilibrate_column, response_exponent, root_weights,
+    ColumnSteps, EquilibrateColumn, Pow2, Scaling, response_exponent, root_weights,
     unweighted_column_steps,
 };
 use crate::solvers::{Core, Factor};
@@ -86,7 +86,8 @@ pub(crate) fn tall_qr_core(
                 } else {
                     scratch.iter_mut().zip(kept).for_each(|(v, &i)| *v = column[i]);
                 }
-                equilibrate_column(&mut scratch, roots.as_deref())
+                let column = EquilibrateColumn { column: &mut scratch, roots: roots.as_deref() };
+                Arch::new().dispatch(column)
             })
             .collect();
         (found, scratch)
@@ -227,7 +228,7 @@ impl WithSimd for Fill<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scaling::{problem, scale_by};
+    use crate::scaling::{equilibrate_column, problem, scale_by};
     use crate::solvers::{lower, qr_core};
     use crate::statistics::{Setting, statistics};
     use linalg_core::count_to_f64;
