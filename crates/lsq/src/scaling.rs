@@ -323,13 +323,45 @@ impl ColumnSteps {
     }
 
     /// The equilibrated entry `x̃ᵢ` of `xᵢ` with root weight `root` (`None` without weights):
-    /// the operations of [`equilibrate_in_place`] in the same order, so the same bits.
+    /// the operations of [`equilibrate_in_place`] in the same order, so the same bits. The
+    /// reference for [`PreparedSteps::apply`], which the code uses.
+    #[cfg(test)]
     pub(crate) fn apply<T: Scalar>(self, v: T, root: Option<T>) -> T {
         let mut v = scale_by(v, self.first);
         if let Some(root) = root {
             v = scale_by(v * root, self.weighted);
         }
         scale_by(v, self.norm)
+    }
+
+    /// The steps prepared once for the many entries of a column: [`PreparedSteps::apply`] is
+    /// [`ColumnSteps::apply`] bit for bit.
+    pub(crate) fn prepared(self) -> PreparedSteps {
+        PreparedSteps {
+            first: Pow2::new(self.first),
+            weighted: Pow2::new(self.weighted),
+            norm: Pow2::new(self.norm),
+        }
+    }
+}
+
+/// [`ColumnSteps`] as three prepared powers of two ([`Pow2`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PreparedSteps {
+    first: Pow2,
+    weighted: Pow2,
+    norm: Pow2,
+}
+
+impl PreparedSteps {
+    /// [`ColumnSteps::apply`], bit for bit.
+    #[inline]
+    pub(crate) fn apply<T: Scalar>(self, v: T, root: Option<T>) -> T {
+        let mut v = self.first.of(v);
+        if let Some(root) = root {
+            v = self.weighted.of(v * root);
+        }
+        self.norm.of(v)
     }
 }
 
@@ -364,6 +396,70 @@ pub(crate) fn equilibrate_column<T: Scalar>(
     scale_column(column, n);
     steps.norm = n;
     (steps, norm)
+}
+
+/// [`equilibrate_column`] of a copy of `column` with root weights `roots` (one per entry), without
+/// the copy: the same steps and norm bit for bit, from three reads of `column` that form each
+/// scaled entry again instead of writing it (a maximum is exact in any order, and the sum of
+/// squares runs in the same four lanes over the same values).
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
+#[inline(always)]
+pub(crate) fn weighted_column_steps(column: &[f64], roots: &[f64]) -> (ColumnSteps, f64) {
+    let mut steps = ColumnSteps { first: 0, weighted: 0, norm: 0, single: false };
+    let largest = max_abs(column);
+    if largest == 0.0 {
+        return (steps, 0.0);
+    }
+    steps.first = -exponent(largest);
+    let first = Pow2::new(steps.first);
+    let rooted = |k: usize| first.of(column[k]) * roots[k];
+    let mut lanes = [0.0_f64; 4];
+    let whole = column.len() - column.len() % 4;
+    for k in (0..whole).step_by(4) {
+        for (l, lane) in lanes.iter_mut().enumerate() {
+            *lane = lane.max(rooted(k + l).abs());
+        }
+    }
+    let weighted = (whole..column.len()).fold(0.0_f64, |big, k| big.max(rooted(k).abs()));
+    let weighted = lanes.iter().fold(weighted, |big, &l| big.max(l));
+    if weighted == 0.0 {
+        return (steps, 0.0);
+    }
+    steps.weighted = -exponent(weighted);
+    let second = Pow2::new(steps.weighted);
+    let square = |k: usize| {
+        let v = second.of(rooted(k));
+        v * v
+    };
+    let mut acc = [0.0_f64; 4];
+    for k in (0..whole).step_by(4) {
+        for (l, a) in acc.iter_mut().enumerate() {
+            *a += square(k + l);
+        }
+    }
+    let tail = (whole..column.len()).fold(0.0_f64, |s, k| s + square(k));
+    let (n, norm) = norm_step(((acc[0] + acc[1]) + (acc[2] + acc[3]) + tail).sqrt());
+    steps.norm = n;
+    (steps, norm)
+}
+
+/// [`weighted_column_steps`] as an operation for `pulp`.
+pub(crate) struct WeightedColumnSteps<'a> {
+    pub(crate) column: &'a [f64],
+    pub(crate) roots: &'a [f64],
+}
+
+impl WithSimd for WeightedColumnSteps<'_> {
+    type Output = (ColumnSteps, f64);
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> Self::Output {
+        weighted_column_steps(self.column, self.roots)
+    }
 }
 
 /// Magnitudes inside `[2^-BOUND, 2^BOUND]` square, and sum in any column that fits in memory, to
@@ -485,6 +581,40 @@ mod tests {
     /// A prepared step scales as `scale_by` does, bit for bit, in both working precisions and
     /// for steps that take one multiplication or several (beyond `2^±STEP`), through overflow
     /// and gradual underflow.
+    /// The copy-free weighted steps are `equilibrate_column`'s on a copy, bit for bit, and the
+    /// prepared steps rebuild the equilibrated entries as `ColumnSteps::apply` and the in-place
+    /// scaling do: columns of every length mod 4, magnitudes far from 1 and weights over many
+    /// powers of two, a column that is all zeros and one whose weights all underflow.
+    #[test]
+    fn weighted_steps_without_a_copy_are_the_equilibrated_ones() {
+        let draws = sim::gaussian_matrix(1_003, 3, &mut sim::rng_from_seed(23)).unwrap();
+        for len in [1, 2, 5, 8, 1_003] {
+            for (magnitude, spread) in [(1.0, 1.0), (1e-200, 30.0), (1e250, 1e-3)] {
+                let column: Vec<f64> = (0..len).map(|i| magnitude * draws[(i, 0)]).collect();
+                let roots: Vec<f64> =
+                    (0..len).map(|i| spread * (0.5 * draws[(i, 1)]).exp2()).collect();
+                let mut copy = column.clone();
+                let expected = equilibrate_column(&mut copy, Some(&roots));
+                let found = weighted_column_steps(&column, &roots);
+                assert_eq!(found.0, expected.0, "length {len}, magnitude {magnitude:e}");
+                assert_eq!(found.1.to_bits(), expected.1.to_bits());
+                let prepared = found.0.prepared();
+                for (k, &x) in column.iter().enumerate() {
+                    let rebuilt = prepared.apply(x, Some(roots[k]));
+                    assert_eq!(rebuilt.to_bits(), found.0.apply(x, Some(roots[k])).to_bits());
+                    assert_eq!(rebuilt.to_bits(), copy[k].to_bits());
+                }
+            }
+        }
+        let zeros = [0.0; 7];
+        assert_eq!(weighted_column_steps(&zeros, &[1.0; 7]).1.to_bits(), 0.0_f64.to_bits());
+        let (steps, norm) = weighted_column_steps(&[1.0, -3.0], &[0.0, 0.0]);
+        assert_eq!(
+            (steps, norm.to_bits()),
+            (equilibrate_column(&mut [1.0, -3.0], Some(&[0.0, 0.0])).0, 0)
+        );
+    }
+
     #[test]
     fn a_prepared_step_is_scale_by_bit_for_bit() {
         for e in [-2100, -1075, -1001, -1000, -999, -60, -1, 0, 1, 52, 999, 1000, 1001, 2100] {

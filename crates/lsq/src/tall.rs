@@ -13,8 +13,8 @@ use pulp::{Arch, Simd, WithSimd};
 
 use crate::error::Result;
 use crate::scaling::{
-    ColumnSteps, EquilibrateColumn, Pow2, Scaling, response_exponent, root_weights,
-    unweighted_column_steps,
+    ColumnSteps, EquilibrateColumn, Pow2, Scaling, WeightedColumnSteps, response_exponent,
+    root_weights, unweighted_column_steps,
 };
 use crate::solvers::{Core, Factor};
 
@@ -75,11 +75,19 @@ pub(crate) fn tall_qr_core(
         let found: Vec<(ColumnSteps, f64)> = columns
             .map(|j| {
                 let column = &x.column(j);
-                if every_row && roots.is_none() {
+                match (every_row, roots.as_deref()) {
                     // Unweighted: the steps from one read of the column, when its range allows.
-                    if let Some(found) = Arch::new().dispatch(Steps(column.as_slice())) {
-                        return found;
+                    (true, None) => {
+                        if let Some(found) = Arch::new().dispatch(Steps(column.as_slice())) {
+                            return found;
+                        }
                     }
+                    // Weighted, every row kept: three reads of the column, no copy.
+                    (true, Some(roots)) => {
+                        let column = column.as_slice();
+                        return Arch::new().dispatch(WeightedColumnSteps { column, roots });
+                    }
+                    (false, _) => {}
                 }
                 if every_row {
                     scratch.copy_from_slice(column.as_slice());
@@ -164,10 +172,18 @@ impl Rows<'_> {
                 dst.iter_mut().zip(rows).for_each(|(v, &x)| *v = x * factor);
                 continue;
             }
+            let steps = s.prepared();
+            if let (true, Some(roots)) = (self.every_row, self.roots) {
+                let rows = &column.as_slice()[start..start + len];
+                for ((v, &x), &root) in dst.iter_mut().zip(rows).zip(&roots[start..start + len]) {
+                    *v = steps.apply(x, Some(root));
+                }
+                continue;
+            }
             for (k, v) in dst.iter_mut().enumerate() {
                 let row = start + k;
                 let i = if self.every_row { row } else { self.kept[row] };
-                *v = s.apply(column[i], self.roots.map(|roots| roots[row]));
+                *v = steps.apply(column[i], self.roots.map(|roots| roots[row]));
             }
         }
         response.copy_from_slice(&self.y[start..start + len]);
