@@ -285,6 +285,13 @@ pub(crate) fn norm2(v: &[f64]) -> f64 {
 /// about `n·ε`, 10⁻¹⁰ at 10⁶ entries) and [`norm2`]'s.
 const SCALE_BOUNDARY_MARGIN: f64 = 1e-6;
 
+/// The largest magnitudes whose squares [`unit_scale_of`] adds without scaling: `2⁻⁴⁵⁰` to
+/// `2⁴⁵⁰`, so that no square overflows (even summed over 2¹²⁰ entries) and a square that
+/// underflows is negligible against the largest.
+const PLAIN_SQUARES_MIN: f64 = f64::from_bits((1023 - 450) << 52);
+/// See [`PLAIN_SQUARES_MIN`].
+const PLAIN_SQUARES_MAX: f64 = f64::from_bits((1023 + 450) << 52);
+
 /// `unit_scale(norm2(v))`, the same power of two, found faster: the norm by eight independent
 /// partial sums (which vector units can add at once, where [`norm2`]'s single running sum waits
 /// on each addition), and [`norm2`] itself only when that quick norm's `log₂` lies within
@@ -294,28 +301,38 @@ const SCALE_BOUNDARY_MARGIN: f64 = 1e-6;
 #[inline(always)]
 pub(crate) fn unit_scale_of(v: &[f64]) -> f64 {
     const LANES: usize = 8;
-    // The largest magnitude, lane by lane: exact in any order.
-    let mut largest = [0.0_f64; LANES];
+    // The largest magnitude (exact in any order) and the plain sum of squares, lane by lane, in
+    // one read.
+    let (mut largest, mut sums) = ([0.0_f64; LANES], [0.0_f64; LANES]);
     let chunks = v.chunks_exact(LANES);
     let rest = chunks.remainder();
     for chunk in chunks.clone() {
-        for (m, x) in largest.iter_mut().zip(chunk) {
+        for ((m, s), x) in largest.iter_mut().zip(&mut sums).zip(chunk) {
             *m = m.max(x.abs());
+            *s += x * x;
         }
     }
     let scale = rest.iter().chain(&largest).fold(0.0_f64, |m, x| m.max(x.abs()));
     if scale == 0.0 || !scale.is_finite() {
         return unit_scale(scale);
     }
-    let mut sums = [0.0_f64; LANES];
-    for chunk in chunks {
-        for (s, x) in sums.iter_mut().zip(chunk) {
-            let t = x / scale;
-            *s += t * t;
+    let norm = if (PLAIN_SQUARES_MIN..=PLAIN_SQUARES_MAX).contains(&scale) {
+        // No square overflows, and the squares that underflow are below 2⁻¹⁰⁷⁴ against a
+        // largest one above 2⁻⁹⁰⁰: they move the sum by far less than its rounding.
+        let tail: f64 = rest.iter().map(|x| x * x).sum();
+        (sums.iter().sum::<f64>() + tail).sqrt()
+    } else {
+        // Far from 1: a second read, relative to the largest magnitude.
+        let mut sums = [0.0_f64; LANES];
+        for chunk in chunks {
+            for (s, x) in sums.iter_mut().zip(chunk) {
+                let t = x / scale;
+                *s += t * t;
+            }
         }
-    }
-    let tail: f64 = rest.iter().map(|x| (x / scale).powi(2)).sum();
-    let norm = scale * (sums.iter().sum::<f64>() + tail).sqrt();
+        let tail: f64 = rest.iter().map(|x| (x / scale).powi(2)).sum();
+        scale * (sums.iter().sum::<f64>() + tail).sqrt()
+    };
     let position = norm.log2();
     if (position - position.floor() - 0.5).abs() < SCALE_BOUNDARY_MARGIN {
         return unit_scale(norm2(v));
@@ -499,15 +516,16 @@ mod tests {
     }
 
     /// The quick scale is `unit_scale(norm2(v))` bit for bit: on vectors of every length mod 8
-    /// and many magnitudes, and on vectors whose norm sits within 10⁻¹² of a rounding boundary
-    /// of `log₂` on either side, where only the fallback can decide.
+    /// and magnitudes inside and outside the range whose squares add unscaled (up to `2^±1000`),
+    /// and on vectors whose norm sits within 10⁻¹² of a rounding boundary of `log₂` on either
+    /// side, where only the fallback can decide.
     #[test]
     fn the_quick_scale_is_the_norm_s_scale() {
         let pool = sim::gaussian_matrix(4096, 1, &mut sim::rng_from_seed(31)).unwrap();
         let mut draws = pool.iter().copied().cycle();
         let mut normal = move || draws.next().unwrap();
         for len in [0, 1, 7, 8, 9, 100, 1003] {
-            for exponent in [-300, -20, 0, 3, 40, 300] {
+            for exponent in [-1000, -700, -300, -20, 0, 3, 40, 300, 600, 1000] {
                 let v: Vec<f64> = (0..len).map(|_| normal() * 2f64.powi(exponent)).collect();
                 assert_eq!(unit_scale_of(&v).to_bits(), unit_scale(norm2(&v)).to_bits());
             }
