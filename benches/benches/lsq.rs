@@ -1,7 +1,7 @@
 //! Speed of `lsq`'s least-squares methods, with nalgebra's and faer's QR solves measured in the
 //! same run as references.
 //!
-//! Two criterion groups:
+//! Three criterion groups:
 //!
 //! - `least_squares`: what a user calls, `lsq::fit` with default options (the QR solve with its
 //!   statistics and diagnostics), then every `f64` method of [`lsq::Method`] through the bare
@@ -10,6 +10,9 @@
 //!   on the sizes of the `linalg` bench; at 200 000×200 only `lsq::fit`, the bare `Method::Qr`
 //!   solve and faer.
 //! - `extended_precision`: `Method::ExtendedQr` (double-double) against `Method::Qr`.
+//! - `weighted_least_squares`: `lsq::fit` with prior weights on the tall sizes, against faer's
+//!   QR solve of the rows scaled by `√w` (scaled outside the timed closure, so faer is spared
+//!   that pass).
 //!
 //! Every timed routine borrows `X` and `y` and returns a new solution, so each one pays for one
 //! copy of `X` (the lsq methods copy while scaling the columns; the references copy because
@@ -120,6 +123,36 @@ fn least_squares(c: &mut Criterion) {
     group.finish();
 }
 
+/// Weights `1, 2, 3, 1, 2, 3, …`: every row kept, the weighted path throughout.
+fn weights(m: usize) -> DVector<f64> {
+    DVector::from_fn(m, |i, _| [1.0, 2.0, 3.0][i % 3])
+}
+
+fn weighted_least_squares(c: &mut Criterion) {
+    let mut group = c.benchmark_group("weighted_least_squares");
+    for size in [Size::new(100_000, 50), Size::new(1_000_000, 20)] {
+        let (x, y) = problem(size);
+        let w = weights(size.m);
+        let root = w.map(f64::sqrt);
+        let fx = Mat::from_fn(size.m, size.n, |i, j| root[i] * x[(i, j)]);
+        let fy = Mat::from_fn(size.m, 1, |i, _| root[i] * y[i]);
+        configure(&mut group, size, lstsq_flops(size));
+        let design = Design::new(x).expect("finite design");
+        let options = FitOptions::default().weights(w);
+        let fit = lsq::fit(&design, &y, &options).expect("full-rank finite input fits");
+        let faer = faer_lstsq(&fx, &fy);
+        let faer = DVector::from_fn(size.n, |i, _| faer[(i, 0)]);
+        assert_agrees("weighted faer", size, fit.coefficients(), &faer);
+        group.bench_function(BenchmarkId::new("lsq::fit", size.label()), |b| {
+            b.iter(|| black_box(lsq::fit(black_box(&design), black_box(&y), &options)));
+        });
+        group.bench_function(BenchmarkId::new("faer", size.label()), |b| {
+            b.iter(|| black_box(faer_lstsq(black_box(&fx), black_box(&fy))));
+        });
+    }
+    group.finish();
+}
+
 fn extended_precision(c: &mut Criterion) {
     let mut group = c.benchmark_group("extended_precision");
     for size in EXTENDED_SIZES {
@@ -140,6 +173,6 @@ fn extended_precision(c: &mut Criterion) {
 criterion_group! {
     name = lsq;
     config = criterion();
-    targets = least_squares, extended_precision
+    targets = least_squares, extended_precision, weighted_least_squares
 }
 criterion_main!(lsq);
