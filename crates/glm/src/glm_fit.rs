@@ -59,7 +59,7 @@ pub enum ResidualKind {
 /// # Examples
 ///
 /// ```
-/// use glm::{Control, Convergence, Data, Design, Family, ResidualKind};
+/// use glm::{Control, Convergence, Data, Design, Family, Link, ResidualKind};
 /// use glm::nalgebra::{dmatrix, dvector};
 ///
 /// // Dobson (1990, p. 93), the example in R's `?glm`.
@@ -89,8 +89,12 @@ pub enum ResidualKind {
 /// assert_eq!(fit.aic()?, -2.0 * fit.log_likelihood()? + 2.0 * 5.0);
 /// assert!(fit.bic()? > fit.aic()?); // ln 9 > 2
 /// assert_eq!(fit.dispersion(), 1.0); // fixed for the Poisson
-/// // Fitted values, linear predictor, weights and residuals, one per observation.
-/// assert_eq!(fit.fitted_values(), &fit.linear_predictor().map(f64::exp));
+/// // Fitted values, linear predictor, weights and residuals, one per observation. The fitted
+/// // values are the inverse link of the linear predictor: under the log link, the crate's own
+/// // `exp`, within an ulp of `f64::exp`.
+/// let eta = fit.linear_predictor();
+/// assert_eq!(fit.fitted_values(), &eta.map(|e| Link::Log.inverse(e)));
+/// assert!(fit.fitted_values().iter().zip(eta).all(|(mu, e)| (mu - e.exp()).abs() <= mu * f64::EPSILON));
 /// assert!(fit.prior_weights().iter().all(|&w| w == 1.0));
 /// assert!((fit.working_weights() - fit.fitted_values()).amax() < 1e-12); // W = μ under the log link
 /// assert!((fit.residuals(ResidualKind::Pearson).norm_squared() - fit.pearson_chi2()).abs() < 1e-12);

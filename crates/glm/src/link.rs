@@ -154,9 +154,11 @@ impl Link {
     /// `Identity` can give a negative Poisson mean), which the fitting routines detect.
     ///
     /// # Accuracy
-    /// A few ulps; the logistic function is evaluated without overflow for either sign, the
-    /// normal distribution function by Cody's approximations (as R's `pnorm`, about 1e-16
-    /// relative in both tails), the complementary log-log with `expm1`.
+    /// A few ulps. The log and logit links use the crate's own `exp` (fdlibm's algorithm without
+    /// branches, so that loops of it vectorise), within an ulp of `f64::exp`; the logistic
+    /// function is evaluated without overflow for either sign, the normal distribution function
+    /// by Cody's approximations (as R's `pnorm`, about 1e-16 relative in both tails), the
+    /// complementary log-log with `expm1`.
     #[must_use]
     pub fn inverse(self, eta: f64) -> f64 {
         match self {

@@ -46,7 +46,7 @@ impl GlmFit {
     /// # Examples
     ///
     /// ```
-    /// use glm::{Control, Data, Design, Family};
+    /// use glm::{Control, Data, Design, Family, Link};
     /// use glm::nalgebra::{dmatrix, dvector};
     ///
     /// let design = Design::with_intercept(&dmatrix![0.0; 1.0; 2.0; 3.0])?;
@@ -57,8 +57,10 @@ impl GlmFit {
     /// let theta = fit.coefficients();
     /// assert!((p.link[0] - (theta[0] + 1.5 * theta[1])).abs() < 1e-12);
     /// assert!((p.link[1] - p.link[0] - 2.0_f64.ln()).abs() < 1e-12);
-    /// // μ = exp(η) under the log link, and dμ/dη = μ for the delta method.
-    /// assert_eq!(p.response, p.link.map(f64::exp));
+    /// // μ = exp(η) under the log link (the link's own `exp`, within an ulp of `f64::exp`), and
+    /// // dμ/dη = μ for the delta method.
+    /// assert_eq!(p.response, p.link.map(|e| Link::Log.inverse(e)));
+    /// assert!((p.response[0] - p.link[0].exp()).abs() <= p.response[0] * f64::EPSILON);
     /// assert!((p.response_std_errors[0] - p.response[0] * p.link_std_errors[0]).abs() < 1e-12);
     /// // Predicting the design's own rows reproduces the fit.
     /// let own = fit.predict(design.matrix(), None)?;
