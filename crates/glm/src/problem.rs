@@ -500,8 +500,8 @@ impl<'a> Problem<'a> {
                 let d = L::slope(e, m);
                 // As `irls_terms`: R's formula while it is an ordinary number, else without
                 // forming V(μ).
-                let direct = (w * d * d / L::variance(m)).sqrt();
-                let guarded = w.sqrt() * L::over_variance_root(m, d).abs();
+                let direct = (w * d * d / L::FAMILY.variance(m)).sqrt();
+                let guarded = w.sqrt() * L::FAMILY.over_variance_root(m, d).abs();
                 let root = if direct.is_normal() { direct } else { guarded };
                 let residual = (y[b] - m) / d;
                 roots[b] = root;
@@ -710,35 +710,24 @@ impl WithSimd for EvaluateBlock<'_, '_> {
 /// The pieces of [`Problem::irls_terms`] for one family and link, without branches, for
 /// [`Problem::irls_lanes`] (a trait rather than closures, which would stay out of line).
 trait IrlsLane {
+    /// The family, whose [`Family::variance`] and [`Family::over_variance_root`] fold to its
+    /// own formulas once inlined.
+    const FAMILY: Family;
     /// `dμ/dη` at `η` (whose mean is `μ`), as [`Problem::irls_terms`] takes it.
     fn slope(eta: f64, mu: f64) -> f64;
-    /// [`Family::variance`].
-    fn variance(mu: f64) -> f64;
-    /// [`Family::over_variance_root`].
-    fn over_variance_root(mu: f64, v: f64) -> f64;
 }
 
 /// The Poisson family with the log link.
 struct PoissonLog;
 
 impl IrlsLane for PoissonLog {
+    const FAMILY: Family = Family::Poisson;
+
     #[expect(clippy::inline_always, reason = "inlined whole into the vectorised loops")]
     #[inline(always)]
     fn slope(_: f64, mu: f64) -> f64 {
         // `e^η` is `μ` itself, bit for bit.
         mu
-    }
-
-    #[expect(clippy::inline_always, reason = "inlined whole into the vectorised loops")]
-    #[inline(always)]
-    fn variance(mu: f64) -> f64 {
-        mu
-    }
-
-    #[expect(clippy::inline_always, reason = "inlined whole into the vectorised loops")]
-    #[inline(always)]
-    fn over_variance_root(mu: f64, v: f64) -> f64 {
-        v / mu.sqrt()
     }
 }
 
@@ -746,22 +735,12 @@ impl IrlsLane for PoissonLog {
 struct BinomialLogit;
 
 impl IrlsLane for BinomialLogit {
+    const FAMILY: Family = Family::Binomial;
+
     #[expect(clippy::inline_always, reason = "inlined whole into the vectorised loops")]
     #[inline(always)]
     fn slope(eta: f64, _: f64) -> f64 {
         logit_mu_eta(eta)
-    }
-
-    #[expect(clippy::inline_always, reason = "inlined whole into the vectorised loops")]
-    #[inline(always)]
-    fn variance(mu: f64) -> f64 {
-        mu * (1.0 - mu)
-    }
-
-    #[expect(clippy::inline_always, reason = "inlined whole into the vectorised loops")]
-    #[inline(always)]
-    fn over_variance_root(mu: f64, v: f64) -> f64 {
-        v / (mu * (1.0 - mu)).sqrt()
     }
 }
 
