@@ -55,6 +55,7 @@
 mod blocked;
 mod column_pivoting;
 mod condition;
+mod dense_fold;
 mod double_double;
 mod error;
 mod gram;

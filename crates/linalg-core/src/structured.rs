@@ -95,7 +95,7 @@ impl<T: Real> WithSimd for FoldUnder<'_, T> {
 /// [`householder::generate`] on the contiguous vector `[α, tail]`.
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
 #[inline(always)]
-fn reflect<T: Real>(alpha: &mut T, tail: &mut [T]) -> T {
+pub(crate) fn reflect<T: Real>(alpha: &mut T, tail: &mut [T]) -> T {
     if let Some((tau, beta, inv)) = reflector_scalars(*alpha, householder::dot(tail, tail)) {
         for t in tail.iter_mut() {
             *t *= inv;

@@ -2,16 +2,20 @@
 //!
 //! The state is the upper-triangular factor `S` of the augmented rows `A = [√W·X | √W·Y]` seen so
 //! far (N = n + k columns), with the row counts. Rows are folded in chunks of [`chunk_rows`]:
-//! each chunk is copied into a contiguous buffer (weighted and validated), factored by the
-//! blocked Householder QR of `crate::blocked`, and its triangle folded under `S` by the
-//! structured update of `crate::structured`; chunks with fewer rows than N skip the
-//! factorization and are folded under `S` directly.
+//! each chunk is copied into a contiguous buffer (weighted and validated). Up to
+//! [`DENSE_FOLD_MAX_WIDTH`] columns the chunk is folded under `S` in row blocks, a block
+//! reflector for every four columns (`crate::dense_fold`). Wider chunks, and a state's first
+//! chunk when it is no larger than one row block, are factored by the Householder QR of
+//! `crate::blocked` (the first chunk's triangle is then `HouseholderQr`'s, bit for bit) and
+//! their triangle folded under `S` by the structured update of `crate::structured`; wide chunks
+//! with fewer rows than N skip the factorization and are folded under `S` directly.
 
 use std::ops::Range;
 
 use nalgebra::DMatrix;
 
 use crate::blocked;
+use crate::dense_fold::{self, fold_dense};
 use crate::error::Result;
 use crate::row_block::FillRows;
 use crate::scalar::Real;
@@ -27,33 +31,11 @@ pub(crate) const CHUNK_ENTRIES: usize = 1 << 17;
 /// size of wide problems (N > 128).
 pub(crate) const MIN_CHUNK_RATIO: usize = 8;
 
-/// Chunks of at most this many entries are factored column by column (`blocked::factor`'s
-/// unblocked path): forming the blocked form's `T` factors does not pay on them (100×10 took
-/// 3.6 µs unblocked and 4.8 µs blocked).
-const UNBLOCKED_CHUNK_ENTRIES: usize = 1 << 12;
-
-/// Panel widths for chunks, by their number of augmented columns: `(up to N, panel)`; wider
-/// chunks use `blocked::PANEL`. On tall chunks that sit in cache the block reflectors of narrow
-/// panels win, and widths that split evenly into leaves of `blocked::LEAF` columns do best:
-/// 10⁴×10 folded in 272 µs with panels of 4 and 295–362 µs with 2, 3, 5, 6, 8 or 16 (10⁶×10:
-/// 31 ms with 4, 34 ms with 8); 10⁶×20 in 85 ms with 8 and 90–103 ms with 4, 6, 7, 10, 12, 16 or
-/// 32 (106 ms column by column in chunks of 2¹⁵ entries); 10⁵×50 in 32 ms with 8 or 16 and
-/// 34–37 ms with 6, 12 or 32 (54 ms column by column).
-const NARROW_PANELS: [(usize, usize); 2] = [(12, 4), (64, 8)];
-
-/// Householder QR of the column-major `rows × n` chunk `a` in place (`rows ≥ n`), writing `τ`:
-/// column by column when small, else recursive panels whose width suits the chunk's shape.
-fn factor_chunk<T: Real>(a: &mut [T], rows: usize, n: usize, tau: &mut [T]) {
-    if rows * n <= UNBLOCKED_CHUNK_ENTRIES {
-        blocked::factor(a, rows, n, tau);
-    } else {
-        let panel = NARROW_PANELS
-            .iter()
-            .find(|&&(width, _)| n <= width)
-            .map_or(blocked::PANEL, |&(_, panel)| panel);
-        blocked::factor_with(a, rows, n, tau, panel, blocked::LEAF);
-    }
-}
+/// States at most this wide fold their chunks row block by row block (`crate::dense_fold`),
+/// wider ones factor each chunk first. `TallQr` on one thread, the row-block fold against
+/// factoring: 10⁶×20 64 against 79–81 ms, 10⁵×50 26.6 against 31–34 ms, 10⁵×100 93–95 against
+/// 102–103 ms, but 2·10⁵×200 731 against 620 ms (`benches/README.md`).
+pub(crate) const DENSE_FOLD_MAX_WIDTH: usize = 128;
 
 /// Rows per chunk for N augmented columns: [`CHUNK_ENTRIES`]`/N`, but at least
 /// [`MIN_CHUNK_RATIO`]`·N` and at least one.
@@ -198,12 +180,20 @@ impl<T: Real> Accumulator<T> {
         if rows == 0 {
             return;
         }
-        if rows < n {
+        // A first chunk of at most one row block is factored as `HouseholderQr` factors it, so
+        // that a state of one small block of rows (a batch fitted alone through
+        // `lsq::Accumulator`, say) has the in-memory factorization's triangle bit for bit.
+        let first_small = self.rows == 0 && rows >= n && rows * n <= dense_fold::BLOCK_ENTRIES;
+        if n <= DENSE_FOLD_MAX_WIDTH && !first_small {
+            fold_dense(self.s.as_mut_slice(), n, buf, rows, rows);
+        } else if rows < n {
             fold_under(self.s.as_mut_slice(), n, buf, rows, Below::Dense(rows));
         } else {
             tau.clear();
             tau.resize(n, T::ZERO);
-            factor_chunk(buf, rows, n, tau);
+            // `HouseholderQr`'s factorization; chunks of states wider than
+            // `DENSE_FOLD_MAX_WIDTH` have at least `MIN_CHUNK_RATIO·N` rows and take its panels.
+            blocked::factor(buf, rows, n, tau);
             if self.rows == 0 {
                 // Nothing to fold under: the chunk's triangle is the state.
                 for j in 0..n {
@@ -293,6 +283,24 @@ mod tests {
         let tol = 64.0 * count_to_f64(m) * f64::EPSILON * gram.amax();
         assert!((&got - &gram).amax() <= tol, "{m}x{n}: {:e}", (&got - &gram).amax());
         assert_eq!(acc.rows, m);
+    }
+
+    #[test]
+    fn a_state_of_one_small_block_is_householder_qrs_triangle_bit_for_bit() {
+        let (m, n) = (300, 3);
+        let x = DMatrix::from_fn(m, n, |i, j| count_to_f64((i * 7 + j * 13) % 17) - 8.5);
+        let y = DVector::from_fn(m, |i, _| count_to_f64(i % 5) / 3.0);
+        let block = RowBlock::new(&x, &y, None::<&DVector<f64>>, None).expect("shapes agree");
+        let acc = fold_range(&block, 0..m, &mut Scratch::new(0, n + 1)).expect("finite");
+        let mut a = x.clone().insert_column(n, 0.0);
+        a.set_column(n, &y);
+        let mut tau = vec![0.0; n + 1];
+        blocked::factor(a.as_mut_slice(), m, n + 1, &mut tau);
+        for j in 0..=n {
+            for i in 0..=j {
+                assert_eq!(acc.s[(i, j)].to_bits(), a[(i, j)].to_bits(), "({i}, {j})");
+            }
+        }
     }
 
     #[test]

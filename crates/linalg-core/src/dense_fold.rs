@@ -1,0 +1,434 @@
+//! Dense rows folded under a triangle in blocks of reflectors: the chunk fold of narrow states.
+//!
+//! [`crate::structured`] folds a block of rows `B` under the state's triangle `S` one reflector
+//! at a time, each a pass over what is left of `B`. Here `B` is cut into row blocks that stay in
+//! L2 ([`block_rows`]), and the reflectors of each row block are taken [`GROUP`] at a time: the
+//! group's columns are reduced column by column, and the group is then applied to the columns
+//! on its right as one block reflector (compact WY, Schreiber and Van Loan 1989).
+//!
+//! Reflector j is `e_j` on the rows of `S` and a tail `v_j` on the rows of `B`, so the group's
+//! `Y` is the identity on rows `j₀..j₀ + 4` of `S` above the tails `V` (the structure of LAPACK's
+//! `dtpqrt`). With `T` the group's upper-triangular factor (`H₁·H₂·H₃·H₄ = I − Y·T·Yᵀ`), one
+//! column `c` on the right takes
+//!
+//! ```text
+//! w = Tᵀ·(S[j₀..j₀+4, c] + Vᵀ·B[:, c]),   S[j₀..j₀+4, c] −= w,   B[:, c] −= V·w,
+//! ```
+//!
+//! two such columns sharing each pass over `V`, so that most of the `2·rows·N²` flops run with
+//! eight independent vector sums instead of one dependent chain per column. The tails are copied
+//! row by row once per group ([`pack`]), so that `Vᵀ·B` loads a row of `V` as one vector.
+//!
+//! The arithmetic is Householder QR of `[S; B]` with the order of operations changed, as in
+//! every blocked QR: backward stable with the same bound (Higham, *Accuracy and Stability*,
+//! §19.5). The triangle differs from the reflector-by-reflector fold's at the level of rounding,
+//! and each row block flips the signs of the rows it reflects. No product is fused with an
+//! addition and every sum has a fixed order, so every instruction set gives the same bits.
+
+use pulp::{Simd, WithSimd};
+
+use crate::householder::{axpy, reflector_scalars};
+use crate::kernels::{LANES, dispatch, dot4};
+use crate::scalar::Real;
+use crate::structured;
+
+/// Reflectors applied together as one block reflector.
+const GROUP: usize = 4;
+
+/// Columns that share each pass over a group's tails: a 4×2 tile of sums is eight vector
+/// registers, which leaves AVX2's sixteen enough for the operands.
+const PAIR: usize = 2;
+
+/// Entries (rows × N) of one row block: 128 KiB of `f64`, which stays in L2 while its
+/// reflectors are formed and applied. `TallQr` solves on one thread with blocks of 2¹¹ (16 KiB,
+/// in L1), 2¹², …, 2¹⁶ entries: 10⁶×20 in 71–73, 67–68, 65, 64, 64 and 65 ms, 10⁵×50 in 35–36,
+/// 30–31, 27.5–28, 26.6–26.8, 26.1 and 26.4 ms, flat from 2¹⁴ on (`benches/README.md`).
+pub(crate) const BLOCK_ENTRIES: usize = 1 << 14;
+
+/// Rows per row block for N columns: [`BLOCK_ENTRIES`]`/N`, a multiple of [`LANES`], at least
+/// [`LANES`].
+pub(crate) fn block_rows(width: usize) -> usize {
+    (BLOCK_ENTRIES / width.max(1)).max(LANES) / LANES * LANES
+}
+
+/// Folds the dense `rows × N` block `b` (column-major, leading dimension `ld ≥ rows`) under the
+/// N×N upper triangle `s` (leading dimension N): on return `s` is the upper-triangular factor of
+/// `[s; b]`, up to the sign of each row. The rows of `b` are overwritten with scratch.
+pub(crate) fn fold_dense<T: Real>(s: &mut [T], n: usize, b: &mut [T], ld: usize, rows: usize) {
+    debug_assert_eq!(s.len(), n * n);
+    debug_assert!(rows <= ld && b.len() >= n * ld);
+    dispatch(FoldDense { s, n, b, ld, rows });
+}
+
+/// [`fold_dense`] as an operation for [`dispatch`].
+struct FoldDense<'a, T> {
+    s: &'a mut [T],
+    n: usize,
+    b: &'a mut [T],
+    ld: usize,
+    rows: usize,
+}
+
+impl<T: Real> WithSimd for FoldDense<'_, T> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let Self { s, n, b, ld, rows } = self;
+        let height = block_rows(n);
+        let mut packed = vec![T::ZERO; GROUP * height.min(rows)];
+        let mut start = 0;
+        while start < rows {
+            let h = height.min(rows - start);
+            fold_block(s, n, &mut b[start..], ld, h, &mut packed);
+            start += h;
+        }
+    }
+}
+
+/// Rows `0..h` of column `c` of `b` (leading dimension `ld`).
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
+#[inline(always)]
+fn column<T>(b: &[T], ld: usize, c: usize, h: usize) -> &[T] {
+    &b[c * ld..c * ld + h]
+}
+
+/// Folds rows `0..h` of `b` under `s`, group by group.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
+#[inline(always)]
+fn fold_block<T: Real>(s: &mut [T], n: usize, b: &mut [T], ld: usize, h: usize, packed: &mut [T]) {
+    let mut j0 = 0;
+    while j0 < n {
+        let k = GROUP.min(n - j0);
+        let mut tau = [T::ZERO; GROUP];
+        for (i, tau_i) in tau.iter_mut().enumerate().take(k) {
+            let j = j0 + i;
+            // The last column of a row block that starts inside its chunk ends before `ld`.
+            let (left, right) = b.split_at_mut(((j + 1) * ld).min(b.len()));
+            let v = &mut left[j * ld..j * ld + h];
+            *tau_i = reflect(&mut s[j * n + j], v);
+            if *tau_i == T::ZERO {
+                continue;
+            }
+            for c in j + 1..j0 + k {
+                let col = &mut right[(c - j - 1) * ld..(c - j - 1) * ld + h];
+                let head = &mut s[c * n + j];
+                let tw = *tau_i * (*head + dot(v, col));
+                *head -= tw;
+                axpy(-tw, v, col);
+            }
+        }
+        // The last group (k < GROUP only there) has no columns on its right.
+        if j0 + k < n {
+            let (left, right) = b.split_at_mut((j0 + GROUP) * ld);
+            let v = [
+                column(left, ld, j0, h),
+                column(left, ld, j0 + 1, h),
+                column(left, ld, j0 + 2, h),
+                column(left, ld, j0 + 3, h),
+            ];
+            pack(v, packed);
+            let t = group_t((v, packed), tau);
+            apply_group((v, packed, &t), s, (n, j0), right, (ld, h));
+        }
+        j0 += k;
+    }
+}
+
+/// `T` of a group (`t[i][r]` is `T[r, i]`), column by column as LAPACK's `dlarft`:
+/// `T[..i, i] = −τᵢ·T[..i, ..i]·(Yᵀ·yᵢ)[..i]` and `T[i, i] = τᵢ`. The heads `e_j` are orthogonal,
+/// so `Yᵀ·yᵢ` is `Vᵀ·vᵢ`.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
+#[inline(always)]
+fn group_t<T: Real>((v, packed): ([&[T]; GROUP], &[T]), tau: [T; GROUP]) -> [[T; GROUP]; GROUP] {
+    // gram[i][q] = v_q·vᵢ.
+    let [g01, g23] = [dot_tile(packed, [v[0], v[1]]), dot_tile(packed, [v[2], v[3]])];
+    let gram = [g01[0], g01[1], g23[0], g23[1]];
+    let mut t = [[T::ZERO; GROUP]; GROUP];
+    for i in 0..GROUP {
+        let mut z = [T::ZERO; GROUP];
+        z[..i].copy_from_slice(&gram[i][..i]);
+        for r in 0..i {
+            let mut acc = T::ZERO;
+            for q in r..i {
+                acc += t[q][r] * z[q];
+            }
+            t[i][r] = -tau[i] * acc;
+        }
+        t[i][i] = tau[i];
+    }
+    t
+}
+
+/// `w ← Tᵀ·w` for the group's upper-triangular `T`: `(Tᵀ·w)ᵢ` uses `w_r` for `r ≤ i` only, so go
+/// from the bottom up.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
+#[inline(always)]
+fn times_t_transpose<T: Real>(t: &[[T; GROUP]; GROUP], w: &mut [T; GROUP]) {
+    for i in (0..GROUP).rev() {
+        let mut acc = T::ZERO;
+        for (r, &wr) in w.iter().enumerate().take(i + 1) {
+            acc += t[i][r] * wr;
+        }
+        w[i] = acc;
+    }
+}
+
+/// Applies the group's block reflector (tails `v`, factor `t`) to the columns `right` (columns
+/// `j₀ + 4..N` of the row block, leading dimension `ld`, rows `0..h`) and their heads in rows
+/// `j₀..j₀ + 4` of `s`.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
+#[inline(always)]
+fn apply_group<T: Real>(
+    (v, packed, t): ([&[T]; GROUP], &[T], &[[T; GROUP]; GROUP]),
+    s: &mut [T],
+    (n, j0): (usize, usize),
+    right: &mut [T],
+    (ld, h): (usize, usize),
+) {
+    let first = j0 + GROUP;
+    let q = n - first;
+    let heads = |s: &[T], c: usize| -> [T; GROUP] {
+        let at = c * n + j0;
+        [s[at], s[at + 1], s[at + 2], s[at + 3]]
+    };
+    let mut c = 0;
+    while c + PAIR <= q {
+        let (c0, c1) = right[c * ld..].split_at_mut(ld);
+        let cols = [&mut c0[..h], &mut c1[..h]];
+        let dots = dot_tile(packed, [&*cols[0], &*cols[1]]);
+        let mut alpha = [[T::ZERO; GROUP]; PAIR];
+        for (jj, (d, a)) in dots.iter().zip(&mut alpha).enumerate() {
+            let at = (first + c + jj) * n + j0;
+            let mut w = heads(s, first + c + jj);
+            for (wi, &di) in w.iter_mut().zip(d) {
+                *wi += di;
+            }
+            times_t_transpose(t, &mut w);
+            for i in 0..GROUP {
+                s[at + i] -= w[i];
+                a[i] = -w[i];
+            }
+        }
+        update_tile(v, alpha, cols);
+        c += PAIR;
+    }
+    while c < q {
+        let col = &mut right[c * ld..c * ld + h];
+        let d = dot4(col, v);
+        let at = (first + c) * n + j0;
+        let mut w = heads(s, first + c);
+        for (wi, &di) in w.iter_mut().zip(&d) {
+            *wi += di;
+        }
+        times_t_transpose(t, &mut w);
+        let mut alpha = [T::ZERO; GROUP];
+        for i in 0..GROUP {
+            s[at + i] -= w[i];
+            alpha[i] = -w[i];
+        }
+        crate::kernels::axpy_sum4(alpha, v, col);
+        c += 1;
+    }
+}
+
+/// The reflector that maps `[α, tail]` to `β·e₁` (see `structured::reflect`), its sum of squares
+/// from [`dot`]; squares that need care go to `structured::reflect`.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
+#[inline(always)]
+fn reflect<T: Real>(alpha: &mut T, tail: &mut [T]) -> T {
+    if let Some((tau, beta, inv)) = reflector_scalars(*alpha, dot(tail, tail)) {
+        for t in tail.iter_mut() {
+            *t *= inv;
+        }
+        *alpha = beta;
+        return tau;
+    }
+    structured::reflect(alpha, tail)
+}
+
+/// `xᵀy` with sixteen partial sums (four per lane, rows `r ≡ l (mod 16)`), added pairwise at
+/// the end, then the leftover rows: four independent vector chains, where
+/// [`crate::householder::dot`]'s one chain waits on each addition.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
+#[inline(always)]
+fn dot<T: Real>(x: &[T], y: &[T]) -> T {
+    const WIDE: usize = 4 * LANES;
+    let y = &y[..x.len()];
+    let mut acc = [[T::ZERO; LANES]; 4];
+    let (xs, ys) = (x.chunks_exact(WIDE), y.chunks_exact(WIDE));
+    let (x_rest, y_rest) = (xs.remainder(), ys.remainder());
+    for (a, b) in xs.zip(ys) {
+        for (k, acck) in acc.iter_mut().enumerate() {
+            for l in 0..LANES {
+                acck[l] += a[LANES * k + l] * b[LANES * k + l];
+            }
+        }
+    }
+    let mut tail = T::ZERO;
+    for (&a, &b) in x_rest.iter().zip(y_rest) {
+        tail += a * b;
+    }
+    let lanes: [T; LANES] =
+        std::array::from_fn(|l| (acc[0][l] + acc[1][l]) + (acc[2][l] + acc[3][l]));
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + tail
+}
+
+/// Writes the group's tails row by row: `packed[4·r + i] = vᵢ[r]`.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
+#[inline(always)]
+fn pack<T: Real>(v: [&[T]; GROUP], packed: &mut [T]) {
+    let h = v[0].len();
+    let v = [&v[0][..h], &v[1][..h], &v[2][..h], &v[3][..h]];
+    for (r, row) in packed[..GROUP * h].chunks_exact_mut(GROUP).enumerate() {
+        for (x, vi) in row.iter_mut().zip(v) {
+            *x = vi[r];
+        }
+    }
+}
+
+/// `[[vᵢ·c_j for i] for j]` from the packed tails ([`pack`]): eight dot products in one pass,
+/// each with [`LANES`] partial sums by row and the leftover rows added last, as
+/// [`crate::kernels::dot4`] forms each of its four.
+///
+/// The sums of one column and one lane are kept as a vector over the four tails, so that a row of
+/// the packed tails is one load; a vector over the lanes would need the four columns transposed
+/// on every step, which is what the vectoriser does with them otherwise.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
+#[inline(always)]
+fn dot_tile<T: Real>(packed: &[T], c: [&[T]; PAIR]) -> [[T; GROUP]; PAIR] {
+    let h = c[0].len();
+    let body = h - h % LANES;
+    let packed = &packed[..GROUP * h];
+    let c = [&c[0][..h], &c[1][..h]];
+    // acc[j][l][i]: column j, lane l, tail i.
+    let mut acc = [[[T::ZERO; GROUP]; LANES]; PAIR];
+    let rows = packed[..GROUP * body]
+        .chunks_exact(GROUP * LANES)
+        .zip(c[0][..body].chunks_exact(LANES).zip(c[1][..body].chunks_exact(LANES)));
+    for (x, (y0, y1)) in rows {
+        for l in 0..LANES {
+            let x = &x[GROUP * l..GROUP * (l + 1)];
+            for (accj, y) in acc.iter_mut().zip([y0[l], y1[l]]) {
+                for (a, &xi) in accj[l].iter_mut().zip(x) {
+                    *a += xi * y;
+                }
+            }
+        }
+    }
+    let mut out = [[T::ZERO; GROUP]; PAIR];
+    for (j, (outj, accj)) in out.iter_mut().zip(&acc).enumerate() {
+        for (i, o) in outj.iter_mut().enumerate() {
+            let mut tail = T::ZERO;
+            for row in body..h {
+                tail += packed[GROUP * row + i] * c[j][row];
+            }
+            *o = (accj[0][i] + accj[1][i]) + (accj[2][i] + accj[3][i]) + tail;
+        }
+    }
+    out
+}
+
+/// `c_j ← c_j + Σᵢ alpha[j][i]·vᵢ` for four columns in one pass over the four tails, adding the
+/// terms in the order `i = 0, 1, 2, 3` (as [`crate::kernels::axpy_sum4`] does for one column).
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
+#[inline(always)]
+fn update_tile<T: Real>(v: [&[T]; GROUP], alpha: [[T; GROUP]; PAIR], c: [&mut [T]; PAIR]) {
+    let [c0, c1] = c;
+    let h = c0.len();
+    let c1 = &mut c1[..h];
+    let v = [&v[0][..h], &v[1][..h], &v[2][..h], &v[3][..h]];
+    let step = |y: T, a: &[T; GROUP], r: usize| {
+        (((y + a[0] * v[0][r]) + a[1] * v[1][r]) + a[2] * v[2][r]) + a[3] * v[3][r]
+    };
+    for r in 0..h {
+        c0[r] = step(c0[r], &alpha[0], r);
+        c1[r] = step(c1[r], &alpha[1], r);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::count_to_f64;
+    use crate::double_double::DoubleDouble;
+    use crate::kernels::tests::entries;
+    use crate::structured::{Below, fold_under};
+    use nalgebra::DMatrix;
+
+    /// A random upper triangle `s` and `rows` dense rows `b` (leading dimension `ld`, the rows
+    /// past `rows` NaN so that they cannot leak in).
+    fn problem<T: Real>(n: usize, rows: usize, ld: usize) -> (DMatrix<T>, DMatrix<T>) {
+        let mut s = DMatrix::from_vec(n, n, entries::<T>(n * n, 7));
+        for j in 0..n {
+            for i in j + 1..n {
+                s[(i, j)] = T::ZERO;
+            }
+        }
+        let mut b = DMatrix::from_vec(ld, n, entries::<T>(ld * n, 8));
+        for j in 0..n {
+            for i in rows..ld {
+                b[(i, j)] = T::from_f64(f64::NAN);
+            }
+        }
+        (s, b)
+    }
+
+    /// The blocked fold against the reflector-by-reflector one: the same triangle up to the
+    /// rounding of a Householder QR of `[s; b]` and the sign of each row, and zeros below the
+    /// diagonal.
+    #[track_caller]
+    fn check<T: Real>(n: usize, rows: usize, ld: usize) {
+        let (s0, b0) = problem::<T>(n, rows, ld);
+        let (mut s, mut b) = (s0.clone(), b0.clone());
+        fold_dense(s.as_mut_slice(), n, b.as_mut_slice(), ld, rows);
+        let (mut reference, mut rb) = (s0, b0);
+        fold_under(reference.as_mut_slice(), n, rb.as_mut_slice(), ld, Below::Dense(rows));
+        let scale = reference.iter().map(|x| x.abs().to_f64()).fold(0.0, f64::max);
+        let tol = 64.0 * count_to_f64(n + rows) * T::EPSILON * scale;
+        // Each row block flips the signs of the rows it reflects, so rows compare by the sign of
+        // their diagonals.
+        let sign = |m: &DMatrix<T>, i: usize| if m[(i, i)].to_f64() < 0.0 { -1.0 } else { 1.0 };
+        for j in 0..n {
+            for i in 0..n {
+                let got = s[(i, j)].to_f64() * sign(&s, i);
+                let want = reference[(i, j)].to_f64() * sign(&reference, i);
+                if i > j {
+                    assert!(s[(i, j)] == T::ZERO, "({i}, {j}) below the diagonal of {n}x{rows}");
+                } else {
+                    assert!((got - want).abs() <= tol, "({i}, {j}) of {n}x{rows}: {got} vs {want}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_blocked_fold_gives_the_reflector_by_reflector_triangle() {
+        for n in [1, 3, 4, 5, 8, 9, 13, 21] {
+            for rows in [0, 1, 3, 4, 7, 30, block_rows(n), block_rows(n) + 5, 3 * block_rows(n)] {
+                check::<f64>(n, rows, rows + 3);
+            }
+        }
+        check::<DoubleDouble>(9, 40, 41);
+        check::<DoubleDouble>(6, 2, 2);
+    }
+
+    #[test]
+    fn row_blocks_are_whole_lanes_of_about_block_entries() {
+        assert_eq!(block_rows(21), 780);
+        assert_eq!(block_rows(1 << 20), LANES);
+        for n in 1..300 {
+            let rows = block_rows(n);
+            assert!(
+                rows % LANES == 0
+                    && rows * n <= BLOCK_ENTRIES
+                    && (rows + LANES) * n > BLOCK_ENTRIES,
+                "{n}"
+            );
+        }
+    }
+}
