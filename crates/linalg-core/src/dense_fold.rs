@@ -150,16 +150,17 @@ fn group_t<T: Real>((v, packed): ([&[T]; GROUP], &[T]), tau: [T; GROUP]) -> [[T;
     let gram = [g01[0], g01[1], g23[0], g23[1]];
     let mut t = [[T::ZERO; GROUP]; GROUP];
     for i in 0..GROUP {
-        let mut z = [T::ZERO; GROUP];
-        z[..i].copy_from_slice(&gram[i][..i]);
-        for r in 0..i {
+        let z = &gram[i];
+        let mut column = [T::ZERO; GROUP];
+        for (r, entry) in column.iter_mut().enumerate().take(i) {
             let mut acc = T::ZERO;
             for q in r..i {
                 acc += t[q][r] * z[q];
             }
-            t[i][r] = -tau[i] * acc;
+            *entry = -tau[i] * acc;
         }
-        t[i][i] = tau[i];
+        column[i] = tau[i];
+        t[i] = column;
     }
     t
 }
@@ -254,7 +255,6 @@ fn reflect<T: Real>(alpha: &mut T, tail: &mut [T]) -> T {
 /// `xᵀy` with sixteen partial sums (four per lane, rows `r ≡ l (mod 16)`), added pairwise at
 /// the end, then the leftover rows: four independent vector chains, where
 /// [`crate::householder::dot`]'s one chain waits on each addition.
-#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
 #[inline(always)]
 fn dot<T: Real>(x: &[T], y: &[T]) -> T {
     const WIDE: usize = 4 * LANES;
@@ -424,7 +424,7 @@ mod tests {
         for n in 1..300 {
             let rows = block_rows(n);
             assert!(
-                rows % LANES == 0
+                rows.is_multiple_of(LANES)
                     && rows * n <= BLOCK_ENTRIES
                     && (rows + LANES) * n > BLOCK_ENTRIES,
                 "{n}"
