@@ -193,45 +193,21 @@ fn apply_group<T: Real>(
 ) {
     let first = j0 + GROUP;
     let q = n - first;
-    let heads = |s: &[T], c: usize| -> [T; GROUP] {
-        let at = c * n + j0;
-        [s[at], s[at + 1], s[at + 2], s[at + 3]]
-    };
     let mut c = 0;
     while c + PAIR <= q {
         let (c0, c1) = right[c * ld..].split_at_mut(ld);
         let cols = [&mut c0[..h], &mut c1[..h]];
         let dots = dot_tile(packed, [&*cols[0], &*cols[1]]);
-        let mut alpha = [[T::ZERO; GROUP]; PAIR];
-        for (jj, (d, a)) in dots.iter().zip(&mut alpha).enumerate() {
-            let at = (first + c + jj) * n + j0;
-            let mut w = heads(s, first + c + jj);
-            for (wi, &di) in w.iter_mut().zip(d) {
-                *wi += di;
-            }
-            times_t_transpose(t, &mut w);
-            for i in 0..GROUP {
-                s[at + i] -= w[i];
-                a[i] = -w[i];
-            }
-        }
+        let alpha = [
+            minus_w(t, s, (n, j0, first + c), &dots[0]),
+            minus_w(t, s, (n, j0, first + c + 1), &dots[1]),
+        ];
         update_tile(v, alpha, cols);
         c += PAIR;
     }
     while c < q {
         let col = &mut right[c * ld..c * ld + h];
-        let d = dot4(col, v);
-        let at = (first + c) * n + j0;
-        let mut w = heads(s, first + c);
-        for (wi, &di) in w.iter_mut().zip(&d) {
-            *wi += di;
-        }
-        times_t_transpose(t, &mut w);
-        let mut alpha = [T::ZERO; GROUP];
-        for i in 0..GROUP {
-            s[at + i] -= w[i];
-            alpha[i] = -w[i];
-        }
+        let alpha = minus_w(t, s, (n, j0, first + c), &dot4(col, v));
         crate::kernels::axpy_sum4(alpha, v, col);
         c += 1;
     }
@@ -276,6 +252,30 @@ fn dot<T: Real>(x: &[T], y: &[T]) -> T {
     let lanes: [T; LANES] =
         std::array::from_fn(|l| (acc[0][l] + acc[1][l]) + (acc[2][l] + acc[3][l]));
     (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + tail
+}
+
+/// Column `c` (heads in rows `j₀..j₀ + 4` of `s`) given its products `d` with the group's tails:
+/// `w = Tᵀ·(heads + d)`, the heads lose `w`, and the column's update `−w` is returned.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
+#[inline(always)]
+fn minus_w<T: Real>(
+    t: &[[T; GROUP]; GROUP],
+    s: &mut [T],
+    (n, j0, c): (usize, usize, usize),
+    d: &[T; GROUP],
+) -> [T; GROUP] {
+    let heads = &mut s[c * n + j0..c * n + j0 + GROUP];
+    let mut w = [T::ZERO; GROUP];
+    for ((wi, &hi), &di) in w.iter_mut().zip(heads.iter()).zip(d) {
+        *wi = hi + di;
+    }
+    times_t_transpose(t, &mut w);
+    let mut alpha = [T::ZERO; GROUP];
+    for ((head, a), &wi) in heads.iter_mut().zip(&mut alpha).zip(&w) {
+        *head -= wi;
+        *a = -wi;
+    }
+    alpha
 }
 
 /// Writes the group's tails row by row: `packed[4·r + i] = vᵢ[r]`.
