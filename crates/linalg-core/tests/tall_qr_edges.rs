@@ -154,6 +154,46 @@ fn every_thread_count_gives_the_same_bits_run_after_run() {
     }
 }
 
+/// Writes the rows of `[x | y]` as they are asked for.
+fn copy_rows<'a>(
+    x: &'a DMatrix<f64>,
+    y: &'a DVector<f64>,
+) -> impl Fn(usize, usize, &mut [f64]) -> usize + Sync + 'a {
+    move |start, len, buf| {
+        for (j, dst) in buf.chunks_exact_mut(len).enumerate() {
+            let source = if j < x.ncols() { x.column(j) } else { y.column(0) };
+            dst.copy_from_slice(&source.as_slice()[start..start + len]);
+        }
+        len
+    }
+}
+
+#[test]
+fn written_rows_fold_as_borrowed_rows_and_name_their_first_bad_entry() {
+    // 200 000 × (3 + 1) is several chunks, so the bad entries below sit in later ones.
+    let (x, y) = problem(200_000, 3);
+    for threads in [1, 2] {
+        let written = TallQr::from_fill(200_000, 3, 1, threads, copy_rows(&x, &y)).unwrap();
+        assert!(same_bits(&written, &TallQr::from_rows(&x, &y, 1).unwrap()), "{threads}");
+    }
+    // The first bad entry in row order across chunks, with its row in the whole fill and its
+    // column in the written rows (the response is column 3).
+    let mut bad = x.clone();
+    bad[(150_001, 2)] = f64::NEG_INFINITY;
+    bad[(150_001, 0)] = f64::NAN;
+    let mut bad_y = y.clone();
+    bad_y[190_000] = f64::INFINITY;
+    for threads in [1, 2] {
+        let err = TallQr::from_fill(200_000, 3, 1, threads, copy_rows(&bad, &bad_y)).unwrap_err();
+        assert!(
+            matches!(err, Error::NonFinite { row: 150_001, col: 0, value } if value.is_nan()),
+            "{err}"
+        );
+        let err = TallQr::from_fill(200_000, 3, 1, threads, copy_rows(&x, &bad_y)).unwrap_err();
+        assert_eq!(err, Error::NonFinite { row: 190_000, col: 3, value: f64::INFINITY });
+    }
+}
+
 #[test]
 fn a_push_is_a_merge_with_the_fold_of_the_block_bit_for_bit() {
     let (x, y) = problem(90_000, 5);
