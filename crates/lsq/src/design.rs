@@ -3,8 +3,10 @@
 
 use linalg_core::DoubleDouble;
 use nalgebra::{DMatrix, DVector};
+use pulp::Arch;
 
 use crate::error::{Error, Input, Result};
+use crate::scaling::{ColumnSteps, ScanColumn};
 
 /// Name R gives the constant column.
 ///
@@ -63,6 +65,12 @@ pub struct Design {
     names: Vec<String>,
     intercept: Option<usize>,
     polynomial: Option<DVector<f64>>,
+    /// Each column's equilibration steps and scaled norm without weights, when one read finds
+    /// them (see [`crate::scaling::scan_column`]): found by the read that checks the entries,
+    /// so that an unweighted fit on every row does not read the design for them again. Derived
+    /// from `matrix`; not stored.
+    #[cfg_attr(feature = "serde", serde(skip_serializing))]
+    column_steps: Vec<Option<(ColumnSteps, f64)>>,
 }
 
 /// A [`Design`] as stored.
@@ -108,6 +116,11 @@ impl Design {
     /// column, a constant one too: the model has no intercept (R² is uncentred, as R's
     /// `lm(y ~ 0 + X)`) unless [`Design::with_intercept_column`] says otherwise.
     ///
+    /// # Cost
+    /// One read of the matrix, which checks the entries and also finds each column's scaling
+    /// for [`crate::fit`] (its largest and smallest magnitudes and its norm), so that an
+    /// unweighted fit of a tall design reads the matrix once less.
+    ///
     /// # Errors
     /// [`Error::EmptyDesign`] for a matrix without rows or columns; [`Error::NonFinite`] naming
     /// the first NaN or infinite entry.
@@ -116,9 +129,21 @@ impl Design {
         if rows == 0 || cols == 0 {
             return Err(Error::EmptyDesign { rows, cols });
         }
-        check_matrix_finite(&matrix, Input::Design)?;
+        // One read of each column checks its entries and finds its scaling.
+        let mut column_steps = Vec::with_capacity(cols);
+        for (j, column) in matrix.column_iter().enumerate() {
+            let column = column.as_slice();
+            let scan = Arch::new().dispatch(ScanColumn(column));
+            let first_bad = || column.iter().enumerate().find(|(_, v)| !v.is_finite());
+            if !scan.finite
+                && let Some((row, &value)) = first_bad()
+            {
+                return Err(Error::NonFinite { input: Input::Design, row, col: j, value });
+            }
+            column_steps.push(scan.steps);
+        }
         let names = (1..=cols).map(|j| format!("x{j}")).collect();
-        Ok(Self { matrix, names, intercept: None, polynomial: None })
+        Ok(Self { matrix, names, intercept: None, polynomial: None, column_steps })
     }
 
     /// Prepends a column of ones to `columns`: `X = [1, columns]`, with the intercept first.
@@ -234,6 +259,12 @@ impl Design {
         self.intercept
     }
 
+    /// Each column's unweighted equilibration steps and scaled norm, where one read of the
+    /// column finds them: [`crate::scaling::scan_column`] of the column, bit for bit.
+    pub(crate) fn column_steps(&self) -> &[Option<(ColumnSteps, f64)>] {
+        &self.column_steps
+    }
+
     /// Whether the design is [`Design::polynomial`]'s, whose powers the extended method
     /// rebuilds from `x`.
     pub(crate) fn is_polynomial(&self) -> bool {
@@ -295,6 +326,8 @@ fn all_finite(values: &[f64]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scaling::scan_column;
+    use linalg_core::count_to_f64;
     use nalgebra::{dmatrix, dvector};
 
     #[track_caller]
@@ -339,6 +372,34 @@ mod tests {
             Design::new(dmatrix![1.0]).unwrap().with_names(["a", "b"]),
             Err(Error::NameCount { expected: 1, found: 2 })
         ));
+    }
+
+    #[test]
+    fn the_read_that_checks_the_entries_finds_each_columns_scaling() {
+        // Entries beyond 2⁵¹² square to infinity but are finite: accepted, steps left to a copy.
+        let huge = Design::new(dmatrix![1e300, 1.0; -3e307, 2.0; 0.0, 4.0]).unwrap();
+        assert_eq!(huge.column_steps()[0], None);
+        // NaN and infinities anywhere, among finite entries of any size: the first one in
+        // column-major order is named.
+        for (bad, row, col) in [(f64::NAN, 2, 1), (f64::INFINITY, 0, 1), (f64::NEG_INFINITY, 3, 0)]
+        {
+            let mut x = DMatrix::from_fn(4, 3, |i, j| 1e200 * count_to_f64(i + j));
+            x[(row, col)] = bad;
+            x[(3, 2)] = f64::NAN;
+            let err = Design::new(x).unwrap_err();
+            assert!(
+                matches!(err, Error::NonFinite { input: Input::Design, row: r, col: c, value }
+                    if (r, c) == (row, col) && value.to_bits() == bad.to_bits()),
+                "{err}"
+            );
+        }
+        let units = [1e-6, 1.0, 1e3, 1e9];
+        let x = DMatrix::from_fn(101, 4, |i, j| count_to_f64(i * (j + 1)).sin() * units[j]);
+        let design = Design::with_intercept(&x).unwrap();
+        for (j, column) in design.matrix().column_iter().enumerate() {
+            assert_eq!(design.column_steps()[j], scan_column(column.as_slice()).steps, "{j}");
+            assert!(design.column_steps()[j].is_some(), "{j}");
+        }
     }
 
     #[test]

@@ -162,7 +162,8 @@ fn by_qr<T: Scalar>(data: &Data<'_, T>, wants_condition: bool) -> Result<Outcome
 /// takes [`by_qr`], which reports the first or finds the aliased columns.
 fn by_tall_qr(data: &Data<'_, f64>, wants_condition: bool) -> Result<Outcome> {
     let weights = data.options.weights.as_ref();
-    match tall_qr_core(data.x, data.y, weights, data.kept, data.options.tolerance)? {
+    let known = Some(data.design.column_steps());
+    match tall_qr_core(data.x, data.y, weights, data.kept, data.options.tolerance, known)? {
         Some(TallSolution { core, scaling, norms }) => {
             let factor = match (&core.factor, wants_condition) {
                 (Factor::Qr { r, .. }, true) => Some(r.clone()),

@@ -13,8 +13,8 @@ use pulp::{Arch, Simd, WithSimd};
 
 use crate::error::Result;
 use crate::scaling::{
-    ColumnSteps, EquilibrateColumn, Pow2, Scaling, WeightedColumnSteps, response_exponent,
-    root_weights, unweighted_column_steps,
+    ColumnSteps, EquilibrateColumn, Pow2, Scaling, ScanColumn, WeightedColumnSteps,
+    response_exponent, root_weights,
 };
 use crate::solvers::{Core, Factor};
 
@@ -55,6 +55,9 @@ pub(crate) struct TallSolution {
 /// [`TallQr::default_threads`] threads; its leaves and merge order depend only on the shape, so
 /// the result is the same bit for bit for every number of threads.
 ///
+/// `known_steps`, when given, are [`crate::Design::column_steps`] of `x`: the unweighted steps
+/// its construction found, which spare the read of `x` that would find them again.
+///
 /// # Errors
 /// [`crate::Error::Kernel`] if the fold fails, which finite, validated input cannot make it.
 pub(crate) fn tall_qr_core(
@@ -63,6 +66,7 @@ pub(crate) fn tall_qr_core(
     weights: Option<&DVector<f64>>,
     kept: &[usize],
     tolerance: Option<f64>,
+    known_steps: Option<&[Option<(ColumnSteps, f64)>]>,
 ) -> Result<Option<TallSolution>> {
     let (m, p) = (kept.len(), x.ncols());
     let (h, roots) = root_weights::<f64>(weights, kept);
@@ -76,9 +80,12 @@ pub(crate) fn tall_qr_core(
             .map(|j| {
                 let column = &x.column(j);
                 match (every_row, roots.as_deref()) {
-                    // Unweighted: the steps from one read of the column, when its range allows.
+                    // Unweighted: the steps from one read of the column, when its range allows;
+                    // the design's own read found them already.
                     (true, None) => {
-                        if let Some(found) = Arch::new().dispatch(Steps(column.as_slice())) {
+                        let known = known_steps.map(|known| known[j]);
+                        let scan = || Arch::new().dispatch(ScanColumn(column.as_slice())).steps;
+                        if let Some(found) = known.unwrap_or_else(scan) {
                             return found;
                         }
                     }
@@ -201,25 +208,7 @@ fn fold(rows: &Rows<'_>, threads: usize) -> Result<TallQr> {
     })?)
 }
 
-/// [`unweighted_column_steps`] as an operation that `pulp` compiles for the best instruction
-/// set the CPU offers (a closure would be compiled for the baseline; see `linalg_core`'s
-/// kernels). Maxima, minima and lane sums are the same numbers on every instruction set.
-struct Steps<'a>(&'a [f64]);
-
-impl WithSimd for Steps<'_> {
-    type Output = Option<(ColumnSteps, f64)>;
-
-    #[expect(
-        clippy::inline_always,
-        reason = "pulp compiles the inlined body for the CPU's instruction set"
-    )]
-    #[inline(always)]
-    fn with_simd<S: Simd>(self, _: S) -> Self::Output {
-        unweighted_column_steps(self.0)
-    }
-}
-
-/// [`Rows::fill`] as an operation, like [`Steps`]: exact products, the same on every
+/// [`Rows::fill`] as an operation, like [`crate::scaling::ScanColumn`]: exact products, the same on every
 /// instruction set.
 struct Fill<'a, 'b> {
     rows: &'a Rows<'b>,
@@ -244,6 +233,7 @@ impl WithSimd for Fill<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Design;
     use crate::scaling::{equilibrate_column, problem, scale_by};
     use crate::solvers::{lower, qr_core};
     use crate::statistics::{Setting, statistics};
@@ -285,7 +275,13 @@ mod tests {
     #[track_caller]
     fn check(x: &DMatrix<f64>, y: &DVector<f64>, w: Option<&DVector<f64>>) {
         let kept: Vec<usize> = (0..x.nrows()).filter(|&i| w.is_none_or(|w| w[i] > 0.0)).collect();
-        let tall = tall_qr_core(x, y, w, &kept, None).unwrap().expect("full rank");
+        let tall = tall_qr_core(x, y, w, &kept, None, None).unwrap().expect("full rank");
+        // The steps a design found when it was built change nothing but the reads.
+        let design = Design::new(x.clone()).unwrap();
+        let known = Some(design.column_steps());
+        let with_known = tall_qr_core(x, y, w, &kept, None, known).unwrap().expect("full rank");
+        assert_eq!((&with_known.scaling, &with_known.norms), (&tall.scaling, &tall.norms));
+        assert_eq!(with_known.core.beta, tall.core.beta);
         let old = problem(x, y, w, &kept);
         assert_eq!(tall.scaling, old.scaling);
         assert_eq!(tall.norms, old.norms);
@@ -381,12 +377,12 @@ mod tests {
     fn tall_path_is_invariant_to_powers_of_two() {
         let (x, y, w) = tall_problem(20_000, 7, 0.3, 5);
         let kept: Vec<usize> = (0..x.nrows()).filter(|&i| w[i] > 0.0).collect();
-        let base = tall_qr_core(&x, &y, Some(&w), &kept, None).unwrap().unwrap();
+        let base = tall_qr_core(&x, &y, Some(&w), &kept, None, None).unwrap().unwrap();
         let mut scaled = x.clone();
         scaled.column_mut(0).iter_mut().for_each(|v| *v = scale_by(*v, -990));
         let y2 = y.map(|v| scale_by(v, 600));
         let w2 = w.map(|v| scale_by(v, -800));
-        let other = tall_qr_core(&scaled, &y2, Some(&w2), &kept, None).unwrap().unwrap();
+        let other = tall_qr_core(&scaled, &y2, Some(&w2), &kept, None, None).unwrap().unwrap();
         assert_eq!(base.core.beta, other.core.beta);
         assert_eq!(base.core.factor, other.core.factor);
         assert_eq!(base.core.condition_estimate.to_bits(), other.core.condition_estimate.to_bits());
@@ -400,9 +396,9 @@ mod tests {
         let kept: Vec<usize> = (0..x.nrows()).collect();
         let copy = x.column(1).into_owned() * 3.0;
         x.column_mut(4).copy_from(&copy);
-        assert!(tall_qr_core(&x, &y, None, &kept, None).unwrap().is_none());
+        assert!(tall_qr_core(&x, &y, None, &kept, None, None).unwrap().is_none());
         x.column_mut(4).fill(0.0);
-        assert!(tall_qr_core(&x, &y, None, &kept, None).unwrap().is_none());
+        assert!(tall_qr_core(&x, &y, None, &kept, None, None).unwrap().is_none());
     }
 
     #[test]
