@@ -22,9 +22,10 @@ pub(crate) const TALL_MIN_ROWS_PER_COLUMN: usize = 64;
 /// (3·128 KiB) stay in the second-level cache.
 pub(crate) const BLOCK_ROWS: usize = 1 << 14;
 
-/// The threads the row blocks run on: the machine's available parallelism.
+/// The threads the row blocks run on: the machine's available parallelism, asked once per
+/// process (see [`linalg_core::TallQr::default_threads`]).
 pub(crate) fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    linalg_core::TallQr::<f64>::default_threads()
 }
 
 /// Whether `m` rows and `p` columns make a tall problem.

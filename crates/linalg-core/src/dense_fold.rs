@@ -53,11 +53,23 @@ pub(crate) fn block_rows(width: usize) -> usize {
 
 /// Folds the dense `rows × N` block `b` (column-major, leading dimension `ld ≥ rows`) under the
 /// N×N upper triangle `s` (leading dimension N): on return `s` is the upper-triangular factor of
-/// `[s; b]`, up to the sign of each row. The rows of `b` are overwritten with scratch.
-pub(crate) fn fold_dense<T: Real>(s: &mut [T], n: usize, b: &mut [T], ld: usize, rows: usize) {
+/// `[s; b]`, up to the sign of each row. The rows of `b` are overwritten with scratch;
+/// `packed` is scratch too, grown as needed and kept by the caller from chunk to chunk.
+pub(crate) fn fold_dense<T: Real>(
+    s: &mut [T],
+    n: usize,
+    b: &mut [T],
+    ld: usize,
+    rows: usize,
+    packed: &mut Vec<T>,
+) {
     debug_assert_eq!(s.len(), n * n);
     debug_assert!(rows <= ld && b.len() >= n * ld);
-    dispatch(FoldDense { s, n, b, ld, rows });
+    let needed = GROUP * block_rows(n).min(rows);
+    if packed.len() < needed {
+        packed.resize(needed, T::ZERO);
+    }
+    dispatch(FoldDense { s, n, b, ld, rows, packed });
 }
 
 /// [`fold_dense`] as an operation for [`dispatch`].
@@ -67,6 +79,7 @@ struct FoldDense<'a, T> {
     b: &'a mut [T],
     ld: usize,
     rows: usize,
+    packed: &'a mut [T],
 }
 
 impl<T: Real> WithSimd for FoldDense<'_, T> {
@@ -78,13 +91,12 @@ impl<T: Real> WithSimd for FoldDense<'_, T> {
     )]
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) {
-        let Self { s, n, b, ld, rows } = self;
+        let Self { s, n, b, ld, rows, packed } = self;
         let height = block_rows(n);
-        let mut packed = vec![T::ZERO; GROUP * height.min(rows)];
         let mut start = 0;
         while start < rows {
             let h = height.min(rows - start);
-            fold_block(s, n, &mut b[start..], ld, h, &mut packed);
+            fold_block(s, n, &mut b[start..], ld, h, packed);
             start += h;
         }
     }
@@ -385,7 +397,7 @@ mod tests {
     fn check<T: Real>(n: usize, rows: usize, ld: usize) {
         let (s0, b0) = problem::<T>(n, rows, ld);
         let (mut s, mut b) = (s0.clone(), b0.clone());
-        fold_dense(s.as_mut_slice(), n, b.as_mut_slice(), ld, rows);
+        fold_dense(s.as_mut_slice(), n, b.as_mut_slice(), ld, rows, &mut Vec::new());
         let (mut reference, mut rb) = (s0, b0);
         fold_under(reference.as_mut_slice(), n, rb.as_mut_slice(), ld, Below::Dense(rows));
         let scale = reference.iter().map(|x| x.abs().to_f64()).fold(0.0, f64::max);

@@ -167,13 +167,14 @@ impl<T: Real> Accumulator<T> {
     }
 
     /// Folds one chunk of `rows` augmented rows, held column-major in `buf` (leading dimension
-    /// `rows`), of which `nonzero` have a nonzero weight. `buf` is overwritten; `tau` is scratch.
+    /// `rows`), of which `nonzero` have a nonzero weight. `buf` is overwritten; `work` is
+    /// scratch.
     pub(crate) fn fold_chunk(
         &mut self,
         buf: &mut [T],
         rows: usize,
         nonzero: usize,
-        tau: &mut Vec<T>,
+        work: &mut Work<T>,
     ) {
         let n = self.width();
         debug_assert_eq!(buf.len(), rows * n);
@@ -185,10 +186,11 @@ impl<T: Real> Accumulator<T> {
         // `lsq::Accumulator`, say) has the in-memory factorization's triangle bit for bit.
         let first_small = self.rows == 0 && rows >= n && rows * n <= dense_fold::BLOCK_ENTRIES;
         if n <= DENSE_FOLD_MAX_WIDTH && !first_small {
-            fold_dense(self.s.as_mut_slice(), n, buf, rows, rows);
+            fold_dense(self.s.as_mut_slice(), n, buf, rows, rows, &mut work.packed);
         } else if rows < n {
             fold_under(self.s.as_mut_slice(), n, buf, rows, Below::Dense(rows));
         } else {
+            let tau = &mut work.tau;
             tau.clear();
             tau.resize(n, T::ZERO);
             // `HouseholderQr`'s factorization; chunks of states wider than
@@ -209,18 +211,33 @@ impl<T: Real> Accumulator<T> {
     }
 }
 
+/// The buffers [`Accumulator::fold_chunk`] reuses from chunk to chunk: the reflectors' scalars
+/// and the row-block fold's packed reflectors. Allocating the latter for every chunk cost more
+/// than folding a small chunk: at 8000×2 its 170 KiB went to the system and back each time.
+#[derive(Debug)]
+pub(crate) struct Work<T> {
+    tau: Vec<T>,
+    packed: Vec<T>,
+}
+
+impl<T> Work<T> {
+    pub(crate) fn new() -> Self {
+        Self { tau: Vec::new(), packed: Vec::new() }
+    }
+}
+
 /// Buffers reused from chunk to chunk.
 #[derive(Debug)]
 pub(crate) struct Scratch<T> {
     buf: Vec<T>,
-    tau: Vec<T>,
+    work: Work<T>,
     root_w: Vec<T>,
 }
 
 impl<T: Real> Scratch<T> {
     /// Buffers for chunks of up to `rows` rows of `width` columns.
     pub(crate) fn new(rows: usize, width: usize) -> Self {
-        Self { buf: vec![T::ZERO; rows * width], tau: Vec::new(), root_w: Vec::new() }
+        Self { buf: vec![T::ZERO; rows * width], work: Work::new(), root_w: Vec::new() }
     }
 }
 
@@ -246,7 +263,7 @@ pub(crate) fn fold_range<T: Real>(
         }
         let buf = &mut scratch.buf[..entries];
         let nonzero = source.fill(start, rows, buf, &mut scratch.root_w)?;
-        acc.fold_chunk(buf, rows, nonzero, &mut scratch.tau);
+        acc.fold_chunk(buf, rows, nonzero, &mut scratch.work);
         start += rows;
     }
     Ok(acc)

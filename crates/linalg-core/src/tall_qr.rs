@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::error::Error;
 use crate::row_block::{FillFn, FillRows, RowBlock, check_columns};
 use crate::scalar::Real;
-use crate::tall_core::{Accumulator, check_state};
+use crate::tall_core::{Accumulator, Work, check_state};
 use crate::tall_parallel::{fold_rows, fold_rows_here};
 
 /// Householder QR of a tall matrix `[X | Y]` whose rows arrive in blocks: the n×n factor `R` of
@@ -281,7 +281,10 @@ impl<T: Real> TallQr<T> {
     }
 
     /// A thread count for [`TallQr::from_rows`]: the parallelism the operating system reports
-    /// (`std::thread::available_parallelism`), or 1 if it reports none.
+    /// (`std::thread::available_parallelism`), or 1 if it reports none, asked once per process.
+    /// Asking reads the process's CPU affinity and control-group files, about 50 µs a call on
+    /// Linux, more than a whole small fit; a process whose affinity changes after the first
+    /// call keeps the first answer.
     ///
     /// Results do not depend on the thread count, so this machine-dependent default cannot make
     /// them machine-dependent. The leaves bound the threads actually used.
@@ -293,7 +296,10 @@ impl<T: Real> TallQr<T> {
     /// ```
     #[must_use]
     pub fn default_threads() -> usize {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        *THREADS.get_or_init(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        })
     }
 
     /// Folds the rows of `x` (b×n) and `y` (b×k) into the state.
@@ -460,7 +466,7 @@ impl<T: Real> TallQr<T> {
         if rows < width {
             let mut buf = vec![T::ZERO; rows * width];
             let nonzero = block.fill(0, rows, &mut buf, &mut Vec::new())?;
-            self.acc.fold_chunk(&mut buf, rows, nonzero, &mut Vec::new());
+            self.acc.fold_chunk(&mut buf, rows, nonzero, &mut Work::new());
         } else {
             let other = fold_rows_here(block)?;
             let acc = std::mem::replace(&mut self.acc, Accumulator::empty(0));
