@@ -282,10 +282,14 @@ fn pass<T: Scalar>(
 ) -> Result<Pass<T>> {
     let (m, p) = x.shape();
     let Setting { weights, kept, .. } = *setting;
-    let mut is_kept = vec![weights.is_none(); m];
-    for &i in kept {
-        is_kept[i] = true;
-    }
+    // Without weights every row is kept.
+    let is_kept = weights.map(|_| {
+        let mut is_kept = vec![false; m];
+        for &i in kept {
+            is_kept[i] = true;
+        }
+        is_kept
+    });
     let mut fitted = DVector::zeros(m);
     let mut residuals = DVector::zeros(m);
     let mut work: Vec<(usize, &mut [f64], &mut [f64])> = fitted
@@ -296,14 +300,14 @@ fn pass<T: Scalar>(
         .map(|(k, (f, r))| (k * PASS_BLOCK, f, r))
         .collect();
     let block = |(start, f, r): &mut (usize, &mut [f64], &mut [f64])| {
-        let is_kept = &is_kept;
+        let is_kept = is_kept.as_deref();
         Arch::new().dispatch(BlockSums { x, y, setting, beta, is_kept, rows: (*start, f, r) })
     };
     // Threads only for work worth their start-up (about 2¹⁷ entries, as `glm`'s tall path).
     let threads = if m.saturating_mul(p) < PARALLEL_ENTRIES {
         1
     } else {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        linalg_core::TallQr::<f64>::default_threads()
     };
     let per_thread = work.len().div_ceil(threads).max(1);
     let results: Vec<Result<Sums<T>>> = if work.len() <= per_thread {
@@ -335,7 +339,7 @@ struct BlockSums<'a, 'b, T> {
     y: &'a DVector<f64>,
     setting: &'a Setting<'b>,
     beta: &'a DVector<T>,
-    is_kept: &'a [bool],
+    is_kept: Option<&'a [bool]>,
     rows: (usize, &'a mut [f64], &'a mut [f64]),
 }
 
@@ -361,7 +365,7 @@ fn block_sums<T: Scalar>(
     y: &DVector<f64>,
     setting: &Setting<'_>,
     beta: &DVector<T>,
-    is_kept: &[bool],
+    is_kept: Option<&[bool]>,
     (start, fitted, residuals): (usize, &mut [f64], &mut [f64]),
 ) -> Result<Sums<T>> {
     let p = x.ncols();
@@ -379,6 +383,11 @@ fn block_sums<T: Scalar>(
         for (s, &v) in products.iter_mut().zip(rows) {
             *s += c.of(v) * b;
         }
+    }
+    if weights.is_none()
+        && let Some(sums) = unweighted_sums(x, y, &steps, r, start, &products, fitted, residuals)
+    {
+        return Ok(sums);
     }
     let (to_caller, to_scaled) = (Pow2::new(-r), Pow2::new(r));
     let weight_step = Pow2::new(2 * h);
@@ -401,7 +410,7 @@ fn block_sums<T: Scalar>(
         fitted[k] = to_finite(f.to_f64(), 0, Quantity::FittedValue, i)?;
         residuals[k] = to_finite((T::from_f64(y[i]) - f).to_f64(), 0, Quantity::Residual, i)?;
         let wi = scaled_weight::<T>(weights, i, weight_step);
-        if !is_kept[i] || wi == T::ZERO {
+        if !is_kept.is_none_or(|kept| kept[i]) || wi == T::ZERO {
             // Left out, or a weight below 2⁻¹⁰⁷⁴ of the largest: no part of the sums.
             continue;
         }
@@ -448,6 +457,82 @@ fn block_sums<T: Scalar>(
         (sums.xtr[j], sums.xty[j]) = (xtr, xty);
     }
     Ok(sums)
+}
+
+/// The rest of [`block_sums`] for a fit without weights, where every row is kept with weight
+/// one: the same sums bit for bit (multiplying by a weight of one is exact), from the block's
+/// rows read in place, in loops the compiler vectorises. `None` when a product, fitted value or
+/// residual is not finite; the general loop then forms that row again or reports it.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
+#[expect(clippy::too_many_arguments, reason = "a private helper taking what block_sums has")]
+#[inline(always)]
+fn unweighted_sums<T: Scalar>(
+    x: &DMatrix<T>,
+    y: &DVector<f64>,
+    steps: &[Pow2],
+    r: i32,
+    start: usize,
+    products: &[T],
+    fitted: &mut [f64],
+    residuals: &mut [f64],
+) -> Option<Sums<T>> {
+    let (m, p) = x.shape();
+    let len = products.len();
+    let (to_caller, to_scaled) = (Pow2::new(-r), Pow2::new(r));
+    let ys = &y.as_slice()[start..start + len];
+    // `ỹ` and `r̃` of the block, the factors of the cross products.
+    let mut scaled_y = vec![T::ZERO; len];
+    let mut scaled_r = vec![T::ZERO; len];
+    let mut finite = true;
+    for (k, (&product, &yk)) in products.iter().zip(ys).enumerate() {
+        let f = to_caller.of(product);
+        let yk = T::from_f64(yk);
+        (fitted[k], residuals[k]) = (f.to_f64(), (yk - f).to_f64());
+        finite &= product.is_finite() & fitted[k].is_finite() & residuals[k].is_finite();
+        let yt = to_scaled.of(yk);
+        (scaled_y[k], scaled_r[k]) = (yt, yt - product);
+    }
+    if !finite {
+        return None;
+    }
+    let mut sums = Sums::zero(p);
+    let (mut rss, mut weighted_sum, mut y_squares) = (T::ZERO, T::ZERO, T::ZERO);
+    for (&yt, &rt) in scaled_y.iter().zip(&scaled_r) {
+        rss += rt * rt;
+        weighted_sum += yt;
+        y_squares += yt * yt;
+    }
+    (sums.rss, sums.weighted_sum, sums.y_squares) = (rss, weighted_sum, y_squares);
+    sums.total_weight = T::from_f64(count_to_f64(len));
+    // As in `block_sums`, four columns share each pass over the rows, each in row order.
+    let column = |j: usize| &x.as_slice()[j * m + start..j * m + start + len];
+    let mut j = 0;
+    while j + 4 <= p {
+        let (c0, c1, c2, c3) = (column(j), column(j + 1), column(j + 2), column(j + 3));
+        let (s0, s1, s2, s3) = (steps[j], steps[j + 1], steps[j + 2], steps[j + 3]);
+        let (mut xtr, mut xty) = ([T::ZERO; 4], [T::ZERO; 4]);
+        for k in 0..len {
+            let xk = [s0.of(c0[k]), s1.of(c1[k]), s2.of(c2[k]), s3.of(c3[k])];
+            let (rt, yt) = (scaled_r[k], scaled_y[k]);
+            for q in 0..4 {
+                xtr[q] += xk[q] * rt;
+                xty[q] += xk[q] * yt;
+            }
+        }
+        sums.xtr[j..j + 4].copy_from_slice(&xtr);
+        sums.xty[j..j + 4].copy_from_slice(&xty);
+        j += 4;
+    }
+    for (j, &c) in steps.iter().enumerate().skip(j) {
+        let (mut xtr, mut xty) = (T::ZERO, T::ZERO);
+        for ((&v, &rt), &yt) in column(j).iter().zip(&scaled_r).zip(&scaled_y) {
+            let xk = c.of(v);
+            xtr += xk * rt;
+            xty += xk * yt;
+        }
+        (sums.xtr[j], sums.xty[j]) = (xtr, xty);
+    }
+    Some(sums)
 }
 
 /// `I_x(a, b)`, the regularized incomplete beta function, for arguments known to be valid.
@@ -503,6 +588,61 @@ pub(crate) fn t_quantile(df: f64, level: f64) -> f64 {
 mod tests {
     use super::*;
     use statrs::distribution::{ContinuousCDF, FisherSnedecor, StudentsT};
+
+    /// `pass` without weights (`unweighted_sums`, the contiguous loops) and with weights of one
+    /// on every row (the general loop, every factor of one multiplying exactly) must give the
+    /// same bits: values, residuals and every sum. Two blocks and a part block, six columns (a
+    /// group of four and two left over), and rows whose products overflow, which send their
+    /// block back to the general loop.
+    #[test]
+    fn the_unweighted_pass_is_the_pass_with_weights_of_one_bit_for_bit() {
+        let (m, p) = (2 * PASS_BLOCK + 777, 6);
+        let entry = |i: usize, j: usize| {
+            let t = count_to_f64(i * 7 + j * 13 + 1);
+            (t * 0.618_033_988_749_895).fract() * 8.0 - 4.0 + count_to_f64(j)
+        };
+        let beta =
+            DVector::from_fn(p, |j, _| if j == 3 { 4.0 } else { 0.5 - count_to_f64(j) * 0.3 });
+        let scaling = Scaling { columns: vec![-3, 0, 2, 5, -1, 1], response: 8, weights: 0 };
+        let norms = vec![1.0; p];
+        let kept: Vec<usize> = (0..m).collect();
+        let ones = DVector::from_element(m, 1.0);
+        for overflow in [false, true] {
+            let mut x = DMatrix::from_fn(m, p, entry);
+            if overflow {
+                // `2⁵·x·β̃₃` overflows in one row of the second block, whose fitted value
+                // `2⁻⁸·2⁵·x·β̃₃` does not: the general loop forms it with the row's exponent.
+                x[(PASS_BLOCK + 5, 3)] = f64::MAX / 64.0;
+            }
+            let y = DVector::from_fn(m, |i, _| entry(i, 7) * 3.0);
+            let run = |weights: Option<&DVector<f64>>| {
+                let setting = Setting {
+                    weights,
+                    kept: &kept,
+                    scaling: &scaling,
+                    norms: &norms,
+                    intercept: false,
+                };
+                pass(&x, &y, &setting, &beta)
+            };
+            let (plain, weighted) = (run(None), run(Some(&ones)));
+            let (plain, weighted) = (plain.unwrap(), weighted.unwrap());
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(plain.fitted.as_slice()), bits(weighted.fitted.as_slice()));
+            assert_eq!(bits(plain.residuals.as_slice()), bits(weighted.residuals.as_slice()));
+            let (a, b) = (&plain.sums, &weighted.sums);
+            assert_eq!(
+                bits(&[a.rss, a.total_weight, a.weighted_sum, a.y_squares]),
+                bits(&[b.rss, b.total_weight, b.weighted_sum, b.y_squares])
+            );
+            assert_eq!(bits(&a.xtr), bits(&b.xtr));
+            assert_eq!(bits(&a.xty), bits(&b.xty));
+            assert_eq!(a.total_weight.to_bits(), count_to_f64(m).to_bits());
+            let big = plain.fitted[PASS_BLOCK + 5].abs();
+            assert_eq!(overflow, big > f64::MAX / 1024.0 && big.is_finite(), "{big:e}");
+            assert_eq!(overflow, !a.rss.is_finite());
+        }
+    }
 
     #[track_caller]
     #[expect(clippy::float_cmp, reason = "the same formula must give the same bits")]
