@@ -39,8 +39,9 @@ use crate::tall::{TallSolution, is_tall, tall_qr_core};
 /// [`crate::ConditionNumber`] asks for it, `O(n³)` for `κ₂` from `R` (the textbook methods first
 /// factor the design, `≈ 2mn²`). Memory: the design, one equilibrated copy that the QR factors
 /// in place, the scaled response, and the fitted values and residuals the fit returns. A tall
-/// design under [`Method::Qr`] (at least 2²¹ entries and 64 rows per column on the rows with
-/// nonzero weight) needs no equilibrated copy: its rows are equilibrated block by block and
+/// design under [`Method::Qr`] (64 rows per column on the rows with nonzero weight, and at
+/// least 2¹² entries unweighted with three columns or more, else 2²¹) needs no equilibrated
+/// copy: its rows are equilibrated block by block and
 /// folded into a [`linalg_core::TallQr`] on every core (the result does not depend on the
 /// number of cores), so the solve adds `O(m + n²)` memory and one cache-sized block per thread
 /// to the design; a column that fails the rank test sends such a design to the copying path.
@@ -102,7 +103,7 @@ pub fn fit(design: &Design, y: &DVector<f64>, options: &FitOptions) -> Result<Fi
         Method::Inverse | Method::NormalEquations => {
             by_textbook(&Data { x: design.matrix(), y, kept: &kept, design, options }, wants)?
         }
-        Method::Qr if is_tall(kept.len(), p) => {
+        Method::Qr if is_tall(kept.len(), p, weights.is_some()) => {
             by_tall_qr(&Data { x: design.matrix(), y, kept: &kept, design, options }, wants)?
         }
         _ => by_qr(&Data { x: design.matrix(), y, kept: &kept, design, options }, wants)?,

@@ -18,24 +18,38 @@ use crate::scaling::{
 };
 use crate::solvers::{Core, Factor};
 
-/// A design goes through [`TallQr`] when it has at least this many entries (rows of nonzero
-/// weight times columns): 2²¹, 16 MiB of `f64`, beyond the caches. Measured on one core (best
-/// of 7 `lsq::fit` calls), the fold wins where the copying path's equilibrated m×n copy has to
-/// go through memory: 10⁵×25 27 ms against 30 ms, 2.5·10⁵×20 50 against 75, 10⁶×20 203 against
-/// 288; it loses where the design is cache-sized or narrow (10⁵×10 9.6 ms against 7.8,
-/// 4·10⁴×25 10.5 against 9.5) and ties at 3·10⁵×10 and 2·10⁵×200. Smaller designs, among them
-/// those of the reports and of the reference suites (NIST, at most 82×11), keep the copying
-/// path bit for bit.
+/// A weighted design goes through [`TallQr`] when it has at least this many entries (rows of
+/// nonzero weight times columns): 2²¹, 16 MiB of `f64`, beyond the caches. Its scaling reads
+/// the design three times, and below that size the copying path's equilibrated copy is cheaper:
+/// one core, best of many `lsq::fit` calls, copying against tall, 1000×5 47 against 55 µs,
+/// 10⁴×10 0.67 against 0.73 ms, 6.4·10⁴×10 5.0–5.5 against 6.5–8.2 ms (issue 14, ninth round).
 pub(crate) const TALL_MIN_ENTRIES: usize = 1 << 21;
+
+/// An unweighted design with at least three columns goes through [`TallQr`] from this many
+/// entries: 2¹². Its scaling comes with the design ([`crate::Design::column_steps`]) and the
+/// fold has no copy to make, so it wins from small sizes on. Measured as above, copying against
+/// tall: 640×10 58.5 against 56.3 µs, 10⁴×10 540 against 480 µs, 4·10³×20 561 against 402 µs,
+/// 1.6·10⁴×3 298 against 276 µs, 10⁵×10 6.1–6.3 against 5.0–5.1 ms. With one or two columns
+/// the copying path stays, up to [`TALL_MIN_ENTRIES`]: 8000×2 120 against 230 µs, where the
+/// fold's row blocks are long enough (5461 rows) for its buffers to go back to the system
+/// between fits.
+pub(crate) const TALL_MIN_ENTRIES_UNWEIGHTED: usize = 1 << 12;
 
 /// ... and at least this many rows per column: the fold costs `2mN²` flops plus `2N³/3` per
 /// block of 2¹⁷ entries, so a design needs rows well beyond its width for the merges to stay
 /// small (at 4·10³×250, 16 rows a column, the fold took 76 ms against 63).
 pub(crate) const TALL_MIN_ROWS_PER_COLUMN: usize = 64;
 
-/// Whether a design of `m` rows of nonzero weight and `p` columns takes the tall path.
-pub(crate) fn is_tall(m: usize, p: usize) -> bool {
-    m.saturating_mul(p) >= TALL_MIN_ENTRIES && m >= TALL_MIN_ROWS_PER_COLUMN.saturating_mul(p)
+/// Whether a design of `m` rows of nonzero weight and `p` columns, `weighted` or not, takes
+/// the tall path.
+pub(crate) fn is_tall(m: usize, p: usize, weighted: bool) -> bool {
+    let entries = m.saturating_mul(p);
+    let large = if weighted || p < 3 {
+        entries >= TALL_MIN_ENTRIES
+    } else {
+        entries >= TALL_MIN_ENTRIES_UNWEIGHTED
+    };
+    large && m >= TALL_MIN_ROWS_PER_COLUMN.saturating_mul(p)
 }
 
 /// The full-rank QR solution of a tall design, in the units of the equilibrated problem.
@@ -403,11 +417,18 @@ mod tests {
 
     #[test]
     fn only_tall_designs_take_the_tall_path() {
-        assert!(!is_tall(82, 11));
-        assert!(!is_tall(100_000, 10));
-        assert!(!is_tall(4_000, 250));
-        assert!(is_tall(100_000, 25));
-        assert!(is_tall(1_000_000, 20));
-        assert!(!is_tall(200_000, 5_000));
+        for weighted in [false, true] {
+            assert!(!is_tall(82, 11, weighted));
+            assert!(!is_tall(4_000, 250, weighted));
+            assert!(is_tall(100_000, 25, weighted));
+            assert!(is_tall(1_000_000, 20, weighted));
+            assert!(!is_tall(200_000, 5_000, weighted));
+            assert!(is_tall(1 << 20, 2, weighted));
+        }
+        assert!(is_tall(100_000, 10, false));
+        assert!(!is_tall(100_000, 10, true));
+        assert!(is_tall(1_000, 5, false));
+        assert!(!is_tall(640, 5, false));
+        assert!(!is_tall(8_000, 2, false));
     }
 }

@@ -12,10 +12,18 @@ use lsq::{Design, FitOptions, Method};
 use nalgebra::DVector;
 
 /// 50 000 × 60 (3·10⁶ entries, 2.6·10⁶ with the zero weights; over 700 rows a column): past
-/// both thresholds of the tall path (2²¹ entries, 64 rows a column).
+/// both thresholds of the tall path, weighted or not (2²¹ entries, 64 rows a column); and
+/// unweighted designs from 2¹² entries with three columns or more, which take it too.
 #[test]
 fn a_tall_fit_agrees_with_the_copying_solve_and_the_normal_equations() {
-    let (m, p) = (50_000, 60);
+    check(50_000, 60, true);
+    check(1_000, 5, false);
+    check(10_000, 10, false);
+    check(5_000, 3, false);
+}
+
+#[track_caller]
+fn check(m: usize, p: usize, weighted: bool) {
     let mut rng = sim::rng_from_seed(7);
     let x = sim::intercept_gaussian(m, p - 1, &mut rng).unwrap();
     let beta = DVector::from_fn(p, |j, _| 1.0 / (1.0 + linalg_core::count_to_f64(j)));
@@ -23,7 +31,8 @@ fn a_tall_fit_agrees_with_the_copying_solve_and_the_normal_equations() {
     let w = DVector::from_fn(m, |i, _| {
         if i % 7 == 0 { 0.0 } else { 1.0 + 0.5 * linalg_core::count_to_f64(i % 3) }
     });
-    for weights in [None, Some(w)] {
+    let weights = if weighted { vec![None, Some(w)] } else { vec![None] };
+    for weights in weights {
         let options =
             weights.clone().map_or_else(FitOptions::default, |w| FitOptions::default().weights(w));
         let design = Design::new(x.clone()).unwrap().with_intercept_column(0).unwrap();
