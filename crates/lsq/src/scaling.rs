@@ -83,6 +83,12 @@ impl Pow2 {
         Self { e, factor: if e.abs() <= STEP { pow2(e) } else { f64::NAN } }
     }
 
+    /// `2^e` when one multiplication by it is [`Pow2::of`] (`|e| ≤ 1000`), so that a loop can
+    /// multiply without testing `e` for every value.
+    pub(crate) fn single_factor(self) -> Option<f64> {
+        (self.e.abs() <= STEP).then_some(self.factor)
+    }
+
     /// `v·2^e`, as [`scale_by`].
     #[inline]
     pub(crate) fn of<T: Scalar>(self, v: T) -> T {

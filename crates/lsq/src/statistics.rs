@@ -462,7 +462,8 @@ fn block_sums<T: Scalar>(
 /// The rest of [`block_sums`] for a fit without weights, where every row is kept with weight
 /// one: the same sums bit for bit (multiplying by a weight of one is exact), from the block's
 /// rows read in place, in loops the compiler vectorises. `None` when a product, fitted value or
-/// residual is not finite; the general loop then forms that row again or reports it.
+/// residual is not finite, or a column's step is not one multiplication; the general loop then
+/// forms that row again or reports it.
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
 #[expect(clippy::too_many_arguments, reason = "a private helper taking what block_sums has")]
 #[inline(always)]
@@ -477,6 +478,11 @@ fn unweighted_sums<T: Scalar>(
     residuals: &mut [f64],
 ) -> Option<Sums<T>> {
     let (m, p) = x.shape();
+    // Each column's step as one factor; a step beyond 2^±1000 takes the general loop.
+    if steps.iter().any(|s| s.single_factor().is_none()) {
+        return None;
+    }
+    let factor = |j: usize| steps[j].single_factor().unwrap_or(f64::NAN);
     let len = products.len();
     let (to_caller, to_scaled) = (Pow2::new(-r), Pow2::new(r));
     let ys = &y.as_slice()[start..start + len];
@@ -504,35 +510,83 @@ fn unweighted_sums<T: Scalar>(
     }
     (sums.rss, sums.weighted_sum, sums.y_squares) = (rss, weighted_sum, y_squares);
     sums.total_weight = T::from_f64(count_to_f64(len));
-    // As in `block_sums`, four columns share each pass over the rows, each in row order.
+    // Eight columns share each pass over the rows, each still adding its terms in row order:
+    // their sixteen chains of dependent additions run side by side. The last one to three
+    // columns go as a group of four that repeats its last column and drops the repeats.
     let column = |j: usize| &x.as_slice()[j * m + start..j * m + start + len];
+    let (rt, yt) = (&scaled_r[..], &scaled_y[..]);
     let mut j = 0;
-    while j + 4 <= p {
-        let (c0, c1, c2, c3) = (column(j), column(j + 1), column(j + 2), column(j + 3));
-        let (s0, s1, s2, s3) = (steps[j], steps[j + 1], steps[j + 2], steps[j + 3]);
-        let (mut xtr, mut xty) = ([T::ZERO; 4], [T::ZERO; 4]);
-        for k in 0..len {
-            let xk = [s0.of(c0[k]), s1.of(c1[k]), s2.of(c2[k]), s3.of(c3[k])];
-            let (rt, yt) = (scaled_r[k], scaled_y[k]);
-            for q in 0..4 {
-                xtr[q] += xk[q] * rt;
-                xty[q] += xk[q] * yt;
-            }
-        }
-        sums.xtr[j..j + 4].copy_from_slice(&xtr);
-        sums.xty[j..j + 4].copy_from_slice(&xty);
-        j += 4;
+    while j + 8 <= p {
+        let c = std::array::from_fn(|q| column(j + q));
+        let f = std::array::from_fn(|q| factor(j + q));
+        let (xtr, xty) = cross8(c, f, rt, yt);
+        sums.xtr[j..j + 8].copy_from_slice(&xtr);
+        sums.xty[j..j + 8].copy_from_slice(&xty);
+        j += 8;
     }
-    for (j, &c) in steps.iter().enumerate().skip(j) {
-        let (mut xtr, mut xty) = (T::ZERO, T::ZERO);
-        for ((&v, &rt), &yt) in column(j).iter().zip(&scaled_r).zip(&scaled_y) {
-            let xk = c.of(v);
-            xtr += xk * rt;
-            xty += xk * yt;
-        }
-        (sums.xtr[j], sums.xty[j]) = (xtr, xty);
+    while j < p {
+        let last = |q: usize| (j + q).min(p - 1);
+        let c = std::array::from_fn(|q| column(last(q)));
+        let f = std::array::from_fn(|q| factor(last(q)));
+        let (xtr, xty) = cross4(c, f, rt, yt);
+        let width = (p - j).min(4);
+        sums.xtr[j..j + width].copy_from_slice(&xtr[..width]);
+        sums.xty[j..j + width].copy_from_slice(&xty[..width]);
+        j += width;
     }
     Some(sums)
+}
+
+/// `(Σₖ (c_q[k]·f_q)·r[k], Σₖ (c_q[k]·f_q)·y[k])` for four columns `c_q` with factors `f_q`
+/// (powers of two), each sum in row order. The columns are named one by one, so that the
+/// compiler sees their lengths and checks no index in the loop.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
+#[inline(always)]
+fn cross4<T: Scalar>(c: [&[T]; 4], f: [f64; 4], r: &[T], y: &[T]) -> ([T; 4], [T; 4]) {
+    let len = r.len();
+    let (r, y) = (&r[..len], &y[..len]);
+    let [c0, c1, c2, c3] = c.map(|c| &c[..len]);
+    let (mut sr, mut sy) = ([T::ZERO; 4], [T::ZERO; 4]);
+    for k in 0..len {
+        let v = [
+            c0[k].times_factor(f[0]),
+            c1[k].times_factor(f[1]),
+            c2[k].times_factor(f[2]),
+            c3[k].times_factor(f[3]),
+        ];
+        for q in 0..4 {
+            sr[q] += v[q] * r[k];
+            sy[q] += v[q] * y[k];
+        }
+    }
+    (sr, sy)
+}
+
+/// [`cross4`] for eight columns.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
+#[inline(always)]
+fn cross8<T: Scalar>(c: [&[T]; 8], f: [f64; 8], r: &[T], y: &[T]) -> ([T; 8], [T; 8]) {
+    let len = r.len();
+    let (r, y) = (&r[..len], &y[..len]);
+    let [c0, c1, c2, c3, c4, c5, c6, c7] = c.map(|c| &c[..len]);
+    let (mut sr, mut sy) = ([T::ZERO; 8], [T::ZERO; 8]);
+    for k in 0..len {
+        let v = [
+            c0[k].times_factor(f[0]),
+            c1[k].times_factor(f[1]),
+            c2[k].times_factor(f[2]),
+            c3[k].times_factor(f[3]),
+            c4[k].times_factor(f[4]),
+            c5[k].times_factor(f[5]),
+            c6[k].times_factor(f[6]),
+            c7[k].times_factor(f[7]),
+        ];
+        for q in 0..8 {
+            sr[q] += v[q] * r[k];
+            sy[q] += v[q] * y[k];
+        }
+    }
+    (sr, sy)
 }
 
 /// `I_x(a, b)`, the regularized incomplete beta function, for arguments known to be valid.
