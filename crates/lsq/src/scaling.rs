@@ -203,9 +203,28 @@ pub(crate) fn root_weight<T: Scalar>(w: f64, h: i32) -> T {
     scale_by(T::from_f64(w), 2 * h).sqrt()
 }
 
-/// The response exponent `r`: `max|yᵢ|·2^r ∈ [1, 2)` over the given rows (0 if they are all 0).
+/// The response exponent `r`: `max|yᵢ|·2^r ∈ [1, 2)` over the given rows, distinct indices
+/// of a finite `y` (0 if they are all 0).
+///
+/// The largest magnitude is taken on its bits as an integer, in four running maxima over the
+/// slice when the rows are every row: `f64::max` compiles to a compare and a blend for its NaN
+/// rule, in one chain, which took 3 % of a 10⁴×10 fit.
 pub(crate) fn response_exponent(y: &DVector<f64>, rows: &[usize]) -> i32 {
-    let largest = rows.iter().fold(0.0_f64, |big, &i| big.max(y[i].abs()));
+    let bits = if rows.len() == y.len() {
+        // Distinct indices, as many as the rows: every row, in some order.
+        let chunks = y.as_slice().chunks_exact(4);
+        let tail = chunks.remainder().iter().map(|&v| magnitude_bits(v)).max().unwrap_or(0);
+        let lanes = chunks.fold([0_i64; 4], |mut big, c| {
+            for (b, &v) in big.iter_mut().zip(c) {
+                *b = (*b).max(magnitude_bits(v));
+            }
+            big
+        });
+        lanes.into_iter().fold(tail, i64::max)
+    } else {
+        rows.iter().map(|&i| magnitude_bits(y[i])).max().unwrap_or(0)
+    };
+    let largest = magnitude_from_bits(bits);
     if largest > 0.0 { -exponent(largest) } else { 0 }
 }
 
@@ -630,6 +649,30 @@ fn scale_column<T: Scalar>(column: &mut [T], e: i32) {
 mod tests {
     use super::*;
     use nalgebra::{dmatrix, dvector};
+
+    /// The exponent from the largest magnitude's bits is the one from `f64::max`, on every
+    /// row (each length mod 4, the largest in the tail or any lane) and on a subset.
+    #[test]
+    fn response_exponent_is_that_of_the_largest_magnitude() {
+        let reference = |y: &DVector<f64>, rows: &[usize]| {
+            let largest = rows.iter().fold(0.0_f64, |big, &i| big.max(y[i].abs()));
+            if largest > 0.0 { -exponent(largest) } else { 0 }
+        };
+        for m in 0..12 {
+            for big in 0..m {
+                for size in [1e-310, -3.0, 7.5e300, -f64::MAX] {
+                    let y = DVector::from_fn(m, |i, _| {
+                        if i == big { size } else { 1e-320 * linalg_core::count_to_f64(i) - 0.0 }
+                    });
+                    let every: Vec<usize> = (0..m).collect();
+                    assert_eq!(response_exponent(&y, &every), reference(&y, &every), "{y}");
+                    let some: Vec<usize> = (0..m).filter(|&i| i % 3 != 1).collect();
+                    assert_eq!(response_exponent(&y, &some), reference(&y, &some), "{y}");
+                }
+            }
+            assert_eq!(response_exponent(&DVector::from_element(m, -0.0), &[]), 0);
+        }
+    }
 
     #[track_caller]
     fn check(x: f64, e: i32) {
