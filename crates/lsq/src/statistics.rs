@@ -375,14 +375,35 @@ fn block_sums<T: Scalar>(
     // `X̃β̃` column by column (contiguous in the column-major design), adding in the order of
     // `row_product`'s fold, so that every finite entry is the same number; an entry that
     // overflowed is formed again by `row_product`, with its exponent.
+    // Four columns whose steps are one factor each go in one pass over the products, adding
+    // in the same order.
     let steps: Vec<Pow2> = columns.iter().map(|&c| Pow2::new(c)).collect();
     let mut products = vec![T::ZERO; len];
-    for (j, column) in x.column_iter().enumerate() {
+    let m = x.nrows();
+    let rows = |j: usize| &x.as_slice()[j * m + start..j * m + start + len];
+    let mut j = 0;
+    while j < p {
+        let factors = (j + 4 <= p).then(|| [0, 1, 2, 3].map(|q| steps[j + q].single_factor()));
+        if let Some([Some(f0), Some(f1), Some(f2), Some(f3)]) = factors {
+            let f = [f0, f1, f2, f3];
+            let [c0, c1, c2, c3] = std::array::from_fn(|q| rows(j + q));
+            let b = [beta[j], beta[j + 1], beta[j + 2], beta[j + 3]];
+            for (k, s) in products.iter_mut().enumerate() {
+                let mut v = *s;
+                v += c0[k].times_factor(f[0]) * b[0];
+                v += c1[k].times_factor(f[1]) * b[1];
+                v += c2[k].times_factor(f[2]) * b[2];
+                v += c3[k].times_factor(f[3]) * b[3];
+                *s = v;
+            }
+            j += 4;
+            continue;
+        }
         let (c, b) = (steps[j], beta[j]);
-        let rows = &column.as_slice()[start..start + len];
-        for (s, &v) in products.iter_mut().zip(rows) {
+        for (s, &v) in products.iter_mut().zip(rows(j)) {
             *s += c.of(v) * b;
         }
+        j += 1;
     }
     if weights.is_none()
         && let Some(sums) = unweighted_sums(x, y, &steps, r, start, &products, fitted, residuals)
