@@ -121,30 +121,47 @@ pub(crate) fn tall_qr_core(
             .collect();
         (found, scratch)
     };
+    // Unweighted on every row with every step known: nothing to read, no thread to start.
+    let known: Option<Vec<(ColumnSteps, f64)>> = match (every_row, roots.as_deref(), known_steps) {
+        (true, None, Some(known)) => known.iter().copied().collect(),
+        _ => None,
+    };
     let threads = TallQr::<f64>::default_threads().min(p).max(1);
     let per_thread = p.div_ceil(threads).max(1);
-    let (found, mut scratch) = std::thread::scope(|scope| {
-        let handles: Vec<_> = (per_thread..p)
-            .step_by(per_thread)
-            .map(|first| scope.spawn(move || scalings(first..(first + per_thread).min(p)).0))
-            .collect();
-        let (mut found, scratch) = scalings(0..per_thread.min(p));
-        for handle in handles {
-            found.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        }
-        (found, scratch)
-    });
+    let (found, mut scratch) = if let Some(found) = known {
+        (found, Vec::new())
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (per_thread..p)
+                .step_by(per_thread)
+                .map(|first| scope.spawn(move || scalings(first..(first + per_thread).min(p)).0))
+                .collect();
+            let (mut found, scratch) = scalings(0..per_thread.min(p));
+            for handle in handles {
+                found
+                    .extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            }
+            (found, scratch)
+        })
+    };
     if found.iter().any(|&(_, norm)| norm == 0.0) {
         return Ok(None);
     }
     let (steps, norms): (Vec<ColumnSteps>, Vec<f64>) = found.into_iter().unzip();
-    // ỹ, exactly as `crate::scaling::problem` builds it; the scratch column becomes it.
+    // ỹ, exactly as `crate::scaling::problem` builds it: scaled block by block as the rows are
+    // filled when unweighted on every row, else built in the scratch column.
     let response = Pow2::new(r);
-    for (k, v) in scratch.iter_mut().enumerate() {
-        let s = response.of(y[kept[k]]);
-        *v = roots.as_ref().map_or(s, |roots| s * roots[k]);
-    }
-    let rows = Rows { x, y: &scratch, roots: roots.as_deref(), kept, every_row, steps: &steps };
+    let y = if every_row && roots.is_none() {
+        Response::Scaled(y.as_slice(), response)
+    } else {
+        scratch.resize(m, 0.0);
+        for (k, v) in scratch.iter_mut().enumerate() {
+            let s = response.of(y[kept[k]]);
+            *v = roots.as_ref().map_or(s, |roots| s * roots[k]);
+        }
+        Response::Built(&scratch)
+    };
+    let rows = Rows { x, y, roots: roots.as_deref(), kept, every_row, steps: &steps };
     let state = fold(&rows, TallQr::<f64>::default_threads())?;
     let tol = tolerance.unwrap_or_else(|| default_rank_tolerance::<f64>(m, p));
     let factor = state.r();
@@ -164,11 +181,18 @@ pub(crate) fn tall_qr_core(
     Ok(Some(TallSolution { core, scaling: Scaling { columns, response: r, weights: h }, norms }))
 }
 
+/// `ỹ` of [`Rows`].
+enum Response<'a> {
+    /// `y` on every row, with the power of two that makes it `ỹ` (no weights).
+    Scaled(&'a [f64], Pow2),
+    /// `ỹ` on the kept rows.
+    Built(&'a [f64]),
+}
+
 /// The rows of the equilibrated problem, built block by block from the design.
 struct Rows<'a> {
     x: &'a DMatrix<f64>,
-    /// `ỹ` on the kept rows.
-    y: &'a [f64],
+    y: Response<'a>,
     /// `√w̃` on the kept rows, in a weighted problem.
     roots: Option<&'a [f64]>,
     kept: &'a [usize],
@@ -207,7 +231,17 @@ impl Rows<'_> {
                 *v = steps.apply(column[i], self.roots.map(|roots| roots[row]));
             }
         }
-        response.copy_from_slice(&self.y[start..start + len]);
+        match self.y {
+            Response::Built(y) => response.copy_from_slice(&y[start..start + len]),
+            Response::Scaled(y, step) => {
+                let y = &y[start..start + len];
+                if let Some(factor) = step.single_factor() {
+                    response.iter_mut().zip(y).for_each(|(v, &y)| *v = y * factor);
+                } else {
+                    response.iter_mut().zip(y).for_each(|(v, &y)| *v = step.of(y));
+                }
+            }
+        }
         len
     }
 }
@@ -376,7 +410,7 @@ mod tests {
         }
         let rows = Rows {
             x: &x,
-            y: old.y.as_slice(),
+            y: Response::Built(old.y.as_slice()),
             roots: roots.as_deref(),
             kept: &kept,
             every_row: false,
@@ -385,6 +419,26 @@ mod tests {
         let one = fold(&rows, 1).unwrap();
         assert_eq!(one, fold(&rows, 2).unwrap());
         assert_eq!(one, fold(&rows, 5).unwrap());
+        // Unweighted on every row, `ỹ` scaled as the rows are filled is the `ỹ` built first.
+        let every: Vec<usize> = (0..x.nrows()).collect();
+        let old = problem(&x, &y, None, &every);
+        let steps: Vec<ColumnSteps> = x
+            .column_iter()
+            .map(|c| equilibrate_column(&mut c.as_slice().to_vec(), None).0)
+            .collect();
+        let r = response_exponent(&y, &every);
+        let built = Rows {
+            x: &x,
+            y: Response::Built(old.y.as_slice()),
+            roots: None,
+            kept: &every,
+            every_row: true,
+            steps: &steps,
+        };
+        let scaled = Rows { y: Response::Scaled(y.as_slice(), Pow2::new(r)), ..built };
+        let one = fold(&scaled, 1).unwrap();
+        assert_eq!(one, fold(&built, 1).unwrap());
+        assert_eq!(one, fold(&scaled, 2).unwrap());
     }
 
     #[test]
