@@ -1,9 +1,10 @@
 //! `Method::Qr` on tall designs: the equilibrated rows folded block by block into
 //! [`linalg_core::TallQr`] on every core, without an equilibrated copy of the design.
 //!
-//! The problem is the one [`crate::scaling`] defines, bit for bit: the column steps are found
-//! one column at a time in a scratch column, and every row block of `X̃` and `ỹ` is built from
-//! the design by [`ColumnSteps::apply`] just before it is folded. Only the full-rank case is
+//! The problem is the one [`crate::scaling`] defines, bit for bit: the column steps come from
+//! the design ([`crate::Design::column_steps`]) or are found one column at a time, and every row
+//! block of `X̃` and `ỹ` is built from the design by [`ColumnSteps::apply`] just before it is
+//! folded (`ỹ` from a column built first when there are weights or left-out rows). Only the full-rank case is
 //! decided here; a zero column or a column that fails the rank test sends the fit back to the
 //! pivoted path of [`crate::solvers`], which finds the aliased columns.
 
