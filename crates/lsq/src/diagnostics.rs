@@ -5,6 +5,7 @@ use nalgebra::{DMatrix, DVector};
 
 use crate::condition::condition_numbers;
 use crate::design::Design;
+use crate::kept::Kept;
 use crate::method::Method;
 use crate::options::{ConditionNumber, SVD_AUTO_FLOPS};
 use crate::scaling::{Scaling, scale_by};
@@ -279,14 +280,14 @@ pub(crate) fn input_rounding(
     y: &DVector<f64>,
     method: Method,
     weights: Option<&DVector<f64>>,
-    kept: &[usize],
+    kept: Kept<'_>,
     scaling: &Scaling,
     beta: &DVector<f64>,
     stats: &Statistics,
 ) -> InputRounding {
     let p = design.ncols();
     let x = design.matrix();
-    let exact = |k: usize| kept.iter().all(|&i| is_exact_integer(x[(i, k)]));
+    let exact = |k: usize| kept.iter().all(|i| is_exact_integer(x[(i, k)]));
     let polynomial = design.is_polynomial();
     let columns = (0..p)
         .map(|k| match (exact(k), polynomial) {
@@ -295,7 +296,7 @@ pub(crate) fn input_rounding(
             (false, false) => 1.0,
         })
         .collect();
-    let response = if kept.iter().all(|&i| is_exact_integer(y[i])) { 0.0 } else { 1.0 };
+    let response = if kept.iter().all(|i| is_exact_integer(y[i])) { 0.0 } else { 1.0 };
     let rebuilt = polynomial && method == Method::ExtendedQr;
     if !rebuilt || p < 2 || exact(1) {
         return InputRounding { columns, response, structured: None, structured_residual: None };
@@ -308,7 +309,7 @@ pub(crate) fn input_rounding(
     };
     let mut slope_sq = 0.0;
     let mut residual_terms = vec![0.0; p];
-    for &i in kept {
+    for i in kept.iter() {
         let xi = row(i);
         let slope: f64 = (1..p).map(|k| count_to_f64(k) * xi[k] * beta[k]).sum();
         slope_sq += slope * slope;

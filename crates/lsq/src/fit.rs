@@ -8,6 +8,7 @@ use crate::design::{Design, check_matrix_finite};
 use crate::diagnostics::{Inputs, diagnose, input_rounding, wants_condition_number};
 use crate::error::{Error, Input, Result};
 use crate::fit_result::Fit;
+use crate::kept::Kept;
 use crate::method::Method;
 use crate::options::FitOptions;
 use crate::scaling::{Problem, Scalar, Scaling, problem};
@@ -89,7 +90,8 @@ pub fn fit(design: &Design, y: &DVector<f64>, options: &FitOptions) -> Result<Fi
     check_matrix_finite(y, Input::Response)?;
     options.validate(m)?;
     let weights = options.weights.as_ref();
-    let kept: Vec<usize> = (0..m).filter(|&i| weights.is_none_or(|w| w[i] > 0.0)).collect();
+    let listed: Option<Vec<usize>> = weights.map(|w| (0..m).filter(|&i| w[i] > 0.0).collect());
+    let kept = listed.as_deref().map_or(Kept::Every(m), Kept::Listed);
     if kept.len() < p {
         return Err(Error::Underdetermined { rows: kept.len(), cols: p });
     }
@@ -98,18 +100,18 @@ pub fn fit(design: &Design, y: &DVector<f64>, options: &FitOptions) -> Result<Fi
     let outcome = match method {
         Method::ExtendedQr => {
             let x = design.extended();
-            by_qr(&Data { x: &x, y, kept: &kept, design, options }, wants)?
+            by_qr(&Data { x: &x, y, kept, design, options }, wants)?
         }
         Method::Inverse | Method::NormalEquations => {
-            by_textbook(&Data { x: design.matrix(), y, kept: &kept, design, options }, wants)?
+            by_textbook(&Data { x: design.matrix(), y, kept, design, options }, wants)?
         }
         Method::Qr if is_tall(kept.len(), p, weights.is_some()) => {
-            by_tall_qr(&Data { x: design.matrix(), y, kept: &kept, design, options }, wants)?
+            by_tall_qr(&Data { x: design.matrix(), y, kept, design, options }, wants)?
         }
-        _ => by_qr(&Data { x: design.matrix(), y, kept: &kept, design, options }, wants)?,
+        _ => by_qr(&Data { x: design.matrix(), y, kept, design, options }, wants)?,
     };
     let Outcome { core, stats, scaling, norms, factor } = outcome;
-    let rounding = input_rounding(design, y, method, weights, &kept, &scaling, &core.beta, &stats);
+    let rounding = input_rounding(design, y, method, weights, kept, &scaling, &core.beta, &stats);
     let inputs = Inputs {
         method,
         norms: &norms,
@@ -127,7 +129,7 @@ pub fn fit(design: &Design, y: &DVector<f64>, options: &FitOptions) -> Result<Fi
 struct Data<'a, T: Real> {
     x: &'a DMatrix<T>,
     y: &'a DVector<f64>,
-    kept: &'a [usize],
+    kept: Kept<'a>,
     design: &'a Design,
     options: &'a FitOptions,
 }
@@ -145,9 +147,10 @@ struct Outcome {
 /// Equilibrates and solves by Householder QR in the precision of the data.
 fn by_qr<T: Scalar>(data: &Data<'_, T>, wants_condition: bool) -> Result<Outcome> {
     let weights = data.options.weights.as_ref();
-    let Problem { x, y, norms, scaling } = problem(data.x, data.y, weights, data.kept);
+    let rows = data.kept.indices();
+    let Problem { x, y, norms, scaling } = problem(data.x, data.y, weights, &rows);
     check_zero_columns(&x, data.design.names())?;
-    let rebuild = || problem(data.x, data.y, weights, data.kept).x;
+    let rebuild = || problem(data.x, data.y, weights, &rows).x;
     let core = qr_core(x, &y, &norms, data.options.tolerance, rebuild)?;
     // The statistics rebuild every row from the design; the scaled response can go.
     drop(y);
@@ -179,7 +182,7 @@ fn by_tall_qr(data: &Data<'_, f64>, wants_condition: bool) -> Result<Outcome> {
 /// Equilibrates and solves by the explicit inverse or the normal equations.
 fn by_textbook(data: &Data<'_, f64>, wants_condition: bool) -> Result<Outcome> {
     let weights = data.options.weights.as_ref();
-    let Problem { x, y, norms, scaling } = problem(data.x, data.y, weights, data.kept);
+    let Problem { x, y, norms, scaling } = problem(data.x, data.y, weights, &data.kept.indices());
     check_zero_columns(&x, data.design.names())?;
     let core = if data.options.method == Method::Inverse {
         inverse_core(&x, &y)?

@@ -76,6 +76,7 @@ mod error;
 mod fit;
 mod fit_result;
 pub mod format;
+mod kept;
 mod method;
 mod options;
 mod predict;

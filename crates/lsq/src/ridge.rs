@@ -6,6 +6,7 @@ use nalgebra::{DMatrix, DVector};
 use crate::design::{Design, check_matrix_finite};
 use crate::error::{Error, Input, Quantity, Result};
 use crate::format::{significant, table};
+use crate::kept::Kept;
 use crate::method::{Method, RankPolicy};
 use crate::options::FitOptions;
 use crate::scaling::{
@@ -383,7 +384,7 @@ fn stacked<T: Scalar>(
         if r < n { h[(kept[r], j)] } else { T::from_f64(l[(r - n, j)]) }
     });
     let (columns, norms) = equilibrate_in_place(&mut x, Some(&roots));
-    let response = response_exponent(y, kept);
+    let response = response_exponent(y, Kept::Listed(kept));
     let yy = DVector::from_fn(n + k, |r, _| {
         if r < n { scale_by(T::from_f64(y[kept[r]]), response) * roots[r] } else { T::ZERO }
     });

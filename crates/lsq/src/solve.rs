@@ -6,6 +6,7 @@ use nalgebra::{DMatrix, DVector};
 
 use crate::design::check_matrix_finite;
 use crate::error::{Error, Input, Result};
+use crate::kept::Kept;
 use crate::method::{Method, RankPolicy};
 use crate::options::FitOptions;
 use crate::scaling::{
@@ -147,7 +148,7 @@ pub fn solve_in_place(
     let rows: Vec<usize> = (0..a.nrows()).collect();
     let (h, roots) = root_weights::<f64>(options.weights.as_ref(), &rows);
     let (columns, norms) = equilibrate_in_place(&mut a, roots.as_deref());
-    let r = response_exponent(b, &rows);
+    let r = response_exponent(b, Kept::Every(b.len()));
     let y = DVector::from_fn(b.len(), |i, _| {
         scale_by(b[i], r) * roots.as_ref().map_or(1.0, |roots| roots[i])
     });

@@ -13,6 +13,7 @@ use pulp::{Arch, Simd, WithSimd};
 use statrs::function::beta::{checked_beta_reg, inv_beta_reg};
 
 use crate::error::{Quantity, Result};
+use crate::kept::Kept;
 use crate::scaling::{Pow2, Scalar, Scaling, exponent, root_weight, scale_by, to_finite};
 use crate::solvers::{Core, Covariance};
 
@@ -92,7 +93,7 @@ pub(crate) struct Statistics {
 pub(crate) struct Setting<'a> {
     pub(crate) weights: Option<&'a DVector<f64>>,
     /// The observations with nonzero weight.
-    pub(crate) kept: &'a [usize],
+    pub(crate) kept: Kept<'a>,
     pub(crate) scaling: &'a Scaling,
     /// `‖x̃_j‖`, the norms of the equilibrated columns.
     pub(crate) norms: &'a [f64],
@@ -141,7 +142,7 @@ pub(crate) fn statistics<T: Scalar>(
     let tss = if intercept {
         let mean = weighted_sum / total_weight;
         let (response, weight) = (Pow2::new(scaling.response), Pow2::new(2 * scaling.weights));
-        kept.iter().fold(T::ZERO, |s, &i| {
+        kept.iter().fold(T::ZERO, |s, i| {
             let d = response.of(T::from_f64(y[i])) - mean;
             s + scaled_weight::<T>(weights, i, weight) * d * d
         })
@@ -285,7 +286,7 @@ fn pass<T: Scalar>(
     // Without weights every row is kept.
     let is_kept = weights.map(|_| {
         let mut is_kept = vec![false; m];
-        for &i in kept {
+        for i in kept.iter() {
             is_kept[i] = true;
         }
         is_kept
@@ -693,7 +694,7 @@ mod tests {
             let run = |weights: Option<&DVector<f64>>| {
                 let setting = Setting {
                     weights,
-                    kept: &kept,
+                    kept: Kept::Listed(&kept),
                     scaling: &scaling,
                     norms: &norms,
                     intercept: false,

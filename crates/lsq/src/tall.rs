@@ -8,11 +8,14 @@
 //! decided here; a zero column or a column that fails the rank test sends the fit back to the
 //! pivoted path of [`crate::solvers`], which finds the aliased columns.
 
+use std::borrow::Cow;
+
 use linalg_core::{TallQr, default_rank_tolerance};
 use nalgebra::{DMatrix, DVector};
 use pulp::{Arch, Simd, WithSimd};
 
 use crate::error::Result;
+use crate::kept::Kept;
 use crate::scaling::{
     ColumnSteps, EquilibrateColumn, Pow2, Scaling, ScanColumn, WeightedColumnSteps,
     response_exponent, root_weights,
@@ -79,14 +82,22 @@ pub(crate) fn tall_qr_core(
     x: &DMatrix<f64>,
     y: &DVector<f64>,
     weights: Option<&DVector<f64>>,
-    kept: &[usize],
+    kept: Kept<'_>,
     tolerance: Option<f64>,
     known_steps: Option<&[Option<(ColumnSteps, f64)>]>,
 ) -> Result<Option<TallSolution>> {
     let (m, p) = (kept.len(), x.ncols());
-    let (h, roots) = root_weights::<f64>(weights, kept);
-    let r = response_exponent(y, kept);
     let every_row = m == x.nrows();
+    // The list of rows, needed only with weights or left-out rows.
+    let listed =
+        if every_row && weights.is_none() { Cow::Borrowed(&[][..]) } else { kept.indices() };
+    let kept = &listed[..];
+    let (h, roots) = root_weights::<f64>(weights, kept);
+    let r = if every_row {
+        response_exponent(y, Kept::Every(m))
+    } else {
+        response_exponent(y, Kept::Listed(kept))
+    };
     // Each column's scaling on its own (so in any order, on every core), in a scratch column
     // per thread.
     let scalings = |columns: std::ops::Range<usize>| {
@@ -162,7 +173,7 @@ pub(crate) fn tall_qr_core(
         }
         Response::Built(&scratch)
     };
-    let rows = Rows { x, y, roots: roots.as_deref(), kept, every_row, steps: &steps };
+    let rows = Rows { x, y, roots: roots.as_deref(), kept, len: m, every_row, steps: &steps };
     let state = fold(&rows, TallQr::<f64>::default_threads())?;
     let tol = tolerance.unwrap_or_else(|| default_rank_tolerance::<f64>(m, p));
     let factor = state.r();
@@ -196,8 +207,11 @@ struct Rows<'a> {
     y: Response<'a>,
     /// `√w̃` on the kept rows, in a weighted problem.
     roots: Option<&'a [f64]>,
+    /// The rows, when not every row (may be empty otherwise).
     kept: &'a [usize],
-    /// Whether `kept` is every row, so that columns are read as slices.
+    /// How many rows.
+    len: usize,
+    /// Whether the rows are every row, so that columns are read as slices.
     every_row: bool,
     steps: &'a [ColumnSteps],
 }
@@ -252,7 +266,7 @@ impl Rows<'_> {
 /// the same bit for bit for every thread count.
 fn fold(rows: &Rows<'_>, threads: usize) -> Result<TallQr> {
     let p = rows.steps.len();
-    Ok(TallQr::from_fill(rows.kept.len(), p, 1, threads, |start, len, buf: &mut [f64]| {
+    Ok(TallQr::from_fill(rows.len, p, 1, threads, |start, len, buf: &mut [f64]| {
         Arch::new().dispatch(Fill { rows, start, len, buf })
     })?)
 }
@@ -324,11 +338,13 @@ mod tests {
     #[track_caller]
     fn check(x: &DMatrix<f64>, y: &DVector<f64>, w: Option<&DVector<f64>>) {
         let kept: Vec<usize> = (0..x.nrows()).filter(|&i| w.is_none_or(|w| w[i] > 0.0)).collect();
-        let tall = tall_qr_core(x, y, w, &kept, None, None).unwrap().expect("full rank");
+        let tall =
+            tall_qr_core(x, y, w, Kept::Listed(&kept), None, None).unwrap().expect("full rank");
         // The steps a design found when it was built change nothing but the reads.
         let design = Design::new(x.clone()).unwrap();
         let known = Some(design.column_steps());
-        let with_known = tall_qr_core(x, y, w, &kept, None, known).unwrap().expect("full rank");
+        let with_known =
+            tall_qr_core(x, y, w, Kept::Listed(&kept), None, known).unwrap().expect("full rank");
         assert_eq!((&with_known.scaling, &with_known.norms), (&tall.scaling, &tall.norms));
         assert_eq!(with_known.core.beta, tall.core.beta);
         let old = problem(x, y, w, &kept);
@@ -359,8 +375,13 @@ mod tests {
         // Forming RᵀR rounds at the level of a few ε too: the two folds measured up to 8.8ε
         // (chunks factored, then merged) and 10.3ε (row blocks folded) on these problems.
         assert!(gram_error <= 16.0 * f64::EPSILON, "RᵀR: {gram_error:e}");
-        let setting =
-            |scaling, norms| Setting { weights: w, kept: &kept, scaling, norms, intercept: false };
+        let setting = |scaling, norms| Setting {
+            weights: w,
+            kept: Kept::Listed(&kept),
+            scaling,
+            norms,
+            intercept: false,
+        };
         let old_solution = TallSolution { core, scaling: old.scaling, norms: old.norms };
         let new = statistics(x, y, &setting(&tall.scaling, &tall.norms), &tall.core).unwrap();
         let old_setting = setting(&old_solution.scaling, &old_solution.norms);
@@ -414,6 +435,7 @@ mod tests {
             y: Response::Built(old.y.as_slice()),
             roots: roots.as_deref(),
             kept: &kept,
+            len: kept.len(),
             every_row: false,
             steps: &steps,
         };
@@ -427,12 +449,13 @@ mod tests {
             .column_iter()
             .map(|c| equilibrate_column(&mut c.as_slice().to_vec(), None).0)
             .collect();
-        let r = response_exponent(&y, &every);
+        let r = response_exponent(&y, Kept::Every(every.len()));
         let built = Rows {
             x: &x,
             y: Response::Built(old.y.as_slice()),
             roots: None,
             kept: &every,
+            len: every.len(),
             every_row: true,
             steps: &steps,
         };
@@ -446,12 +469,15 @@ mod tests {
     fn tall_path_is_invariant_to_powers_of_two() {
         let (x, y, w) = tall_problem(20_000, 7, 0.3, 5);
         let kept: Vec<usize> = (0..x.nrows()).filter(|&i| w[i] > 0.0).collect();
-        let base = tall_qr_core(&x, &y, Some(&w), &kept, None, None).unwrap().unwrap();
+        let base =
+            tall_qr_core(&x, &y, Some(&w), Kept::Listed(&kept), None, None).unwrap().unwrap();
         let mut scaled = x.clone();
         scaled.column_mut(0).iter_mut().for_each(|v| *v = scale_by(*v, -990));
         let y2 = y.map(|v| scale_by(v, 600));
         let w2 = w.map(|v| scale_by(v, -800));
-        let other = tall_qr_core(&scaled, &y2, Some(&w2), &kept, None, None).unwrap().unwrap();
+        let other = tall_qr_core(&scaled, &y2, Some(&w2), Kept::Listed(&kept), None, None)
+            .unwrap()
+            .unwrap();
         assert_eq!(base.core.beta, other.core.beta);
         assert_eq!(base.core.factor, other.core.factor);
         assert_eq!(base.core.condition_estimate.to_bits(), other.core.condition_estimate.to_bits());
@@ -465,9 +491,9 @@ mod tests {
         let kept: Vec<usize> = (0..x.nrows()).collect();
         let copy = x.column(1).into_owned() * 3.0;
         x.column_mut(4).copy_from(&copy);
-        assert!(tall_qr_core(&x, &y, None, &kept, None, None).unwrap().is_none());
+        assert!(tall_qr_core(&x, &y, None, Kept::Listed(&kept), None, None).unwrap().is_none());
         x.column_mut(4).fill(0.0);
-        assert!(tall_qr_core(&x, &y, None, &kept, None, None).unwrap().is_none());
+        assert!(tall_qr_core(&x, &y, None, Kept::Listed(&kept), None, None).unwrap().is_none());
     }
 
     #[test]
