@@ -559,57 +559,39 @@ fn unweighted_sums<T: Scalar>(
     Some(sums)
 }
 
-/// `(Σₖ (c_q[k]·f_q)·r[k], Σₖ (c_q[k]·f_q)·y[k])` for four columns `c_q` with factors `f_q`
-/// (powers of two), each sum in row order. The columns are named one by one, so that the
-/// compiler sees their lengths and checks no index in the loop.
-#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
-#[inline(always)]
-fn cross4<T: Scalar>(c: [&[T]; 4], f: [f64; 4], r: &[T], y: &[T]) -> ([T; 4], [T; 4]) {
-    let len = r.len();
-    let (r, y) = (&r[..len], &y[..len]);
-    let [c0, c1, c2, c3] = c.map(|c| &c[..len]);
-    let (mut sr, mut sy) = ([T::ZERO; 4], [T::ZERO; 4]);
-    for k in 0..len {
-        let v = [
-            c0[k].times_factor(f[0]),
-            c1[k].times_factor(f[1]),
-            c2[k].times_factor(f[2]),
-            c3[k].times_factor(f[3]),
-        ];
-        for q in 0..4 {
-            sr[q] += v[q] * r[k];
-            sy[q] += v[q] * y[k];
+/// Defines `fn $name(c, f, r, y) -> (xtr, xty)`: `(Σₖ (c_q[k]·f_q)·r[k], Σₖ (c_q[k]·f_q)·y[k])`
+/// for `$width` columns `c_q` with factors `f_q` (powers of two), each sum in row order. The
+/// columns are named one by one, so that the compiler sees their lengths and checks no index
+/// in the loop (over an array of slices it checked every one). Like the other helpers of the
+/// statistics pass, they must inline into the SIMD-dispatched operation.
+macro_rules! cross {
+    ($name:ident, $width:literal, $($column:ident $factor:ident),+) => {
+        #[inline(always)]
+        fn $name<T: Scalar>(
+            c: [&[T]; $width],
+            f: [f64; $width],
+            r: &[T],
+            y: &[T],
+        ) -> ([T; $width], [T; $width]) {
+            let len = r.len();
+            let (r, y) = (&r[..len], &y[..len]);
+            let [$($column),+] = c.map(|c| &c[..len]);
+            let [$($factor),+] = f;
+            let (mut sr, mut sy) = ([T::ZERO; $width], [T::ZERO; $width]);
+            for k in 0..len {
+                let v = [$($column[k].times_factor($factor)),+];
+                for q in 0..$width {
+                    sr[q] += v[q] * r[k];
+                    sy[q] += v[q] * y[k];
+                }
+            }
+            (sr, sy)
         }
-    }
-    (sr, sy)
+    };
 }
 
-/// [`cross4`] for eight columns.
-#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
-#[inline(always)]
-fn cross8<T: Scalar>(c: [&[T]; 8], f: [f64; 8], r: &[T], y: &[T]) -> ([T; 8], [T; 8]) {
-    let len = r.len();
-    let (r, y) = (&r[..len], &y[..len]);
-    let [c0, c1, c2, c3, c4, c5, c6, c7] = c.map(|c| &c[..len]);
-    let (mut sr, mut sy) = ([T::ZERO; 8], [T::ZERO; 8]);
-    for k in 0..len {
-        let v = [
-            c0[k].times_factor(f[0]),
-            c1[k].times_factor(f[1]),
-            c2[k].times_factor(f[2]),
-            c3[k].times_factor(f[3]),
-            c4[k].times_factor(f[4]),
-            c5[k].times_factor(f[5]),
-            c6[k].times_factor(f[6]),
-            c7[k].times_factor(f[7]),
-        ];
-        for q in 0..8 {
-            sr[q] += v[q] * r[k];
-            sy[q] += v[q] * y[k];
-        }
-    }
-    (sr, sy)
-}
+cross!(cross4, 4, c0 f0, c1 f1, c2 f2, c3 f3);
+cross!(cross8, 8, c0 f0, c1 f1, c2 f2, c3 f3, c4 f4, c5 f5, c6 f6, c7 f7);
 
 /// `I_x(a, b)`, the regularized incomplete beta function, for arguments known to be valid.
 #[expect(clippy::expect_used, reason = "the invariant is stated in the message")]
