@@ -127,11 +127,13 @@ pub(crate) fn check_statistics(
 /// data (a saturated fit) carry no direction and pass.
 fn check_boundary(problem: &Problem<'_>, cols: &[usize], reported: &Reported<'_>) -> Result<()> {
     let e = reported.e;
+    // Only means confined to (0, 1) have a clamp to sit at.
+    let clamps = problem.link.mu_domain() == Domain::OpenUnit;
     let clamped = |i: &usize| {
         let mu = e.mu[*i];
-        problem.link.mu_domain() == Domain::OpenUnit && (mu <= AT_BOUND || mu >= 1.0 - AT_BOUND)
+        mu <= AT_BOUND || mu >= 1.0 - AT_BOUND
     };
-    let at_clamp = problem.kept.iter().find(clamped);
+    let at_clamp = if clamps { problem.kept.iter().find(clamped) } else { None };
     let Some(index) = at_clamp.or(reported.boundary) else { return Ok(()) };
     let (residuals, _) = pearson_residuals_and_scale(problem, cols, reported);
     // The rounding of the response and the means alone: a linear predictor swamped by its own

@@ -394,12 +394,11 @@ impl Family {
                 let z = (y - mu) / dispersion.sqrt();
                 0.5 * (w.ln() - ln_2pi - dispersion.ln() - w * z * z)
             }
-            Family::Poisson | Family::QuasiPoisson => w * (x_ln(y, mu) - mu - factorials.of(y)),
+            Family::Poisson | Family::QuasiPoisson => {
+                poisson_log_likelihood_term(y, mu, w, factorials)
+            }
             Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => {
-                let successes = n * y;
-                w * (factorials.ln_binomial(n, successes)
-                    + x_ln(successes, mu)
-                    + x_ln(n - successes, 1.0 - mu))
+                binomial_log_likelihood_term(y, mu, (w, n), factorials)
             }
             Family::Gamma => {
                 // dgamma(y; shape = 1/φ, scale = μφ).
@@ -490,6 +489,32 @@ impl Lane for BinomialLane {
 /// of two non-negative Poisson-type terms (their linear parts cancel exactly).
 fn half_binomial_deviance(y: f64, mu: f64) -> f64 {
     half_poisson_deviance(y, mu) + half_poisson_deviance(1.0 - y, 1.0 - mu)
+}
+
+/// The Poisson term of [`Family::log_likelihood_term`] at prior weight `w`: `w·(y·ln μ − μ −
+/// ln y!)`, apart so that a sum over many observations runs it without the match on the family.
+#[inline]
+pub(crate) fn poisson_log_likelihood_term(
+    y: f64,
+    mu: f64,
+    w: f64,
+    factorials: &LnFactorial,
+) -> f64 {
+    w * (x_ln(y, mu) - mu - factorials.of(y))
+}
+
+/// The binomial term of [`Family::log_likelihood_term`] for the proportion `y` of `n` trials at
+/// prior weight `w`: `w·(ln C(n, ny) + ny·ln μ + (n − ny)·ln(1 − μ))`, apart as
+/// [`poisson_log_likelihood_term`] is.
+#[inline]
+pub(crate) fn binomial_log_likelihood_term(
+    y: f64,
+    mu: f64,
+    (w, n): (f64, f64),
+    factorials: &LnFactorial,
+) -> f64 {
+    let successes = n * y;
+    w * (factorials.ln_binomial(n, successes) + x_ln(successes, mu) + x_ln(n - successes, 1.0 - mu))
 }
 
 #[cfg(test)]

@@ -149,8 +149,7 @@ fn correction_factors(problem: &Problem<'_>, e: &Evaluation) -> Vec<f64> {
 /// larger and any step "negligible", though they leave the optimum where it was; a power of two
 /// keeps the measure exactly independent of power-of-two units of the weights.
 fn weight_root(problem: &Problem<'_>) -> f64 {
-    let n = count_to_f64(problem.kept.len());
-    let mean: f64 = problem.kept.iter().map(|i| problem.weights[i] / n).sum();
+    let mean = problem.mean_weight();
     let root = (mean.log2() / 2.0).round().exp2();
     if root.is_finite() && root > 0.0 { root } else { 1.0 }
 }

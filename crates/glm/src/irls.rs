@@ -382,10 +382,13 @@ fn predicted_negligible(measures: &[f64], measure: f64, tol: f64) -> bool {
 /// halved to stay in the domain, or it holds means at a probability link's clamp. R's rule then
 /// decides whether the fit has stopped (and the boundary check of the fit judges the point).
 fn pinned(problem: &Problem<'_>, step: &Step, current: &Evaluation, offset: f64, tol: f64) -> bool {
-    let clamped = step.1.mu.iter().any(|&m| m <= PROBABILITY_FLOOR || m >= 1.0 - PROBABILITY_FLOOR)
-        && matches!(problem.link, Link::Logit | Link::Probit | Link::Cloglog);
-    (step.3.is_some() || clamped)
-        && relative_change(step.1.deviance, current.deviance, offset) < tol
+    // The cheap tests first: the scan of the means only decides when both others allow it.
+    let small = relative_change(step.1.deviance, current.deviance, offset) < tol;
+    let clamped = || {
+        matches!(problem.link, Link::Logit | Link::Probit | Link::Cloglog)
+            && step.1.mu.iter().any(|&m| m <= PROBABILITY_FLOOR || m >= 1.0 - PROBABILITY_FLOOR)
+    };
+    small && (step.3.is_some() || clamped())
 }
 
 /// A bound on the distance from `to` to the fixed point, per coefficient, from the last step

@@ -193,6 +193,23 @@ pub(crate) fn half_binomial_deviance_lane(y: f64, mu: f64) -> f64 {
     half_poisson_deviance_lane(y, mu) + half_poisson_deviance_lane(1.0 - y, 1.0 - mu)
 }
 
+/// Largest magnitude below which an `f64` can have a fractional part: 2⁵².
+const INTEGER_SPACING_ONE: f64 = 4_503_599_627_370_496.0;
+
+/// `|v − round(v)|`, the distance from a finite `v` to the nearest integer, without a call to
+/// `round` (a libm call on baseline x86-64). Below 2⁵² in magnitude, adding 2⁵² rounds to the
+/// nearest integer (ties to even, where `round` takes them away from zero: the distance is ½
+/// either way) and both subtractions are exact; from 2⁵² on every `f64` is an integer.
+#[inline]
+pub(crate) fn integer_distance(v: f64) -> f64 {
+    let a = v.abs();
+    if a < INTEGER_SPACING_ONE {
+        (a - ((a + INTEGER_SPACING_ONE) - INTEGER_SPACING_ONE)).abs()
+    } else {
+        0.0
+    }
+}
+
 /// `x·ln(p)` with the convention `0·ln(0) = 0` (and `0·ln(p) = 0` for any `p`), as in the
 /// binomial and Poisson likelihoods.
 pub(crate) fn x_ln(x: f64, p: f64) -> f64 {
@@ -219,10 +236,13 @@ impl LnFactorial {
     #[expect(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
-        reason = "x is an integer in [0, table length), checked first, so the cast is exact"
+        clippy::float_cmp,
+        reason = "x in [0, table length) is an integer exactly when its truncation gives it back"
     )]
     pub(crate) fn of(&self, x: f64) -> f64 {
-        if x >= 0.0 && x.fract() == 0.0 && x < count_to_f64(self.table.len()) {
+        // `x as usize` truncates; it gives `x` back exactly when `x` is an integer (a test with
+        // no call to `trunc`, which baseline x86-64 makes through libm).
+        if x >= 0.0 && x < count_to_f64(self.table.len()) && count_to_f64(x as usize) == x {
             self.table[x as usize]
         } else {
             statrs::function::gamma::ln_gamma(x + 1.0)
@@ -368,6 +388,27 @@ impl WithSimd for UnitScale<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nalgebra::DVector;
+
+    #[test]
+    fn integer_distance_is_that_of_round_and_the_table_lookup_that_of_ln_gamma() {
+        let mut values =
+            vec![0.0, -0.0, 0.5, -0.5, 1.5, 2.5, 0.499_999_999_999_999_94, 1e-300, 7.0];
+        values.extend([4.5e15, 4_503_599_627_370_495.5, -4_503_599_627_370_495.5, 1e300]);
+        let mut rng = sim::rng_from_seed(5);
+        let draws = sim::gaussian(&DVector::zeros(2000), 1.0, &mut rng).unwrap();
+        let powers = (-4..16).cycle().map(|k| 10f64.powi(k));
+        values.extend(draws.iter().zip(powers).map(|(d, s)| d * s));
+        for v in values {
+            let expected = (v - v.round()).abs();
+            assert_eq!(integer_distance(v).to_bits(), expected.to_bits(), "{v:e}");
+        }
+        let table = LnFactorial::new(16);
+        for x in [0.0, -0.0, 1.0, 3.0, 15.0, 16.0, 2.5, -1.0, 15.999_999_999_999_998, 1e-310] {
+            let expected = statrs::function::gamma::ln_gamma(x + 1.0);
+            assert_eq!(table.of(x).to_bits(), expected.to_bits(), "{x}");
+        }
+    }
 
     #[track_caller]
     fn check(computed: f64, expected: f64, rel: f64) {

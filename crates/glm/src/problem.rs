@@ -15,7 +15,7 @@ use crate::data::{Data, check_vector};
 use crate::domain::Domain;
 use crate::error::{Error, Input, Result};
 use crate::factor::TallFactor;
-use crate::family::Family;
+use crate::family::{Family, binomial_log_likelihood_term, poisson_log_likelihood_term};
 use crate::kept::Kept;
 use crate::link::{Link, logit_mu_eta};
 use crate::model::Model;
@@ -54,6 +54,9 @@ pub(crate) struct Problem<'a> {
     /// The powers of two that bring each design column, on the kept rows, to about unit norm
     /// (computed on first use by [`Problem::column_scales`]).
     column_scales: OnceLock<Vec<f64>>,
+    /// The mean total weight of the kept rows (computed on first use by
+    /// [`Problem::mean_weight`]).
+    mean_weight: OnceLock<f64>,
 }
 
 impl<'a> Problem<'a> {
@@ -156,6 +159,7 @@ impl<'a> Problem<'a> {
             kept,
             warnings,
             column_scales: OnceLock::new(),
+            mean_weight: OnceLock::new(),
         })
     }
 
@@ -183,6 +187,7 @@ impl<'a> Problem<'a> {
             has_offset: self.has_offset,
             warnings: Vec::new(),
             column_scales: OnceLock::new(),
+            mean_weight: OnceLock::new(),
         }
     }
 
@@ -389,6 +394,15 @@ impl<'a> Problem<'a> {
         (e.invalid.is_none() && e.deviance.is_finite()).then_some(gamma)
     }
 
+    /// `w̄ = Σ_i (w_i/n)` over the `n` kept rows, in row order: one pass on first use, then
+    /// cached for the fit (every scoring step of a fixed-dispersion family asks for it).
+    pub(crate) fn mean_weight(&self) -> f64 {
+        *self.mean_weight.get_or_init(|| {
+            let n = count_to_f64(self.kept.len());
+            self.kept.iter().map(|i| self.weights[i] / n).sum()
+        })
+    }
+
     /// The powers of two that bring each column of the design, on the kept rows, to about unit
     /// norm: one read of the design on first use, then cached for the fit.
     ///
@@ -570,10 +584,23 @@ impl<'a> Problem<'a> {
     pub(crate) fn log_likelihood(&self, mu: &DVector<f64>, dispersion: f64) -> (f64, f64) {
         let factorials =
             if self.is_tall() { LnFactorial::new(FACTORIAL_TABLE) } else { LnFactorial::default() };
-        let [sum, magnitude] = self.sum_kept(|i| {
-            let term = self.log_likelihood_term_with(i, mu, dispersion, &factorials);
-            [term, term.abs()]
-        });
+        let f = &factorials;
+        // The two families of most large fits get a loop each, without the match per row.
+        let [sum, magnitude] = match self.family {
+            Family::Poisson | Family::QuasiPoisson => self.sum_kept(|i| {
+                let term = poisson_log_likelihood_term(self.y[i], mu[i], self.prior[i], f);
+                [term, term.abs()]
+            }),
+            Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => self.sum_kept(|i| {
+                let (w, n) = (self.prior[i], self.trials[i]);
+                let term = binomial_log_likelihood_term(self.y[i], mu[i], (w, n), f);
+                [term, term.abs()]
+            }),
+            _ => self.sum_kept(|i| {
+                let term = self.log_likelihood_term_with(i, mu, dispersion, f);
+                [term, term.abs()]
+            }),
+        };
         (sum, magnitude)
     }
 

@@ -6,6 +6,7 @@ use nalgebra::DVector;
 use crate::error::Input;
 use crate::family::Family;
 use crate::kept::Kept;
+use crate::numeric::integer_distance;
 
 /// R's test for a non-integer count in `dpois` and `dnbinom` (`R_nonint`): `y` counts as a whole
 /// number when `|y − round(y)| ≤ 10⁻⁷·max(1, |y|)`, which forgives the rounding of counts that
@@ -122,7 +123,7 @@ pub(crate) fn non_integer_counts(
         let Some(values) = values else { continue };
         let mut offending = kept.iter().filter(|&i| {
             let v = values[i];
-            (v - v.round()).abs() > tolerance(v)
+            integer_distance(v) > tolerance(v)
         });
         if let Some(index) = offending.next() {
             warnings.push(Warning::NonIntegerCounts {
