@@ -137,7 +137,7 @@ pub fn fit(data: &Data<'_>, model: impl Into<Model>, control: &Control) -> Resul
             // A tall fit under the default criterion starts near its optimum, from a subsample's;
             // should that start fail, from R's means, so that errors are those of the usual run.
             let warm = (start.is_none() && criterion == Criterion::Coefficients)
-                .then(|| warm_start(&problem, &cols))
+                .then(|| warm_start(&problem, &cols, tolerance))
                 .flatten();
             let result = match &warm {
                 Some(warm) => irls(&problem, &cols, Some(warm), max_iter, tolerance, criterion)

@@ -370,11 +370,16 @@ const PREDICTION_MARGIN: f64 = 1e-1;
 
 /// Whether the step after one of measure `measure` is predicted negligible: under quadratic
 /// convergence each measure is about `C` times the square of the one before, and `C`, estimated
-/// from the last two `measures`, predicts `C·measure²`, which must be below a tenth of `tol`.
-/// A wrong prediction costs a QR fold where a Gram fold would have done.
+/// from the last pair of measures (`measure` and the last of `measures`) and, when there is one,
+/// the pair before (the larger of the two estimates), predicts `C·measure²`, which must be below
+/// a tenth of `tol`. A wrong prediction costs a QR fold where a Gram fold would have done.
 fn predicted_negligible(measures: &[f64], measure: f64, tol: f64) -> bool {
-    let [.., before, last] = measures else { return false };
-    let constant = last / (before * before);
+    let Some(&last) = measures.last() else { return false };
+    let latest = measure / (last * last);
+    let constant = match measures {
+        [.., before, _] => latest.max(last / (before * before)),
+        _ => latest,
+    };
     constant.is_finite() && constant * measure * measure < PREDICTION_MARGIN * tol
 }
 
@@ -526,8 +531,15 @@ mod tests {
         assert!(!predicted_negligible(&[1.16, 0.33], 0.014, 1e-8));
         // Just above the margin: C = 1, 1e-4 predicts 1e-8, not below a tenth of 1e-8.
         assert!(!predicted_negligible(&[1.0, 1.0], 1e-4, 1e-8));
-        assert!(!predicted_negligible(&[0.5], 1e-6, 1e-8));
+        // One measure before: the pair it makes with the current one decides. 0.13 then 7.7e-4
+        // gives C ≈ 0.046, predicting 2.7e-8; 0.045 then 9e-5 predicts 3.6e-10.
+        assert!(!predicted_negligible(&[0.13], 7.7e-4, 1e-8));
+        assert!(predicted_negligible(&[0.045], 9e-5, 1e-8));
+        // A measure that fell fast after one that did not: the slower pair's C decides.
+        assert!(!predicted_negligible(&[0.5, 0.4], 1e-4, 1e-8));
+        assert!(!predicted_negligible(&[], 1e-6, 1e-8));
         assert!(!predicted_negligible(&[0.0, 0.0], 1e-6, 1e-8));
+        assert!(!predicted_negligible(&[0.0], 1e-6, 1e-8));
     }
 
     /// A tall Poisson fit from R's means in fused passes stops at a point whose own QR step is
