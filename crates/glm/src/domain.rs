@@ -53,6 +53,38 @@ impl Domain {
     }
 }
 
+impl Domain {
+    /// The first index of `values` outside the domain, if any: the test of [`Domain::contains`]
+    /// in one loop per domain (no match per value), over chunks of 64 values without branches,
+    /// which the compiler vectorises; only a chunk holding a value outside is searched again.
+    #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
+    #[inline(always)]
+    pub(crate) fn first_outside(self, values: &[f64]) -> Option<usize> {
+        match self {
+            Domain::Real => first_failing(values, |x| Domain::Real.contains(x)),
+            Domain::Positive => first_failing(values, |x| Domain::Positive.contains(x)),
+            Domain::NonNegative => first_failing(values, |x| Domain::NonNegative.contains(x)),
+            Domain::NonZero => first_failing(values, |x| Domain::NonZero.contains(x)),
+            Domain::OpenUnit => first_failing(values, |x| Domain::OpenUnit.contains(x)),
+            Domain::ClosedUnit => first_failing(values, |x| Domain::ClosedUnit.contains(x)),
+            Domain::Binary => first_failing(values, |x| Domain::Binary.contains(x)),
+        }
+    }
+}
+
+/// The first index of `values` that fails `inside`, testing chunks of 64 with `&` (not `&&`),
+/// so that a chunk's test has no branch.
+#[inline(always)]
+fn first_failing(values: &[f64], inside: impl Fn(f64) -> bool) -> Option<usize> {
+    const CHUNK: usize = 64;
+    for (c, chunk) in values.chunks(CHUNK).enumerate() {
+        if !chunk.iter().fold(true, |all, &x| all & inside(x)) {
+            return chunk.iter().position(|&x| !inside(x)).map(|k| c * CHUNK + k);
+        }
+    }
+    None
+}
+
 impl std::fmt::Display for Domain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
@@ -64,5 +96,46 @@ impl std::fmt::Display for Domain {
             Domain::ClosedUnit => "in [0, 1]",
             Domain::Binary => "{0, 1}",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `first_outside` finds the first value that `contains` refuses, in every domain, wherever
+    /// it lies against the chunks (first, inside, last, in the ragged tail) and when there is none.
+    #[test]
+    fn first_outside_is_the_first_value_contains_refuses() {
+        let domains = [
+            Domain::Real,
+            Domain::Positive,
+            Domain::NonNegative,
+            Domain::NonZero,
+            Domain::OpenUnit,
+            Domain::ClosedUnit,
+            Domain::Binary,
+        ];
+        let probes = [0.0, -0.0, 0.5, 1.0, -1.0, 2.0, 1e-300, f64::INFINITY, f64::NAN];
+        for domain in domains {
+            let good = probes.iter().copied().find(|&v| domain.contains(v)).expect("a member");
+            for len in [0, 1, 63, 64, 65, 200] {
+                let values = vec![good; len];
+                assert_eq!(domain.first_outside(&values), None, "{domain:?} {len}");
+                for bad in probes.iter().copied().filter(|&v| !domain.contains(v)) {
+                    for at in [0, len / 2, len.saturating_sub(1), 64, 130] {
+                        if at >= len {
+                            continue;
+                        }
+                        let mut v = values.clone();
+                        v[at] = bad;
+                        if at + 3 < len {
+                            v[at + 3] = bad;
+                        }
+                        assert_eq!(domain.first_outside(&v), Some(at), "{domain:?} {bad} at {at}");
+                    }
+                }
+            }
+        }
     }
 }

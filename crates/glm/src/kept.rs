@@ -20,6 +20,10 @@ pub(crate) enum Kept {
 impl Kept {
     /// The rows among `m` whose `weights` are positive.
     pub(crate) fn new(weights: &PerRow, m: usize) -> Self {
+        // A constant weight keeps every row or none.
+        if let PerRow::Constant { value, .. } = *weights {
+            return if value > 0.0 || m == 0 { Self::All(m) } else { Self::Rows(Vec::new()) };
+        }
         match (0..m).position(|i| weights[i] <= 0.0 || weights[i].is_nan()) {
             None => Self::All(m),
             Some(first) => {
@@ -107,5 +111,14 @@ mod tests {
         assert_eq!((some.get(1), some.first(), some.len()), (3, Some(1), 2));
         let none = Kept::new(&PerRow::new(None, 0.0, 3), 3);
         assert!(none.is_empty() && none.first().is_none() && none.iter().next().is_none());
+        // A constant weight keeps what the same weight given row by row keeps.
+        for value in [2.0, 0.0, -1.0, f64::NAN] {
+            for m in [0, 1, 5] {
+                let constant = Kept::new(&PerRow::new(None, value, m), m);
+                let given =
+                    Kept::new(&PerRow::new(Some(DVector::from_element(m, value)), 1.0, m), m);
+                assert_eq!(format!("{constant:?}"), format!("{given:?}"), "{value} × {m}");
+            }
+        }
     }
 }

@@ -125,8 +125,8 @@ impl<'a> Problem<'a> {
             Cow::Owned(p)
         } else {
             let domain = family.response_domain();
-            if let Some((i, &v)) = y.iter().enumerate().find(|(_, v)| !domain.contains(**v)) {
-                return Err(out_of_domain(i, v, family, domain));
+            if let Some(i) = domain.first_outside(y.as_slice()) {
+                return Err(out_of_domain(i, y[i], family, domain));
             }
             Cow::Borrowed(y)
         };
@@ -142,6 +142,8 @@ impl<'a> Problem<'a> {
             (None, Some(w)) if matches!(family, Family::Bernoulli | Family::Binomial) => {
                 non_integer_counts(family, Input::Weights, &response.component_mul(w), None, &kept)
             }
+            // A Bernoulli response was checked to be 0 or 1 above.
+            (None, _) if family == Family::Bernoulli => Vec::new(),
             (None, _) => non_integer_counts(family, Input::Response, &response, None, &kept),
         };
         Ok(Self {
@@ -287,11 +289,12 @@ impl<'a> Problem<'a> {
             }
         }
         self.link.inverse_into(eta, mu);
-        let invalid = eta
-            .iter()
-            .zip(mu.iter())
-            .position(|(&e, &m)| !eta_domain.contains(e) || !mu_domain.contains(m))
-            .map(|k| rows.start + k);
+        // The first row whose `η` or `μ` is outside its domain.
+        let invalid = match (eta_domain.first_outside(eta), mu_domain.first_outside(mu)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+        .map(|k| rows.start + k);
         let end = invalid.unwrap_or(rows.end);
         let deviance = self.family.weighted_deviance(
             &self.y.as_slice()[rows.start..end],
