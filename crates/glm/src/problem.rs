@@ -406,8 +406,20 @@ impl<'a> Problem<'a> {
         })
     }
 
+    /// Takes `scales` as [`Problem::column_scales`] if they are not known yet (a warm start
+    /// estimates them from its subsample, which saves the full read of the design): any powers
+    /// of two within a few binades of the norms serve, since they only pre-scale the columns
+    /// the folds see, exactly, and every result is scaled back exactly (the folds and their
+    /// rank tests are equivariant under a power-of-two scaling of a column, so the fit's bits
+    /// do not depend on which powers are used, short of overflow or underflow).
+    pub(crate) fn seed_column_scales(&self, scales: Vec<f64>) {
+        // Already known: the read's values stay.
+        let _ = self.column_scales.set(scales);
+    }
+
     /// The powers of two that bring each column of the design, on the kept rows, to about unit
-    /// norm: one read of the design on first use, then cached for the fit.
+    /// norm: one read of the design on first use (unless seeded by
+    /// [`Problem::seed_column_scales`]), then cached for the fit.
     ///
     /// A tall problem ([`Problem::is_tall`]) finds its columns' norms on every core, a share of
     /// the columns to each thread; each norm is the same either way.
