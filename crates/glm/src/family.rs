@@ -7,7 +7,7 @@ use crate::domain::Domain;
 use crate::link::Link;
 use crate::numeric::{
     LnFactorial, STIRLING_MIN, half_binomial_deviance_lane, half_poisson_deviance,
-    half_poisson_deviance_lane, stirling_remainder, t_minus_log1p, x_ln,
+    half_poisson_deviance_lane, ln, stirling_remainder, t_minus_log1p, x_ln,
 };
 use crate::per_row::Rows;
 
@@ -395,10 +395,10 @@ impl Family {
                 0.5 * (w.ln() - ln_2pi - dispersion.ln() - w * z * z)
             }
             Family::Poisson | Family::QuasiPoisson => {
-                poisson_log_likelihood_term(y, mu, w, factorials)
+                poisson_log_likelihood_term(y, mu, w, factorials.of(y))
             }
             Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => {
-                binomial_log_likelihood_term(y, mu, (w, n), factorials)
+                binomial_log_likelihood_term(y, mu, (w, n), factorials.ln_binomial(n, n * y))
             }
             Family::Gamma => {
                 // dgamma(y; shape = 1/φ, scale = μφ).
@@ -491,30 +491,42 @@ fn half_binomial_deviance(y: f64, mu: f64) -> f64 {
     half_poisson_deviance(y, mu) + half_poisson_deviance(1.0 - y, 1.0 - mu)
 }
 
-/// The Poisson term of [`Family::log_likelihood_term`] at prior weight `w`: `w·(y·ln μ − μ −
-/// ln y!)`, apart so that a sum over many observations runs it without the match on the family.
-#[inline]
-pub(crate) fn poisson_log_likelihood_term(
-    y: f64,
-    mu: f64,
-    w: f64,
-    factorials: &LnFactorial,
-) -> f64 {
-    w * (x_ln(y, mu) - mu - factorials.of(y))
+/// The Poisson term of [`Family::log_likelihood_term`] at prior weight `w`, given `ln y!`:
+/// `w·(y·ln μ − μ − ln y!)`, without branches, so that a sum over many observations forms its
+/// terms in vector lanes ([`crate::problem::Problem::log_likelihood`]), bit for bit the
+/// single term's.
+#[expect(clippy::inline_always, reason = "inlined whole into the vectorised loops")]
+#[inline(always)]
+pub(crate) fn poisson_log_likelihood_term(y: f64, mu: f64, w: f64, ln_factorial: f64) -> f64 {
+    w * (x_ln(y, mu) - mu - ln_factorial)
 }
 
 /// The binomial term of [`Family::log_likelihood_term`] for the proportion `y` of `n` trials at
-/// prior weight `w`: `w·(ln C(n, ny) + ny·ln μ + (n − ny)·ln(1 − μ))`, apart as
+/// prior weight `w`, given `ln C(n, ny)`: `w·(ln C(n, ny) + ny·ln μ + (n − ny)·ln(1 − μ))`, as
 /// [`poisson_log_likelihood_term`] is.
-#[inline]
+#[expect(clippy::inline_always, reason = "inlined whole into the vectorised loops")]
+#[inline(always)]
 pub(crate) fn binomial_log_likelihood_term(
     y: f64,
     mu: f64,
     (w, n): (f64, f64),
-    factorials: &LnFactorial,
+    ln_choose: f64,
 ) -> f64 {
     let successes = n * y;
-    w * (factorials.ln_binomial(n, successes) + x_ln(successes, mu) + x_ln(n - successes, 1.0 - mu))
+    w * (ln_choose + x_ln(successes, mu) + x_ln(n - successes, 1.0 - mu))
+}
+
+/// [`binomial_log_likelihood_term`] for one trial and `y` 0 or 1 (a Bernoulli response), bit
+/// for bit, with one logarithm: of `ln μ` and `ln(1 − μ)` the binomial term multiplies one by 1
+/// and replaces the other by +0, so only the first is formed. `ln_choose` holds `ln C(1, 0)`
+/// and `ln C(1, 1)`.
+#[expect(clippy::inline_always, reason = "inlined whole into the vectorised loops")]
+#[inline(always)]
+pub(crate) fn bernoulli_log_likelihood_term(y: f64, mu: f64, w: f64, ln_choose: [f64; 2]) -> f64 {
+    let success = y != 0.0;
+    let log = ln(if success { mu } else { 1.0 - mu });
+    let (first, second) = if success { (log, 0.0) } else { (0.0, log) };
+    w * ((if success { ln_choose[1] } else { ln_choose[0] } + first) + second)
 }
 
 #[cfg(test)]

@@ -15,7 +15,10 @@ use crate::data::{Data, check_vector};
 use crate::domain::Domain;
 use crate::error::{Error, Input, Result};
 use crate::factor::TallFactor;
-use crate::family::{Family, binomial_log_likelihood_term, poisson_log_likelihood_term};
+use crate::family::{
+    Family, bernoulli_log_likelihood_term, binomial_log_likelihood_term,
+    poisson_log_likelihood_term,
+};
 use crate::kept::Kept;
 use crate::link::{Link, logit_mu_eta};
 use crate::model::Model;
@@ -599,23 +602,43 @@ impl<'a> Problem<'a> {
     pub(crate) fn log_likelihood(&self, mu: &DVector<f64>, dispersion: f64) -> (f64, f64) {
         let factorials =
             if self.is_tall() { LnFactorial::new(FACTORIAL_TABLE) } else { LnFactorial::default() };
-        let f = &factorials;
-        // The two families of most large fits get a loop each, without the match per row.
-        let [sum, magnitude] = match self.family {
-            Family::Poisson | Family::QuasiPoisson => self.sum_kept(|i| {
-                let term = poisson_log_likelihood_term(self.y[i], mu[i], self.prior[i], f);
-                [term, term.abs()]
-            }),
-            Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => self.sum_kept(|i| {
-                let (w, n) = (self.prior[i], self.trials[i]);
-                let term = binomial_log_likelihood_term(self.y[i], mu[i], (w, n), f);
-                [term, term.abs()]
-            }),
-            _ => self.sum_kept(|i| {
-                let term = self.log_likelihood_term_with(i, mu, dispersion, f);
-                [term, term.abs()]
-            }),
-        };
+        if matches!(
+            self.family,
+            Family::Poisson
+                | Family::QuasiPoisson
+                | Family::Bernoulli
+                | Family::Binomial
+                | Family::QuasiBinomial
+        ) {
+            // The families of most large fits: terms in vector lanes, in the same blocks, each
+            // summed in row order as below (a row not kept adds +0, which leaves the bits).
+            let block = |ks: Range<usize>| {
+                let rows = match (ks.start, ks.end.checked_sub(1)) {
+                    (first, Some(last)) if first <= last => {
+                        self.kept.get(first)..self.kept.get(last) + 1
+                    }
+                    _ => 0..0,
+                };
+                let mu = mu.as_slice();
+                Arch::new().dispatch(CountLogLikelihood {
+                    problem: self,
+                    mu,
+                    rows,
+                    factorials: &factorials,
+                })
+            };
+            let [sum, magnitude] = if self.is_tall() {
+                let blocks = map_blocks(self.kept.len(), threads(), block);
+                blocks.into_iter().fold([0.0; 2], |[s, m], [bs, bm]| [s + bs, m + bm])
+            } else {
+                block(0..self.kept.len())
+            };
+            return (sum, magnitude);
+        }
+        let [sum, magnitude] = self.sum_kept(|i| {
+            let term = self.log_likelihood_term_with(i, mu, dispersion, &factorials);
+            [term, term.abs()]
+        });
         (sum, magnitude)
     }
 
@@ -811,6 +834,78 @@ impl WithSimd for ConstantMeanDeviance<'_, '_> {
     }
 }
 
+/// Rows per chunk of [`CountLogLikelihood`]'s lanes: four buffers of 512 bytes.
+const LANE_CHUNK: usize = 64;
+
+/// One block of [`Problem::log_likelihood`] for the Poisson and binomial families, as an
+/// operation that `pulp` compiles for the CPU's instruction set: `ln y!` or `ln C(n, ny)` looked
+/// up row by row, then the terms ([`poisson_log_likelihood_term`],
+/// [`binomial_log_likelihood_term`]) in chunks without branches, which the compiler
+/// vectorises, then `[Σ term, Σ |term|]` added in row order over the kept rows.
+struct CountLogLikelihood<'a, 'p> {
+    problem: &'a Problem<'p>,
+    mu: &'a [f64],
+    rows: Range<usize>,
+    factorials: &'a LnFactorial,
+}
+
+impl WithSimd for CountLogLikelihood<'_, '_> {
+    type Output = [f64; 2];
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> [f64; 2] {
+        let Self { problem, mu, rows, factorials } = self;
+        let start = rows.start;
+        let (y, mu) = (&problem.y.as_slice()[rows.clone()], &mu[rows]);
+        let (prior, trials) = (problem.prior.rows_from(start), problem.trials.rows_from(start));
+        let total = problem.weights.rows_from(start);
+        let poisson = matches!(problem.family, Family::Poisson | Family::QuasiPoisson);
+        let bernoulli = problem.family == Family::Bernoulli;
+        let ln_choose = [factorials.ln_binomial(1.0, 0.0), factorials.ln_binomial(1.0, 1.0)];
+        let mut bufs = [[0.0; LANE_CHUNK]; 4];
+        let [terms, w_buf, n_buf, kept_buf] = &mut bufs;
+        let mut sums = [0.0, 0.0];
+        for (c, y) in y.chunks(LANE_CHUNK).enumerate() {
+            let (from, len) = (c * LANE_CHUNK, y.len());
+            let mu = &mu[from..from + len];
+            let w = prior.chunk(from, &mut w_buf[..len]);
+            let kept = total.chunk(from, &mut kept_buf[..len]);
+            let terms = &mut terms[..len];
+            if poisson {
+                for (t, &y) in terms.iter_mut().zip(y) {
+                    *t = factorials.of(y);
+                }
+                for (((t, &y), &mu), &w) in terms.iter_mut().zip(y).zip(mu).zip(w) {
+                    *t = poisson_log_likelihood_term(y, mu, w, *t);
+                }
+            } else if bernoulli {
+                // One trial and a response of 0 or 1 (checked when the problem was built).
+                for (((t, &y), &mu), &w) in terms.iter_mut().zip(y).zip(mu).zip(w) {
+                    *t = bernoulli_log_likelihood_term(y, mu, w, ln_choose);
+                }
+            } else {
+                let n = trials.chunk(from, &mut n_buf[..len]);
+                for ((t, &y), &n) in terms.iter_mut().zip(y).zip(n) {
+                    *t = factorials.ln_binomial(n, n * y);
+                }
+                for ((((t, &y), &mu), &w), &n) in terms.iter_mut().zip(y).zip(mu).zip(w).zip(n) {
+                    *t = binomial_log_likelihood_term(y, mu, (w, n), *t);
+                }
+            }
+            for (&t, &kept) in terms.iter().zip(kept) {
+                let t = if kept > 0.0 { t } else { 0.0 };
+                sums[0] += t;
+                sums[1] += t.abs();
+            }
+        }
+        sums
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -936,6 +1031,62 @@ mod tests {
                     let deviance = problem.constant_mean_deviance(mean);
                     assert!(expected.is_finite() && expected > 0.0);
                     assert_eq!(deviance.to_bits(), expected.to_bits(), "{family}, {m} rows");
+                }
+            }
+        }
+    }
+
+    /// The log-likelihood of the Poisson and binomial families, formed in vector lanes, is the
+    /// row-by-row sum of [`Problem::log_likelihood_term`] over the kept rows bit for bit (value
+    /// and magnitude): on a tall problem and a small one, with rows of zero weight between the
+    /// kept ones (whose terms would be NaN: their means sit at 0), counts beyond the table of
+    /// `ln y!` and non-integer ones, and binomial trials of which some are 0.
+    #[test]
+    fn the_lane_log_likelihood_is_the_kept_rows_sum_bit_for_bit() {
+        for m in [70_000, 300] {
+            let mut rng = sim::rng_from_seed(1201);
+            let x = sim::intercept_gaussian(m, 2, &mut rng).unwrap();
+            let design = Design::new(x).unwrap().with_intercept_column(0).unwrap();
+            let draws = sim::gaussian_matrix(m, 3, &mut rng).unwrap();
+            let counts = DVector::from_fn(m, |i, _| match i % 97 {
+                3 => 2000.0 + count_to_f64(i % 7),
+                5 => 2.5,
+                _ => (2.0 * draws[(i, 0)].abs()).floor(),
+            });
+            let binary = DVector::from_fn(m, |i, _| f64::from(draws[(i, 1)] > 0.3));
+            let trials = DVector::from_fn(m, |i, _| count_to_f64(i % 6));
+            let successes =
+                DVector::from_fn(m, |i, _| (trials[i] * draws[(i, 2)].abs().min(1.0)).floor());
+            let zeros =
+                DVector::from_fn(
+                    m,
+                    |i, _| if i % 5 == 1 { 0.0 } else { 0.5 + draws[(i, 0)].abs() },
+                );
+            let mu = DVector::from_fn(m, |i, _| 0.05 + 0.9 * (0.5 + 0.3 * draws[(i, 1)].tanh()));
+            let cases = [
+                (Family::Poisson, &counts, None),
+                (Family::Bernoulli, &binary, None),
+                (Family::Binomial, &successes, Some(&trials)),
+            ];
+            for (family, y, n) in cases {
+                for weights in [None, Some(&zeros)] {
+                    let data = Data::new(&design, y);
+                    let data = if let Some(w) = weights { data.weights(w) } else { data };
+                    let data = if let Some(n) = n { data.trials(n) } else { data };
+                    let problem = Problem::new(&data, family.into()).unwrap();
+                    assert_eq!(problem.is_tall(), m > 1000);
+                    // Zero means on the rows of zero weight, and only there.
+                    let mu = DVector::from_fn(m, |i, _| {
+                        if problem.weights[i] > 0.0 { mu[i].max(0.05) } else { 0.0 }
+                    });
+                    let [value, magnitude] = problem.sum_kept(|i| {
+                        let term = problem.log_likelihood_term(i, &mu, 1.0);
+                        [term, term.abs()]
+                    });
+                    let (lanes, lane_magnitude) = problem.log_likelihood(&mu, 1.0);
+                    assert!(value.is_finite() && value < 0.0, "{family}: {value}");
+                    assert_eq!(lanes.to_bits(), value.to_bits(), "{family}, {m} rows");
+                    assert_eq!(lane_magnitude.to_bits(), magnitude.to_bits(), "{family}");
                 }
             }
         }
