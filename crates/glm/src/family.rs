@@ -259,7 +259,9 @@ impl Family {
             Family::Poisson | Family::QuasiPoisson => {
                 self.chunked_deviance::<PoissonLane>(y, mu, weights)
             }
-            Family::Bernoulli | Family::Binomial | Family::QuasiBinomial => {
+            // A Bernoulli response is 0 or 1 (checked when the problem is built).
+            Family::Bernoulli => self.chunked_deviance::<BernoulliLane>(y, mu, weights),
+            Family::Binomial | Family::QuasiBinomial => {
                 self.chunked_deviance::<BinomialLane>(y, mu, weights)
             }
             _ => {
@@ -485,6 +487,20 @@ impl Lane for BinomialLane {
     }
 }
 
+/// The binomial unit deviance of a response of 0 or 1, bit for bit [`BinomialLane`]'s with one
+/// logarithm: of its two Poisson-type terms, the one at a response of 0 is its mean, so only
+/// the other is formed, and the two are added in either order (an addition is commutative).
+struct BernoulliLane;
+
+impl Lane for BernoulliLane {
+    #[expect(clippy::inline_always, reason = "inlined whole into the vectorised deviance loops")]
+    #[inline(always)]
+    fn unit_deviance(y: f64, mu: f64) -> f64 {
+        let (at_one, at_zero) = if y == 0.0 { (1.0 - mu, mu) } else { (mu, 1.0 - mu) };
+        2.0 * (half_poisson_deviance_lane(1.0, at_one) + at_zero)
+    }
+}
+
 /// Half the binomial unit deviance, `y·ln(y/μ) + (1 − y)·ln((1 − y)/(1 − μ)) ≥ 0`, as the sum
 /// of two non-negative Poisson-type terms (their linear parts cancel exactly).
 fn half_binomial_deviance(y: f64, mu: f64) -> f64 {
@@ -588,6 +604,31 @@ mod tests {
         #[inline(always)]
         fn with_simd<S: pulp::Simd>(self, _: S) -> f64 {
             self.family.weighted_deviance(self.y, Rows::Values(self.mu), self.weights)
+        }
+    }
+
+    /// The Bernoulli lane is the binomial lane bit for bit at responses 0 and 1, for means
+    /// across (0, 1) and at its edges, where one of the two logarithms is all but the whole.
+    #[test]
+    fn the_bernoulli_lane_is_the_binomial_lane_bit_for_bit() {
+        let draws = sim::gaussian_matrix(4_000, 1, &mut sim::rng_from_seed(23)).unwrap();
+        let mut means: Vec<f64> = draws.iter().map(|g| 1.0 / (1.0 + (-4.0 * g).exp())).collect();
+        means.extend([
+            1e-300,
+            5e-324,
+            1e-16,
+            0.25,
+            0.5,
+            0.75,
+            1.0 - 1e-16,
+            1.0 - f64::EPSILON / 2.0,
+        ]);
+        for mu in means {
+            for y in [0.0, 1.0] {
+                let (lane, binomial) =
+                    (BernoulliLane::unit_deviance(y, mu), BinomialLane::unit_deviance(y, mu));
+                assert_eq!(lane.to_bits(), binomial.to_bits(), "y = {y}, μ = {mu:e}");
+            }
         }
     }
 
