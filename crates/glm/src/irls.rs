@@ -418,11 +418,18 @@ fn relative_change(deviance: f64, previous: f64, offset: f64) -> f64 {
 }
 
 /// The weighted total `Σwy` of a count response (Poisson, negative binomial), which bounds its
-/// deviance's natural scale; infinite (no cap) for the other families.
+/// deviance's natural scale, where it caps [`DEVIANCE_OFFSET`]; infinite (no cap) for the other
+/// families, and when one term alone reaches [`DEVIANCE_OFFSET`]: the terms are not negative, so
+/// their sum is at least that term (a rounded sum of non-negative terms never falls), and the
+/// cap would not bind. The scan for such a term usually stops within the first rows.
 fn count_total(problem: &Problem<'_>) -> f64 {
     match problem.family {
         Family::Poisson | Family::QuasiPoisson | Family::NegativeBinomial { .. } => {
-            problem.kept.iter().map(|i| problem.weights[i] * problem.y[i]).sum()
+            let term = |i: usize| problem.weights[i] * problem.y[i];
+            if problem.kept.iter().any(|i| term(i) >= DEVIANCE_OFFSET) {
+                return f64::INFINITY;
+            }
+            problem.kept.iter().map(term).sum()
         }
         _ => f64::INFINITY,
     }
