@@ -255,17 +255,32 @@ impl Family {
     #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
     #[inline(always)]
     pub(crate) fn weighted_deviance(self, y: &[f64], mu: Rows<'_>, weights: Rows<'_>) -> f64 {
+        self.weighted_deviance_from(0.0, y, mu, weights)
+    }
+
+    /// [`Family::weighted_deviance`] added to `total`, row by row in the same order: the rows
+    /// of a run taken in consecutive pieces, each from the total of those before, give the
+    /// whole run's sum bit for bit.
+    #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
+    #[inline(always)]
+    pub(crate) fn weighted_deviance_from(
+        self,
+        total: f64,
+        y: &[f64],
+        mu: Rows<'_>,
+        weights: Rows<'_>,
+    ) -> f64 {
         match self {
             Family::Poisson | Family::QuasiPoisson => {
-                self.chunked_deviance::<PoissonLane>(y, mu, weights)
+                self.chunked_deviance::<PoissonLane>(total, y, mu, weights)
             }
             // A Bernoulli response is 0 or 1 (checked when the problem is built).
-            Family::Bernoulli => self.chunked_deviance::<BernoulliLane>(y, mu, weights),
+            Family::Bernoulli => self.chunked_deviance::<BernoulliLane>(total, y, mu, weights),
             Family::Binomial | Family::QuasiBinomial => {
-                self.chunked_deviance::<BinomialLane>(y, mu, weights)
+                self.chunked_deviance::<BinomialLane>(total, y, mu, weights)
             }
             _ => {
-                let mut deviance = 0.0;
+                let mut deviance = total;
                 for (k, &y) in y.iter().enumerate() {
                     let w = weights.get(k);
                     if w > 0.0 {
@@ -279,10 +294,16 @@ impl Family {
 
     /// [`Family::weighted_deviance`] with `L`, the family's unit deviance without branches.
     #[inline(always)]
-    fn chunked_deviance<L: Lane>(self, y: &[f64], mu: Rows<'_>, weights: Rows<'_>) -> f64 {
+    fn chunked_deviance<L: Lane>(
+        self,
+        total: f64,
+        y: &[f64],
+        mu: Rows<'_>,
+        weights: Rows<'_>,
+    ) -> f64 {
         const CHUNK: usize = 64;
         let (mut terms, mut mu_buf, mut weight_buf) = ([0.0; CHUNK], [0.0; CHUNK], [0.0; CHUNK]);
-        let mut deviance = 0.0;
+        let mut deviance = total;
         for (c, y) in y.chunks(CHUNK).enumerate() {
             let mu = mu.chunk(c * CHUNK, &mut mu_buf[..y.len()]);
             let weights = weights.chunk(c * CHUNK, &mut weight_buf[..y.len()]);

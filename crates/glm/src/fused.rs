@@ -190,6 +190,10 @@ impl WithSimd for PassBlock<'_, '_> {
     fn with_simd<S: Simd>(self, _: S) -> BlockResult {
         let Self { pass, rows, eta, mu, buf } = self;
         let Pass { problem, cols, scales, linear, spread, fold } = *pass;
+        if let Fold::Gram { .. } = fold {
+            let (invalid, deviance, gram) = gram_block(pass, rows, (eta, mu), buf);
+            return (invalid, deviance, gram.map(BlockFold::Gram), None);
+        }
         let mut magnitudes = if spread { vec![0.0; rows.len()] } else { Vec::new() };
         let measured = spread.then_some(&mut magnitudes[..]);
         let (invalid, deviance) = problem.evaluate_block(linear, rows.clone(), (eta, mu), measured);
@@ -197,7 +201,7 @@ impl WithSimd for PassBlock<'_, '_> {
             None
         } else {
             let measured = spread.then_some(&mut magnitudes[..]);
-            fold_block(problem, cols, scales, (rows.start, eta, mu), (buf, measured), fold)
+            fold_block(problem, cols, scales, (rows.start, eta, mu), measured)
         };
         let squares = spread.then(|| scaled_squares(&magnitudes));
         (invalid, deviance, folded, squares)
@@ -224,11 +228,10 @@ fn combined_norm(blocks: &[(f64, f64)]) -> f64 {
     largest * blocks.iter().map(|&(a, q)| q * (a / largest).powi(2)).sum::<f64>().sqrt()
 }
 
-/// Folds the weighted rows of one block (rows from `start`, at its `eta` and `mu`); a Gram fold
-/// writes them into `buffer`, which the thread's next block reuses. With `magnitudes` (the
-/// block's `Σ_k |x_ik·γ_k|` from [`Problem::evaluate_block`]) each becomes the digits estimate's
-/// `s_i = √W_i·(Σ_k|x_ik·γ_k| + |offset_i| + |r_i|)`, formed as `crate::digits` forms it.
-/// `None` when a weighted value is not finite.
+/// Folds the weighted rows of one block (rows from `start`, at its `eta` and `mu`) by QR. With
+/// `magnitudes` (the block's `Σ_k |x_ik·γ_k|` from [`Problem::evaluate_block`]) each becomes the
+/// digits estimate's `s_i = √W_i·(Σ_k|x_ik·γ_k| + |offset_i| + |r_i|)`, formed as
+/// `crate::digits` forms it. `None` when a weighted value is not finite.
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
 #[inline(always)]
 fn fold_block(
@@ -236,8 +239,7 @@ fn fold_block(
     cols: &[usize],
     scales: &[f64],
     (start, eta, mu): (usize, &[f64], &[f64]),
-    (buffer, magnitudes): (&mut Vec<f64>, Option<&mut [f64]>),
-    fold: Fold,
+    magnitudes: Option<&mut [f64]>,
 ) -> Option<BlockFold> {
     let p = cols.len();
     let len = eta.len();
@@ -251,43 +253,77 @@ fn fold_block(
         }
     }
     let weighted = Weighted { problem, cols, scales, start, roots: &roots, responses: &responses };
-    match fold {
-        // The fold calls back from `linalg_core`, outside this block's dispatched operation.
-        Fold::Qr => TallQr::<f64>::from_fill(len, p, 1, 1, |from, rows, buf: &mut [f64]| {
-            Arch::new().dispatch(Fill { weighted: &weighted, from, rows, buf });
-            rows
-        })
-        .ok()
-        .map(BlockFold::Qr),
-        Fold::Gram { .. } => {
-            // The block's augmented rows `B = [√W·X·diag(d) | √W·z]`, in row chunks of about
-            // GRAM_CHUNK_ENTRIES entries written into `buffer` (every entry overwritten), and
-            // the upper triangle of `BᵀB` accumulated chunk by chunk: `XᵀWX`, `XᵀWz` and `zᵀWz`
-            // at once.
-            let width = p + 1;
-            let chunk = (GRAM_CHUNK_ENTRIES / width).max(1);
-            let mut gram = DMatrix::<f64>::zeros(width, width);
-            for from in (0..len).step_by(chunk) {
-                let rows = chunk.min(len - from);
-                let mut values = std::mem::take(buffer);
-                values.resize(rows * width, 0.0);
-                let mut block = DMatrix::from_vec(rows, width, values);
-                weighted.fill(from, rows, block.as_mut_slice());
-                // Cannot fail: `gram` is width×width, as the block is width wide.
-                gram_update(&block, &mut gram).ok()?;
-                *buffer = block.data.into();
-            }
-            // `gram_update` forms the upper triangle; the lower one is its mirror image.
-            for j in 0..width {
-                for i in 0..j {
-                    gram[(j, i)] = gram[(i, j)];
-                }
-            }
-            // A weighted value that is not finite, or whose square overflows, leaves a
-            // diagonal entry that is not finite.
-            gram.diagonal().iter().all(|v| v.is_finite()).then_some(BlockFold::Gram(gram))
+    // The fold calls back from `linalg_core`, outside this block's dispatched operation.
+    TallQr::<f64>::from_fill(len, p, 1, 1, |from, rows, buf: &mut [f64]| {
+        Arch::new().dispatch(Fill { weighted: &weighted, from, rows, buf });
+        rows
+    })
+    .ok()
+    .map(BlockFold::Qr)
+}
+
+/// One block of a Gram pass, chunk by chunk: each chunk of about [`GRAM_CHUNK_ENTRIES`] entries
+/// of the augmented rows `B = [√W·X·diag(d) | √W·z]` is evaluated ([`Problem::evaluate_block_from`],
+/// its deviance added to the chunks' before it), weighted and written into `buffer` (every
+/// entry overwritten; the thread's next block reuses it) and added to the upper triangle of
+/// `BᵀB` (`XᵀWX`, `XᵀWz` and `zᵀWz` at once) while its rows of `X` are still in cache, so that
+/// a pass reads the design from memory once. The same bits as evaluating the whole block and
+/// then folding it in the same chunks. Returns the block's first invalid row, its deviance
+/// (that of the rows before it) and the Gram matrix (`None` with an invalid row, or when a
+/// weighted value is not finite or its square overflows).
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
+#[inline(always)]
+fn gram_block(
+    pass: &Pass<'_, '_>,
+    rows: Range<usize>,
+    (eta, mu): (&mut [f64], &mut [f64]),
+    buffer: &mut Vec<f64>,
+) -> (Option<usize>, f64, Option<DMatrix<f64>>) {
+    let Pass { problem, cols, scales, linear, .. } = *pass;
+    let width = cols.len() + 1;
+    let chunk = (GRAM_CHUNK_ENTRIES / width).max(1);
+    let mut gram = DMatrix::<f64>::zeros(width, width);
+    let (mut deviance, mut invalid, mut folded) = (0.0, None, true);
+    let terms = chunk.min(rows.len());
+    let (mut roots, mut responses, mut residuals) =
+        (vec![0.0; terms], vec![0.0; terms], vec![0.0; terms]);
+    for from in (0..rows.len()).step_by(chunk) {
+        let len = chunk.min(rows.len() - from);
+        let part = rows.start + from..rows.start + from + len;
+        let (eta, mu) = (&mut eta[from..from + len], &mut mu[from..from + len]);
+        if invalid.is_some() {
+            // `η` and `μ` of the rows after an invalid one, as a whole block has them.
+            problem.evaluate_block(linear, part, (eta, mu), None);
+            continue;
+        }
+        let (bad, total) =
+            problem.evaluate_block_from(deviance, linear, part.clone(), (eta, mu), None);
+        (invalid, deviance) = (bad, total);
+        if invalid.is_some() || !folded {
+            continue;
+        }
+        let (roots, responses) = (&mut roots[..len], &mut responses[..len]);
+        problem.irls_terms_into(part.start, (eta, mu), (roots, responses, &mut residuals[..len]));
+        let weighted = Weighted { problem, cols, scales, start: part.start, roots, responses };
+        let mut values = std::mem::take(buffer);
+        values.resize(len * width, 0.0);
+        let mut block = DMatrix::from_vec(len, width, values);
+        weighted.fill(0, len, block.as_mut_slice());
+        // Cannot fail: `gram` is width×width, as the block is width wide (were it to, the block
+        // would carry no Gram matrix).
+        folded = gram_update(&block, &mut gram).is_ok();
+        *buffer = block.data.into();
+    }
+    // `gram_update` forms the upper triangle; the lower one is its mirror image.
+    for j in 0..width {
+        for i in 0..j {
+            gram[(j, i)] = gram[(i, j)];
         }
     }
+    // A weighted value that is not finite, or whose square overflows, leaves a diagonal entry
+    // that is not finite.
+    let finite = folded && gram.diagonal().iter().all(|v| v.is_finite());
+    (invalid, deviance, (invalid.is_none() && finite).then_some(gram))
 }
 
 /// A block's weighted rows `[√W·X·diag(d) | √W·z]`, from its `√W_i` and `√W_i·z_i`.

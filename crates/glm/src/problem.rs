@@ -275,6 +275,22 @@ impl<'a> Problem<'a> {
         linear: Option<(&[usize], &DVector<f64>)>,
         rows: Range<usize>,
         (eta, mu): (&mut [f64], &mut [f64]),
+        magnitudes: Option<&mut [f64]>,
+    ) -> (Option<usize>, f64) {
+        self.evaluate_block_from(0.0, linear, rows, (eta, mu), magnitudes)
+    }
+
+    /// [`Problem::evaluate_block`] with the deviance added to `total` row by row
+    /// ([`Family::weighted_deviance_from`]): consecutive pieces of a block, each from the total
+    /// of those before, give the block's deviance bit for bit.
+    #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
+    #[inline(always)]
+    pub(crate) fn evaluate_block_from(
+        &self,
+        total: f64,
+        linear: Option<(&[usize], &DVector<f64>)>,
+        rows: Range<usize>,
+        (eta, mu): (&mut [f64], &mut [f64]),
         mut magnitudes: Option<&mut [f64]>,
     ) -> (Option<usize>, f64) {
         let eta_domain = self.link.eta_domain();
@@ -299,7 +315,8 @@ impl<'a> Problem<'a> {
         }
         .map(|k| rows.start + k);
         let end = invalid.unwrap_or(rows.end);
-        let deviance = self.family.weighted_deviance(
+        let deviance = self.family.weighted_deviance_from(
+            total,
             &self.y.as_slice()[rows.start..end],
             Rows::Values(&mu[..end - rows.start]),
             self.weights.rows_from(rows.start),
