@@ -630,12 +630,7 @@ impl<'a> Problem<'a> {
             // The families of most large fits: terms in vector lanes, in the same blocks, each
             // summed in row order as below (a row not kept adds +0, which leaves the bits).
             let block = |ks: Range<usize>| {
-                let rows = match (ks.start, ks.end.checked_sub(1)) {
-                    (first, Some(last)) if first <= last => {
-                        self.kept.get(first)..self.kept.get(last) + 1
-                    }
-                    _ => 0..0,
-                };
+                let rows = self.kept_span(ks);
                 let mu = mu.as_slice();
                 Arch::new().dispatch(CountLogLikelihood {
                     problem: self,
@@ -703,18 +698,23 @@ impl<'a> Problem<'a> {
         .fold([0.0; N], add)
     }
 
+    /// The rows from the `ks.start`-th kept row to the `(ks.end − 1)`-th, both included (empty
+    /// for empty `ks`): a run of kept rows as a range of rows, with the rows between them, whose
+    /// weight is 0.
+    fn kept_span(&self, ks: Range<usize>) -> Range<usize> {
+        match (ks.start, ks.end.checked_sub(1)) {
+            (first, Some(last)) if first <= last => self.kept.get(first)..self.kept.get(last) + 1,
+            _ => 0..0,
+        }
+    }
+
     /// `Σ wᵢ·d(yᵢ, μ)` over the kept rows for one mean `μ` (the null model's): bit for bit
     /// `sum_kept(|i| [wᵢ * unit_deviance(yᵢ, μ)])`, in the same blocks, each summed in row order
     /// by [`Family::weighted_deviance`] inside a SIMD-dispatched operation (the rows between
     /// two kept ones have weight 0 and add nothing).
     pub(crate) fn constant_mean_deviance(&self, mean: f64) -> f64 {
         let block = |ks: Range<usize>| {
-            let rows = match (ks.start, ks.end.checked_sub(1)) {
-                (first, Some(last)) if first <= last => {
-                    self.kept.get(first)..self.kept.get(last) + 1
-                }
-                _ => 0..0,
-            };
+            let rows = self.kept_span(ks);
             Arch::new().dispatch(ConstantMeanDeviance { problem: self, rows, mean })
         };
         if !self.is_tall() {
