@@ -321,6 +321,73 @@ impl Family {
         deviance
     }
 
+    /// For the Poisson and Bernoulli families, the unit deviance at the mean `mean` of each
+    /// response `0, 1, …` that a table holds ([`COUNT_TABLE`] counts; 0 and 1 for the
+    /// Bernoulli), formed by the lane [`Family::weighted_deviance`] forms it with: the null
+    /// model's deviance then looks up most rows instead of forming a logarithm for each
+    /// ([`Family::tabulated_deviance`]). `None` for the other families.
+    pub(crate) fn unit_deviance_table(self, mean: f64) -> Option<Vec<f64>> {
+        let table = |len: usize, unit: fn(f64, f64) -> f64| {
+            Some((0..len).map(|k| unit(crate::numeric::count_to_f64(k), mean)).collect())
+        };
+        match self {
+            Family::Poisson | Family::QuasiPoisson => {
+                table(COUNT_TABLE, PoissonLane::unit_deviance)
+            }
+            Family::Bernoulli => table(2, BernoulliLane::unit_deviance),
+            _ => None,
+        }
+    }
+
+    /// [`Family::weighted_deviance`] at the one mean `mean` for every row, bit for bit, with
+    /// the unit deviance of a response in `table` ([`Family::unit_deviance_table`] of this
+    /// family at `mean`) looked up, and any other formed by the same lane.
+    #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
+    #[inline(always)]
+    pub(crate) fn tabulated_deviance(
+        self,
+        y: &[f64],
+        mean: f64,
+        table: &[f64],
+        weights: Rows<'_>,
+    ) -> f64 {
+        match self {
+            Family::Bernoulli => self.tabulated::<BernoulliLane>(y, mean, table, weights),
+            _ => self.tabulated::<PoissonLane>(y, mean, table, weights),
+        }
+    }
+
+    /// [`Family::tabulated_deviance`] with `L`, the lane the table was formed by; the sum and
+    /// its fallback for a term that is not finite are [`Family::chunked_deviance`]'s.
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::float_cmp,
+        reason = "y in [0, table length) is an integer exactly when its truncation gives it back"
+    )]
+    #[inline(always)]
+    fn tabulated<L: Lane>(self, y: &[f64], mean: f64, table: &[f64], weights: Rows<'_>) -> f64 {
+        const CHUNK: usize = 64;
+        let (mut terms, mut weight_buf) = ([0.0; CHUNK], [0.0; CHUNK]);
+        let len = crate::numeric::count_to_f64(table.len());
+        let mut deviance = 0.0;
+        for (c, y) in y.chunks(CHUNK).enumerate() {
+            let weights = weights.chunk(c * CHUNK, &mut weight_buf[..y.len()]);
+            let terms = &mut terms[..y.len()];
+            for ((t, &y), &w) in terms.iter_mut().zip(y).zip(weights) {
+                let listed = y >= 0.0 && y < len && crate::numeric::count_to_f64(y as usize) == y;
+                let d = w * if listed { table[y as usize] } else { L::unit_deviance(y, mean) };
+                // Adding +0 leaves the sum's bits as skipping the row would: it is never −0.
+                *t = if w > 0.0 { d } else { 0.0 };
+            }
+            for (k, &t) in terms.iter().enumerate() {
+                deviance +=
+                    if t.is_finite() { t } else { weights[k] * self.unit_deviance(y[k], mean) };
+            }
+        }
+        deviance
+    }
+
     /// Where the response must lie ([`Family::Binomial`]'s proportions; with trials the
     /// successes must lie in `[0, trials]`).
     #[must_use]
@@ -485,6 +552,10 @@ trait Lane {
     /// `d(y, μ)`, as [`Family::unit_deviance`] wherever it is finite.
     fn unit_deviance(y: f64, mu: f64) -> f64;
 }
+
+/// Counts in a table of [`Family::unit_deviance_table`]: 0 to 1023, which hold nearly every
+/// count of a large Poisson fit.
+const COUNT_TABLE: usize = 1 << 10;
 
 /// The Poisson unit deviance.
 struct PoissonLane;

@@ -713,9 +713,12 @@ impl<'a> Problem<'a> {
     /// by [`Family::weighted_deviance`] inside a SIMD-dispatched operation (the rows between
     /// two kept ones have weight 0 and add nothing).
     pub(crate) fn constant_mean_deviance(&self, mean: f64) -> f64 {
+        // The Poisson and Bernoulli unit deviances of the usual responses, formed once.
+        let table = self.family.unit_deviance_table(mean);
+        let table = table.as_deref();
         let block = |ks: Range<usize>| {
             let rows = self.kept_span(ks);
-            Arch::new().dispatch(ConstantMeanDeviance { problem: self, rows, mean })
+            Arch::new().dispatch(ConstantMeanDeviance { problem: self, rows, mean, table })
         };
         if !self.is_tall() {
             return block(0..self.kept.len());
@@ -831,6 +834,8 @@ struct ConstantMeanDeviance<'a, 'p> {
     problem: &'a Problem<'p>,
     rows: Range<usize>,
     mean: f64,
+    /// [`Family::unit_deviance_table`] at `mean`.
+    table: Option<&'a [f64]>,
 }
 
 impl WithSimd for ConstantMeanDeviance<'_, '_> {
@@ -842,12 +847,13 @@ impl WithSimd for ConstantMeanDeviance<'_, '_> {
     )]
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) -> f64 {
-        let Self { problem, rows, mean } = self;
-        problem.family.weighted_deviance(
-            &problem.y.as_slice()[rows.clone()],
-            Rows::Constant(mean),
-            problem.weights.rows_from(rows.start),
-        )
+        let Self { problem, rows, mean, table } = self;
+        let (y, weights) =
+            (&problem.y.as_slice()[rows.clone()], problem.weights.rows_from(rows.start));
+        match table {
+            Some(table) => problem.family.tabulated_deviance(y, mean, table, weights),
+            None => problem.family.weighted_deviance(y, Rows::Constant(mean), weights),
+        }
     }
 }
 
@@ -1013,8 +1019,9 @@ mod tests {
 
     /// The null model's deviance by [`Problem::constant_mean_deviance`] is `sum_kept`'s row by
     /// row sum bit for bit: on a tall problem (row blocks on every core) and a small one (row
-    /// order), with and without zero weights (rows between the kept ones), for the vectorised
-    /// families and one that is not.
+    /// order), with and without zero weights (rows between the kept ones), for the families
+    /// whose unit deviances are looked up (counts in the table, beyond it and not whole) and one
+    /// that is not.
     #[test]
     fn the_constant_mean_deviance_is_the_kept_rows_sum_bit_for_bit() {
         for m in [70_000, 300] {
@@ -1022,7 +1029,12 @@ mod tests {
             let x = sim::intercept_gaussian(m, 2, &mut rng).unwrap();
             let design = Design::new(x).unwrap().with_intercept_column(0).unwrap();
             let draws = sim::gaussian_matrix(m, 2, &mut rng).unwrap();
-            let counts = DVector::from_fn(m, |i, _| (2.0 * draws[(i, 0)].abs()).floor());
+            // Counts within the table of unit deviances, beyond it (5000) and not whole (2.5).
+            let counts = DVector::from_fn(m, |i, _| match i % 89 {
+                7 => 5000.0,
+                8 => 2.5,
+                _ => (2.0 * draws[(i, 0)].abs()).floor(),
+            });
             let binary = DVector::from_fn(m, |i, _| f64::from(draws[(i, 1)] > 0.3));
             let positive = DVector::from_fn(m, |i, _| 0.5 + draws[(i, 1)].abs());
             let zeros =
