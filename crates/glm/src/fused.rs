@@ -189,22 +189,16 @@ impl WithSimd for PassBlock<'_, '_> {
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) -> BlockResult {
         let Self { pass, rows, eta, mu, buf } = self;
-        let Pass { problem, cols, scales, linear, spread, fold } = *pass;
+        let Pass { spread, fold, .. } = *pass;
         if let Fold::Gram { .. } = fold {
             let (invalid, deviance, gram) = gram_block(pass, rows, (eta, mu), buf);
             return (invalid, deviance, gram.map(BlockFold::Gram), None);
         }
         let mut magnitudes = if spread { vec![0.0; rows.len()] } else { Vec::new() };
         let measured = spread.then_some(&mut magnitudes[..]);
-        let (invalid, deviance) = problem.evaluate_block(linear, rows.clone(), (eta, mu), measured);
-        let folded = if invalid.is_some() {
-            None
-        } else {
-            let measured = spread.then_some(&mut magnitudes[..]);
-            fold_block(problem, cols, scales, (rows.start, eta, mu), measured)
-        };
+        let (invalid, deviance, folded) = qr_block(pass, rows, (eta, mu), measured);
         let squares = spread.then(|| scaled_squares(&magnitudes));
-        (invalid, deviance, folded, squares)
+        (invalid, deviance, folded.map(BlockFold::Qr), squares)
     }
 }
 
@@ -228,38 +222,136 @@ fn combined_norm(blocks: &[(f64, f64)]) -> f64 {
     largest * blocks.iter().map(|&(a, q)| q * (a / largest).powi(2)).sum::<f64>().sqrt()
 }
 
-/// Folds the weighted rows of one block (rows from `start`, at its `eta` and `mu`) by QR. With
-/// `magnitudes` (the block's `Σ_k |x_ik·γ_k|` from [`Problem::evaluate_block`]) each becomes the
-/// digits estimate's `s_i = √W_i·(Σ_k|x_ik·γ_k| + |offset_i| + |r_i|)`, formed as
-/// `crate::digits` forms it. `None` when a weighted value is not finite.
+/// Rows a QR block evaluates at a time, ahead of the fold's requests: about
+/// [`GRAM_CHUNK_ENTRIES`] entries of `X` (half a MiB), so that the fill reads them from cache.
+fn evaluation_rows(width: usize) -> usize {
+    (GRAM_CHUNK_ENTRIES / width).max(1)
+}
+
+/// One block of a QR pass: its evaluation, the digits estimate's terms and its fold into a
+/// [`TallQr`], the block evaluated piece by piece as the fold asks for its rows
+/// ([`Evaluated::advance`]), so that the fill reads a piece's rows of `X` while they are in
+/// cache. The same operations in the same order as evaluating the whole block before the fold,
+/// so the same bits. With `magnitudes` (zeros, one per row) each becomes the digits estimate's
+/// `s_i = √W_i·(Σ_k|x_ik·γ_k| + |offset_i| + |r_i|)`, formed as `crate::digits` forms it.
+/// Returns the block's first invalid row, its deviance (that of the rows before it) and the
+/// fold (`None` with an invalid row or a weighted value that is not finite).
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
 #[inline(always)]
-fn fold_block(
-    problem: &Problem<'_>,
-    cols: &[usize],
-    scales: &[f64],
-    (start, eta, mu): (usize, &[f64], &[f64]),
+fn qr_block(
+    pass: &Pass<'_, '_>,
+    rows: Range<usize>,
+    (eta, mu): (&mut [f64], &mut [f64]),
     magnitudes: Option<&mut [f64]>,
-) -> Option<BlockFold> {
-    let p = cols.len();
-    let len = eta.len();
-    // `√W_i` and `√W_i·z_i` of every row of the block, once.
-    let (mut roots, mut responses, mut residuals) =
-        (vec![0.0; len], vec![0.0; len], vec![0.0; len]);
-    problem.irls_terms_into(start, (eta, mu), (&mut roots, &mut responses, &mut residuals));
-    if let Some(t) = magnitudes {
-        for (b, t) in t.iter_mut().enumerate() {
-            *t = roots[b] * (*t + problem.offset[start + b].abs() + residuals[b].abs());
+) -> (Option<usize>, f64, Option<TallQr<f64>>) {
+    let Pass { problem, cols, scales, .. } = *pass;
+    let (start, len) = (rows.start, rows.len());
+    let evaluated = std::sync::Mutex::new(Evaluated {
+        pass,
+        start,
+        done: 0,
+        deviance: 0.0,
+        invalid: None,
+        eta,
+        mu,
+        magnitudes,
+        terms: [vec![0.0; len], vec![0.0; len], vec![0.0; len]],
+    });
+    // The fold calls back from `linalg_core`, outside this block's dispatched operation, on this
+    // thread and in row order; the lock is never contended.
+    let fold = TallQr::<f64>::from_fill(len, cols.len(), 1, 1, |from, rows, buf: &mut [f64]| {
+        let mut state = evaluated.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if state.done < from + rows {
+            Arch::new().dispatch(Advance { state: &mut state, to: from + rows });
         }
-    }
-    let weighted = Weighted { problem, cols, scales, start, roots: &roots, responses: &responses };
-    // The fold calls back from `linalg_core`, outside this block's dispatched operation.
-    TallQr::<f64>::from_fill(len, p, 1, 1, |from, rows, buf: &mut [f64]| {
+        if state.invalid.is_some() {
+            // The fold stops at the first value that is not finite; the block has no fold.
+            buf.fill(f64::NAN);
+            return rows;
+        }
+        let [roots, responses, _] = &state.terms;
+        let weighted = Weighted { problem, cols, scales, start, roots, responses };
         Arch::new().dispatch(Fill { weighted: &weighted, from, rows, buf });
         rows
-    })
-    .ok()
-    .map(BlockFold::Qr)
+    });
+    let mut state = evaluated.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Rows the fold did not ask for, having stopped at a value that was not finite.
+    if state.done < len {
+        Arch::new().dispatch(Advance { state: &mut state, to: len });
+    }
+    let fold = fold.ok().filter(|_| state.invalid.is_none());
+    (state.invalid, state.deviance, fold)
+}
+
+/// A QR block's evaluation so far (rows `0..done` of the block, which starts at row `start`):
+/// the deviance of its valid rows, its first invalid row, and for each row `√W_i`, `√W_i·z_i`
+/// and the residual `r_i` (in `terms`).
+struct Evaluated<'a, 'b> {
+    pass: &'a Pass<'a, 'b>,
+    start: usize,
+    done: usize,
+    deviance: f64,
+    invalid: Option<usize>,
+    eta: &'a mut [f64],
+    mu: &'a mut [f64],
+    magnitudes: Option<&'a mut [f64]>,
+    terms: [Vec<f64>; 3],
+}
+
+impl Evaluated<'_, '_> {
+    /// Evaluates the rows from `done` to at least `to` (and [`evaluation_rows`] of them when
+    /// the block has that many left), as [`Problem::evaluate_block_from`] and
+    /// [`Problem::irls_terms_into`] do; after an invalid row only `η` and `μ`.
+    #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
+    #[inline(always)]
+    fn advance(&mut self, to: usize) {
+        let Pass { problem, cols, linear, .. } = *self.pass;
+        let (from, len) = (self.done, self.eta.len());
+        let to = to.max(from + evaluation_rows(cols.len() + 1)).min(len);
+        let part = self.start + from..self.start + to;
+        let (eta, mu) = (&mut self.eta[from..to], &mut self.mu[from..to]);
+        self.done = to;
+        if self.invalid.is_some() {
+            problem.evaluate_block(linear, part, (eta, mu), None);
+            return;
+        }
+        let mut magnitudes = self.magnitudes.as_deref_mut().map(|t| &mut t[from..to]);
+        let measured = magnitudes.as_deref_mut();
+        let (invalid, deviance) =
+            problem.evaluate_block_from(self.deviance, linear, part.clone(), (eta, mu), measured);
+        (self.invalid, self.deviance) = (invalid, deviance);
+        if invalid.is_some() {
+            return;
+        }
+        let [roots, responses, residuals] = &mut self.terms;
+        let (roots, residuals) = (&mut roots[from..to], &mut residuals[from..to]);
+        let terms = (&mut *roots, &mut responses[from..to], &mut *residuals);
+        problem.irls_terms_into(part.start, (&self.eta[from..to], &self.mu[from..to]), terms);
+        if let Some(t) = magnitudes {
+            for (b, t) in t.iter_mut().enumerate() {
+                *t = roots[b] * (*t + problem.offset[part.start + b].abs() + residuals[b].abs());
+            }
+        }
+    }
+}
+
+/// [`Evaluated::advance`] as an operation for `pulp`, like [`PassBlock`].
+struct Advance<'a, 'e, 'p> {
+    state: &'a mut Evaluated<'e, 'p>,
+    to: usize,
+}
+
+impl WithSimd for Advance<'_, '_, '_> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        self.state.advance(self.to);
+    }
 }
 
 /// One block of a Gram pass, chunk by chunk: each chunk of about [`GRAM_CHUNK_ENTRIES`] entries
