@@ -244,7 +244,6 @@ fn qr_block(
     (eta, mu): (&mut [f64], &mut [f64]),
     magnitudes: Option<&mut [f64]>,
 ) -> (Option<usize>, f64, Option<TallQr<f64>>) {
-    let Pass { problem, cols, scales, .. } = *pass;
     let (start, len) = (rows.start, rows.len());
     let evaluated = std::sync::Mutex::new(Evaluated {
         pass,
@@ -259,25 +258,16 @@ fn qr_block(
     });
     // The fold calls back from `linalg_core`, outside this block's dispatched operation, on this
     // thread and in row order; the lock is never contended.
-    let fold = TallQr::<f64>::from_fill(len, cols.len(), 1, 1, |from, rows, buf: &mut [f64]| {
+    let fold = TallQr::<f64>::from_fill(len, pass.cols.len(), 1, 1, |from, rows, buf| {
         let mut state = evaluated.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if state.done < from + rows {
-            Arch::new().dispatch(Advance { state: &mut state, to: from + rows });
-        }
-        if state.invalid.is_some() {
-            // The fold stops at the first value that is not finite; the block has no fold.
-            buf.fill(f64::NAN);
-            return rows;
-        }
-        let [roots, responses, _] = &state.terms;
-        let weighted = Weighted { problem, cols, scales, start, roots, responses };
-        Arch::new().dispatch(Fill { weighted: &weighted, from, rows, buf });
+        Arch::new().dispatch(Supply { state: &mut state, from, rows, buf });
         rows
     });
     let mut state = evaluated.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    // Rows the fold did not ask for, having stopped at a value that was not finite.
+    // Rows the fold did not ask for, having stopped at a value that was not finite: supplied
+    // as an empty piece at the block's end, which evaluates everything before it.
     if state.done < len {
-        Arch::new().dispatch(Advance { state: &mut state, to: len });
+        Arch::new().dispatch(Supply { state: &mut state, from: len, rows: 0, buf: &mut [] });
     }
     let fold = fold.ok().filter(|_| state.invalid.is_none());
     (state.invalid, state.deviance, fold)
@@ -335,13 +325,18 @@ impl Evaluated<'_, '_> {
     }
 }
 
-/// [`Evaluated::advance`] as an operation for `pulp`, like [`PassBlock`].
-struct Advance<'a, 'e, 'p> {
+/// What the fold of [`qr_block`] asks for: the block's weighted rows `from..from + rows`
+/// written into `buf` ([`Weighted::fill`]), evaluated first if they are not yet
+/// ([`Evaluated::advance`]), or NaN after an invalid row, at which the fold stops (the block has
+/// no fold); as an operation for `pulp`, like [`PassBlock`].
+struct Supply<'a, 'e, 'p> {
     state: &'a mut Evaluated<'e, 'p>,
-    to: usize,
+    from: usize,
+    rows: usize,
+    buf: &'a mut [f64],
 }
 
-impl WithSimd for Advance<'_, '_, '_> {
+impl WithSimd for Supply<'_, '_, '_> {
     type Output = ();
 
     #[expect(
@@ -350,7 +345,21 @@ impl WithSimd for Advance<'_, '_, '_> {
     )]
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) {
-        self.state.advance(self.to);
+        let Self { state, from, rows, buf } = self;
+        if state.done < from + rows {
+            state.advance(from + rows);
+        }
+        if rows == 0 {
+            return;
+        }
+        if state.invalid.is_some() {
+            buf.fill(f64::NAN);
+            return;
+        }
+        let Pass { problem, cols, scales, .. } = *state.pass;
+        let [roots, responses, _] = &state.terms;
+        let weighted = Weighted { problem, cols, scales, start: state.start, roots, responses };
+        weighted.fill(from, rows, buf);
     }
 }
 
@@ -447,27 +456,6 @@ impl Weighted<'_, '_> {
                 *v = root * (x * s);
             }
         }
-    }
-}
-
-/// [`Weighted::fill`] as an operation for `pulp`, like [`PassBlock`].
-struct Fill<'a, 'w, 'p> {
-    weighted: &'a Weighted<'w, 'p>,
-    from: usize,
-    rows: usize,
-    buf: &'a mut [f64],
-}
-
-impl WithSimd for Fill<'_, '_, '_> {
-    type Output = ();
-
-    #[expect(
-        clippy::inline_always,
-        reason = "pulp compiles the inlined body for the CPU's instruction set"
-    )]
-    #[inline(always)]
-    fn with_simd<S: Simd>(self, _: S) {
-        self.weighted.fill(self.from, self.rows, self.buf);
     }
 }
 
