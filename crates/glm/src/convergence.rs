@@ -84,4 +84,9 @@ pub(crate) struct Outcome {
     /// `η`, `μ` and the deviance at `gamma`, when the method already has them (IRLS's last
     /// trial point is its result), so that the fit does not evaluate them again.
     pub(crate) evaluation: Option<Evaluation>,
+    /// Whether IRLS's coefficient criterion stopped only because the weighted solve's rounding
+    /// covers a last step that was not negligible against its coefficients
+    /// ([`crate::information::Scoring::masked`]): an exact fit, or a fit drifting under
+    /// separation, which [`crate::fit`] then checks.
+    pub(crate) unresolved: bool,
 }

@@ -148,9 +148,13 @@ pub fn fit(data: &Data<'_>, model: impl Into<Model>, control: &Control) -> Resul
             // tolerance or another criterion one IRLS run with R's control certifies it, for a
             // fit and for a failure to converge alike (separation explains the latter better).
             // Under another rule the run is certified only when it could be a separated one: it
-            // failed, or some fitted mean came within SEPARATION_SUSPICION of its boundary.
+            // failed, some fitted mean came within SEPARATION_SUSPICION of its boundary, or its
+            // last step was called negligible only because the weighted solve's rounding covers
+            // it (`Outcome::unresolved`): under the inverse links a separated mean falls to 0
+            // only as a power of η, and the weights run off until the information's condition
+            // hides real steps, long before the means reach the suspicion's threshold.
             let suspicious = match &result {
-                Ok(outcome) => near_boundary(&problem, &cols, outcome),
+                Ok(outcome) => outcome.unresolved || near_boundary(&problem, &cols, outcome),
                 Err(_) => true,
             };
             if tolerance > IRLS_TOLERANCE

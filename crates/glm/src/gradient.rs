@@ -106,6 +106,7 @@ pub(crate) fn gradient_ascent(
         newton_steps: 0,
         truncation: None,
         evaluation: None,
+        unresolved: false,
     };
     Ok((outcome, evaluations))
 }
@@ -137,6 +138,7 @@ fn finish(run: Ascent<'_, '_>, iterations: usize, measure: f64, tol: Option<f64>
         newton_steps: 0,
         truncation: None,
         evaluation: None,
+        unresolved: false,
     };
     (outcome, evaluations)
 }

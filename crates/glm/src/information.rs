@@ -166,20 +166,41 @@ impl Scoring {
     /// (scaled), counts as 0: at an exact fit the standard errors vanish with the residuals, and
     /// a step of rounding size would otherwise never be negligible against them.
     pub(crate) fn measure(&self, from: &DVector<f64>, to: &DVector<f64>) -> f64 {
+        self.step_ratios(from, to)
+            .filter(|&(_, rounding)| !rounding)
+            .fold(0.0, |m, (r, _)| m.max(r))
+    }
+
+    /// The largest ratio `|Δγ_j|/(|γ_j| + SE_j)` among the step components that
+    /// [`Scoring::measure`] counts as rounding; 0 when there are none. At or above the tolerance,
+    /// the measure calls the step negligible only because the weighted solve cannot resolve it:
+    /// at an exact fit, or where the information is so ill-conditioned (`κ·ε` near 1, as when
+    /// weights run off to 0 under separation) that its rounding covers real steps.
+    pub(crate) fn masked(&self, from: &DVector<f64>, to: &DVector<f64>) -> f64 {
+        self.step_ratios(from, to).filter(|&(_, rounding)| rounding).fold(0.0, |m, (r, _)| m.max(r))
+    }
+
+    /// Each component's `|Δγ_j|/(|γ_j| + SE_j)` (scaled; 0 without a step, infinite for a step
+    /// against a size of 0) and whether the step lies within the rounding of the weighted solve.
+    fn step_ratios<'s>(
+        &'s self,
+        from: &'s DVector<f64>,
+        to: &'s DVector<f64>,
+    ) -> impl Iterator<Item = (f64, bool)> + 's {
         let largest = (0..to.len()).fold(0.0_f64, |m, j| m.max((to[j] / self.scales[j]).abs()));
         let condition = if self.condition.is_finite() { self.condition } else { f64::MAX };
         let rounding = STEP_ROUNDING * condition * f64::EPSILON * largest;
-        (0..to.len()).fold(0.0, |worst: f64, j| {
+        (0..to.len()).map(move |j| {
             let step = ((to[j] - from[j]) / self.scales[j]).abs();
             let size = (to[j] / self.scales[j]).abs() + self.scaled_std_error(j);
-            let ratio = if step <= rounding {
+            let ratio = if step == 0.0 {
                 0.0
             } else if size > 0.0 {
                 step / size
             } else {
                 f64::INFINITY
             };
-            worst.max(ratio)
+            (ratio, step <= rounding)
         })
     }
 

@@ -78,7 +78,8 @@ pub(crate) fn irls(
                 scored_step(&passes, &mut current, prev, &mut workspace, how, (iteration, tol))?;
             let (result, took_newton, scores) = match scored {
                 Scored::Step(stepped) => *stepped,
-                Scored::Stop(next, measure) => {
+                Scored::Stop(next, measure, masked) => {
+                    progress.masked = masked;
                     let (step, counts) = ((previous, &next, measure), (iteration, tol, halvings));
                     return Ok(stopped(progress, step, current, history, counts));
                 }
@@ -88,9 +89,8 @@ pub(crate) fn irls(
             if criterion == Criterion::Coefficients
                 && let Some(p) = prev
             {
-                let held = pinned(problem, &result, &current, offset, tol);
-                let linear = non_canonical && !took_newton;
-                change = progress.record(&scores, p, &result.0, linear, held, tol);
+                let rule = (non_canonical && !took_newton, problem.link, offset, tol);
+                change = progress.record(&scores, (p, &result, current.deviance), rule);
             }
             result
         };
@@ -118,7 +118,8 @@ pub(crate) fn irls(
         last_step = previous.as_ref().map(|p| LastStep { step: &gamma - p, mu_before });
         previous = Some(gamma);
         if change < tol && step_kind == FactorKind::Gram {
-            change = confirm_by_qr(&passes, &mut current, previous.as_ref(), &mut workspace)?;
+            (change, progress.masked) =
+                confirm_by_qr(&passes, &mut current, previous.as_ref(), &mut workspace)?;
         }
         if change < tol {
             let gamma = previous.unwrap_or_else(|| DVector::zeros(cols.len()));
@@ -139,6 +140,7 @@ pub(crate) fn irls(
                 newton_steps: progress.newton_steps,
                 truncation: progress.bound.or_else(|| last_step.as_ref().map(|s| s.step.abs())),
                 evaluation: Some(current),
+                unresolved: progress.masked >= tol,
             });
         }
     }
@@ -187,15 +189,16 @@ fn first_point(passes: &Passes<'_>, start: Option<&DVector<f64>>) -> Result<Eval
 }
 
 /// After a step from a Gram factor met the tolerance, the measure of the step QR takes from its
-/// end `gamma` (at `current`, folded again by QR unless its pass did so): the last step and the
-/// covariance of a fit come from QR, so the fit stops only if that step is negligible too.
+/// end `gamma` (at `current`, folded again by QR unless its pass did so), and the largest ratio
+/// it counts as rounding ([`Scoring::masked`]): the last step and the covariance of a fit come
+/// from QR, so the fit stops only if that step is negligible too.
 fn confirm_by_qr(
     passes: &Passes<'_>,
     current: &mut Evaluation,
     gamma: Option<&DVector<f64>>,
     workspace: &mut DMatrix<f64>,
-) -> Result<f64> {
-    let Some(gamma) = gamma else { return Ok(f64::INFINITY) };
+) -> Result<(f64, f64)> {
+    let Some(gamma) = gamma else { return Ok((f64::INFINITY, 0.0)) };
     if current.factor.as_ref().is_none_or(|f| f.kind != FactorKind::Qr) {
         *current = passes.evaluate_by_qr(gamma);
     }
@@ -204,7 +207,7 @@ fn confirm_by_qr(
     let storage = std::mem::take(workspace);
     let (check, storage) = scoring(passes.problem, passes.cols, current, storage, false)?;
     *workspace = storage;
-    Ok(check.measure(gamma, &check.fisher))
+    Ok((check.measure(gamma, &check.fisher), check.masked(gamma, &check.fisher)))
 }
 
 /// The Fisher-scoring iterate `(XᵀWX)⁻¹XᵀWz` at `current`, as R's rule takes it: from the fold
@@ -236,29 +239,39 @@ struct Progress {
     measures: Vec<f64>,
     /// The truncation bound of the last step.
     bound: Option<DVector<f64>>,
+    /// The largest ratio the last measure counted as rounding ([`Scoring::masked`]).
+    masked: f64,
 }
 
 impl Progress {
-    /// Records the step `from → to` and returns the change that decides convergence. A Fisher
-    /// step of a non-canonical link (`linear`) converges linearly, so its size does not bound
-    /// the error: only a Newton step (quadratic) may end the fit, unless the step is at rounding
-    /// level (measure 0) or `held` at a boundary, where R's rule decides.
+    /// Records the step from `from` (of deviance `before`) to `to.0` and returns the change that
+    /// decides convergence.
+    ///
+    /// A Fisher step of a non-canonical link (`linear`) converges linearly, so its size does not
+    /// bound the error: only a Newton step (quadratic) may end the fit, unless the step is at
+    /// rounding level (measure 0) or held at a boundary ([`pinned`]) with the deviance settled
+    /// by R's rule, which then decides. A step the solve's rounding covers
+    /// ([`Scoring::masked`]) still counts while it lowers the deviance by more than R's rule
+    /// allows: at an exact fit the deviance settles (or wanders in its rounding, as often up as
+    /// down), under a drift to infinity (separation) it keeps falling.
     fn record(
         &mut self,
         scores: &Scoring,
-        from: &DVector<f64>,
-        to: &DVector<f64>,
-        linear: bool,
-        held: bool,
-        tol: f64,
+        (from, to, before): (&DVector<f64>, &Step, f64),
+        (linear, link, offset, tol): (bool, Link, f64, f64),
     ) -> f64 {
-        let step = scores.measure(from, to);
-        self.bound = Some(truncation_bound(from, to, &self.measures, step));
+        let step = scores.measure(from, &to.0);
+        self.masked = scores.masked(from, &to.0);
+        self.bound = Some(truncation_bound(from, &to.0, &self.measures, step));
         self.measures.push(step);
-        if held {
+        let after = to.1.deviance;
+        let settled = relative_change(after, before, offset) < tol;
+        if settled && pinned(link, to) {
             0.0
         } else if linear && step < NEWTON_SWITCH && step > 0.0 {
             step.max(tol)
+        } else if step < tol && !settled && after < before && self.masked >= tol {
+            self.masked
         } else {
             step
         }
@@ -294,6 +307,7 @@ fn stopped(
         newton_steps: progress.newton_steps,
         truncation: progress.bound,
         evaluation: Some(current),
+        unresolved: progress.masked >= tol,
     }
 }
 
@@ -302,9 +316,10 @@ enum Scored {
     /// It took a step: the step, whether it was Newton's, and the information factored at the
     /// point it started from.
     Step(Box<(Step, bool, Scoring)>),
-    /// The step from the current point, to the given end and of the given measure, is negligible
-    /// and the information there was factored by QR: the current point is the fit.
-    Stop(DVector<f64>, f64),
+    /// The step from the current point, to the given end and of the given measure (and largest
+    /// ratio counted as rounding), is negligible and the information there was factored by QR:
+    /// the current point is the fit.
+    Stop(DVector<f64>, f64, f64),
 }
 
 /// One step of the non-R criteria from `current`: a full Newton step on the observed information
@@ -333,7 +348,8 @@ fn scored_step(
         && scores.kind == FactorKind::Qr
         && let Some(m) = measure.filter(|&m| m < tol)
     {
-        return Ok(Scored::Stop(scores.fisher, m));
+        let masked = previous.map_or(0.0, |p| scores.masked(p, &scores.fisher));
+        return Ok(Scored::Stop(scores.fisher, m, masked));
     }
     if passes.fused() {
         // The point's information is factored and the trial will replace it: only its
@@ -384,16 +400,16 @@ fn predicted_negligible(measures: &[f64], measure: f64, tol: f64) -> bool {
 }
 
 /// Whether a step may pin the fit at a boundary where the coefficients cannot settle: it was
-/// halved to stay in the domain, or it holds means at a probability link's clamp. R's rule then
-/// decides whether the fit has stopped (and the boundary check of the fit judges the point).
-fn pinned(problem: &Problem<'_>, step: &Step, current: &Evaluation, offset: f64, tol: f64) -> bool {
-    // The cheap tests first: the scan of the means only decides when both others allow it.
-    let small = relative_change(step.1.deviance, current.deviance, offset) < tol;
+/// halved to stay in the domain, or it holds means at a probability link's clamp. Where the
+/// deviance has settled by R's rule, that rule then decides whether the fit has stopped (and the
+/// boundary check of the fit judges the point).
+fn pinned(link: Link, step: &Step) -> bool {
+    // The cheap test first: the scan of the means only decides when the step was not halved.
     let clamped = || {
-        matches!(problem.link, Link::Logit | Link::Probit | Link::Cloglog)
+        matches!(link, Link::Logit | Link::Probit | Link::Cloglog)
             && step.1.mu.iter().any(|&m| m <= PROBABILITY_FLOOR || m >= 1.0 - PROBABILITY_FLOOR)
     };
-    small && (step.3.is_some() || clamped())
+    step.3.is_some() || clamped()
 }
 
 /// A bound on the distance from `to` to the fixed point, per coefficient, from the last step

@@ -124,17 +124,21 @@
 //! - **Separation.** When binary (or count) data can be fitted exactly along a direction, the
 //!   maximum-likelihood estimate does not exist and IRLS drifts to ever larger coefficients
 //!   while R's criterion is met anyway. After IRLS stops, if the last step shrank some fitted
-//!   mean's distance to 0 or 1 (0 for counts) by a quarter or more (a separated mean shrinks by
-//!   about `1 − 1/e` per step), the observations it moved at least 100 times more than the rest
+//!   mean's distance to 0 or 1 (0 for counts) by a tenth or more (a separated mean shrinks by
+//!   about `1 − 1/e` per step under the logit, probit, cloglog and log links, and by a steady
+//!   fraction under the inverse links, whose means fall to 0 as a power of `η`: 0.2 a step in a
+//!   Bernoulli fit held at the domain's edge), the observations it moved at least 100 times more than the rest
 //!   are candidates, and the step, with the others' rows projected out, is checked to be a
 //!   separating direction (up to `10⁻⁶` of its largest movement, for rounding). Such a
 //!   direction proves the MLE does not exist: the fit is [`Error::Separation`], naming the
 //!   separated observations and the direction, complete or quasi-complete. The rule agreed
 //!   with a linear-programming test on 300 random data sets for the logit, probit and cloglog
 //!   links (`tests/data/separation/`). A fit that did not run IRLS by R's rule at R's tolerance
-//!   (gradient ascent, the default [`Criterion::Coefficients`], or a looser tolerance) is
-//!   certified by one IRLS run with R's control;
-//!   only a separation it proves can fail the fit, so an estimate that exists is unaffected.
+//!   is certified by one IRLS run with R's control: gradient ascent and a looser tolerance
+//!   always; the default [`Criterion::Coefficients`] when the fit could be a separated one (a
+//!   mean within `10⁻⁸` of such a boundary, or a last step called negligible only because the
+//!   weighted solve's rounding covers it). Only a separation that run proves can fail the fit,
+//!   so an estimate that exists is unaffected.
 //! - **Existence and boundaries.** For a family whose dispersion is estimated, a response
 //!   fitted exactly (Pearson residuals within `max(n, p)·ε` of the data's size) leaves no
 //!   dispersion to estimate: [`Error::ExactFit`], carrying the coefficients. A converged fit

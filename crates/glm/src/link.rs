@@ -259,16 +259,32 @@ impl Link {
         }
     }
 
-    /// Whether the link sends the lower end of the mean's range (0) to `η → −∞`, and, for the
-    /// probability links, the upper end (1) to `η → +∞`: the links under which a fitted mean
-    /// can only reach the boundary by coefficients diverging (see [`crate::Error::Separation`]).
-    pub(crate) const fn boundary_at_infinity(self) -> (bool, bool) {
-        match self {
-            Link::Log => (true, false),
-            Link::Logit | Link::Probit | Link::Cloglog => (true, true),
-            Link::Identity | Link::Inverse | Link::InverseSquared | Link::Sqrt => (false, false),
-        }
+    /// Which ends of the mean's range the link sends to an infinite `η`: the lower end (0), and
+    /// for the probability links the upper end (1); the links under which a fitted mean can
+    /// only reach the boundary by coefficients diverging (see [`crate::Error::Separation`]).
+    pub(crate) const fn boundary_at_infinity(self) -> InfiniteEnds {
+        let (lower, upper, rising) = match self {
+            Link::Log => (true, false, true),
+            Link::Logit | Link::Probit | Link::Cloglog => (true, true, true),
+            // μ = 1/η and μ = 1/√η fall to 0 as η → +∞.
+            Link::Inverse | Link::InverseSquared => (true, false, false),
+            Link::Identity | Link::Sqrt => (false, false, true),
+        };
+        InfiniteEnds { lower, upper, rising }
     }
+}
+
+/// The ends of the mean's range that a link sends to an infinite `η`
+/// ([`Link::boundary_at_infinity`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct InfiniteEnds {
+    /// The lower end, 0.
+    pub(crate) lower: bool,
+    /// The upper end, 1.
+    pub(crate) upper: bool,
+    /// Whether the mean rises with `η`, so that the lower end lies at `η → −∞` (and the upper
+    /// at `+∞`); the inverse links fall, their lower end at `η → +∞`.
+    pub(crate) rising: bool,
 }
 
 impl std::fmt::Display for Link {

@@ -478,14 +478,13 @@ impl<'a> Problem<'a> {
     pub(crate) fn irls_terms(&self, eta: f64, mu: f64, i: usize) -> (f64, f64, f64) {
         // The log link's `dμ/dη = e^η` is `μ` itself, bit for bit: no second `exp`.
         let d = if self.link == Link::Log { mu } else { self.link.mu_eta(eta) };
-        // √W = √(w·(dμ/dη)²/V(μ)), R's formula, as long as it is an ordinary number; where
-        // V(μ) or the square over- or underflows, √w·|dμ/dη|/√V(μ) without forming V(μ).
-        let direct = (self.weights[i] * d * d / self.family.variance(mu)).sqrt();
-        let root = if direct.is_normal() {
-            direct
-        } else {
-            self.weights[i].sqrt() * self.family.over_variance_root(mu, d).abs()
-        };
+        // √W = √(w·(dμ/dη)²/V(μ)), R's formula, as long as it and its parts are ordinary
+        // numbers; where V(μ) or the square over- or underflows (to a subnormal, whose lost bits
+        // would pass into a normal quotient), √w·|dμ/dη|/√V(μ) without forming V(μ).
+        let root =
+            direct_root(self.weights[i] * d * d, self.family.variance(mu)).unwrap_or_else(|| {
+                self.weights[i].sqrt() * self.family.over_variance_root(mu, d).abs()
+            });
         let residual = (self.y[i] - mu) / d;
         (root, eta - self.offset[i] + residual, residual)
     }
@@ -549,9 +548,11 @@ impl<'a> Problem<'a> {
                 let d = L::slope(e, m);
                 // As `irls_terms`: R's formula while it is an ordinary number, else without
                 // forming V(μ).
-                let direct = (w * d * d / L::FAMILY.variance(m)).sqrt();
+                let (square, variance) = (w * d * d, L::FAMILY.variance(m));
+                let direct = (square / variance).sqrt();
                 let guarded = w.sqrt() * L::FAMILY.over_variance_root(m, d).abs();
-                let root = if direct.is_normal() { direct } else { guarded };
+                let normal = direct.is_normal() && square.is_normal() && variance.is_normal();
+                let root = if normal { direct } else { guarded };
                 let residual = (y[b] - m) / d;
                 roots[b] = root;
                 responses[b] = root * (e - offsets[b] + residual);
@@ -605,8 +606,15 @@ impl<'a> Problem<'a> {
         // column in the order the column-major design is stored.
         let mut u = DVector::zeros(self.x.nrows());
         for i in self.kept.iter() {
-            u[i] = self.weights[i] * (self.y[i] - e.mu[i]) / self.family.variance(e.mu[i])
-                * self.link.mu_eta(e.eta[i]);
+            let (y, mu, slope) = (self.y[i], e.mu[i], self.link.mu_eta(e.eta[i]));
+            let variance = self.family.variance(mu);
+            u[i] = if variance.is_normal() {
+                self.weights[i] * (y - mu) / variance * slope
+            } else {
+                // V(μ) over- or underflowed: its root divides each factor instead.
+                let f = self.family;
+                self.weights[i] * f.over_variance_root(mu, y - mu) * f.over_variance_root(mu, slope)
+            };
         }
         DVector::from_iterator(cols.len(), cols.iter().map(|&j| self.x.column(j).dot(&u))) / n
     }
@@ -737,6 +745,13 @@ impl<'a> Problem<'a> {
             _ => 1.0,
         }
     }
+}
+
+/// R's IRLS weight root `√(square/variance)` for `square = w·(dμ/dη)²`, when it and both its
+/// parts are normal numbers, so that no bit was lost to over- or underflow on the way.
+fn direct_root(square: f64, variance: f64) -> Option<f64> {
+    let root = (square / variance).sqrt();
+    (root.is_normal() && square.is_normal() && variance.is_normal()).then_some(root)
 }
 
 fn out_of_domain(index: usize, value: f64, family: Family, domain: Domain) -> Error {
@@ -1006,8 +1021,9 @@ mod tests {
                 let i = start + b;
                 let (root, z, residual) = problem.irls_terms(eta[i], mu[i], i);
                 let d = if problem.link == Link::Log { mu[i] } else { problem.link.mu_eta(eta[i]) };
-                let square = weights[i] * d * d / problem.family.variance(mu[i]);
-                guarded += usize::from(!square.sqrt().is_normal());
+                let square = weights[i] * d * d;
+                guarded +=
+                    usize::from(direct_root(square, problem.family.variance(mu[i])).is_none());
                 assert_eq!(roots[b].to_bits(), root.to_bits(), "{}: row {i}", problem.family);
                 assert_eq!(responses[b].to_bits(), (root * z).to_bits());
                 assert_eq!(residuals[b].to_bits(), residual.to_bits());

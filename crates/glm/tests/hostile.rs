@@ -577,4 +577,63 @@ fn inputs_the_proptests_found_stay_fixed() {
     let y = DVector::from_fn(4, |i, _| (((i * 5 + 273) % 7) + 1) as f64 * 1e149);
     let model = Family::Gaussian.with_link(Link::Identity);
     probes.fit("interval beyond f64", &x, &y, Extra::default(), model, &ga);
+    // A Bernoulli response under the inverse link, quasi-separated along a column in units of
+    // 10⁴⁴: μ = 1/η falls to 0 only as η → +∞, which the separation check did not consider, and
+    // the information's condition grew to 10¹³ as the weights ran off, until its rounding
+    // covered a step that halved a coefficient and the fit stopped, not stationary.
+    let x = DMatrix::from_fn(5, 3, |i, j| {
+        if j == 0 { 1.0 } else { ((i * 7 + j * 3 + 85) % 11) as f64 / 10.0 * 1e44 }
+    });
+    let y = dvector![1.0, 0.0, 0.0, 0.0, 0.0];
+    let model = Family::Bernoulli.with_link(Link::Inverse);
+    let outcome =
+        probes.fit("inverse-link separation", &x, &y, Extra::default(), model, &Control::default());
+    expect(
+        &outcome,
+        "inverse-link separation",
+        |e| matches!(e, Error::Separation { separated, .. } if separated == &[1, 2, 3, 4]),
+    );
+    // The same in units of 10²⁰⁰ (as `10f64.powi(200)` rounds it) and another arrangement: the
+    // last step of the certifying run is halved to almost nothing at the domain's edge (η = 1 for
+    // the observation at y = 1), so only the failure to converge can be reported; the
+    // coefficient criterion had stopped on a step covered by the rounding of an information of
+    // condition 10¹³, which halved the deviance's distance to 0 as it went.
+    let x = DMatrix::from_fn(5, 3, |i, j| {
+        if j == 0 {
+            1.0
+        } else {
+            ((i * 7 + j * 3 + 706) % 11) as f64 / 10.0 * 1.000_000_000_000_000_5e200
+        }
+    });
+    let y = dvector![0.0, 0.0, 0.0, 0.0, 1.0];
+    let outcome =
+        probes.fit("inverse-link drift", &x, &y, Extra::default(), model, &Control::default());
+    expect(&outcome, "inverse-link drift", |e| {
+        matches!(e, Error::Separation { .. } | Error::NotConverged { .. })
+    });
+    // An inverse Gaussian response near 10⁻¹⁰⁸ under the log link: V(μ) = μ³ is a subnormal
+    // with a few bits left, which passed into an IRLS weight of 10¹⁰⁷ that looked ordinary, so
+    // the fit converged 10% from stationary. (The probe checks the score.)
+    let x = DMatrix::from_fn(6, 3, |i, j| {
+        if j == 0 { 1.0 } else { ((i * 7 + j * 3 + 814) % 11) as f64 / 10.0 }
+    });
+    let y = DVector::from_fn(6, |i, _| (((i * 5 + 814) % 7) + 1) as f64 * 1e-108);
+    let model = Family::InverseGaussian.with_link(Link::Log);
+    let outcome =
+        probes.fit("subnormal variance", &x, &y, Extra::default(), model, &Control::default());
+    assert!(outcome.0.is_ok(), "subnormal variance: {:?}", outcome.0.err());
+    // A Gamma response near 10¹⁶¹ under the identity link: the working weights 1/μ² are
+    // subnormal, so the probe's score check cannot take their roots (the fit never does).
+    let x = DMatrix::from_fn(3, 2, |i, j| if j == 0 { 1.0 } else { [0.3, 1.0, 0.6][i] });
+    let y = dvector![1e161, 6e161, 4e161];
+    let model = Family::Gamma.with_link(Link::Identity);
+    let outcome = probes.fit(
+        "subnormal working weights",
+        &x,
+        &y,
+        Extra::default(),
+        model,
+        &Control::default(),
+    );
+    assert!(outcome.0.is_ok(), "subnormal working weights: {:?}", outcome.0.err());
 }

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "integration tests")]
 
 use glm::nalgebra::{DMatrix, DVector, dvector};
-use glm::{Control, Data, Design, Error, Family, GlmFit, Link, Method, Model};
+use glm::{Control, Criterion, Data, Design, Error, Family, GlmFit, Link, Method, Model};
 use serde_json::Value;
 
 /// A design whose first column, of ones, is the intercept.
@@ -31,16 +31,32 @@ fn check(
     complete: bool,
     separated: &[usize],
 ) {
-    let err = fit(design, y, family.with_link(link)).unwrap_err();
+    check_with(design, y, family.with_link(link), &Control::default(), complete, separated);
+}
+
+/// [`check`] under `control`.
+#[track_caller]
+fn check_with(
+    design: &Design,
+    y: &DVector<f64>,
+    model: Model,
+    control: &Control,
+    complete: bool,
+    separated: &[usize],
+) {
+    let link = model.link();
+    let err = glm::fit(&Data::new(design, y), model, control).unwrap_err();
     let Error::Separation { complete: c, separated: s, direction, last, .. } = &err else {
-        panic!("{link}: expected separation, got {err:?}");
+        panic!("{link} {control:?}: expected separation, got {err:?}");
     };
     assert_eq!((*c, s.as_slice()), (complete, separated), "{link}: {err}");
     assert!((direction.norm() - 1.0).abs() < 1e-12);
-    // The direction separates: it moves every separated observation towards its response.
+    // The direction separates: it moves every separated observation's mean towards its
+    // response, which under the inverse links means η towards +∞ for a response of 0.
+    let falling = matches!(link, Link::Inverse | Link::InverseSquared);
     let moves = design.matrix() * direction;
     for &i in s {
-        let towards = if y[i] == 0.0 { -moves[i] } else { moves[i] };
+        let towards = if (y[i] == 0.0) == falling { moves[i] } else { -moves[i] };
         assert!(towards > 0.0, "{link}: observation {i} moves {towards}");
     }
     assert!(!last.history.is_empty());
@@ -111,6 +127,40 @@ fn a_poisson_group_of_zeros_has_no_finite_estimate() {
     );
     let y = dvector![3.0, 5.0, 2.0, 4.0, 0.0, 0.0, 0.0, 0.0];
     check(&intercept_first(x), &y, Family::Poisson, Link::Log, false, &[4, 5, 6, 7]);
+}
+
+#[test]
+fn the_inverse_links_separate_where_eta_runs_to_plus_infinity() {
+    // μ = 1/η (or 1/√η) reaches 0 only as η → +∞. The Bernoulli case is the proptest's
+    // (`tests/hostile.rs`) at unit scale: the observations with x₂ > 0 all have y = 0, the one
+    // at x₂ = 0 has y = 1, so η → +∞ along x₂ fits them ever better. Its means fall as a power
+    // of η, slowly enough that the coefficient criterion stopped on the rounding of an
+    // information whose weights ran off, and returned a fit.
+    let x = DMatrix::from_row_slice(
+        5,
+        3,
+        &[1.0, 0.0, 0.3, 1.0, 0.7, 1.0, 1.0, 0.3, 0.6, 1.0, 1.0, 0.2, 1.0, 0.6, 0.9],
+    );
+    let y = dvector![1.0, 0.0, 0.0, 0.0, 0.0];
+    let design = intercept_first(x.clone());
+    let controls = [Control::default(), Control::default().criterion(Criterion::Deviance)];
+    for control in &controls {
+        let model = Family::Bernoulli.with_link(Link::Inverse);
+        check_with(&design, &y, model, control, false, &[1, 2, 3, 4]);
+    }
+    // A group of zero counts under the Poisson's inverse links.
+    let x = DMatrix::from_fn(8, 3, |i, j| match j {
+        0 => 1.0,
+        1 => f64::from(u8::from(i >= 4)),
+        _ => [0.2, 0.9, 0.4, 0.7, 0.3, 0.8, 0.5, 0.6][i],
+    });
+    let y = dvector![3.0, 5.0, 2.0, 4.0, 0.0, 0.0, 0.0, 0.0];
+    let design = intercept_first(x);
+    for link in [Link::Inverse, Link::InverseSquared] {
+        for control in &controls {
+            check_with(&design, &y, Family::Poisson.with_link(link), control, false, &[4, 5, 6, 7]);
+        }
+    }
 }
 
 #[test]

@@ -133,10 +133,13 @@ pub fn check_score(fit: &GlmFit, x: &DMatrix<f64>, context: &str) {
     if fit.df_residual() == 0 || !interior(fit) {
         return;
     }
-    let root: Vec<f64> = fit.working_weights().iter().map(|w| w.sqrt()).collect();
-    if root.iter().any(|w| !w.is_finite()) {
+    let weights = fit.working_weights();
+    // A working weight below f64's normal range (W = 1/μ² near 10⁻³²² for a Gamma mean near
+    // 10¹⁶¹) has lost the bits its root would need; the fit forms √W without forming W.
+    if weights.iter().any(|w| !w.is_finite() || (*w != 0.0 && !w.is_normal())) {
         return;
     }
+    let root: Vec<f64> = weights.iter().map(|w| w.sqrt()).collect();
     let r = fit.residuals(ResidualKind::Pearson);
     let r_norm = norm(
         r.iter().zip(fit.prior_weights().iter()).map(|(v, w)| if *w > 0.0 { *v } else { 0.0 }),
