@@ -69,10 +69,15 @@ fn reference(x: &DMatrix<f64>, y: &DVector<f64>, w: &DVector<f64>) -> Reference 
 }
 
 /// Checks a state against the reference: `RᵀR`, the coefficients and the rss, each within its
-/// tolerance; `R` must be upper triangular with a non-negative diagonal.
+/// tolerance times `√folds`; `R` must be upper triangular with a non-negative diagonal.
+///
+/// `folds` counts the row blocks folded or merged one after another: each adds its own rounding
+/// to the state, so the error grows with their number (Higham, *Accuracy and Stability*, §19.3,
+/// bounds it linearly; independent roundings grow like the square root). Twenty-eight rows of
+/// one column pushed one by one were off by 10.8 units in the coefficient.
 #[track_caller]
-fn check(state: &TallQr, reference: &Reference) -> Result<(), TestCaseError> {
-    let eps = f64::EPSILON;
+fn check(state: &TallQr, reference: &Reference, folds: usize) -> Result<(), TestCaseError> {
+    let eps = f64::EPSILON * count_to_f64(folds).sqrt().max(1.0);
     let r = state.r();
     for j in 0..r.ncols() {
         prop_assert!(r[(j, j)] >= 0.0, "negative diagonal r[{j},{j}] = {}", r[(j, j)]);
@@ -149,7 +154,7 @@ proptest! {
         let states = chunk_states((&x, &y, &w), &chunks);
         let merged = merge_randomly(states, &picks);
         prop_assert_eq!(merged.rows(), m);
-        check(&merged, &reference(&x, &y, &w))?;
+        check(&merged, &reference(&x, &y, &w), chunks.len())?;
     }
 
     #[test]
@@ -158,14 +163,15 @@ proptest! {
         chunks in chunking(60, 9),
     ) {
         let mut state = TallQr::new(x.ncols());
-        let mut start = 0;
+        let (mut start, mut pushes) = (0, 0);
         for len in chunks {
             let len = len.min(x.nrows() - start);
             state.push_weighted(&x.rows(start, len), &y.rows(start, len), &w.rows(start, len)).unwrap();
             start += len;
+            pushes += usize::from(len > 0);
         }
         prop_assert_eq!(state.rows(), start);
-        check(&state, &reference(&x, &y, &w))?;
+        check(&state, &reference(&x, &y, &w), pushes)?;
     }
 
     #[test]
@@ -183,9 +189,9 @@ proptest! {
         let stacked = TallQr::from_weighted_rows(&x, &y, &w, 1).unwrap();
         let merged = a.clone().merge(b.clone()).unwrap();
         let reference = reference(&x, &y, &w);
-        check(&merged, &reference)?;
-        check(&stacked, &reference)?;
-        check(&b.merge(a).unwrap(), &reference)?;
+        check(&merged, &reference, 2)?;
+        check(&stacked, &reference, 1)?;
+        check(&b.merge(a).unwrap(), &reference, 2)?;
     }
 }
 
@@ -209,7 +215,7 @@ proptest! {
         let w = DVector::from_fn(m, |i, _| 0.5 + count_to_f64(i % 3));
         let states = chunk_states((&x, &y, &w), &chunks);
         let reference = reference(&x, &y, &w);
-        check(&merge_randomly(states, &picks), &reference)?;
-        check(&TallQr::from_weighted_rows(&x, &y, &w, 2).unwrap(), &reference)?;
+        check(&merge_randomly(states, &picks), &reference, chunks.len())?;
+        check(&TallQr::from_weighted_rows(&x, &y, &w, 2).unwrap(), &reference, 1)?;
     }
 }

@@ -107,8 +107,10 @@ pub struct Diagnostics {
     /// governs QR's accuracy, independent of the columns' units.
     pub scaled_condition_number: Result<f64, Unavailable>,
     /// `‖Xₛᵀr‖/(‖Xₛ‖_F·‖r‖)` on the weighted rows, `Xₛ` the design with its columns scaled to
-    /// unit norm: how orthogonal the residual is to the columns (0 in exact arithmetic; a few ε
-    /// for a backward-stable solve; 0 when `r = 0`).
+    /// unit norm: how orthogonal the residual is to the columns (0 in exact arithmetic; 0 when
+    /// `r = 0`). Forming `r = y − Xβ̂` rounds by about `ε·(‖y‖ + Σ|β̂_k|·‖x_k‖)`, so a
+    /// backward-stable solve gives a few ε times `(‖y‖ + Σ|β̂_k|·‖x_k‖)/‖r‖`: a few ε when the
+    /// residual is not small against the response, more for a close fit.
     pub orthogonality: f64,
     /// `‖r‖/‖y‖` on the weighted rows (0 when `y = 0`).
     pub relative_residual: f64,

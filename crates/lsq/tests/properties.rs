@@ -178,6 +178,14 @@ proptest! {
     fn residual_is_orthogonal_to_the_columns((seed, m, p) in sizes()) {
         let (design, y) = problem(seed, m, p);
         let fit = lsq::fit(&design, &y, &FitOptions::default()).unwrap();
-        prop_assert!(fit.diagnostics().orthogonality <= 1e-13, "{:e}", fit.diagnostics().orthogonality);
+        // Forming r = y − Xβ̂ rounds by about ε·(‖y‖ + Σ|β̂_k|·‖x_k‖), which the cosines see
+        // against ‖r‖: a small residual (8 rows, 6 columns, ‖r‖ = 0.008 against ‖y‖ = 3.7 for
+        // one seed) lets them grow to 476ε, 0.27ε of that ratio.
+        let x = design.matrix();
+        let beta = fit.coefficients();
+        let fitted: f64 = (0..x.ncols()).map(|k| beta[k].abs() * x.column(k).norm()).sum();
+        let ratio = (y.norm() + fitted) / fit.residuals().norm();
+        let orthogonality = fit.diagnostics().orthogonality;
+        prop_assert!(orthogonality <= 4.0 * f64::EPSILON * ratio, "{orthogonality:e} at {ratio:e}");
     }
 }
