@@ -548,11 +548,8 @@ impl<'a> Problem<'a> {
                 let d = L::slope(e, m);
                 // As `irls_terms`: R's formula while it is an ordinary number, else without
                 // forming V(μ).
-                let (square, variance) = (w * d * d, L::FAMILY.variance(m));
-                let direct = (square / variance).sqrt();
                 let guarded = w.sqrt() * L::FAMILY.over_variance_root(m, d).abs();
-                let normal = direct.is_normal() && square.is_normal() && variance.is_normal();
-                let root = if normal { direct } else { guarded };
+                let root = direct_root(w * d * d, L::FAMILY.variance(m)).unwrap_or(guarded);
                 let residual = (y[b] - m) / d;
                 roots[b] = root;
                 responses[b] = root * (e - offsets[b] + residual);
@@ -749,6 +746,8 @@ impl<'a> Problem<'a> {
 
 /// R's IRLS weight root `√(square/variance)` for `square = w·(dμ/dη)²`, when it and both its
 /// parts are normal numbers, so that no bit was lost to over- or underflow on the way.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
+#[inline(always)]
 fn direct_root(square: f64, variance: f64) -> Option<f64> {
     let root = (square / variance).sqrt();
     (root.is_normal() && square.is_normal() && variance.is_normal()).then_some(root)
