@@ -449,10 +449,28 @@ impl Weighted<'_, '_> {
         response.copy_from_slice(&self.responses[from..from + rows]);
         let roots = &self.roots[from..from + rows];
         let x = self.problem.x;
-        for ((dst, &j), &s) in columns.chunks_exact_mut(rows).zip(self.cols).zip(self.scales) {
+        let source = |j: usize| {
             let first = j * x.nrows() + self.start + from;
-            let source = &x.as_slice()[first..first + rows];
-            for ((v, &x), &root) in dst.iter_mut().zip(source).zip(roots) {
+            &x.as_slice()[first..first + rows]
+        };
+        // Four columns share each pass over the roots; every entry is the same product.
+        let quads = p / 4;
+        for (q, dst) in columns.chunks_exact_mut(4 * rows).enumerate() {
+            let (j, s) = (&self.cols[4 * q..4 * q + 4], &self.scales[4 * q..4 * q + 4]);
+            let (c0, c1, c2, c3) = (source(j[0]), source(j[1]), source(j[2]), source(j[3]));
+            let (d0, rest) = dst.split_at_mut(rows);
+            let (d1, rest) = rest.split_at_mut(rows);
+            let (d2, d3) = rest.split_at_mut(rows);
+            for (k, &root) in roots.iter().enumerate() {
+                d0[k] = root * (c0[k] * s[0]);
+                d1[k] = root * (c1[k] * s[1]);
+                d2[k] = root * (c2[k] * s[2]);
+                d3[k] = root * (c3[k] * s[3]);
+            }
+        }
+        let tail = columns[4 * quads * rows..].chunks_exact_mut(rows);
+        for ((dst, &j), &s) in tail.zip(&self.cols[4 * quads..]).zip(&self.scales[4 * quads..]) {
+            for ((v, &x), &root) in dst.iter_mut().zip(source(j)).zip(roots) {
                 *v = root * (x * s);
             }
         }
