@@ -10,7 +10,15 @@ pub fn seed() -> impl Strategy<Value = u64> {
 
 /// A tall-or-square shape (m, n) with 1 ≤ n ≤ 8 and n ≤ m ≤ 40.
 pub fn tall_shape() -> impl Strategy<Value = (usize, usize)> {
-    (1_usize..=8).prop_flat_map(|n| (n..=40, Just(n)))
+    tall_shape_with(1..=8)
+}
+
+/// A tall shape (m, n) with n in `columns` and n ≤ m ≤ 40, drawn directly rather than filtered,
+/// so that no case count runs into proptest's limit on rejected cases.
+pub fn tall_shape_with(
+    columns: std::ops::RangeInclusive<usize>,
+) -> impl Strategy<Value = (usize, usize)> {
+    columns.prop_flat_map(|n| (n..=40, Just(n)))
 }
 
 /// Any shape (m, n) with 1 ≤ m, n ≤ 12, including wide ones.
