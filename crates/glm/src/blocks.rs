@@ -23,6 +23,22 @@ pub(crate) const TALL_MIN_ROWS_PER_COLUMN: usize = 64;
 /// (3·128 KiB) stay in the second-level cache.
 pub(crate) const BLOCK_ROWS: usize = 1 << 14;
 
+/// A design of fewer than `MIN_BLOCKS·`[`BLOCK_ROWS`] rows is cut into this many blocks (of at
+/// least [`MIN_BLOCK_ROWS`]), so that two or four threads share its passes: in one block of
+/// 2¹⁴ rows, the 6 700-row subsample that starts a 10⁵×100 fit ran on one thread.
+const MIN_BLOCKS: usize = 4;
+
+/// The fewest rows of a block, so that a block's fixed costs (its `p×p` fold merged with the
+/// others, and the start of its loops) stay small against its rows.
+const MIN_BLOCK_ROWS: usize = 1 << 10;
+
+/// Rows per block for a design of `m` rows: [`BLOCK_ROWS`], or a [`MIN_BLOCKS`]th of the rows
+/// when that is fewer (but at least [`MIN_BLOCK_ROWS`]). It depends on `m` alone, never on the
+/// number of threads.
+pub(crate) fn block_rows(m: usize) -> usize {
+    m.div_ceil(MIN_BLOCKS).clamp(MIN_BLOCK_ROWS, BLOCK_ROWS)
+}
+
 /// The threads the row blocks run on: the machine's available parallelism, asked once per
 /// process (see [`linalg_core::TallQr::default_threads`]).
 pub(crate) fn threads() -> usize {
@@ -34,8 +50,9 @@ pub(crate) fn is_tall(m: usize, p: usize) -> bool {
     m.saturating_mul(p) >= TALL_MIN_ENTRIES && m >= TALL_MIN_ROWS_PER_COLUMN.saturating_mul(p)
 }
 
-/// Runs `f` on the row blocks `[k·BLOCK_ROWS, (k+1)·BLOCK_ROWS) ∩ [0, m)` of two equal-length
-/// outputs `a` and `b` (the block's slices of each), on up to `threads` scoped threads, and
+/// Runs `f` on the row blocks `[k·r, (k+1)·r) ∩ [0, m)`, `r` = [`block_rows`]`(m)`, of two
+/// equal-length outputs `a` and `b` (the block's slices of each), on up to `threads` scoped
+/// threads, and
 /// returns the blocks' results in block order. The blocks do not depend on `threads`, so a
 /// caller that combines the results in the order returned gets the same bits for any count.
 /// Each thread hands every block it runs the same scratch vector (empty at first), for
@@ -45,11 +62,12 @@ where
     T: Send,
     F: Fn(Range<usize>, &mut [f64], &mut [f64], &mut Vec<f64>) -> T + Sync,
 {
+    let rows = block_rows(a.len());
     let work: Vec<(Range<usize>, &mut [f64], &mut [f64])> = a
-        .chunks_mut(BLOCK_ROWS)
-        .zip(b.chunks_mut(BLOCK_ROWS))
+        .chunks_mut(rows)
+        .zip(b.chunks_mut(rows))
         .enumerate()
-        .map(|(k, (x, y))| (k * BLOCK_ROWS..k * BLOCK_ROWS + x.len(), x, y))
+        .map(|(k, (x, y))| (k * rows..k * rows + x.len(), x, y))
         .collect();
     run_items(work, threads, |(rows, x, y), scratch| f(rows, x, y, scratch))
 }
@@ -61,11 +79,9 @@ where
     T: Send,
     F: Fn(Range<usize>, &mut [f64]) -> T + Sync,
 {
-    let work: Vec<(Range<usize>, &mut [f64])> = a
-        .chunks_mut(BLOCK_ROWS)
-        .enumerate()
-        .map(|(k, x)| (k * BLOCK_ROWS..k * BLOCK_ROWS + x.len(), x))
-        .collect();
+    let rows = block_rows(a.len());
+    let work: Vec<(Range<usize>, &mut [f64])> =
+        a.chunks_mut(rows).enumerate().map(|(k, x)| (k * rows..k * rows + x.len(), x)).collect();
     run_items(work, threads, |(rows, x), _| f(rows, x))
 }
 
@@ -75,8 +91,9 @@ where
     T: Send,
     F: Fn(Range<usize>) -> T + Sync,
 {
+    let rows = block_rows(m);
     let work: Vec<Range<usize>> =
-        (0..m).step_by(BLOCK_ROWS).map(|start| start..(start + BLOCK_ROWS).min(m)).collect();
+        (0..m).step_by(rows).map(|start| start..(start + rows).min(m)).collect();
     run_items(work, threads, |rows, _| f(rows))
 }
 
@@ -164,12 +181,29 @@ mod tests {
 
     #[test]
     fn mapped_blocks_cover_every_row_once_in_order_for_any_thread_count() {
-        let m = 2 * BLOCK_ROWS + 5;
+        let m = MIN_BLOCKS * BLOCK_ROWS + 5;
         for threads in [1, 2, 5] {
             let ranges = map_blocks(m, threads, |rows| rows);
-            assert_eq!(ranges, vec![0..BLOCK_ROWS, BLOCK_ROWS..2 * BLOCK_ROWS, 2 * BLOCK_ROWS..m]);
+            let mut expected: Vec<_> =
+                (0..MIN_BLOCKS).map(|k| k * BLOCK_ROWS..(k + 1) * BLOCK_ROWS).collect();
+            expected.push(MIN_BLOCKS * BLOCK_ROWS..m);
+            assert_eq!(ranges, expected);
         }
         assert!(map_blocks(0, 2, |rows| rows).is_empty());
+    }
+
+    #[test]
+    fn short_designs_are_cut_into_a_few_blocks_and_long_ones_into_blocks_of_block_rows() {
+        assert_eq!(block_rows(1), MIN_BLOCK_ROWS);
+        assert_eq!(block_rows(6_700), 1_675);
+        assert_eq!(block_rows(MIN_BLOCKS * BLOCK_ROWS), BLOCK_ROWS);
+        assert_eq!(block_rows(100_000), BLOCK_ROWS);
+        for m in [1, 1_000, 4_097, 6_700, 40_000, 65_537, 1_000_000] {
+            let blocks = map_blocks(m, 1, |rows| rows);
+            assert!(blocks.len() >= MIN_BLOCKS.min(m.div_ceil(MIN_BLOCK_ROWS)), "{m}");
+            assert!(blocks.iter().all(|r| r.len() <= BLOCK_ROWS && !r.is_empty()), "{m}");
+            assert_eq!(blocks.iter().map(ExactSizeIterator::len).sum::<usize>(), m);
+        }
     }
 
     #[test]
