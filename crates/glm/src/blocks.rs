@@ -2,7 +2,6 @@
 //! only on the number of rows, so that results are the same bit for bit for any thread count.
 
 use std::ops::Range;
-use std::sync::{Mutex, PoisonError};
 
 /// A weighted design goes through `linalg_core::TallQr` when it has at least this many entries
 /// (kept rows times columns): 2¹⁷, 1 MiB of `f64`, twice the second-level cache. An IRLS fit
@@ -111,11 +110,14 @@ where
 /// Runs `f` on every item of `work` on up to `threads` scoped threads (on the caller's thread
 /// when there is one thread or one item), and returns the results in the order of `work`.
 ///
-/// Each thread takes the next item not yet taken until none is left, so that the threads stay
-/// busy to the end: consecutive groups of equal counts left one of two threads with four of the
-/// seven blocks of 10⁵ rows (65 536 rows against 34 464), since the last block is short. Which
-/// thread runs an item does not change its result, so the results are the same for any thread
-/// count. The items a thread runs share one scratch vector.
+/// Item k goes to thread `k mod threads`, so that the threads' shares of row blocks (all of one
+/// length but the last, which is shorter) differ by at most one block, and by no more than that
+/// short block when it is the odd one out: consecutive groups of equal counts gave one of two
+/// threads four of the seven blocks of 10⁵ rows (65 536 rows against 34 464). Items taken from
+/// a shared queue instead balanced as well but raised the peak memory of a 10⁶×20 fit by 2 MB
+/// (`benches/examples/peak_memory`). Which thread runs an item does not change its result, so
+/// the results are the same for any thread count. The items a thread runs share one scratch
+/// vector.
 fn run_items<W, T, F>(work: Vec<W>, threads: usize, f: F) -> Vec<T>
 where
     W: Send,
@@ -128,21 +130,22 @@ where
         return work.into_iter().map(|item| f(item, &mut scratch)).collect();
     }
     let count = work.len();
-    let queue = Mutex::new(work.into_iter().enumerate());
-    let (f, queue) = (&f, &queue);
+    // Item k goes to thread k mod threads.
+    let mut shares: Vec<Vec<(usize, W)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (index, item) in work.into_iter().enumerate() {
+        shares[index % threads].push((index, item));
+    }
+    let f = &f;
     let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
                 scope.spawn(move || {
                     let mut scratch = Vec::new();
-                    let mut results = Vec::new();
-                    loop {
-                        // The lock is held only to take an item: `f` runs outside it, so no
-                        // panic can poison it.
-                        let next = queue.lock().unwrap_or_else(PoisonError::into_inner).next();
-                        let Some((index, item)) = next else { return results };
-                        results.push((index, f(item, &mut scratch)));
-                    }
+                    share
+                        .into_iter()
+                        .map(|(index, item)| (index, f(item, &mut scratch)))
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
