@@ -51,9 +51,9 @@ pub(crate) fn is_tall(m: usize, p: usize) -> bool {
 
 /// Runs `f` on the row blocks `[k·r, (k+1)·r) ∩ [0, m)`, `r` = [`block_rows`]`(m)`, of two
 /// equal-length outputs `a` and `b` (the block's slices of each), on up to `threads` scoped
-/// threads, and
-/// returns the blocks' results in block order. The blocks do not depend on `threads`, so a
-/// caller that combines the results in the order returned gets the same bits for any count.
+/// threads, and returns the blocks' results in block order. The blocks do not depend on
+/// `threads`, so a caller that combines the results in the order returned gets the same bits
+/// for any count.
 /// Each thread hands every block it runs the same scratch vector (empty at first), for
 /// buffers a block needs and the next may reuse.
 pub(crate) fn for_blocks<T, F>(a: &mut [f64], b: &mut [f64], threads: usize, f: F) -> Vec<T>
@@ -111,12 +111,12 @@ where
 /// when there is one thread or one item), and returns the results in the order of `work`.
 ///
 /// Item k goes to thread `k mod threads`, so that the threads' shares of row blocks (all of one
-/// length but the last, which is shorter) differ by at most one block, and by no more than that
-/// short block when it is the odd one out: consecutive groups of equal counts gave one of two
-/// threads four of the seven blocks of 10⁵ rows (65 536 rows against 34 464). Items taken from
-/// a shared queue instead balanced as well but raised the peak memory of a 10⁶×20 fit by 2 MB
-/// (`benches/examples/peak_memory`). Which thread runs an item does not change its result, so
-/// the results are the same for any thread count. The items a thread runs share one scratch
+/// length but the last) differ by at most one block: consecutive groups of equal counts gave
+/// one of two threads four of the seven blocks of 10⁵ rows (65 536 rows against 34 464), where
+/// dealt in turn the short last block is the odd one out (50 848 against 49 152). Items taken
+/// from a shared queue instead balanced as well but raised the peak memory of a 10⁶×20 fit by
+/// 2 MB (`benches/examples/peak_memory`). Which thread runs an item does not change its result,
+/// so the results are the same for any thread count. The items a thread runs share one scratch
 /// vector.
 fn run_items<W, T, F>(work: Vec<W>, threads: usize, f: F) -> Vec<T>
 where
