@@ -165,8 +165,10 @@ struct Pass<'a, 'p> {
 
 /// One block of [`evaluate_and_fold`]: its evaluation, its fold and its share of the spread, as
 /// an operation that `pulp` compiles for the best instruction set the CPU offers (a closure
-/// would be compiled for the baseline: see `linalg_core`'s kernels). No multiply and add is
-/// fused, so every instruction set gives the same bits.
+/// would be compiled for the baseline: see `linalg_core`'s kernels). The evaluation and the QR
+/// fold fuse no multiply and add, so they give the same bits on every instruction set; the Gram
+/// fold's `gram_update` sums in the CPU's vector width with fused multiply-adds, so a Gram step's
+/// last bits may differ from one CPU to another.
 struct PassBlock<'a, 'p> {
     pass: &'a Pass<'a, 'p>,
     rows: Range<usize>,
