@@ -244,7 +244,7 @@ pub fn anova(
         reduced_data.design,
         full_data.design,
         full.aliased(),
-        Some(&full.prior_weights),
+        Some(full.prior_weights()),
     )
     .map_err(|err| match err {
         lsq::Error::NotNested { column, name, distance, tolerance } => {

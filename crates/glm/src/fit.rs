@@ -20,6 +20,7 @@ use crate::information::scoring;
 use crate::irls::irls;
 use crate::method::Method;
 use crate::model::Model;
+use crate::per_row::PriorWeights;
 use crate::problem::Problem;
 use crate::separation::{near_boundary, separable};
 use crate::step_rule::StepRule;
@@ -382,7 +383,7 @@ fn assemble(
         y: problem.y.clone().into_owned(),
         mu: e.mu,
         eta: e.eta,
-        prior_weights: problem.weights.to_vector(),
+        prior_weights: PriorWeights::new(problem.weights.clone()),
         history: outcome.history,
         convergence: outcome.convergence,
         step_halvings: outcome.halvings,

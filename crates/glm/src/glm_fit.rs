@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::method::Method;
 use crate::model::Model;
 use crate::numeric::count_to_f64;
+use crate::per_row::PriorWeights;
 use crate::warning::Warning;
 
 /// The kinds of residuals R's `residuals.glm` offers, for [`GlmFit::residuals`].
@@ -135,7 +136,7 @@ pub struct GlmFit {
     pub(crate) mu: DVector<f64>,
     pub(crate) eta: DVector<f64>,
     /// Prior weights times binomial trials.
-    pub(crate) prior_weights: DVector<f64>,
+    pub(crate) prior_weights: PriorWeights,
     pub(crate) history: Vec<f64>,
     pub(crate) convergence: Convergence,
     pub(crate) step_halvings: usize,
@@ -175,7 +176,7 @@ impl TryFrom<crate::stored::StoredFit> for GlmFit {
             y: s.y,
             mu: s.mu,
             eta: s.eta,
-            prior_weights: s.prior_weights,
+            prior_weights: PriorWeights::new(crate::per_row::PerRow::Values(s.prior_weights)),
             history: s.history,
             convergence: s.convergence,
             step_halvings: s.step_halvings,
@@ -417,10 +418,12 @@ impl GlmFit {
     }
 
     /// Prior weights (ones if none were given) times the binomial trials, as R's
-    /// `fit$prior.weights` holds them for `cbind(successes, failures)`.
+    /// `fit$prior.weights` holds them for `cbind(successes, failures)`. A fit whose weights are
+    /// one constant (none given, no trials) keeps the constant and forms this vector on the
+    /// first call.
     #[must_use]
     pub fn prior_weights(&self) -> &DVector<f64> {
-        &self.prior_weights
+        self.prior_weights.vector()
     }
 
     /// The IRLS weights `W = w·(dμ/dη)²/V(μ)` at the optimum (0 for rows with zero weight),
