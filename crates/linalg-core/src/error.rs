@@ -56,6 +56,23 @@ pub enum Error {
         /// The entry (NaN or ±∞).
         value: f64,
     },
+    /// Rows folded into a [`crate::TallQr`] left a column of its triangle NaN or infinite: an
+    /// entry of those rows (as [`crate::TallQr::from_fill`]'s `fill` wrote it) is NaN or
+    /// infinite, or the fold overflowed (a column's norm beyond the largest `f64`, or entries
+    /// within a few powers of two of it).
+    #[error(
+        "column {col} of the triangle folded from rows {start}..{end} is not finite: an entry of those rows is NaN or infinite, or the fold overflowed (entries or column norms near the largest f64)"
+    )]
+    NonFiniteFold {
+        /// First row of the rows folded, counted from the first row of the call.
+        start: usize,
+        /// One past their last row.
+        end: usize,
+        /// The first column of the augmented rows (design columns, then responses) that is
+        /// not finite in the triangle; no column of those rows before it holds a NaN or
+        /// infinite entry.
+        col: usize,
+    },
     /// A weight is negative, NaN or infinite.
     #[error("weight {value} of row {row} is not a finite non-negative number")]
     InvalidWeight {

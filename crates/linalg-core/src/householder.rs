@@ -46,7 +46,9 @@ pub(crate) fn axpy<T: Real>(alpha: T, x: &[T], y: &mut [T]) {
 ///
 /// The fast path sums squares directly. When that sum is infinite (some square overflowed) or
 /// below [`Real::SAFE_MIN`] (the squares that matter may have underflowed), the norm is recomputed
-/// as `s·‖x/s‖` with `s = max|x_i|`, which is safe for every finite input.
+/// as `s·‖x/s‖` with `s = max|x_i|`, which is safe for every finite input. A NaN entry gives
+/// NaN, an infinite one NaN or ∞: `TallQr`'s fold relies on that to find non-finite rows from
+/// its state (`Accumulator::first_non_finite_column`).
 pub(crate) fn norm2<T: Real>(x: &[T]) -> T {
     let sum_sq = T::dot(x, x);
     if sum_sq.is_finite() && sum_sq.to_f64() >= T::SAFE_MIN {
@@ -55,6 +57,12 @@ pub(crate) fn norm2<T: Real>(x: &[T]) -> T {
     let mut scale = T::ZERO;
     for &xi in x {
         let a = xi.abs();
+        // The comparison below would skip a NaN entry; pass it on instead. (A NaN sum of
+        // squares alone proves nothing: double-double's products of finite entries overflow
+        // into NaN.)
+        if a.to_f64().is_nan() {
+            return a;
+        }
         if a > scale {
             scale = a;
         }

@@ -16,7 +16,7 @@ use nalgebra::DMatrix;
 
 use crate::blocked;
 use crate::dense_fold::{self, fold_dense};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::row_block::FillRows;
 use crate::scalar::Real;
 use crate::structured::{Below, fold_under};
@@ -149,6 +149,30 @@ impl<T: Real> Accumulator<T> {
         self.s.ncols()
     }
 
+    /// The first column of the triangle with a NaN or infinite entry on or above the
+    /// diagonal, if any.
+    ///
+    /// A NaN or infinite entry in column `c` of rows folded into a finite state leaves column
+    /// `c` of the triangle non-finite and columns before it finite: the entry enters the sum of
+    /// squares of column `c`'s reflector, or is spread over the whole column by an earlier
+    /// reflector, and `householder::norm2` and `householder::hypot` pass a NaN on; the
+    /// reflectors of earlier columns never read column `c`. So this check of `N²/2` entries
+    /// after a fold stands in for a check of every entry folded.
+    pub(crate) fn first_non_finite_column(&self) -> Option<usize> {
+        let n = self.width();
+        let s = self.s.as_slice();
+        (0..n).find(|&j| s[j * n..=j * n + j].iter().any(|v| !v.is_finite()))
+    }
+
+    /// `self` if its triangle is finite, else [`Error::NonFiniteFold`] naming `rows`, the rows
+    /// it was folded or merged from.
+    pub(crate) fn finite(self, rows: Range<usize>) -> Result<Self> {
+        match self.first_non_finite_column() {
+            None => Ok(self),
+            Some(col) => Err(Error::NonFiniteFold { start: rows.start, end: rows.end, col }),
+        }
+    }
+
     /// The state of `self`'s rows stacked on `other`'s (same width): `other`'s triangle folded
     /// under `self`'s. An empty side gives the other back unchanged.
     pub(crate) fn merge(mut self, mut other: Self) -> Self {
@@ -245,7 +269,8 @@ impl<T: Real> Scratch<T> {
 /// range, in chunks of [`chunk_rows`] rows (the last may be shorter).
 ///
 /// # Errors
-/// The first error of [`FillRows::fill`], chunk by chunk.
+/// The first error of [`FillRows::fill`], chunk by chunk, or [`Error::NonFiniteFold`] for the
+/// first chunk whose fold leaves the state non-finite.
 pub(crate) fn fold_range<T: Real>(
     source: &(impl FillRows<T> + ?Sized),
     range: Range<usize>,
@@ -264,6 +289,7 @@ pub(crate) fn fold_range<T: Real>(
         let buf = &mut scratch.buf[..entries];
         let nonzero = source.fill(start, rows, buf, &mut scratch.root_w)?;
         acc.fold_chunk(buf, rows, nonzero, &mut scratch.work);
+        acc = acc.finite(start..start + rows)?;
         start += rows;
     }
     Ok(acc)

@@ -44,7 +44,8 @@ pub(crate) fn leaves(m: usize, width: usize) -> Vec<Range<usize>> {
 ///
 /// # Errors
 /// [`Error::InvalidOption`] named `threads` when `threads` is 0; otherwise the error of the first
-/// leaf (in row order) that has one, which is the same error whatever the number of threads.
+/// leaf (in row order) that has one, which is the same error whatever the number of threads, or
+/// [`Error::NonFiniteFold`] naming every row when the leaves' merged state overflows.
 pub(crate) fn fold_rows<T: Real>(
     source: &(impl FillRows<T> + Sync),
     threads: usize,
@@ -95,13 +96,13 @@ pub(crate) fn fold_rows<T: Real>(
     for (_, leaf) in results {
         level.push(leaf?);
     }
-    Ok(merge_tree(level).unwrap_or_else(|| Accumulator::empty(width)))
+    merge_tree(level).unwrap_or_else(|| Accumulator::empty(width)).finite(0..source.nrows())
 }
 
 /// [`fold_rows`] on the calling thread: the same leaves, folded in order, and the same tree.
 ///
 /// # Errors
-/// The first error of the leaves, in row order.
+/// The first error of the leaves, in row order, or [`Error::NonFiniteFold`] as [`fold_rows`].
 pub(crate) fn fold_rows_here<T: Real>(
     source: &(impl FillRows<T> + ?Sized),
 ) -> Result<Accumulator<T>> {
@@ -120,7 +121,7 @@ fn fold_leaves<T: Real>(
         .iter()
         .map(|range| fold_range(source, range.clone(), &mut scratch))
         .collect::<Result<Vec<_>>>()?;
-    Ok(merge_tree(level).unwrap_or_else(|| Accumulator::empty(width)))
+    merge_tree(level).unwrap_or_else(|| Accumulator::empty(width)).finite(0..source.nrows())
 }
 
 /// Merges the states pairwise, level by level: `(0, 1), (2, 3), …`, then the pairs of those, an

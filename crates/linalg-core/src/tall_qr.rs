@@ -163,7 +163,9 @@ impl<T: Real> TallQr<T> {
     /// [`Error::DimensionMismatch`] if `y` has a different number of rows than `x`;
     /// [`Error::InvalidOption`] if `threads` is 0; [`Error::NonFinite`] or
     /// [`Error::NonFiniteResponse`] naming a NaN or infinite entry (the first in column-major
-    /// order of the first chunk of rows that has one, whatever the thread count).
+    /// order of the first chunk of rows that has one, whatever the thread count);
+    /// [`Error::NonFiniteFold`] if the fold overflows (a column's norm beyond the largest
+    /// `f64`; a row-block fold of entries near `10³⁰⁸` overflows before that).
     ///
     /// # Examples
     ///
@@ -200,11 +202,19 @@ impl<T: Real> TallQr<T> {
     /// of `[√W·X | √W·Y]` (`ncols + responses` columns) into `buf`, column-major with leading
     /// dimension `len`, and returns how many of those rows have a nonzero weight. The leaves,
     /// threads and merge tree are those of [`TallQr::from_rows`], so the state is the same for
-    /// every thread count; `fill` runs on the worker threads, on disjoint row ranges.
+    /// every thread count; `fill` runs on the worker threads, on disjoint row ranges, once for
+    /// each row.
+    ///
+    /// The entries `fill` writes are not checked one by one: the state is checked after each
+    /// chunk it folds (`N²/2` entries against the chunk's `rows·N`), since a NaN or infinite
+    /// entry leaves its column of the triangle non-finite and the columns before it finite. So
+    /// the error names the chunk and the column, not the row.
     ///
     /// # Errors
-    /// [`Error::InvalidOption`] for `threads = 0`; [`Error::NonFinite`] for the first entry
-    /// `fill` wrote that is NaN or infinite (row counted from 0, column of the augmented rows).
+    /// [`Error::InvalidOption`] for `threads = 0`; [`Error::NonFiniteFold`] for the first chunk
+    /// of rows, in row order, whose fold is not finite (rows counted from 0, the first column
+    /// of the augmented rows that holds a NaN or infinite entry in that chunk, or where the
+    /// fold overflowed), whatever the thread count.
     ///
     /// # Examples
     ///
@@ -314,7 +324,8 @@ impl<T: Real> TallQr<T> {
     /// [`Error::ColumnMismatch`] if `x` does not have n columns or `y` does not have k;
     /// [`Error::DimensionMismatch`] if `y` has a different number of rows than `x`;
     /// [`Error::NonFinite`] or [`Error::NonFiniteResponse`] naming a NaN or infinite entry
-    /// (row counted from the first row of the block).
+    /// (row counted from the first row of the block); [`Error::NonFiniteFold`] if the fold
+    /// overflows. The state is unchanged when the push fails.
     ///
     /// # Examples
     ///
@@ -392,7 +403,9 @@ impl<T: Real> TallQr<T> {
     /// type-level docs for algorithm and accuracy.
     ///
     /// # Errors
-    /// [`Error::ColumnMismatch`] if the states have different numbers of columns or responses.
+    /// [`Error::ColumnMismatch`] if the states have different numbers of columns or responses;
+    /// [`Error::NonFiniteFold`] (naming every row of both) if the merge overflows (a column's
+    /// norm beyond the largest `f64`).
     ///
     /// # Examples
     ///
@@ -413,7 +426,8 @@ impl<T: Real> TallQr<T> {
         let (other_n, other_k) = other.shape();
         check_columns("merged state's x", n, other_n)?;
         check_columns("merged state's y", k, other_k)?;
-        Ok(Self { n, acc: self.acc.merge(other.acc) })
+        let rows = self.acc.rows + other.acc.rows;
+        Ok(Self { n, acc: self.acc.merge(other.acc).finite(0..rows)? })
     }
 
     /// The state whose triangle is `triangle` (as [`TallQr::as_augmented`] returns it), for
@@ -463,15 +477,18 @@ impl<T: Real> TallQr<T> {
         if rows == 0 {
             return Ok(());
         }
-        if rows < width {
+        // The new state replaces the old only when it is finite, so a failed push changes nothing.
+        let acc = if rows < width {
             let mut buf = vec![T::ZERO; rows * width];
             let nonzero = block.fill(0, rows, &mut buf, &mut Vec::new())?;
-            self.acc.fold_chunk(&mut buf, rows, nonzero, &mut Work::new());
+            let mut acc = self.acc.clone();
+            acc.fold_chunk(&mut buf, rows, nonzero, &mut Work::new());
+            acc
         } else {
             let other = fold_rows_here(block)?;
-            let acc = std::mem::replace(&mut self.acc, Accumulator::empty(0));
-            self.acc = acc.merge(other);
-        }
+            self.acc.clone().merge(other)
+        };
+        self.acc = acc.finite(0..rows)?;
         Ok(())
     }
 }

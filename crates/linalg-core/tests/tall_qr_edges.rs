@@ -176,22 +176,101 @@ fn written_rows_fold_as_borrowed_rows_and_name_their_first_bad_entry() {
         let written = TallQr::from_fill(200_000, 3, 1, threads, copy_rows(&x, &y)).unwrap();
         assert!(same_bits(&written, &TallQr::from_rows(&x, &y, 1).unwrap()), "{threads}");
     }
-    // The first bad entry in row order across chunks, with its row in the whole fill and its
-    // column in the written rows (the response is column 3).
+    // The first chunk in row order whose fold is not finite, with its rows in the whole fill,
+    // and the first bad column of that chunk in the written rows (the response is column 3).
     let mut bad = x.clone();
     bad[(150_001, 2)] = f64::NEG_INFINITY;
     bad[(150_001, 0)] = f64::NAN;
     let mut bad_y = y.clone();
     bad_y[190_000] = f64::INFINITY;
+    bad_y[10] = f64::NAN;
     for threads in [1, 2] {
+        let err = TallQr::from_fill(200_000, 3, 1, threads, copy_rows(&bad, &y)).unwrap_err();
+        assert_names(&err, 150_001, 0);
         let err = TallQr::from_fill(200_000, 3, 1, threads, copy_rows(&bad, &bad_y)).unwrap_err();
-        assert!(
-            matches!(err, Error::NonFinite { row: 150_001, col: 0, value } if value.is_nan()),
-            "{err}"
-        );
+        assert_names(&err, 10, 3);
         let err = TallQr::from_fill(200_000, 3, 1, threads, copy_rows(&x, &bad_y)).unwrap_err();
-        assert_eq!(err, Error::NonFinite { row: 190_000, col: 3, value: f64::INFINITY });
+        assert_names(&err, 10, 3);
     }
+}
+
+/// `err` is [`Error::NonFiniteFold`] for column `col` of a chunk of at most 2¹⁷ entries that
+/// holds `row`.
+#[track_caller]
+fn assert_names(err: &Error, row: usize, col: usize) {
+    let &Error::NonFiniteFold { start, end, col: found } = err else {
+        panic!("{err:?} is not a non-finite fold");
+    };
+    assert!((start..end).contains(&row), "{err}: row {row}");
+    assert_eq!(found, col, "{err}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// One NaN or ±∞ anywhere in written rows is found from the folded state, in the chunk
+    /// that holds it and in its own column, on every path of the fold: narrow states folded in
+    /// row blocks, wide ones (over 128 columns) factored chunk by chunk, and in a column whose
+    /// other entries are zero (where a norm that skipped the NaN would lose it).
+    #[test]
+    fn a_non_finite_entry_anywhere_is_found_from_the_state(
+        shape in proptest::sample::select(vec![(5usize, 1usize), (300, 3), (40_000, 6), (2_100, 140)]),
+        at in proptest::prelude::any::<(proptest::sample::Index, proptest::sample::Index)>(),
+        value in proptest::sample::select(vec![f64::NAN, f64::INFINITY, f64::NEG_INFINITY]),
+        zero_column in proptest::bool::ANY,
+        threads in 1usize..3,
+    ) {
+        let (m, n) = shape;
+        let (mut x, mut y) = problem(m, n);
+        // Row and column of the augmented rows, the response last.
+        let (row, col) = (at.0.index(m), at.1.index(n + 1));
+        if col < n {
+            if zero_column {
+                x.column_mut(col).fill(0.0);
+            }
+            x[(row, col)] = value;
+        } else {
+            if zero_column {
+                y.fill(0.0);
+            }
+            y[row] = value;
+        }
+        let err = TallQr::from_fill(m, n, 1, threads, copy_rows(&x, &y)).unwrap_err();
+        assert_names(&err, row, col);
+    }
+}
+
+#[test]
+fn finite_rows_whose_fold_overflows_are_an_error_not_an_infinite_state() {
+    // Entries of 10³⁰⁸ overflow the row-block fold of a 20 000-row leaf, which used to return
+    // a state holding ∞ and NaN.
+    let (mut x, y) = problem(20_000, 3);
+    x[(7, 1)] = 1e308;
+    for threads in [1, 2] {
+        let err = TallQr::from_rows(&x, &y, threads).unwrap_err();
+        assert!(matches!(err, Error::NonFiniteFold { start: 0, end: 20_000, col: 1.. }), "{err}");
+    }
+    // Two blocks of 2000 rows with 1.3·10³⁰⁸ in column 1 fold on their own (the first block
+    // of a state is factored as `HouseholderQr` factors it), but ‖x₁‖ = 1.3·10³⁰⁸·√2 of the
+    // two together is beyond the largest f64: merged or pushed, they are an error, and a failed
+    // push leaves the state as it was.
+    let (mut top, top_y) = problem(2000, 3);
+    let (mut bottom, bottom_y) = problem(2000, 3);
+    top[(7, 1)] = 1.3e308;
+    bottom[(1500, 1)] = -1.3e308;
+    let mut state = TallQr::from_rows(&top, &top_y, 1).unwrap();
+    let other = TallQr::from_rows(&bottom, &bottom_y, 1).unwrap();
+    assert!(state.as_augmented().iter().chain(other.as_augmented().iter()).all(|v| v.is_finite()));
+    let err = state.clone().merge(other).unwrap_err();
+    assert_eq!(err, Error::NonFiniteFold { start: 0, end: 4000, col: 1 });
+    let before = state.clone();
+    let err = state.push(&bottom, &bottom_y).unwrap_err();
+    assert_eq!(err, Error::NonFiniteFold { start: 0, end: 2000, col: 1 });
+    assert!(same_bits(&state, &before));
+    // A push of fewer rows than columns folds them directly, with the same guarantee.
+    let err = state.push(&dmatrix![1.0, -1.3e308, 0.0], &dvector![1.0]).unwrap_err();
+    assert_eq!(err, Error::NonFiniteFold { start: 0, end: 1, col: 1 });
+    assert!(same_bits(&state, &before));
 }
 
 #[test]
