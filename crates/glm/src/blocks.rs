@@ -38,6 +38,13 @@ pub(crate) fn block_rows(m: usize) -> usize {
     m.div_ceil(MIN_BLOCKS).clamp(MIN_BLOCK_ROWS, BLOCK_ROWS)
 }
 
+/// The row blocks `[k·r, (k+1)·r) ∩ [0, m)` of `m` rows, `r` = [`block_rows`]`(m)`, in order:
+/// the blocks of every helper below.
+fn block_ranges(m: usize) -> impl Iterator<Item = Range<usize>> {
+    let rows = block_rows(m);
+    (0..m).step_by(rows).map(move |start| start..(start + rows).min(m))
+}
+
 /// The threads the row blocks run on: the machine's available parallelism, asked once per
 /// process (see [`linalg_core::TallQr::default_threads`]).
 pub(crate) fn threads() -> usize {
@@ -62,11 +69,9 @@ where
     F: Fn(Range<usize>, &mut [f64], &mut [f64], &mut Vec<f64>) -> T + Sync,
 {
     let rows = block_rows(a.len());
-    let work: Vec<(Range<usize>, &mut [f64], &mut [f64])> = a
-        .chunks_mut(rows)
-        .zip(b.chunks_mut(rows))
-        .enumerate()
-        .map(|(k, (x, y))| (k * rows..k * rows + x.len(), x, y))
+    let work: Vec<(Range<usize>, &mut [f64], &mut [f64])> = block_ranges(a.len())
+        .zip(a.chunks_mut(rows).zip(b.chunks_mut(rows)))
+        .map(|(range, (x, y))| (range, x, y))
         .collect();
     run_items(work, threads, |(rows, x, y), scratch| f(rows, x, y, scratch))
 }
@@ -80,7 +85,7 @@ where
 {
     let rows = block_rows(a.len());
     let work: Vec<(Range<usize>, &mut [f64])> =
-        a.chunks_mut(rows).enumerate().map(|(k, x)| (k * rows..k * rows + x.len(), x)).collect();
+        block_ranges(a.len()).zip(a.chunks_mut(rows)).collect();
     run_items(work, threads, |(rows, x), _| f(rows, x))
 }
 
@@ -90,10 +95,7 @@ where
     T: Send,
     F: Fn(Range<usize>) -> T + Sync,
 {
-    let rows = block_rows(m);
-    let work: Vec<Range<usize>> =
-        (0..m).step_by(rows).map(|start| start..(start + rows).min(m)).collect();
-    run_items(work, threads, |rows, _| f(rows))
+    run_items(block_ranges(m).collect(), threads, |rows, _| f(rows))
 }
 
 /// `f` on every item of `work`, on up to `threads` scoped threads, the results in the order of
