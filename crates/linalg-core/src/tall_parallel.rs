@@ -63,11 +63,10 @@ pub(crate) fn fold_rows<T: Real>(
     if workers == 1 {
         return fold_leaves(source, &ranges);
     }
-    let scratch_rows = chunk_rows(width).min(source.nrows());
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let work = || {
-        let mut scratch = Scratch::new(scratch_rows, width);
+        let mut scratch = Scratch::new();
         let mut done = Vec::new();
         // Leaves are claimed in increasing order and a claimed leaf is always finished, so when
         // a leaf fails every leaf before it is folded too and the first error is found.
@@ -116,7 +115,7 @@ fn fold_leaves<T: Real>(
     ranges: &[Range<usize>],
 ) -> Result<Accumulator<T>> {
     let width = source.width();
-    let mut scratch = Scratch::new(chunk_rows(width).min(source.nrows()), width);
+    let mut scratch = Scratch::new();
     let level = ranges
         .iter()
         .map(|range| fold_range(source, range.clone(), &mut scratch))

@@ -482,7 +482,7 @@ impl<T: Real> TallQr<T> {
             let mut buf = vec![T::ZERO; rows * width];
             let nonzero = block.fill(0, rows, &mut buf, &mut Vec::new())?;
             let mut acc = self.acc.clone();
-            acc.fold_chunk(&mut buf, rows, nonzero, &mut Work::new());
+            acc.fold_chunk(&mut buf, (rows, true), nonzero, &mut Work::new());
             acc
         } else {
             let other = fold_rows_here(block)?;
