@@ -58,10 +58,9 @@ pub enum Error {
     },
     /// Rows folded into a [`crate::TallQr`] left a column of its triangle NaN or infinite: an
     /// entry of those rows (as [`crate::TallQr::from_fill`]'s `fill` wrote it) is NaN or
-    /// infinite, or the fold overflowed (a column's norm beyond the largest `f64`, or entries
-    /// within a few powers of two of it).
+    /// infinite, or the fold overflowed (a column's norm at or beyond the largest `f64`).
     #[error(
-        "column {col} of the triangle folded from rows {start}..{end} is not finite: an entry of those rows is NaN or infinite, or the fold overflowed (entries or column norms near the largest f64)"
+        "column {col} of the triangle folded from rows {start}..{end} is not finite: an entry of those rows is NaN or infinite, or the fold overflowed (a column norm at or beyond the largest f64)"
     )]
     NonFiniteFold {
         /// First row of the rows folded, counted from the first row of the call.

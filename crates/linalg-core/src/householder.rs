@@ -102,8 +102,9 @@ fn signed<T: Real>(norm: T, a: T) -> T {
 /// The scalars `(τ, β, 1/(α − β))` of the reflector that maps `[α, x_tail]` to `β·e₁`, from `α`
 /// and `sum_sq = x_tailᵀ·x_tail` as [`Real::dot`] computes it; scaling the tail by the third
 /// gives the stored `v`. `None` unless `sum_sq` is finite and at least [`Real::SAFE_MIN`] (the
-/// tail is zero, or its squares may have overflowed or underflowed): [`generate`] then takes
-/// its careful path.
+/// tail is zero, or its squares may have overflowed or underflowed) and `α − β` is finite
+/// (`|α| + |β|` can pass the largest value when `α` is itself a norm, as in `TallQr`'s folds):
+/// [`generate`] then takes its careful path.
 ///
 /// [`generate`] is this function followed by the scaling, so a caller that has `sum_sq` from
 /// an earlier pass over the data (see `kernels::apply_new_reflector`) gets the same reflector
@@ -114,7 +115,11 @@ pub(crate) fn reflector_scalars<T: Real>(alpha: T, sum_sq: T) -> Option<(T, T, T
     }
     // |β| ≥ ‖x_tail‖ ≥ √SAFE_MIN > SAFE_MIN, so `generate` would not rescale.
     let beta = signed(hypot(alpha, sum_sq.sqrt()), alpha);
-    Some(((beta - alpha) / beta, beta, T::ONE / (alpha - beta)))
+    let difference = alpha - beta;
+    if !difference.is_finite() {
+        return None;
+    }
+    Some(((beta - alpha) / beta, beta, T::ONE / difference))
 }
 
 /// Generates the reflector that maps `x` to `β·e₁`, in place (LAPACK `dlarfg`).
@@ -123,7 +128,9 @@ pub(crate) fn reflector_scalars<T: Real>(alpha: T, sum_sq: T) -> Option<(T, T, T
 /// `τ`, with `τ = 0` (and `x` untouched) when the tail is already zero. `β = −sign(x₀)·‖x‖`, the
 /// choice that avoids cancellation in `x₀ − β`. Norms come from [`norm2`], and when `|β|` lies
 /// below [`Real::SAFE_MIN`] the vector is scaled up by powers of two first, so entries near the
-/// underflow threshold keep their full relative precision.
+/// underflow threshold keep their full relative precision. When `|x₀| + |β|` passes the largest
+/// value (a finite `β` whose `x₀` is nearly as large), the vector is scaled by 1/4 first, which
+/// is exact and leaves `τ` and `v` as they are.
 pub(crate) fn generate<T: Real>(x: &mut [T]) -> T {
     let Some((alpha, tail)) = x.split_first_mut() else {
         return T::ZERO;
@@ -157,6 +164,15 @@ pub(crate) fn generate<T: Real>(x: &mut [T]) -> T {
         xnorm = norm2(tail);
         beta = signed(hypot(a, xnorm), a);
     }
+    // `a − β` overflows although `β` does not: the same reflector from the vector over 4.
+    let quartered = beta.is_finite() && !(a - beta).is_finite();
+    if quartered {
+        for t in tail.iter_mut() {
+            *t = t.scale(0.25);
+        }
+        a = a.scale(0.25);
+        beta = signed(hypot(a, norm2(tail)), a);
+    }
     let tau = (beta - a) / beta;
     let inv = T::ONE / (a - beta);
     for t in tail.iter_mut() {
@@ -164,6 +180,9 @@ pub(crate) fn generate<T: Real>(x: &mut [T]) -> T {
     }
     for _ in 0..rescalings {
         beta = beta.scale(T::SAFE_MIN);
+    }
+    if quartered {
+        beta = beta.scale(4.0);
     }
     *alpha = beta;
     tau
@@ -235,6 +254,27 @@ mod tests {
         let tau = generate(&mut work);
         assert!(work[0].is_finite() && tau.is_finite());
         assert!((work[0].abs() - 5e-320).abs() <= 1e-322, "{:e}", work[0]);
+    }
+
+    #[test]
+    fn a_head_near_the_largest_value_gives_the_reflector_of_the_vector_scaled_down() {
+        // ‖x‖ = 1.2·10³⁰⁸·√2 is finite, `x₀ − β` = −(1 + √2)·1.2·10³⁰⁸ is not.
+        let (a, b) = (-1.2e308, 1.2e308);
+        assert!(reflector_scalars(a, b * b).is_none());
+        let mut x = [a, b];
+        let tau = generate(&mut x);
+        let mut expected = [a / 4.0, b / 4.0];
+        let expected_tau = generate(&mut expected);
+        assert_eq!(tau.to_bits(), expected_tau.to_bits());
+        assert_eq!(x[1].to_bits(), expected[1].to_bits());
+        assert_eq!(x[0].to_bits(), (4.0 * expected[0]).to_bits());
+        let norm = std::f64::consts::SQRT_2 * 1.2e308;
+        assert!((x[0] - norm).abs() <= 4.0 * f64::EPSILON * norm, "{:e}", x[0]);
+        // H·x = β·e₁: the tail's image is x₁ − τ·(x₀ + v·x₁)·v, zero to rounding (in units of
+        // the scaled vector, so that no product overflows).
+        let w = a / 4.0 + x[1] * (b / 4.0);
+        let image = b / 4.0 - tau * w * x[1];
+        assert!(image.abs() <= 8.0 * f64::EPSILON * (b / 4.0), "{image:e}");
     }
 
     #[test]

@@ -164,8 +164,8 @@ impl<T: Real> TallQr<T> {
     /// [`Error::InvalidOption`] if `threads` is 0; [`Error::NonFinite`] or
     /// [`Error::NonFiniteResponse`] naming a NaN or infinite entry (the first in column-major
     /// order of the first chunk of rows that has one, whatever the thread count);
-    /// [`Error::NonFiniteFold`] if the fold overflows (a column's norm beyond the largest
-    /// `f64`; a row-block fold of entries near `10³⁰⁸` overflows before that).
+    /// [`Error::NonFiniteFold`] if the fold overflows (a column's norm at or beyond the
+    /// largest `f64`).
     ///
     /// # Examples
     ///

@@ -240,21 +240,48 @@ proptest::proptest! {
     }
 }
 
-#[test]
-fn finite_rows_whose_fold_overflows_are_an_error_not_an_infinite_state() {
-    // An entry of 10³⁰⁸ overflows the row-block fold of a 20 000-row leaf when the next row
-    // block is folded under a triangle whose diagonal is that large (`α − β` of its reflector
-    // is beyond the largest f64, as in LAPACK's `dlarfg`); the fold used to return a state
-    // holding ∞ and NaN.
-    let (mut x, y) = problem(20_000, 3);
-    x[(7, 1)] = 1e308;
-    for threads in [1, 2] {
-        let err = TallQr::from_rows(&x, &y, threads).unwrap_err();
-        assert!(
-            matches!(err, Error::NonFiniteFold { start, end, col: 1.. } if 0 < start && end <= 20_000),
-            "{err}"
-        );
+/// `S·D`: the triangle's columns scaled by `d`.
+fn scaled_columns(state: &TallQr, d: &[f64]) -> DMatrix<f64> {
+    let mut s = state.as_augmented().clone();
+    for (j, &dj) in d.iter().enumerate() {
+        s.column_mut(j).scale_mut(dj);
     }
+    s
+}
+
+#[test]
+fn columns_whose_norms_approach_the_largest_f64_fold_to_their_scaled_triangle() {
+    // Householder QR commutes with scaling a column by a power of two, so the fold of columns
+    // near the top of the range must be the fold of the same columns scaled down, scaled back
+    // up. Folding a row block under a diagonal entry near 10³⁰⁸ makes `α − β` of its reflector
+    // overflow (LAPACK's `dlarfg` forms the same difference); the fold used to return a state
+    // holding ∞ and NaN, and now reflects that vector scaled by 1/4.
+    let (x, y) = problem(20_000, 3);
+    let one_huge_entry = |x: &mut DMatrix<f64>| x[(7, 1)] = 1e308;
+    // ‖x₁‖ ≈ 1.15·10³⁰⁸ with every entry at most 2¹⁰¹⁷ ≈ 1.4·10³⁰⁶.
+    let huge_column = |x: &mut DMatrix<f64>| x.column_mut(1).scale_mut(2.0_f64.powi(1017));
+    for make in [&one_huge_entry as &dyn Fn(&mut DMatrix<f64>), &huge_column] {
+        let mut big = x.clone();
+        make(&mut big);
+        let mut small = big.clone();
+        small.column_mut(1).scale_mut(2.0_f64.powi(-40));
+        let reference = scaled_columns(
+            &TallQr::from_rows(&small, &y, 1).unwrap(),
+            &[1.0, 2.0_f64.powi(40), 1.0, 1.0],
+        );
+        for threads in [1, 2] {
+            let state = TallQr::from_rows(&big, &y, threads).unwrap();
+            for j in 0..4 {
+                let (got, want) = (state.as_augmented().column(j), reference.column(j));
+                let error = (got - want).amax() / want.amax();
+                assert!(error <= 64.0 * f64::EPSILON, "column {j}: {error:e}");
+            }
+        }
+    }
+}
+
+#[test]
+fn rows_whose_column_norm_passes_the_largest_f64_are_an_error_not_an_infinite_state() {
     // Two blocks of 2000 rows with 1.3·10³⁰⁸ in column 1 fold on their own (the first block
     // of a state is factored as `HouseholderQr` factors it), but ‖x₁‖ = 1.3·10³⁰⁸·√2 of the
     // two together is beyond the largest f64: merged or pushed, they are an error, and a failed
