@@ -410,6 +410,10 @@ const DENSE_GROUP: usize = 8;
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched loop")]
 #[inline(always)]
 fn solve_dense<T: Real>(t: &[T], n: usize, xs: &mut [T], which: Triangle) {
+    if which == Triangle::Upper {
+        solve_dense_upper(t, n, xs);
+        return;
+    }
     // A plain loop: a closure handed to an iterator adaptor may be left out of line, and so
     // compiled for the baseline instruction set (see `crate::kernels::dispatch`).
     for i in 0..n {
@@ -430,6 +434,61 @@ fn solve_dense<T: Real>(t: &[T], n: usize, xs: &mut [T], which: Triangle) {
                 crate::householder::axpy(-xj, column, rest);
             }
         }
+    }
+}
+
+/// Columns of the triangle that [`solve_dense_upper`] applies in one pass over the rows above
+/// them.
+const UPPER_GROUP: usize = 4;
+
+/// [`solve_dense`] for an upper triangle, four columns of the triangle at a time: the four
+/// unknowns are found from the rows of their diagonal block, then each row above takes the four
+/// columns' terms one after another, in the order the column-by-column loop adds them (and
+/// skipping a zero unknown's, as it does), so every value is the same bit for bit; a row is
+/// loaded and stored once for four columns instead of once per column.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched loop")]
+#[inline(always)]
+fn solve_dense_upper<T: Real>(t: &[T], n: usize, xs: &mut [T]) {
+    let mut end = n;
+    while end > 0 {
+        let start = end.saturating_sub(UPPER_GROUP);
+        for x in xs.chunks_exact_mut(n) {
+            // The diagonal block, column by column from the last, each column's update limited
+            // to the block's rows; the rows above come after.
+            let mut u = [T::ZERO; UPPER_GROUP];
+            for j in (start..end).rev() {
+                let xj = x[j] / t[j * n + j];
+                x[j] = xj;
+                u[end - 1 - j] = -xj;
+                if xj != T::ZERO {
+                    crate::householder::axpy(-xj, &t[j * n + start..j * n + j], &mut x[start..j]);
+                }
+            }
+            let above = &mut x[..start];
+            if end - start == UPPER_GROUP && u.iter().all(|&u| u != T::ZERO) {
+                // Columns end − 1, end − 2, …, start, in the order the plain loop takes them.
+                let column = |q: usize| &t[(end - 1 - q) * n..(end - 1 - q) * n + start];
+                let (c0, c1, c2, c3) = (column(0), column(1), column(2), column(3));
+                for ((((v, &t0), &t1), &t2), &t3) in
+                    above.iter_mut().zip(c0).zip(c1).zip(c2).zip(c3)
+                {
+                    let mut w = *v;
+                    w += u[0] * t0;
+                    w += u[1] * t1;
+                    w += u[2] * t2;
+                    w += u[3] * t3;
+                    *v = w;
+                }
+            } else {
+                for (q, &uq) in u.iter().enumerate().take(end - start) {
+                    if uq != T::ZERO {
+                        let j = end - 1 - q;
+                        crate::householder::axpy(uq, &t[j * n..j * n + start], above);
+                    }
+                }
+            }
+        }
+        end = start;
     }
 }
 
@@ -616,32 +675,39 @@ mod tests {
     #[test]
     fn the_dense_path_is_the_plain_substitution_bit_for_bit() {
         use crate::DoubleDouble;
-        let n = DENSE_MIN_ORDER + 5;
-        let t = DMatrix::from_fn(n, n, |i, j| {
-            let diagonal = i == j;
-            let (i, j) = (count_to_f64(i), count_to_f64(j));
-            if diagonal { 1.5 + i } else { (0.7 * i - 1.3 * j).sin() }
-        });
-        let full = DMatrix::from_fn(n, n + 3, |i, j| (count_to_f64(3 * i + j) * 0.37).cos());
-        for b in [DMatrix::identity(n, n), full] {
-            assert!(b.ncols() >= DENSE_MIN_COLUMNS);
-            for which in [Triangle::Upper, Triangle::Lower] {
-                let mut dense = b.clone();
-                solve_unchecked(&t, dense.as_mut_slice(), which);
-                let mut plain = b.clone();
-                for x in plain.as_mut_slice().chunks_exact_mut(n) {
-                    solve_column::<f64, _, false>(&t, x, which);
+        // Orders that leave one and three columns over groups of four; right-hand sides with
+        // and without zero unknowns among a group's.
+        for n in [DENSE_MIN_ORDER + 5, 71] {
+            let t = DMatrix::from_fn(n, n, |i, j| {
+                let diagonal = i == j;
+                let (i, j) = (count_to_f64(i), count_to_f64(j));
+                if diagonal { 1.5 + i } else { (0.7 * i - 1.3 * j).sin() }
+            });
+            let full = DMatrix::from_fn(n, n + 3, |i, j| (count_to_f64(3 * i + j) * 0.37).cos());
+            let sparse =
+                DMatrix::from_fn(n, 9, |i, j| if (i + j) % 5 == 0 { 0.0 } else { full[(i, j)] });
+            let mut sparse_t = t.clone();
+            sparse_t[(2, 9)] = 0.0;
+            for (t, b) in [(&t, DMatrix::identity(n, n)), (&t, full), (&sparse_t, sparse)] {
+                assert!(b.ncols() >= DENSE_MIN_COLUMNS);
+                for which in [Triangle::Upper, Triangle::Lower] {
+                    let mut dense = b.clone();
+                    solve_unchecked(t, dense.as_mut_slice(), which);
+                    let mut plain = b.clone();
+                    for x in plain.as_mut_slice().chunks_exact_mut(n) {
+                        solve_column::<f64, _, false>(t, x, which);
+                    }
+                    let bits = |m: &DMatrix<f64>| m.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(bits(&dense), bits(&plain), "{which:?}");
+                    let tdd = t.map(DoubleDouble::from_f64);
+                    let mut dense = b.map(DoubleDouble::from_f64);
+                    solve_unchecked(&tdd, dense.as_mut_slice(), which);
+                    let mut plain = b.map(DoubleDouble::from_f64);
+                    for x in plain.as_mut_slice().chunks_exact_mut(n) {
+                        solve_column::<DoubleDouble, _, false>(&tdd, x, which);
+                    }
+                    assert!(dense == plain, "{which:?} in double-double");
                 }
-                let bits = |m: &DMatrix<f64>| m.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
-                assert_eq!(bits(&dense), bits(&plain), "{which:?}");
-                let tdd = t.map(DoubleDouble::from_f64);
-                let mut dense = b.map(DoubleDouble::from_f64);
-                solve_unchecked(&tdd, dense.as_mut_slice(), which);
-                let mut plain = b.map(DoubleDouble::from_f64);
-                for x in plain.as_mut_slice().chunks_exact_mut(n) {
-                    solve_column::<DoubleDouble, _, false>(&tdd, x, which);
-                }
-                assert!(dense == plain, "{which:?} in double-double");
             }
         }
     }

@@ -38,8 +38,8 @@ impl<T: Real> Factor<T> {
                 let rank = r.nrows();
                 let r_inv = back_substitute(r, &identity::<T>(rank))?;
                 let mut root = DMatrix::from_element(p, rank, T::ZERO);
-                for (k, &col) in columns.iter().enumerate() {
-                    for c in 0..rank {
+                for c in 0..rank {
+                    for (k, &col) in columns.iter().enumerate() {
                         root[(col, c)] = r_inv[(k, c)];
                     }
                 }
@@ -87,19 +87,61 @@ impl<T: Real> WithSimd for RootProduct<'_, T> {
         let p = f.nrows();
         for (panel, targets) in c.chunks_mut(COVARIANCE_PANEL * p).enumerate() {
             let first = panel * COVARIANCE_PANEL;
-            for (k, source) in columns.iter().enumerate() {
+            for k in (0..columns.len()).step_by(ROOT_GROUP) {
+                let group = &columns[k..(k + ROOT_GROUP).min(columns.len())];
                 for (q, target) in targets.chunks_exact_mut(p).enumerate() {
                     let j = first + q;
-                    let b = f[(j, k)];
-                    if b == T::ZERO {
-                        continue;
-                    }
-                    let rows = source.len().min(j + 1);
-                    for (t, &v) in target[..rows].iter_mut().zip(&source[..rows]) {
-                        *t += v * b;
-                    }
+                    add_terms(target, group, |g| f[(j, k + g)], j + 1);
                 }
             }
+        }
+    }
+}
+
+/// Columns of `F` that [`RootProduct`] adds to a target column in one pass.
+const ROOT_GROUP: usize = 4;
+
+/// `target[i] += source_g[i]·b_g` for the columns `source_g` of `group` in order (`b_g` from
+/// `factor`), over the first `rows` rows at most and the rows each source has, skipping a zero
+/// `b_g`: every entry takes the same terms in the same order as one pass per column would give
+/// it, but where all four columns apply it is loaded and stored once for the four, where one
+/// pass per column stored it four times.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operation")]
+#[inline(always)]
+fn add_terms<T: Real>(target: &mut [T], group: &[&[T]], factor: impl Fn(usize) -> T, rows: usize) {
+    let len = |g: usize| group[g].len().min(rows);
+    if let [s0, s1, s2, s3] = group {
+        let b = [factor(0), factor(1), factor(2), factor(3)];
+        if b.iter().all(|&b| b != T::ZERO) {
+            let common = (0..ROOT_GROUP).map(len).min().unwrap_or(0);
+            let (t, s0, s1, s2, s3) =
+                (&mut target[..common], &s0[..common], &s1[..common], &s2[..common], &s3[..common]);
+            for ((((t, &a0), &a1), &a2), &a3) in t.iter_mut().zip(s0).zip(s1).zip(s2).zip(s3) {
+                let mut v = *t;
+                v += a0 * b[0];
+                v += a1 * b[1];
+                v += a2 * b[2];
+                v += a3 * b[3];
+                *t = v;
+            }
+            // The rows past the shortest column, each column's terms in order.
+            for (g, &b) in b.iter().enumerate() {
+                let rows = common..len(g);
+                for (t, &v) in target[rows.clone()].iter_mut().zip(&group[g][rows]) {
+                    *t += v * b;
+                }
+            }
+            return;
+        }
+    }
+    for (g, source) in group.iter().enumerate() {
+        let b = factor(g);
+        if b == T::ZERO {
+            continue;
+        }
+        let rows = len(g);
+        for (t, &v) in target[..rows].iter_mut().zip(&source[..rows]) {
+            *t += v * b;
         }
     }
 }
@@ -120,11 +162,21 @@ pub(crate) enum Covariance<T: Real> {
 }
 
 impl<T: Real> Covariance<T> {
-    /// Diagonal entry `j` of `(XᵀX)⁻¹`: `‖F_j‖²` (a sum of squares, never negative) or `C_jj`.
-    pub(crate) fn diagonal(&self, j: usize) -> T {
+    /// The diagonal of `(XᵀX)⁻¹`: `‖F_j‖²` for each row j of a root (a sum of squares in
+    /// ascending k, never negative, formed column by column of the column-major `F`), or
+    /// `C_jj`.
+    pub(crate) fn diagonal(&self) -> Vec<T> {
         match self {
-            Covariance::Root(f) => f.row(j).iter().fold(T::ZERO, |s, &v| s + v * v),
-            Covariance::Explicit(c) => c[(j, j)],
+            Covariance::Root(f) => {
+                let mut d = vec![T::ZERO; f.nrows()];
+                for column in f.column_iter() {
+                    for (s, &v) in d.iter_mut().zip(column.iter()) {
+                        *s += v * v;
+                    }
+                }
+                d
+            }
+            Covariance::Explicit(c) => c.diagonal().iter().copied().collect(),
         }
     }
 
@@ -499,6 +551,40 @@ mod tests {
             check(&x, &y, method, &[1.0, 2.0]);
         }
         check(&x.map(DoubleDouble::from), &y, Method::ExtendedQr, &[1.0, 2.0]);
+    }
+
+    /// `F·Fᵀ` from a root against the plain sum of each entry's terms in ascending k (the
+    /// terms `F_ik·F_jk` with `F_jk ≠ 0` and row i within column k's nonzero rows), bit for bit,
+    /// on roots with zero entries, permuted rows and columns of every length.
+    #[test]
+    fn the_grouped_root_product_adds_each_entrys_terms_in_order() {
+        for (p, rank, seed) in [(37, 37, 1_u64), (70, 61, 2), (5, 3, 3), (130, 130, 4)] {
+            let mut state = seed;
+            let mut next = || {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                linalg_core::count_to_f64(usize::try_from(state >> 40).unwrap_or(0)) / 1.6e7 - 0.5
+            };
+            // Upper-triangular in a permuted row order, with some zeros inside.
+            let order: Vec<usize> = (0..p).map(|i| (i * 7 + 3) % p).collect();
+            let f = DMatrix::from_fn(p, rank, |i, k| {
+                let v = next();
+                if order[i] > k || v.abs() < 0.05 { 0.0 } else { v }
+            });
+            let c = Covariance::Root(f.clone()).matrix();
+            let last = |k: usize| f.column(k).iter().rposition(|&v| v != 0.0).map_or(0, |i| i + 1);
+            for j in 0..p {
+                for i in 0..=j {
+                    let mut sum = 0.0;
+                    for k in 0..rank {
+                        if f[(j, k)] != 0.0 && i < last(k) {
+                            sum += f[(i, k)] * f[(j, k)];
+                        }
+                    }
+                    assert_eq!(c[(i, j)].to_bits(), sum.to_bits(), "({i}, {j}) of {p}x{rank}");
+                    assert_eq!(c[(j, i)].to_bits(), sum.to_bits());
+                }
+            }
+        }
     }
 
     #[test]

@@ -154,12 +154,9 @@ pub(crate) fn statistics<T: Scalar>(
     let df_t = T::from_f64(count_to_f64(df_residual));
     let sigma2 = rss / df_t;
     let sigma = sigma2.sqrt();
+    let diagonal = covariance.diagonal();
     let std_errors = DVector::from_fn(p, |j, _| {
-        if core.aliased.contains(&j) {
-            f64::NAN
-        } else {
-            (sigma * covariance.diagonal(j).sqrt()).to_f64()
-        }
+        if core.aliased.contains(&j) { f64::NAN } else { (sigma * diagonal[j].sqrt()).to_f64() }
     });
     let one = T::ONE;
     let r_squared = one - rss / tss;
