@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::row_block::FillRows;
 use crate::scalar::Real;
 use crate::structured::{Below, fold_under};
+use crate::triangular::check_all_finite_slice;
 
 /// Entries (rows × N) of one chunk: 1 MiB of `f64`, about a core's L2 cache, so that a chunk is
 /// read from memory once and factored in cache. 2¹⁵ to 2¹⁹ measured within 10 % of each other on
@@ -159,9 +160,13 @@ impl<T: Real> Accumulator<T> {
     /// reflectors of earlier columns never read column `c`. So this check of `N²/2` entries
     /// after a fold stands in for a check of every entry folded.
     pub(crate) fn first_non_finite_column(&self) -> Option<usize> {
-        let n = self.width();
-        let s = self.s.as_slice();
-        (0..n).find(|&j| s[j * n..=j * n + j].iter().any(|v| !v.is_finite()))
+        // Below the diagonal every entry is zero, so the first non-finite entry in column-major
+        // order is in that column. A branch-free pass: a search entry by entry cost a one-row
+        // push at 20 columns several per cent more.
+        match check_all_finite_slice(self.s.as_slice(), self.width().max(1)) {
+            Err(Error::NonFinite { col, .. }) => Some(col),
+            _ => None,
+        }
     }
 
     /// `self` if its triangle is finite, else [`Error::NonFiniteFold`] naming `rows`, the rows
