@@ -31,7 +31,7 @@ pub(crate) trait FillRows<T: Real> {
 /// Rows written by the caller's function: `fill(start, len, buf)` writes rows
 /// `start..start + len` of `[√W·X | √W·Y]` into `buf` (column-major, leading dimension `len`)
 /// and returns how many of them have a nonzero weight. The entries are not checked here: the
-/// fold checks the state they leave (`crate::tall_core::fold_range`), which costs `N²/2` reads
+/// fold checks the state they leave (`crate::tall_core::fold_range`), which costs `N²` reads
 /// a chunk instead of `rows·N` (a pass over the chunk was 4 % of `lsq::fit` at 10⁴×10).
 pub(crate) struct FillFn<F> {
     pub(crate) nrows: usize,

@@ -157,7 +157,7 @@ impl<T: Real> Accumulator<T> {
     /// `c` of the triangle non-finite and columns before it finite: the entry enters the sum of
     /// squares of column `c`'s reflector, or is spread over the whole column by an earlier
     /// reflector, and `householder::norm2` and `householder::hypot` pass a NaN on; the
-    /// reflectors of earlier columns never read column `c`. So this check of `N²/2` entries
+    /// reflectors of earlier columns never read column `c`. So this check of `N²` entries
     /// after a fold stands in for a check of every entry folded.
     pub(crate) fn first_non_finite_column(&self) -> Option<usize> {
         // Below the diagonal every entry is zero, so the first non-finite entry in column-major

@@ -203,7 +203,7 @@ impl<T: Real> TallQr<T> {
     /// each row.
     ///
     /// The entries `fill` writes are not checked one by one: the state is checked after each
-    /// chunk it folds (`N²/2` entries against the chunk's `rows·N`), since a NaN or infinite
+    /// chunk it folds (`N²` entries against the chunk's `rows·N`), since a NaN or infinite
     /// entry leaves its column of the triangle non-finite and the columns before it finite. So
     /// the error names the chunk and the column, not the row.
     ///
