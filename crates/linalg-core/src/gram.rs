@@ -16,8 +16,9 @@ use crate::error::{Error, Result};
 
 /// Columns per left group and per right group: a pair keeps 4×3 vector sums in twelve registers,
 /// beside the right group's three vectors and one left vector at a time (AVX2 has sixteen). On
-/// this machine's blocks (one thread, `glm`'s chunks of 648×101 and 3120×21) 4×2 pairs ran at
-/// 27–31 Gflop/s, 4×3 at 40 (its peak is about 43), 3×4 at 16–21: its sums left the registers.
+/// this machine's blocks (one thread, `glm`'s chunks of 648×101 and 3120×21) 4×2 pairs in
+/// strips of 256 rows ran at 27–31 Gflop/s, 4×3 pairs in strips of [`STRIP_ENTRIES`] at 40 (its
+/// peak is about 43), 3×4 at 16–21: its sums left the registers.
 const LEFT: usize = 4;
 const RIGHT: usize = 3;
 
