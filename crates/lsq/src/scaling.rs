@@ -52,6 +52,9 @@ pub(crate) trait Scalar: Real {
     /// `self·f` for `f` a power of two in `[2⁻¹⁰²², 2¹⁰²³]`.
     fn times_factor(self, f: f64) -> Self;
 
+    /// The values as `f64`s when `Self` is `f64` (for the statistics pass's vector kernels).
+    fn as_f64s(values: &[Self]) -> Option<&[f64]>;
+
     /// `self·2^e` for `e` in `[−1022, 1023]`.
     fn times_pow2(self, e: i32) -> Self {
         self.times_factor(pow2(e))
@@ -62,11 +65,19 @@ impl Scalar for f64 {
     fn times_factor(self, f: f64) -> Self {
         self * f
     }
+
+    fn as_f64s(values: &[Self]) -> Option<&[f64]> {
+        Some(values)
+    }
 }
 
 impl Scalar for DoubleDouble {
     fn times_factor(self, f: f64) -> Self {
         DoubleDouble::sum(self.hi() * f, self.lo() * f)
+    }
+
+    fn as_f64s(_: &[Self]) -> Option<&[f64]> {
+        None
     }
 }
 
