@@ -399,6 +399,13 @@ impl PreparedSteps {
         }
         self.norm.of(v)
     }
+
+    /// The three steps as factors `[f₁, f₂, f₃]` when each is one multiplication, so that
+    /// `((v·f₁)·root·f₂)·f₃` is [`PreparedSteps::apply`]`(v, Some(root))` bit for bit.
+    pub(crate) fn factors(self) -> Option<[f64; 3]> {
+        let (first, weighted) = (self.first.single_factor()?, self.weighted.single_factor()?);
+        Some([first, weighted, self.norm.single_factor()?])
+    }
 }
 
 /// One column of [`equilibrate_in_place`], scaled in place: its steps and scaled norm (0, with
@@ -448,35 +455,61 @@ pub(crate) fn weighted_column_steps(column: &[f64], roots: &[f64]) -> (ColumnSte
     }
     steps.first = -exponent(largest);
     let first = Pow2::new(steps.first);
-    let rooted = |k: usize| first.of(column[k]) * roots[k];
-    let mut lanes = [0.0_f64; 4];
-    let whole = column.len() - column.len() % 4;
-    for k in (0..whole).step_by(4) {
-        for (l, lane) in lanes.iter_mut().enumerate() {
-            *lane = lane.max(rooted(k + l).abs());
-        }
-    }
-    let weighted = (whole..column.len()).fold(0.0_f64, |big, k| big.max(rooted(k).abs()));
-    let weighted = lanes.iter().fold(weighted, |big, &l| big.max(l));
+    // Each step as one factor when it is one (it always is but for columns whose entries span
+    // more than 2¹⁰⁰⁰), so that the loops take no branch per entry and vectorise.
+    let weighted = match first.single_factor() {
+        Some(f) => largest_of(column.len(), |k| (column[k] * f) * roots[k]),
+        None => largest_of(column.len(), |k| first.of(column[k]) * roots[k]),
+    };
     if weighted == 0.0 {
         return (steps, 0.0);
     }
     steps.weighted = -exponent(weighted);
     let second = Pow2::new(steps.weighted);
-    let square = |k: usize| {
-        let v = second.of(rooted(k));
-        v * v
+    let squares = match (first.single_factor(), second.single_factor()) {
+        (Some(f), Some(g)) => sum_of_squares(column.len(), |k| ((column[k] * f) * roots[k]) * g),
+        _ => sum_of_squares(column.len(), |k| second.of(first.of(column[k]) * roots[k])),
     };
+    let (n, norm) = norm_step(squares.sqrt());
+    steps.norm = n;
+    (steps, norm)
+}
+
+/// The largest `|value(k)|` for `k < len`, in eight lanes compared without branches (a maximum
+/// is exact in any order; a NaN is passed over, as [`f64::max`] passes it over).
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
+#[inline(always)]
+fn largest_of(len: usize, value: impl Fn(usize) -> f64) -> f64 {
+    let bigger = |big: f64, v: f64| if v > big { v } else { big };
+    let whole = len - len % 8;
+    let mut lanes = [0.0_f64; 8];
+    for k in (0..whole).step_by(8) {
+        for (l, lane) in lanes.iter_mut().enumerate() {
+            *lane = bigger(*lane, value(k + l).abs());
+        }
+    }
+    let tail = (whole..len).fold(0.0_f64, |big, k| bigger(big, value(k).abs()));
+    lanes.iter().fold(tail, |big, &l| bigger(big, l))
+}
+
+/// `Σ value(k)²` for `k < len` in four lanes by row, added `(s₀ + s₁) + (s₂ + s₃)` and then the
+/// leftover rows, as the crate's other sums of squares.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
+#[inline(always)]
+fn sum_of_squares(len: usize, value: impl Fn(usize) -> f64) -> f64 {
+    let whole = len - len % 4;
     let mut acc = [0.0_f64; 4];
     for k in (0..whole).step_by(4) {
         for (l, a) in acc.iter_mut().enumerate() {
-            *a += square(k + l);
+            let v = value(k + l);
+            *a += v * v;
         }
     }
-    let tail = (whole..column.len()).fold(0.0_f64, |s, k| s + square(k));
-    let (n, norm) = norm_step(((acc[0] + acc[1]) + (acc[2] + acc[3]) + tail).sqrt());
-    steps.norm = n;
-    (steps, norm)
+    let tail = (whole..len).fold(0.0_f64, |s, k| {
+        let v = value(k);
+        s + v * v
+    });
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 /// [`weighted_column_steps`] as an operation for `pulp`.
@@ -609,17 +642,7 @@ impl WithSimd for ScanColumn<'_> {
 
 /// The largest magnitude in a column, as an `f64`.
 fn max_abs<T: Scalar>(column: &[T]) -> f64 {
-    // Four lanes, so that no chain of comparisons holds the loop up; a maximum is exact in any
-    // order.
-    let chunks = column.chunks_exact(4);
-    let tail = chunks.remainder().iter().fold(0.0_f64, |big, v| big.max(v.abs().to_f64()));
-    let mut lanes = [0.0_f64; 4];
-    for c in chunks {
-        for l in 0..4 {
-            lanes[l] = lanes[l].max(c[l].abs().to_f64());
-        }
-    }
-    lanes.iter().fold(tail, |big, &l| big.max(l))
+    largest_of(column.len(), |k| column[k].to_f64())
 }
 
 /// For a column whose largest entry lies in `[1, 2)`: the exponent `n` that brings its norm
@@ -707,7 +730,9 @@ mod tests {
     fn weighted_steps_without_a_copy_are_the_equilibrated_ones() {
         let draws = sim::gaussian_matrix(1_003, 3, &mut sim::rng_from_seed(23)).unwrap();
         for len in [1, 2, 5, 8, 1_003] {
-            for (magnitude, spread) in [(1.0, 1.0), (1e-200, 30.0), (1e250, 1e-3)] {
+            // The last two take the steps beyond `2^±1000`, the first and the weighted one.
+            let cases = [(1.0, 1.0), (1e-200, 30.0), (1e250, 1e-3), (1e-305, 1.0), (1.0, 1e-305)];
+            for (magnitude, spread) in cases {
                 let column: Vec<f64> = (0..len).map(|i| magnitude * draws[(i, 0)]).collect();
                 let roots: Vec<f64> =
                     (0..len).map(|i| spread * (0.5 * draws[(i, 1)]).exp2()).collect();
@@ -721,6 +746,10 @@ mod tests {
                     let rebuilt = prepared.apply(x, Some(roots[k]));
                     assert_eq!(rebuilt.to_bits(), found.0.apply(x, Some(roots[k])).to_bits());
                     assert_eq!(rebuilt.to_bits(), copy[k].to_bits());
+                    if let Some([f1, f2, f3]) = prepared.factors() {
+                        let product = (((x * f1) * roots[k]) * f2) * f3;
+                        assert_eq!(product.to_bits(), rebuilt.to_bits());
+                    }
                 }
             }
         }
@@ -747,11 +776,11 @@ mod tests {
         }
     }
 
-    /// The largest magnitude in four lanes is the one a plain scan finds, whatever the length
-    /// and wherever the largest entry sits.
+    /// The largest magnitude in lanes is the one a plain scan finds, whatever the length and
+    /// wherever the largest entry sits.
     #[test]
     fn the_lane_maximum_is_the_scan_maximum() {
-        for len in 0..11 {
+        for len in 0..20 {
             for at in 0..len {
                 let column: Vec<f64> =
                     (0..len)

@@ -235,7 +235,15 @@ impl Rows<'_> {
             let steps = s.prepared();
             if let (true, Some(roots)) = (self.every_row, self.roots) {
                 let rows = &column.as_slice()[start..start + len];
-                for ((v, &x), &root) in dst.iter_mut().zip(rows).zip(&roots[start..start + len]) {
+                let roots = &roots[start..start + len];
+                if let Some([f1, f2, f3]) = steps.factors() {
+                    // The steps' products without a test per entry, in the same order.
+                    for ((v, &x), &root) in dst.iter_mut().zip(rows).zip(roots) {
+                        *v = (((x * f1) * root) * f2) * f3;
+                    }
+                    continue;
+                }
+                for ((v, &x), &root) in dst.iter_mut().zip(rows).zip(roots) {
                     *v = steps.apply(x, Some(root));
                 }
                 continue;
@@ -297,7 +305,7 @@ impl WithSimd for Fill<'_, '_> {
 mod tests {
     use super::*;
     use crate::Design;
-    use crate::scaling::{equilibrate_column, problem, scale_by};
+    use crate::scaling::{equilibrate_column, problem, scale_by, weighted_column_steps};
     use crate::solvers::{lower, qr_core};
     use crate::statistics::{Setting, statistics};
     use linalg_core::count_to_f64;
@@ -463,6 +471,38 @@ mod tests {
         let one = fold(&scaled, 1).unwrap();
         assert_eq!(one, fold(&built, 1).unwrap());
         assert_eq!(one, fold(&scaled, 2).unwrap());
+    }
+
+    /// The weighted fill of every row gives each entry the bits of `PreparedSteps::apply`: by
+    /// the products of single factors, and by the steps themselves for a column whose first step
+    /// goes beyond `2^±1000`.
+    #[test]
+    fn the_weighted_fill_applies_the_steps_bit_for_bit() {
+        let (mut x, y, _) = tall_problem(3_000, 4, 0.0, 7);
+        x.column_mut(2).iter_mut().for_each(|v| *v *= 1e-305);
+        let roots: Vec<f64> = (0..x.nrows()).map(|i| 0.75 + 0.25 * count_to_f64(i % 5)).collect();
+        let steps: Vec<ColumnSteps> =
+            x.column_iter().map(|c| weighted_column_steps(c.as_slice(), &roots).0).collect();
+        assert!(steps[0].prepared().factors().is_some());
+        assert!(steps[2].prepared().factors().is_none());
+        let rows = Rows {
+            x: &x,
+            y: Response::Built(y.as_slice()),
+            roots: Some(&roots),
+            kept: &[],
+            len: x.nrows(),
+            every_row: true,
+            steps: &steps,
+        };
+        let (start, len) = (5, 1_001);
+        let mut buf = vec![0.0; len * (x.ncols() + 1)];
+        assert_eq!(rows.fill(start, len, &mut buf), len);
+        for (j, s) in steps.iter().enumerate() {
+            for k in 0..len {
+                let expected = s.prepared().apply(x[(start + k, j)], Some(roots[start + k]));
+                assert_eq!(buf[j * len + k].to_bits(), expected.to_bits(), "column {j}, row {k}");
+            }
+        }
     }
 
     #[test]
