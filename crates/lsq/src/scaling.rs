@@ -442,12 +442,97 @@ pub(crate) fn equilibrate_column<T: Scalar>(
 }
 
 /// [`equilibrate_column`] of a copy of `column` with root weights `roots` (one per entry), without
-/// the copy: the same steps and norm bit for bit, from three reads of `column` that form each
+/// the copy: the same steps and norm bit for bit, from one read of `column` and `roots` in
+/// vectors when their ranges allow ([`weighted_scan`]), else from three reads that form each
 /// scaled entry again instead of writing it (a maximum is exact in any order, and the sum of
 /// squares runs in the same four lanes over the same values).
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
 #[inline(always)]
-pub(crate) fn weighted_column_steps(column: &[f64], roots: &[f64]) -> (ColumnSteps, f64) {
+pub(crate) fn weighted_column_steps<S: Simd>(
+    simd: S,
+    column: &[f64],
+    roots: &[f64],
+) -> (ColumnSteps, f64) {
+    weighted_scan(simd, column, roots).unwrap_or_else(|| weighted_reads(column, roots))
+}
+
+/// [`weighted_column_steps`] from one read of a nonzero `column` and its positive `roots`, in
+/// vectors of four lanes, when the ranges of both make every step below one exact product by a
+/// power of two; `None` otherwise (no such vectors, a zero column, a root of zero, entries far
+/// apart, or a value that is not finite).
+///
+/// The three reads find `2^f = 2^-e(max|x|)`, then `2^g = 2^-e(max|x·2^f·r|)`, then
+/// `Σ (x·2^f·r·2^g)²` in four lanes by row. With `x`, `x·r`, their squares and the scaled
+/// entries normal numbers, a product by a power of two is exact and rounding commutes with it,
+/// so `max|x·2^f·r| = 2^f·max|x·r|` and every lane of the scaled sum is the same lane of
+/// `Σ (x·r)²` times `2^(2f+2g)`: one read of `max|x|`, the smallest nonzero `|x|`, the extremes
+/// of `r`, `max|x·r|` and `Σ (x·r)²` in the same lanes gives the same bits. The bounds, with
+/// `e(·)` the binary exponent and `B` = [`READ_ONLY_BOUND`]: the extremes of `|x|` and `r`
+/// inside `[2^−B, 2^B)`, every `x·r` inside `[2^−B, 2^B)` so that the squares and their sum stay
+/// normal, and the smallest scaled entry at least `2^−B`, so that its square does too.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
+#[inline(always)]
+fn weighted_scan<S: Simd>(simd: S, column: &[f64], roots: &[f64]) -> Option<(ColumnSteps, f64)> {
+    if size_of::<S::f64s>() != 4 * size_of::<f64>() {
+        return None;
+    }
+    let len = column.len();
+    let (cv, ct) = S::as_simd_f64s(column);
+    let (rv, rt) = S::as_simd_f64s(&roots[..len]);
+    let rv = &rv[..cv.len()];
+    let (zero, infinity) = (simd.splat_f64s(0.0), simd.splat_f64s(f64::INFINITY));
+    let (mut largest, mut smallest) = (zero, infinity);
+    let (mut root_big, mut root_small) = (zero, infinity);
+    let (mut rooted, mut acc) = (zero, zero);
+    for (&x, &r) in cv.iter().zip(rv) {
+        let (a, v) = (simd.abs_f64s(x), simd.mul_f64s(x, r));
+        largest = simd.max_f64s(a, largest);
+        // A zero entry counts as ∞ for the smallest nonzero magnitude.
+        smallest = simd.min_f64s(simd.select_f64s(simd.equal_f64s(a, zero), infinity, a), smallest);
+        root_big = simd.max_f64s(r, root_big);
+        root_small = simd.min_f64s(r, root_small);
+        rooted = simd.max_f64s(simd.abs_f64s(v), rooted);
+        acc = simd.add_f64s(acc, simd.mul_f64s(v, v));
+    }
+    let (mut largest, mut smallest) =
+        (simd.reduce_max_f64s(largest), simd.reduce_min_f64s(smallest));
+    let (mut root_big, mut root_small) =
+        (simd.reduce_max_f64s(root_big), simd.reduce_min_f64s(root_small));
+    let mut rooted = simd.reduce_max_f64s(rooted);
+    let mut tail = 0.0;
+    for (&x, &r) in ct.iter().zip(rt) {
+        let (a, v) = (x.abs(), x * r);
+        largest = largest.max(a);
+        smallest = if a > 0.0 { smallest.min(a) } else { smallest };
+        (root_big, root_small) = (root_big.max(r), root_small.min(r));
+        rooted = rooted.max(v.abs());
+        tail += v * v;
+    }
+    let acc: [f64; 4] = pulp::bytemuck::cast(acc);
+    let sum = (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail;
+    // A NaN or ∞ anywhere makes the sum NaN or ∞.
+    if !(sum.is_finite() && largest > 0.0 && root_small > 0.0) {
+        return None;
+    }
+    let (sx, lx) = (exponent(smallest), exponent(largest));
+    let (sr, lr, w) = (exponent(root_small), exponent(root_big), exponent(rooted));
+    let inside = |e: i32| (-READ_ONLY_BOUND..READ_ONLY_BOUND).contains(&e);
+    let rooted_inside = sx + sr >= -READ_ONLY_BOUND && lx + lr < READ_ONLY_BOUND;
+    if !([sx, lx, sr, lr].into_iter().all(inside)
+        && rooted_inside
+        && sx + sr - w >= -READ_ONLY_BOUND)
+    {
+        return None;
+    }
+    let (first, weighted) = (-lx, lx - w);
+    let (norm, norm_value) = norm_step(scale_by(sum, -2 * w).sqrt());
+    Some((ColumnSteps { first, weighted, norm, single: false }, norm_value))
+}
+
+/// [`weighted_column_steps`] from three reads of `column` and `roots`.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched operations")]
+#[inline(always)]
+fn weighted_reads(column: &[f64], roots: &[f64]) -> (ColumnSteps, f64) {
     let mut steps = ColumnSteps { first: 0, weighted: 0, norm: 0, single: false };
     let largest = max_abs(column);
     if largest == 0.0 {
@@ -526,8 +611,8 @@ impl WithSimd for WeightedColumnSteps<'_> {
         reason = "pulp compiles the inlined body for the CPU's instruction set"
     )]
     #[inline(always)]
-    fn with_simd<S: Simd>(self, _: S) -> Self::Output {
-        weighted_column_steps(self.column, self.roots)
+    fn with_simd<S: Simd>(self, simd: S) -> Self::Output {
+        weighted_column_steps(simd, self.column, self.roots)
     }
 }
 
@@ -738,7 +823,15 @@ mod tests {
                     (0..len).map(|i| spread * (0.5 * draws[(i, 1)]).exp2()).collect();
                 let mut copy = column.clone();
                 let expected = equilibrate_column(&mut copy, Some(&roots));
-                let found = weighted_column_steps(&column, &roots);
+                let found = weighted_column_steps(pulp::Scalar::new(), &column, &roots);
+                // One read in vectors where the ranges allow it, the three reads otherwise.
+                #[cfg(target_arch = "x86_64")]
+                if let Some(simd) = pulp::x86::V3::try_new() {
+                    let one_read = weighted_scan(simd, &column, &roots);
+                    let plain = magnitude.log2().abs() < 400.0 && spread.log2().abs() < 400.0;
+                    assert_eq!(one_read.is_some(), plain, "length {len}, magnitude {magnitude:e}");
+                    assert_eq!(weighted_column_steps(simd, &column, &roots), found);
+                }
                 assert_eq!(found.0, expected.0, "length {len}, magnitude {magnitude:e}");
                 assert_eq!(found.1.to_bits(), expected.1.to_bits());
                 let prepared = found.0.prepared();
@@ -754,12 +847,57 @@ mod tests {
             }
         }
         let zeros = [0.0; 7];
-        assert_eq!(weighted_column_steps(&zeros, &[1.0; 7]).1.to_bits(), 0.0_f64.to_bits());
-        let (steps, norm) = weighted_column_steps(&[1.0, -3.0], &[0.0, 0.0]);
+        let steps = |column: &[f64], roots: &[f64]| {
+            pulp::Arch::new().dispatch(WeightedColumnSteps { column, roots })
+        };
+        assert_eq!(steps(&zeros, &[1.0; 7]).1.to_bits(), 0.0_f64.to_bits());
+        let (steps, norm) = steps(&[1.0, -3.0], &[0.0, 0.0]);
         assert_eq!(
             (steps, norm.to_bits()),
             (equilibrate_column(&mut [1.0, -3.0], Some(&[0.0, 0.0])).0, 0)
         );
+    }
+
+    /// One read in vectors gives the three reads' steps and norm bit for bit wherever it
+    /// answers, on columns and roots whose ranges straddle its bounds: entries spread over up to
+    /// 2⁴⁶⁰ and roots over up to 2⁶⁰, centred anywhere from 2⁻⁵⁰⁰ to 2⁵⁰⁰ (and products near
+    /// 2^±600, whose squares leave the normal range), with exact zeros among them.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn one_weighted_read_gives_the_three_reads_steps() {
+        let Some(simd) = pulp::x86::V3::try_new() else { return };
+        let draws = sim::gaussian_matrix(203, 4, &mut sim::rng_from_seed(29)).unwrap();
+        let (mut answered, mut declined) = (0, 0);
+        let edges = [(-400.0, -200.0), (-300.0, -149.0), (420.0, 60.0), (200.0, 240.0)];
+        for case in 0_u32..412 {
+            let c = f64::from(case);
+            let (mut centre, mut spread) =
+                ((c * 0.618).fract() * 1000.0 - 500.0, (c * 0.414).fract());
+            let mut root_centre = (c * 0.732).fract() * 400.0 - 200.0;
+            if let Some(&(x, r)) = edges.get(case as usize / 3) {
+                (centre, root_centre, spread) = (x, r, f64::from(case % 3) * 0.1);
+            }
+            let len = 1 + case as usize % 203;
+            let column: Vec<f64> = (0..len)
+                .map(|i| {
+                    let e = centre + spread * 460.0 * (draws[(i, 0)] / 4.0).clamp(-0.5, 0.5);
+                    if i % 17 == 3 { 0.0 } else { draws[(i, 1)].signum() * e.exp2() }
+                })
+                .collect();
+            let root =
+                |i: usize| root_centre + 60.0 * spread * (draws[(i, 2)] / 4.0).clamp(-0.5, 0.5);
+            let roots: Vec<f64> = (0..len).map(|i| root(i).exp2()).collect();
+            match weighted_scan(simd, &column, &roots) {
+                Some(found) => {
+                    answered += 1;
+                    let expected = weighted_reads(&column, &roots);
+                    assert_eq!(found.0, expected.0, "case {case}");
+                    assert_eq!(found.1.to_bits(), expected.1.to_bits(), "case {case}");
+                }
+                None => declined += 1,
+            }
+        }
+        assert!(answered > 100 && declined > 100, "{answered} answered, {declined} declined");
     }
 
     #[test]

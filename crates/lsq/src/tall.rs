@@ -115,7 +115,8 @@ pub(crate) fn tall_qr_core(
                             return found;
                         }
                     }
-                    // Weighted, every row kept: three reads of the column, no copy.
+                    // Weighted, every row kept: one read of the column and the roots in vectors
+                    // where their ranges allow, else three; no copy.
                     (true, Some(roots)) => {
                         let column = column.as_slice();
                         return Arch::new().dispatch(WeightedColumnSteps { column, roots });
@@ -481,8 +482,10 @@ mod tests {
         let (mut x, y, _) = tall_problem(3_000, 4, 0.0, 7);
         x.column_mut(2).iter_mut().for_each(|v| *v *= 1e-305);
         let roots: Vec<f64> = (0..x.nrows()).map(|i| 0.75 + 0.25 * count_to_f64(i % 5)).collect();
-        let steps: Vec<ColumnSteps> =
-            x.column_iter().map(|c| weighted_column_steps(c.as_slice(), &roots).0).collect();
+        let steps: Vec<ColumnSteps> = x
+            .column_iter()
+            .map(|c| weighted_column_steps(pulp::Scalar::new(), c.as_slice(), &roots).0)
+            .collect();
         assert!(steps[0].prepared().factors().is_some());
         assert!(steps[2].prepared().factors().is_none());
         let rows = Rows {
