@@ -1,5 +1,6 @@
 //! The Gram matrix `BᵀB` of a block of rows, for the early Fisher steps of `glm`'s fused IRLS
-//! passes (the QR path never forms it).
+//! passes (the QR path never forms it), and the cross product `AᵀB` of two blocks, for the
+//! blocked QR's block reflectors (`crate::products`).
 //!
 //! A product of a tall, narrow block with itself is a poor fit for a general matrix product:
 //! `gemm` packs both operands (the same block twice) and forms the whole n×n result, padded to
@@ -177,6 +178,111 @@ fn pair_sums<S: Simd>(
     }
 }
 
+/// Right columns per block of [`cross_product`]: eight right groups, whose sums with every left
+/// group (at most 8·4·3 vectors per left group) stay in the first-level cache while a strip of
+/// rows passes.
+const CROSS_BLOCK: usize = 8 * RIGHT;
+
+/// Entries per strip of [`cross_product`], counted over the left columns and one block of right
+/// columns: 2¹⁵, a quarter MiB, within the second-level cache while every pair of groups reads
+/// them.
+const CROSS_STRIP_ENTRIES: usize = 1 << 15;
+
+/// `W ← Aᵀ·B` for `A` (`rows × p`, column-major with leading dimension `lda`) and `B`
+/// (`rows × q`, leading dimension `ldb`); `W` is p×q, column-major with leading dimension p,
+/// and is overwritten. The `f64` product of the blocked QR's block reflectors
+/// (`W = Vᵀ·C`, `crate::blocked`).
+///
+/// The pairs of a group of four columns of `A` and a group of three of `B` keep their twelve
+/// sums in registers as in [`gram_update`], block of [`CROSS_BLOCK`] columns of `B` by block, in
+/// strips of rows that stay in the second-level cache; both operands are read in place. Each
+/// entry is a dot product in vector lanes, with fused multiply-adds where the CPU has them, in a
+/// fixed order for a given instruction set (like a `gemm`'s, the last bits may differ from one
+/// CPU to another); its error is `γ_rows·Σ_r |a_ri|·|b_rj|`.
+pub(crate) fn cross_product(
+    rows: usize,
+    (p, q): (usize, usize),
+    (a, lda): (&[f64], usize),
+    (b, ldb): (&[f64], usize),
+    w: &mut [f64],
+) {
+    debug_assert!(w.len() == p * q && rows <= lda && rows <= ldb);
+    Arch::new().dispatch(Cross { rows, shape: (p, q), a: (a, lda), b: (b, ldb), w });
+}
+
+/// [`cross_product`] as an operation for `pulp`.
+struct Cross<'a> {
+    rows: usize,
+    shape: (usize, usize),
+    a: (&'a [f64], usize),
+    b: (&'a [f64], usize),
+    w: &'a mut [f64],
+}
+
+impl WithSimd for Cross<'_> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "pulp compiles the inlined body for the CPU's instruction set"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let Self { rows, shape: (p, q), a: (a, lda), b: (b, ldb), w } = self;
+        let lefts = p.div_ceil(LEFT);
+        let strip_len = (CROSS_STRIP_ENTRIES / (p + CROSS_BLOCK)).max(8) / 8 * 8;
+        // Stands in for the columns past the last one of a partial group.
+        let zeros = vec![0.0; strip_len.min(rows)];
+        let mut j0 = 0;
+        while j0 < q {
+            let width = CROSS_BLOCK.min(q - j0);
+            let rights = width.div_ceil(RIGHT);
+            let mut sums = vec![[[simd.splat_f64s(0.0); RIGHT]; LEFT]; lefts * rights];
+            let mut tails = vec![[[0.0_f64; RIGHT]; LEFT]; lefts * rights];
+            let mut start = 0;
+            while start < rows {
+                let end = (start + strip_len).min(rows);
+                let left_strip = |c: usize| {
+                    if c < p { &a[c * lda + start..c * lda + end] } else { &zeros[..end - start] }
+                };
+                let right_strip = |c: usize| {
+                    let c = j0 + c;
+                    if c < j0 + width {
+                        &b[c * ldb + start..c * ldb + end]
+                    } else {
+                        &zeros[..end - start]
+                    }
+                };
+                for gi in 0..lefts {
+                    let left: [&[f64]; LEFT] = std::array::from_fn(|x| left_strip(gi * LEFT + x));
+                    for gj in 0..rights {
+                        let right: [&[f64]; RIGHT] =
+                            std::array::from_fn(|c| right_strip(gj * RIGHT + c));
+                        let k = gi * rights + gj;
+                        pair_sums(simd, left, right, &mut sums[k], &mut tails[k]);
+                    }
+                }
+                start = end;
+            }
+            for gi in 0..lefts {
+                for gj in 0..rights {
+                    let k = gi * rights + gj;
+                    for x in 0..LEFT {
+                        for c in 0..RIGHT {
+                            let (i, j) = (gi * LEFT + x, gj * RIGHT + c);
+                            if i < p && j < width {
+                                w[(j0 + j) * p + i] =
+                                    simd.reduce_sum_f64s(sums[k][x][c]) + tails[k][x][c];
+                            }
+                        }
+                    }
+                }
+            }
+            j0 += width;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +298,42 @@ mod tests {
         let err = gram_update(&b, &mut g).unwrap_err();
         assert!(matches!(err, Error::ColumnMismatch { expected: 3, found: 4, .. }), "{err}");
         assert!(g.iter().all(|&v| v.to_bits() == 7.0_f64.to_bits()));
+    }
+
+    /// `AᵀB` against a plain double loop of dot products, for shapes that fill whole groups and
+    /// blocks and leave partial ones, row counts across strips and vector tails, and leading
+    /// dimensions beyond the rows (whose extra entries are NaN, so that they cannot leak in);
+    /// every entry of `W` is overwritten.
+    #[test]
+    fn the_cross_product_matches_a_plain_double_loop() {
+        for (p, q) in [(1, 1), (4, 3), (5, 7), (32, 24), (32, 25), (9, 50), (16, 16)] {
+            let strip = (CROSS_STRIP_ENTRIES / (p + CROSS_BLOCK)).max(8) / 8 * 8;
+            for rows in [0, 1, 5, 8, strip, strip + 3, 2 * strip + 9] {
+                let (lda, ldb) = (rows + 3, rows + 1);
+                // Column-major with leading dimension `ld`; the rows past `rows` are NaN.
+                let operand = |ld: usize, cols: usize, seed: f64| -> Vec<f64> {
+                    (0..ld * cols)
+                        .map(|k| {
+                            let value = (count_to_f64(k) * seed).sin() * count_to_f64(k % 5 + 1);
+                            if k % ld < rows { value } else { f64::NAN }
+                        })
+                        .collect()
+                };
+                let (a, b) = (operand(lda, p, 0.618), operand(ldb, q, 0.377));
+                let mut w = vec![f64::NAN; p * q];
+                cross_product(rows, (p, q), (&a, lda), (&b, ldb), &mut w);
+                for j in 0..q {
+                    for i in 0..p {
+                        let terms = (0..rows).map(|r| a[i * lda + r] * b[j * ldb + r]);
+                        let exact: f64 = terms.clone().sum();
+                        let magnitude: f64 = terms.map(f64::abs).sum();
+                        let tol = 4.0 * count_to_f64(rows + 1) * f64::EPSILON * magnitude;
+                        let err = (w[j * p + i] - exact).abs();
+                        assert!(err <= tol, "W[{i}, {j}] of {rows}×{p}×{q}: {err:e}");
+                    }
+                }
+            }
+        }
     }
 
     /// The upper triangle of `BᵀB` added to `g`, against a plain triple loop, for widths that

@@ -3,9 +3,15 @@
 //! They apply a block of reflectors at once (the compact-WY update of `crate::blocked`). The
 //! generic kernels work in row blocks that stay in L2 and keep four partial sums per entry, as
 //! the vector kernels of `crate::kernels` do, so they run in every [`Real`] and never fuse a
-//! multiply and an add; `f64` products large enough to pay for packing go through nalgebra's
-//! `gemm` (the `matrixmultiply` crate, which uses FMA where the CPU has it, so a large blocked
-//! `f64` factorization can differ in the last bits from one CPU to another). That choice is made
+//! multiply and an add. Large `f64` products `AᵀB` go through [`crate::gram`]'s cross product,
+//! which reads both operands in place with register tiles of fused multiply-adds, and large
+//! products `C − AW` through nalgebra's `gemm` (the `matrixmultiply` crate, which packs them and
+//! uses FMA where the CPU has it), so a large blocked `f64` factorization can differ in the last
+//! bits from one CPU to another. On the shapes of `W = VᵀC` in a 2000×500 factorization (2000
+//! rows, 32 columns of `V`, 100–468 of `C`; a throwaway benchmark, one thread of an AVX2 core)
+//! nalgebra's `gemm` of a transposed view ran at 19–27 Gflop/s against 35–45 for faer's
+//! `matmul`; the cross product took the whole factorization from 43.5–46.8 to 38.4–40.2 ms
+//! (best of 25, three alternating runs, `benches/README.md`). That choice is made
 //! by the sealed `BlockProducts` impls at the end of the file, the part of [`Real`] that selects
 //! each scalar's products.
 
@@ -176,10 +182,7 @@ impl BlockProducts for f64 {
             dispatch(GemmTn { rows, shape: (p, q), a: (a, lda), b: (b, ldb), w });
             return;
         }
-        let at = Strided::from_slice_with_strides_generic(a, Dyn(p), Dyn(rows), Dyn(lda), Dyn(1));
-        let bv = Strided::from_slice_with_strides_generic(b, Dyn(rows), Dyn(q), Dyn(1), Dyn(ldb));
-        let mut wv = StridedMut::from_slice_with_strides_generic(w, Dyn(p), Dyn(q), Dyn(1), Dyn(p));
-        wv.gemm(1.0, &at, &bv, 0.0);
+        crate::gram::cross_product(rows, (p, q), (a, lda), (b, ldb), w);
     }
 
     /// `C ← C − A·W` (see [`gemm_nn_sub_generic`]), through nalgebra's `gemm` when large, else

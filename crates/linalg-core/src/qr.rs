@@ -30,7 +30,8 @@ use crate::triangular::check_pivots;
 /// update is matrix-matrix work. Each reflector is generated from a scaled norm, so columns of
 /// entries near 1e±300 factor without overflow or underflow. For `f64` the kernels run with the
 /// best SIMD instructions the CPU has (chosen at run time) and the larger products go through
-/// nalgebra's `gemm`; `DoubleDouble` runs the same blocked algorithm with generic kernels.
+/// fused multiply-adds (the crate's cross product for `VᵀC`, nalgebra's `gemm` for `C − V·W`);
+/// `DoubleDouble` runs the same blocked algorithm with generic kernels.
 ///
 /// # Cost
 /// `2mn² − 2n³/3` flops to factor, plus `O(mn·32)` for the blocked form's `T` factors;

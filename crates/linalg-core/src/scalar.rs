@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 /// Only the traits are defined here; each is implemented for `f64` and [`DoubleDouble`] beside
 /// the kernels it selects: [`sealed::VectorKernels`] in `crate::kernels` (through `pulp`'s
 /// run-time SIMD dispatch for `f64`) and [`sealed::BlockProducts`] in `crate::products`
-/// (nalgebra's `gemm` for large `f64` products). This module stays at the bottom of the crate:
+/// (the cross product of `crate::gram` and nalgebra's `gemm` for large `f64` products). This module stays at the bottom of the crate:
 /// the kernels import it, never the other way round. The module is private, so these methods
 /// are not part of the public API. Matrices are column-major slices with a leading dimension.
 pub(crate) mod sealed {

@@ -59,8 +59,8 @@ use crate::tall_parallel::{fold_rows, fold_rows_here};
 /// relative error about `κ(√W·X)·ε + κ(√W·X)²·ε·‖r‖/(‖A‖·‖b‖)`, as with
 /// [`crate::HouseholderQr::solve`]. Different chunkings and merge orders change the result at
 /// the level of rounding only; the same pushes, merges and shapes give the same bits on a given
-/// machine (the block products of large chunks go through nalgebra's `gemm`, which uses fused
-/// multiply-adds where the CPU has them, so two CPUs may differ in the last bits). Rank is not
+/// machine (the block products of large chunks use fused multiply-adds where the CPU has
+/// them, so two CPUs may differ in the last bits). Rank is not
 /// revealed by an unpivoted `R`; use [`TallQr::condition_estimate`] to judge it.
 ///
 /// # Signs
