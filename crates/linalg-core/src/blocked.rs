@@ -157,8 +157,12 @@ impl Blocks {
     /// (rows `k..m`), LAPACK `dlarfb`: `W = Vᵀ·C`, `W ← Tᵀ·W`, `C ← C − V·W`.
     ///
     /// `V` is unit lower trapezoidal: its top w×w block (rows `k..k + w`) has an implicit unit
-    /// diagonal and `R`'s entries above it, so that block is handled apart from the rectangle
-    /// below it, which goes through the matrix-matrix kernels.
+    /// diagonal and `R`'s entries on and above it. That block is set to the explicit unit lower
+    /// triangle for the three products and put back after them, so that each is one
+    /// matrix-matrix product (`T` is stored as a full w×w matrix, zero below its diagonal):
+    /// LAPACK forms the top block's terms apart, with triangular products, which here were
+    /// chains of scalar additions that took 10–12 % of a 2000×500 factorization
+    /// (`benches/README.md`).
     fn apply_block<T: Real>(
         &self,
         a: &mut [T],
@@ -172,47 +176,28 @@ impl Blocks {
         if q == 0 {
             return;
         }
+        debug_assert_eq!(cols.start, k + w);
         let (left, right) = a.split_at_mut(cols.start * m);
-        let v = &left[k * m..];
+        let v = &mut left[k * m..];
         let c = &mut right[..q * m];
-        let bottom = k + w;
+        // Rows k..=k + i of reflector i: R's column above the diagonal and β on it.
+        let mut top = Vec::with_capacity(w * (w + 1) / 2);
+        for i in 0..w {
+            let head = &mut v[i * m + k..=i * m + k + i];
+            top.extend_from_slice(head);
+            head.fill(T::ZERO);
+            head[i] = T::ONE;
+        }
+        let rows = m - k;
         let mut wm = vec![T::ZERO; w * q];
-        if bottom < m {
-            T::gemm_tn(m - bottom, (w, q), (&v[bottom..], m), (&c[bottom..], m), &mut wm);
-        }
-        for j in 0..q {
-            let cj = &c[j * m..(j + 1) * m];
-            let wj = &mut wm[j * w..(j + 1) * w];
-            for (i, wij) in wj.iter_mut().enumerate() {
-                let vi = &v[i * m..(i + 1) * m];
-                let mut s = cj[k + i];
-                for r in k + i + 1..bottom {
-                    s += vi[r] * cj[r];
-                }
-                *wij += s;
-            }
-            // W ← Tᵀ·W in place: (Tᵀ·x)ᵢ uses xₛ for s ≤ i only, so go from the bottom up.
-            for i in (0..w).rev() {
-                let mut s = T::ZERO;
-                for (sidx, &x) in wj.iter().enumerate().take(i + 1) {
-                    s += t[sidx + i * w] * x;
-                }
-                wj[i] = s;
-            }
-        }
-        if bottom < m {
-            T::gemm_nn_sub(m - bottom, (w, q), (&v[bottom..], m), &wm, (&mut c[bottom..], m));
-        }
-        for j in 0..q {
-            let wj = &wm[j * w..(j + 1) * w];
-            let cj = &mut c[j * m..(j + 1) * m];
-            for (ri, &wr) in wj.iter().enumerate() {
-                let r = k + ri;
-                let mut s = wr;
-                for (i, &wi) in wj.iter().enumerate().take(ri) {
-                    s += v[i * m + r] * wi;
-                }
-                cj[r] -= s;
+        T::gemm_tn(rows, (w, q), (&v[k..], m), (&c[k..], m), &mut wm);
+        let mut tw = vec![T::ZERO; w * q];
+        T::gemm_tn(w, (w, q), (t, w), (&wm, w), &mut tw);
+        T::gemm_nn_sub(rows, (w, q), (&v[k..], m), &tw, (&mut c[k..], m));
+        let mut saved = top.iter();
+        for i in 0..w {
+            for (entry, &value) in v[i * m + k..=i * m + k + i].iter_mut().zip(&mut saved) {
+                *entry = value;
             }
         }
     }
