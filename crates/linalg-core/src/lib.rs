@@ -86,5 +86,5 @@ pub use scalar::{Real, count_to_f64, default_rank_tolerance};
 pub use tall_qr::TallQr;
 pub use triangular::{
     back_substitute, back_substitute_in_place, default_pivot_tolerance, forward_substitute,
-    forward_substitute_in_place,
+    forward_substitute_in_place, upper_triangular_inverse,
 };

@@ -7,8 +7,8 @@
 //! [`crate::Solution`] and [`crate::fit`], which carry it back to the caller's units.
 
 use linalg_core::{
-    HouseholderQr, PivotOptions, PivotStrategy, PivotedQr, Real, back_substitute,
-    condition_estimate_upper, count_to_f64, default_rank_tolerance, forward_substitute,
+    HouseholderQr, PivotOptions, PivotStrategy, PivotedQr, Real, condition_estimate_upper,
+    count_to_f64, default_rank_tolerance, forward_substitute, upper_triangular_inverse,
 };
 use nalgebra::{Cholesky, DMatrix, DVector};
 use pulp::{Arch, Simd, WithSimd};
@@ -36,7 +36,7 @@ impl<T: Real> Factor<T> {
         match self {
             Factor::Qr { r, columns } => {
                 let rank = r.nrows();
-                let r_inv = back_substitute(r, &identity::<T>(rank))?;
+                let r_inv = upper_triangular_inverse(r)?;
                 let mut root = DMatrix::from_element(p, rank, T::ZERO);
                 for c in 0..rank {
                     for (k, &col) in columns.iter().enumerate() {
