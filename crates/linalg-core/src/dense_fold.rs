@@ -22,13 +22,17 @@
 //! The arithmetic is Householder QR of `[S; B]` with the order of operations changed, as in
 //! every blocked QR: backward stable with the same bound (Higham, *Accuracy and Stability*,
 //! §19.5). The triangle differs from the reflector-by-reflector fold's at the level of rounding,
-//! and each row block flips the signs of the rows it reflects. No product is fused with an
-//! addition and every sum has a fixed order, so every instruction set gives the same bits.
+//! and each row block flips the signs of the rows it reflects. The dot products (the tiles', the
+//! tails' behind `T`, the norms) and the tiles' updates fuse each product with its addition
+//! through `f64::mul_add`, which rounds once on every instruction set (a fused multiply-add
+//! where the CPU has one, a correctly rounded software `fma` otherwise, many times slower); the
+//! in-group updates and the 4×4 products of `T` do not fuse. Every sum has a fixed order, so
+//! every instruction set gives the same bits.
 
 use pulp::{Simd, WithSimd};
 
 use crate::householder::{axpy, reflector_scalars};
-use crate::kernels::{LANES, dispatch, dot4};
+use crate::kernels::{LANES, dispatch};
 use crate::scalar::Real;
 use crate::structured;
 
@@ -203,24 +207,33 @@ fn apply_group<T: Real>(
 ) {
     let first = j0 + GROUP;
     let q = n - first;
+    let group = (v, packed, t);
     let mut c = 0;
     while c + PAIR <= q {
         let (c0, c1) = right[c * ld..].split_at_mut(ld);
-        let cols = [&mut c0[..h], &mut c1[..h]];
-        let dots = dot_tile(packed, [&*cols[0], &*cols[1]]);
-        let alpha = [
-            minus_w(t, s, (n, j0, first + c), &dots[0]),
-            minus_w(t, s, (n, j0, first + c + 1), &dots[1]),
-        ];
-        update_tile(v, alpha, cols);
+        tile(group, s, (n, j0, first + c), [&mut c0[..h], &mut c1[..h]]);
         c += PAIR;
     }
-    while c < q {
-        let col = &mut right[c * ld..c * ld + h];
-        let alpha = minus_w(t, s, (n, j0, first + c), &dot4(col, v));
-        crate::kernels::axpy_sum4(alpha, v, col);
-        c += 1;
+    if c < q {
+        tile(group, s, (n, j0, first + c), [&mut right[c * ld..c * ld + h]]);
     }
+}
+
+/// The group's block reflector applied to `P` consecutive columns, the first of them column `c`.
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
+#[inline(always)]
+fn tile<T: Real, const P: usize>(
+    (v, packed, t): ([&[T]; GROUP], &[T], &[[T; GROUP]; GROUP]),
+    s: &mut [T],
+    (n, j0, c): (usize, usize, usize),
+    cols: [&mut [T]; P],
+) {
+    let dots = dot_tile(packed, cols.each_ref().map(|col| &**col));
+    let mut alpha = [[T::ZERO; GROUP]; P];
+    for (j, (a, d)) in alpha.iter_mut().zip(&dots).enumerate() {
+        *a = minus_w(t, s, (n, j0, c + j), d);
+    }
+    update_tile(v, alpha, cols);
 }
 
 /// The reflector that maps `[α, tail]` to `β·e₁` (see `structured::reflect`), its sum of squares
@@ -238,9 +251,9 @@ fn reflect<T: Real>(alpha: &mut T, tail: &mut [T]) -> T {
     structured::reflect(alpha, tail)
 }
 
-/// `xᵀy` with sixteen partial sums (four per lane, rows `r ≡ l (mod 16)`), added pairwise at
-/// the end, then the leftover rows: four independent vector chains, where
-/// [`crate::householder::dot`]'s one chain waits on each addition.
+/// `xᵀy` with sixteen partial sums (four per lane, rows `r ≡ l (mod 16)`, each product fused
+/// with its addition), added pairwise at the end, then the leftover rows: four independent
+/// vector chains, where [`crate::householder::dot`]'s one chain waits on each addition.
 #[inline(always)]
 fn dot<T: Real>(x: &[T], y: &[T]) -> T {
     const WIDE: usize = 4 * LANES;
@@ -251,13 +264,13 @@ fn dot<T: Real>(x: &[T], y: &[T]) -> T {
     for (a, b) in xs.zip(ys) {
         for (k, acck) in acc.iter_mut().enumerate() {
             for l in 0..LANES {
-                acck[l] += a[LANES * k + l] * b[LANES * k + l];
+                acck[l] = T::mul_add(a[LANES * k + l], b[LANES * k + l], acck[l]);
             }
         }
     }
     let mut tail = T::ZERO;
     for (&a, &b) in x_rest.iter().zip(y_rest) {
-        tail += a * b;
+        tail = T::mul_add(a, b, tail);
     }
     let lanes: [T; LANES] =
         std::array::from_fn(|l| (acc[0][l] + acc[1][l]) + (acc[2][l] + acc[3][l]));
@@ -301,41 +314,40 @@ fn pack<T: Real>(v: [&[T]; GROUP], packed: &mut [T]) {
     }
 }
 
-/// `[[vᵢ·c_j for i] for j]` from the packed tails ([`pack`]): eight dot products in one pass,
-/// each with [`LANES`] partial sums by row and the leftover rows added last, as
-/// [`crate::kernels::dot4`] forms each of its four.
+/// `[[vᵢ·c_j for i] for j]` from the packed tails ([`pack`]): `4·P` dot products in one pass,
+/// each with [`LANES`] partial sums by row (`acc = vᵢ[r]·c_j[r] + acc`, fused) and the leftover
+/// rows added last. `P` is [`PAIR`] for the tiles and 1 for a leftover column, whose sums are
+/// formed the same way.
 ///
 /// The sums of one column and one lane are kept as a vector over the four tails, so that a row of
 /// the packed tails is one load; a vector over the lanes would need the four columns transposed
 /// on every step, which is what the vectoriser does with them otherwise.
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
 #[inline(always)]
-fn dot_tile<T: Real>(packed: &[T], c: [&[T]; PAIR]) -> [[T; GROUP]; PAIR] {
+fn dot_tile<T: Real, const P: usize>(packed: &[T], c: [&[T]; P]) -> [[T; GROUP]; P] {
     let h = c[0].len();
     let body = h - h % LANES;
     let packed = &packed[..GROUP * h];
-    let c = [&c[0][..h], &c[1][..h]];
+    let c: [&[T]; P] = std::array::from_fn(|j| &c[j][..h]);
     // acc[j][l][i]: column j, lane l, tail i.
-    let mut acc = [[[T::ZERO; GROUP]; LANES]; PAIR];
-    let rows = packed[..GROUP * body]
-        .chunks_exact(GROUP * LANES)
-        .zip(c[0][..body].chunks_exact(LANES).zip(c[1][..body].chunks_exact(LANES)));
-    for (x, (y0, y1)) in rows {
+    let mut acc = [[[T::ZERO; GROUP]; LANES]; P];
+    for (b, x) in packed[..GROUP * body].chunks_exact(GROUP * LANES).enumerate() {
+        let ys: [&[T]; P] = std::array::from_fn(|j| &c[j][b * LANES..(b + 1) * LANES]);
         for l in 0..LANES {
             let x = &x[GROUP * l..GROUP * (l + 1)];
-            for (accj, y) in acc.iter_mut().zip([y0[l], y1[l]]) {
+            for (accj, y) in acc.iter_mut().zip(ys) {
                 for (a, &xi) in accj[l].iter_mut().zip(x) {
-                    *a += xi * y;
+                    *a = T::mul_add(xi, y[l], *a);
                 }
             }
         }
     }
-    let mut out = [[T::ZERO; GROUP]; PAIR];
+    let mut out = [[T::ZERO; GROUP]; P];
     for (j, (outj, accj)) in out.iter_mut().zip(&acc).enumerate() {
         for (i, o) in outj.iter_mut().enumerate() {
             let mut tail = T::ZERO;
             for row in body..h {
-                tail += packed[GROUP * row + i] * c[j][row];
+                tail = T::mul_add(packed[GROUP * row + i], c[j][row], tail);
             }
             *o = (accj[0][i] + accj[1][i]) + (accj[2][i] + accj[3][i]) + tail;
         }
@@ -365,7 +377,7 @@ fn tail_products<T: Real>(v: [&[T]; GROUP]) -> [[T; GROUP]; GROUP] {
         let x = [x0, x1, x2, x3];
         for (a, &(i, q)) in acc.iter_mut().zip(&PAIRS) {
             for l in 0..LANES {
-                a[l] += x[q][l] * x[i][l];
+                a[l] = T::mul_add(x[q][l], x[i][l], a[l]);
             }
         }
     }
@@ -373,28 +385,35 @@ fn tail_products<T: Real>(v: [&[T]; GROUP]) -> [[T; GROUP]; GROUP] {
     for (a, &(i, q)) in acc.iter().zip(&PAIRS) {
         let mut tail = T::ZERO;
         for row in body..h {
-            tail += v[q][row] * v[i][row];
+            tail = T::mul_add(v[q][row], v[i][row], tail);
         }
         gram[i][q] = (a[0] + a[1]) + (a[2] + a[3]) + tail;
     }
     gram
 }
 
-/// `c_j ← c_j + Σᵢ alpha[j][i]·vᵢ` for four columns in one pass over the four tails, adding the
-/// terms in the order `i = 0, 1, 2, 3` (as [`crate::kernels::axpy_sum4`] does for one column).
+/// `c_j ← c_j + Σᵢ alpha[j][i]·vᵢ` for `P` columns in one pass over the four tails, adding the
+/// terms in the order `i = 0, 1, 2, 3`, each fused (`c = alpha·v + c`).
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
 #[inline(always)]
-fn update_tile<T: Real>(v: [&[T]; GROUP], alpha: [[T; GROUP]; PAIR], c: [&mut [T]; PAIR]) {
-    let [c0, c1] = c;
-    let h = c0.len();
-    let c1 = &mut c1[..h];
+fn update_tile<T: Real, const P: usize>(
+    v: [&[T]; GROUP],
+    alpha: [[T; GROUP]; P],
+    c: [&mut [T]; P],
+) {
+    let h = c[0].len();
     let v = [&v[0][..h], &v[1][..h], &v[2][..h], &v[3][..h]];
     let step = |y: T, a: &[T; GROUP], r: usize| {
-        (((y + a[0] * v[0][r]) + a[1] * v[1][r]) + a[2] * v[2][r]) + a[3] * v[3][r]
+        let y = T::mul_add(a[0], v[0][r], y);
+        let y = T::mul_add(a[1], v[1][r], y);
+        let y = T::mul_add(a[2], v[2][r], y);
+        T::mul_add(a[3], v[3][r], y)
     };
+    let mut c = c.map(|cj| &mut cj[..h]);
     for r in 0..h {
-        c0[r] = step(c0[r], &alpha[0], r);
-        c1[r] = step(c1[r], &alpha[1], r);
+        for (cj, a) in c.iter_mut().zip(&alpha) {
+            cj[r] = step(cj[r], a, r);
+        }
     }
 }
 
@@ -478,6 +497,45 @@ mod tests {
                     let want = if q < i { tile[q].to_bits() } else { 0 };
                     assert_eq!(gram[i][q].to_bits(), want, "v{q}·v{i} over {h} rows");
                 }
+            }
+        }
+    }
+
+    /// The tiles fuse every product with its addition (`f64::mul_add`, one rounding on every
+    /// instruction set) in the documented order, and a column gives the same bits alone (the
+    /// leftover column of a group) as in a pair.
+    #[test]
+    fn the_tiles_fuse_each_product_in_order_alone_or_in_pairs() {
+        let alpha = [[0.3, -1.1, 0.7, 2.5], [-0.4, 0.9, -1.3, 0.2]];
+        for h in [0, 1, 3, 4, 5, 17, 780, 783] {
+            let tails: Vec<Vec<f64>> = (0..GROUP).map(|i| entries::<f64>(h, 11 + i)).collect();
+            let v: [&[f64]; GROUP] = std::array::from_fn(|i| tails[i].as_slice());
+            let mut packed = vec![0.0; GROUP * h];
+            pack(v, &mut packed);
+            let c = [entries::<f64>(h, 21), entries::<f64>(h, 22)];
+            let pair = dot_tile(&packed, [c[0].as_slice(), c[1].as_slice()]);
+            let [alone] = dot_tile(&packed, [c[1].as_slice()]);
+            let body = h - h % LANES;
+            for (j, cj) in c.iter().enumerate() {
+                for (i, vi) in v.iter().enumerate() {
+                    let mut lanes = [0.0_f64; LANES];
+                    for r in 0..body {
+                        lanes[r % LANES] = vi[r].mul_add(cj[r], lanes[r % LANES]);
+                    }
+                    let tail = (body..h).fold(0.0_f64, |t, r| vi[r].mul_add(cj[r], t));
+                    let want = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + tail;
+                    assert_eq!(pair[j][i].to_bits(), want.to_bits(), "v{i}·c{j} over {h} rows");
+                }
+            }
+            assert_eq!(alone.map(f64::to_bits), pair[1].map(f64::to_bits), "{h} rows");
+
+            let (mut u0, mut u1, mut single) = (c[0].clone(), c[1].clone(), c[1].clone());
+            update_tile(v, alpha, [u0.as_mut_slice(), u1.as_mut_slice()]);
+            update_tile(v, [alpha[1]], [single.as_mut_slice()]);
+            for r in 0..h {
+                let want = (0..GROUP).fold(c[0][r], |y, i| alpha[0][i].mul_add(v[i][r], y));
+                assert_eq!(u0[r].to_bits(), want.to_bits(), "row {r} of {h}");
+                assert_eq!(u1[r].to_bits(), single[r].to_bits(), "row {r} of {h}");
             }
         }
     }

@@ -30,7 +30,9 @@ use crate::scalar::sealed::VectorKernels;
 /// instruction set. A closure handed to `Arch::dispatch` is not: it is reached through a call
 /// shim that the compiler keeps out of line, so its body is compiled for the baseline target
 /// (SSE2 on x86-64). Every kernel is therefore dispatched as an operation type, never as a
-/// closure. No kernel fuses a multiply and an add, so every instruction set gives the same bits.
+/// closure. No kernel here fuses a multiply and an add, so every instruction set gives the same
+/// bits; `TallQr`'s fold (`crate::dense_fold`) fuses through [`VectorKernels::mul_add`], which
+/// rounds once on every instruction set, and so gives the same bits too.
 pub(crate) fn dispatch<Op: WithSimd>(op: Op) -> Op::Output {
     Arch::new().dispatch(op)
 }
@@ -352,6 +354,12 @@ pub(crate) fn apply_sequence<T: Real>(qr: &[T], m: usize, tau: &[T], c: &mut [T]
 }
 
 impl VectorKernels for f64 {
+    #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
+    #[inline(always)]
+    fn mul_add(a: f64, b: f64, c: f64) -> f64 {
+        a.mul_add(b, c)
+    }
+
     /// [`householder::dot`] compiled for the best instruction set the CPU offers, like
     /// [`VectorKernels::apply_reflector`].
     fn dot(x: &[f64], y: &[f64]) -> f64 {
@@ -435,6 +443,12 @@ impl WithSimd for Sequence<'_> {
 /// Double-double runs the generic kernels as they are: its arithmetic is scalar code that SIMD
 /// dispatch would not speed up.
 impl VectorKernels for DoubleDouble {
+    #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
+    #[inline(always)]
+    fn mul_add(a: Self, b: Self, c: Self) -> Self {
+        a * b + c
+    }
+
     fn dot(x: &[Self], y: &[Self]) -> Self {
         householder::dot(x, y)
     }

@@ -27,6 +27,10 @@ pub(crate) mod sealed {
         fn apply_reflector(v_tail: &[Self], tau: Self, cols: &mut [Self], ld: usize, row: usize);
         /// Applies all reflectors of a packed factor to one column (`kernels::apply_sequence`).
         fn apply_sequence(qr: &[Self], m: usize, tau: &[Self], c: &mut [Self], transpose: bool);
+        /// `a·b + c`, for `f64` rounded once (`f64::mul_add`: a fused multiply-add where the
+        /// instruction set has one, a correctly rounded software `fma` otherwise, so the same
+        /// bits everywhere); for double-double its own product and sum.
+        fn mul_add(a: Self, b: Self, c: Self) -> Self;
     }
 
     /// The matrix-matrix products of the blocked QR, implemented in `crate::products`.
