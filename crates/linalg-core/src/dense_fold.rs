@@ -23,11 +23,11 @@
 //! every blocked QR: backward stable with the same bound (Higham, *Accuracy and Stability*,
 //! §19.5). The triangle differs from the reflector-by-reflector fold's at the level of rounding,
 //! and each row block flips the signs of the rows it reflects. The dot products (the tiles', the
-//! tails' behind `T`, the norms) and the tiles' updates fuse each product with its addition
-//! through `f64::mul_add`, which rounds once on every instruction set (a fused multiply-add
-//! where the CPU has one, a correctly rounded software `fma` otherwise, many times slower); the
-//! in-group updates and the 4×4 products of `T` do not fuse. Every sum has a fixed order, so
-//! every instruction set gives the same bits.
+//! tails' behind `T`, the norms and the in-group ones) and the tiles' updates fuse each product
+//! with its addition through `f64::mul_add`, which rounds once on every instruction set (a fused
+//! multiply-add where the CPU has one, a correctly rounded software `fma` otherwise, many times
+//! slower); the in-group updates and the 4×4 products of `T` do not fuse. Every sum has a fixed
+//! order, so every instruction set gives the same bits.
 
 use pulp::{Simd, WithSimd};
 
