@@ -4,7 +4,9 @@
 //! keeps one dependent chain of additions busy. These kernels instead share each load of a
 //! vector between four columns and keep four independent partial sums per column, so the
 //! compiler can vectorise across rows and overlap the chains. They never fuse a multiply and an
-//! add, so they give bit-identical results with or without SIMD. The generic versions run in
+//! add, so they give bit-identical results with or without SIMD (the trait's `mul_add`, which
+//! `crate::dense_fold` uses, fuses, and rounds once on every instruction set). The generic
+//! versions run in
 //! every [`Real`]; at the end of the file each scalar implements the sealed `VectorKernels`, the
 //! part of [`Real`] that selects these kernels: `f64` dispatches them through `pulp` for the
 //! best instruction set the CPU offers, and double-double calls them directly. The
