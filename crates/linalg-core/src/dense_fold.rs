@@ -16,8 +16,9 @@
 //! ```
 //!
 //! two such columns sharing each pass over `V`, so that most of the `2·rows·N²` flops run with
-//! eight independent vector sums instead of one dependent chain per column. The tails are copied
-//! row by row once per group ([`pack`]), so that `Vᵀ·B` loads a row of `V` as one vector.
+//! eight independent vector sums instead of one dependent chain per column. In `f64`, `Vᵀ·B`
+//! is written with the instruction set's vectors over rows ([`dot_tile_vectors`]), in the
+//! order of the scalar loops, since the vectoriser turns those loops into shuffles.
 //!
 //! The arithmetic is Householder QR of `[S; B]` with the order of operations changed, as in
 //! every blocked QR: backward stable with the same bound (Higham, *Accuracy and Stability*,
@@ -57,23 +58,11 @@ pub(crate) fn block_rows(width: usize) -> usize {
 
 /// Folds the dense `rows × N` block `b` (column-major, leading dimension `ld ≥ rows`) under the
 /// N×N upper triangle `s` (leading dimension N): on return `s` is the upper-triangular factor of
-/// `[s; b]`, up to the sign of each row. The rows of `b` are overwritten with scratch;
-/// `packed` is scratch too, grown as needed and kept by the caller from chunk to chunk.
-pub(crate) fn fold_dense<T: Real>(
-    s: &mut [T],
-    n: usize,
-    b: &mut [T],
-    ld: usize,
-    rows: usize,
-    packed: &mut Vec<T>,
-) {
+/// `[s; b]`, up to the sign of each row. The rows of `b` are overwritten with scratch.
+pub(crate) fn fold_dense<T: Real>(s: &mut [T], n: usize, b: &mut [T], ld: usize, rows: usize) {
     debug_assert_eq!(s.len(), n * n);
     debug_assert!(rows <= ld && b.len() >= n * ld);
-    let needed = GROUP * block_rows(n).min(rows);
-    if packed.len() < needed {
-        packed.resize(needed, T::ZERO);
-    }
-    dispatch(FoldDense { s, n, b, ld, rows, packed });
+    dispatch(FoldDense { s, n, b, ld, rows });
 }
 
 /// [`fold_dense`] as an operation for [`dispatch`].
@@ -83,7 +72,6 @@ struct FoldDense<'a, T> {
     b: &'a mut [T],
     ld: usize,
     rows: usize,
-    packed: &'a mut [T],
 }
 
 impl<T: Real> WithSimd for FoldDense<'_, T> {
@@ -94,13 +82,13 @@ impl<T: Real> WithSimd for FoldDense<'_, T> {
         reason = "pulp compiles the inlined body for the CPU's instruction set"
     )]
     #[inline(always)]
-    fn with_simd<S: Simd>(self, _: S) {
-        let Self { s, n, b, ld, rows, packed } = self;
+    fn with_simd<S: Simd>(self, simd: S) {
+        let Self { s, n, b, ld, rows } = self;
         let height = block_rows(n);
         let mut start = 0;
         while start < rows {
             let h = height.min(rows - start);
-            fold_block(s, n, &mut b[start..], ld, h, packed);
+            fold_block(simd, s, n, &mut b[start..], ld, h);
             start += h;
         }
     }
@@ -116,7 +104,7 @@ fn column<T>(b: &[T], ld: usize, c: usize, h: usize) -> &[T] {
 /// Folds rows `0..h` of `b` under `s`, group by group.
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
 #[inline(always)]
-fn fold_block<T: Real>(s: &mut [T], n: usize, b: &mut [T], ld: usize, h: usize, packed: &mut [T]) {
+fn fold_block<T: Real, S: Simd>(simd: S, s: &mut [T], n: usize, b: &mut [T], ld: usize, h: usize) {
     let mut j0 = 0;
     while j0 < n {
         let k = GROUP.min(n - j0);
@@ -147,9 +135,8 @@ fn fold_block<T: Real>(s: &mut [T], n: usize, b: &mut [T], ld: usize, h: usize, 
                 column(left, ld, j0 + 2, h),
                 column(left, ld, j0 + 3, h),
             ];
-            pack(v, packed);
             let t = group_t(v, tau);
-            apply_group((v, packed, &t), s, (n, j0), right, (ld, h));
+            apply_group(simd, (v, &t), s, (n, j0), right, (ld, h));
         }
         j0 += k;
     }
@@ -198,8 +185,9 @@ fn times_t_transpose<T: Real>(t: &[[T; GROUP]; GROUP], w: &mut [T; GROUP]) {
 /// `j₀..j₀ + 4` of `s`.
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
 #[inline(always)]
-fn apply_group<T: Real>(
-    (v, packed, t): ([&[T]; GROUP], &[T], &[[T; GROUP]; GROUP]),
+fn apply_group<T: Real, S: Simd>(
+    simd: S,
+    (v, t): ([&[T]; GROUP], &[[T; GROUP]; GROUP]),
     s: &mut [T],
     (n, j0): (usize, usize),
     right: &mut [T],
@@ -207,28 +195,29 @@ fn apply_group<T: Real>(
 ) {
     let first = j0 + GROUP;
     let q = n - first;
-    let group = (v, packed, t);
+    let group = (v, t);
     let mut c = 0;
     while c + PAIR <= q {
         let (c0, c1) = right[c * ld..].split_at_mut(ld);
-        tile(group, s, (n, j0, first + c), [&mut c0[..h], &mut c1[..h]]);
+        tile(simd, group, s, (n, j0, first + c), [&mut c0[..h], &mut c1[..h]]);
         c += PAIR;
     }
     if c < q {
-        tile(group, s, (n, j0, first + c), [&mut right[c * ld..c * ld + h]]);
+        tile(simd, group, s, (n, j0, first + c), [&mut right[c * ld..c * ld + h]]);
     }
 }
 
 /// The group's block reflector applied to `P` consecutive columns, the first of them column `c`.
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
 #[inline(always)]
-fn tile<T: Real, const P: usize>(
-    (v, packed, t): ([&[T]; GROUP], &[T], &[[T; GROUP]; GROUP]),
+fn tile<T: Real, S: Simd, const P: usize>(
+    simd: S,
+    (v, t): ([&[T]; GROUP], &[[T; GROUP]; GROUP]),
     s: &mut [T],
     (n, j0, c): (usize, usize, usize),
     cols: [&mut [T]; P],
 ) {
-    let dots = dot_tile(packed, cols.each_ref().map(|col| &**col));
+    let dots = T::dot_tile(simd, v, cols.each_ref().map(|col| &**col));
     let mut alpha = [[T::ZERO; GROUP]; P];
     for (j, (a, d)) in alpha.iter_mut().zip(&dots).enumerate() {
         *a = minus_w(t, s, (n, j0, c + j), d);
@@ -301,55 +290,90 @@ fn minus_w<T: Real>(
     alpha
 }
 
-/// Writes the group's tails row by row: `packed[4·r + i] = vᵢ[r]`.
-#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
-#[inline(always)]
-fn pack<T: Real>(v: [&[T]; GROUP], packed: &mut [T]) {
-    let h = v[0].len();
-    let v = [&v[0][..h], &v[1][..h], &v[2][..h], &v[3][..h]];
-    for (r, row) in packed[..GROUP * h].chunks_exact_mut(GROUP).enumerate() {
-        for (x, vi) in row.iter_mut().zip(v) {
-            *x = vi[r];
-        }
-    }
-}
-
-/// `[[vᵢ·c_j for i] for j]` from the packed tails ([`pack`]): `4·P` dot products in one pass,
-/// each with [`LANES`] partial sums by row (`acc = vᵢ[r]·c_j[r] + acc`, fused) and the leftover
-/// rows added last. `P` is [`PAIR`] for the tiles and 1 for a leftover column, whose sums are
-/// formed the same way.
+/// `[[vᵢ·c_j for i] for j]`: `4·P` dot products in one pass, each with [`LANES`] partial sums
+/// by row (lane `l` takes the rows `r ≡ l (mod 4)` in order, `acc = vᵢ[r]·c_j[r] + acc`, fused),
+/// added as `(s₀ + s₁) + (s₂ + s₃)`, and then the leftover rows, in order. `P` is [`PAIR`] for
+/// the tiles and 1 for a leftover column, whose sums are formed the same way.
 ///
-/// The sums of one column and one lane are kept as a vector over the four tails, so that a row of
-/// the packed tails is one load; a vector over the lanes would need the four columns transposed
-/// on every step, which is what the vectoriser does with them otherwise.
+/// Double-double runs these loops; `f64` runs [`dot_tile_vectors`], the same sums with explicit
+/// vectors. Left to the vectoriser, these loops keep a vector over the four tails and assemble
+/// it with shuffles on every row: a 10⁵×50 `lsq::fit` took about 35 % longer than with the tails
+/// copied row by row beforehand, and that copy was 2.5 % of the fit.
 #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
 #[inline(always)]
-fn dot_tile<T: Real, const P: usize>(packed: &[T], c: [&[T]; P]) -> [[T; GROUP]; P] {
+pub(crate) fn dot_tile<T: Real, const P: usize>(v: [&[T]; GROUP], c: [&[T]; P]) -> [[T; GROUP]; P] {
     let h = c[0].len();
     let body = h - h % LANES;
-    let packed = &packed[..GROUP * h];
+    let v = [&v[0][..h], &v[1][..h], &v[2][..h], &v[3][..h]];
     let c: [&[T]; P] = std::array::from_fn(|j| &c[j][..h]);
-    // acc[j][l][i]: column j, lane l, tail i.
-    let mut acc = [[[T::ZERO; GROUP]; LANES]; P];
-    for (b, x) in packed[..GROUP * body].chunks_exact(GROUP * LANES).enumerate() {
-        let ys: [&[T]; P] = std::array::from_fn(|j| &c[j][b * LANES..(b + 1) * LANES]);
-        for l in 0..LANES {
-            let x = &x[GROUP * l..GROUP * (l + 1)];
-            for (accj, y) in acc.iter_mut().zip(ys) {
-                for (a, &xi) in accj[l].iter_mut().zip(x) {
-                    *a = T::mul_add(xi, y[l], *a);
+    // acc[j][i][l]: column j, tail i, lane l.
+    let mut acc = [[[T::ZERO; LANES]; GROUP]; P];
+    for b in (0..body).step_by(LANES) {
+        let x: [&[T]; GROUP] = std::array::from_fn(|i| &v[i][b..b + LANES]);
+        for (accj, cj) in acc.iter_mut().zip(c) {
+            let y = &cj[b..b + LANES];
+            for (a, xi) in accj.iter_mut().zip(x) {
+                for l in 0..LANES {
+                    a[l] = T::mul_add(xi[l], y[l], a[l]);
                 }
             }
         }
     }
     let mut out = [[T::ZERO; GROUP]; P];
     for (j, (outj, accj)) in out.iter_mut().zip(&acc).enumerate() {
-        for (i, o) in outj.iter_mut().enumerate() {
+        for (i, (o, a)) in outj.iter_mut().zip(accj).enumerate() {
             let mut tail = T::ZERO;
             for row in body..h {
-                tail = T::mul_add(packed[GROUP * row + i], c[j][row], tail);
+                tail = T::mul_add(v[i][row], c[j][row], tail);
             }
-            *o = (accj[0][i] + accj[1][i]) + (accj[2][i] + accj[3][i]) + tail;
+            *o = (a[0] + a[1]) + (a[2] + a[3]) + tail;
+        }
+    }
+    out
+}
+
+/// [`dot_tile`] in `f64` with the instruction set's vectors, for vectors of 1, 2 or 4 lanes:
+/// lane `l` of the sums is lane `l mod L` of vector `l / L` (L lanes), so each partial sum
+/// takes the rows `r ≡ l (mod 4)` in order, fused, and the result is [`dot_tile`]'s bit for
+/// bit. Wider vectors go to [`dot_tile`].
+#[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernel")]
+#[inline(always)]
+pub(crate) fn dot_tile_vectors<S: Simd, const P: usize>(
+    simd: S,
+    v: [&[f64]; GROUP],
+    c: [&[f64]; P],
+) -> [[f64; GROUP]; P] {
+    let width = S::F64_LANES;
+    if !LANES.is_multiple_of(width) {
+        return dot_tile(v, c);
+    }
+    let per_row_step = LANES / width;
+    let h = c[0].len();
+    let body = h - h % LANES;
+    let vectors = body / width;
+    let x: [&[S::f64s]; GROUP] =
+        std::array::from_fn(|i| &S::as_simd_f64s(&v[i][..body]).0[..vectors]);
+    let y: [&[S::f64s]; P] = std::array::from_fn(|j| &S::as_simd_f64s(&c[j][..body]).0[..vectors]);
+    // acc[j][i][k]: column j, tail i, vector k of the LANES partial sums.
+    let mut acc = [[[simd.splat_f64s(0.0); LANES]; GROUP]; P];
+    for b in (0..vectors).step_by(per_row_step) {
+        for k in 0..per_row_step {
+            for (accj, yj) in acc.iter_mut().zip(y) {
+                for (a, xi) in accj.iter_mut().zip(x) {
+                    a[k] = simd.mul_add_f64s(xi[b + k], yj[b + k], a[k]);
+                }
+            }
+        }
+    }
+    let mut out = [[0.0; GROUP]; P];
+    for (j, (outj, accj)) in out.iter_mut().zip(&acc).enumerate() {
+        for (i, (o, a)) in outj.iter_mut().zip(accj).enumerate() {
+            let a: &[f64] = pulp::bytemuck::cast_slice(&a[..per_row_step]);
+            let mut tail = 0.0;
+            for row in body..h {
+                tail = v[i][row].mul_add(c[j][row], tail);
+            }
+            *o = (a[0] + a[1]) + (a[2] + a[3]) + tail;
         }
     }
     out
@@ -451,7 +475,7 @@ mod tests {
     fn check<T: Real>(n: usize, rows: usize, ld: usize) {
         let (s0, b0) = problem::<T>(n, rows, ld);
         let (mut s, mut b) = (s0.clone(), b0.clone());
-        fold_dense(s.as_mut_slice(), n, b.as_mut_slice(), ld, rows, &mut Vec::new());
+        fold_dense(s.as_mut_slice(), n, b.as_mut_slice(), ld, rows);
         let (mut reference, mut rb) = (s0, b0);
         fold_under(reference.as_mut_slice(), n, rb.as_mut_slice(), ld, Below::Dense(rows));
         let scale = reference.iter().map(|x| x.abs().to_f64()).fold(0.0, f64::max);
@@ -483,16 +507,36 @@ mod tests {
         check::<DoubleDouble>(6, 2, 2);
     }
 
+    /// The dot tiles of the loops (double-double's) and of the vectors (`f64`'s) on every
+    /// instruction set this CPU has: vectors of one, two (SSE) and four (AVX2) lanes.
+    fn tiles<const P: usize>(
+        v: [&[f64]; GROUP],
+        c: [&[f64]; P],
+    ) -> Vec<(&'static str, [[f64; GROUP]; P])> {
+        let mut out = vec![
+            ("loops", dot_tile(v, c)),
+            ("one lane", dot_tile_vectors(pulp::Scalar::new(), v, c)),
+        ];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if let Some(simd) = pulp::x86::V2::try_new() {
+                out.push(("two lanes", dot_tile_vectors(simd, v, c)));
+            }
+            if let Some(simd) = pulp::x86::V3::try_new() {
+                out.push(("four lanes", dot_tile_vectors(simd, v, c)));
+            }
+        }
+        out
+    }
+
     #[test]
     fn the_tail_products_of_t_are_the_full_tiles_bit_for_bit() {
         for h in [0, 1, 3, 4, 5, 17, 780, 783] {
             let tails: Vec<Vec<f64>> = (0..GROUP).map(|i| entries::<f64>(h, 11 + i)).collect();
             let v: [&[f64]; GROUP] = std::array::from_fn(|i| tails[i].as_slice());
-            let mut packed = vec![0.0; GROUP * h];
-            pack(v, &mut packed);
             let gram = tail_products(v);
             for i in 0..GROUP {
-                let tile = dot_tile(&packed, [v[i], v[i]])[0];
+                let tile = dot_tile(v, [v[i], v[i]])[0];
                 for q in 0..GROUP {
                     let want = if q < i { tile[q].to_bits() } else { 0 };
                     assert_eq!(gram[i][q].to_bits(), want, "v{q}·v{i} over {h} rows");
@@ -502,32 +546,35 @@ mod tests {
     }
 
     /// The tiles fuse every product with its addition (`f64::mul_add`, one rounding on every
-    /// instruction set) in the documented order, and a column gives the same bits alone (the
-    /// leftover column of a group) as in a pair.
+    /// instruction set) in the documented order, with loops or with vectors of any width, and a
+    /// column gives the same bits alone (the leftover column of a group) as in a pair.
     #[test]
     fn the_tiles_fuse_each_product_in_order_alone_or_in_pairs() {
         let alpha = [[0.3, -1.1, 0.7, 2.5], [-0.4, 0.9, -1.3, 0.2]];
         for h in [0, 1, 3, 4, 5, 17, 780, 783] {
             let tails: Vec<Vec<f64>> = (0..GROUP).map(|i| entries::<f64>(h, 11 + i)).collect();
             let v: [&[f64]; GROUP] = std::array::from_fn(|i| tails[i].as_slice());
-            let mut packed = vec![0.0; GROUP * h];
-            pack(v, &mut packed);
             let c = [entries::<f64>(h, 21), entries::<f64>(h, 22)];
-            let pair = dot_tile(&packed, [c[0].as_slice(), c[1].as_slice()]);
-            let [alone] = dot_tile(&packed, [c[1].as_slice()]);
+            let pairs = tiles(v, [c[0].as_slice(), c[1].as_slice()]);
+            let alone = tiles(v, [c[1].as_slice()]);
+            assert_eq!(pairs.len(), alone.len());
             let body = h - h % LANES;
-            for (j, cj) in c.iter().enumerate() {
-                for (i, vi) in v.iter().enumerate() {
-                    let mut lanes = [0.0_f64; LANES];
-                    for r in 0..body {
-                        lanes[r % LANES] = vi[r].mul_add(cj[r], lanes[r % LANES]);
+            for ((how, pair), (_, [alone])) in pairs.iter().zip(&alone) {
+                for (j, cj) in c.iter().enumerate() {
+                    for (i, vi) in v.iter().enumerate() {
+                        let mut lanes = [0.0_f64; LANES];
+                        for r in 0..body {
+                            lanes[r % LANES] = vi[r].mul_add(cj[r], lanes[r % LANES]);
+                        }
+                        let tail = (body..h).fold(0.0_f64, |t, r| vi[r].mul_add(cj[r], t));
+                        let want = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + tail;
+                        let got = pair[j][i].to_bits();
+                        assert_eq!(got, want.to_bits(), "{how}: v{i}·c{j} over {h} rows");
                     }
-                    let tail = (body..h).fold(0.0_f64, |t, r| vi[r].mul_add(cj[r], t));
-                    let want = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + tail;
-                    assert_eq!(pair[j][i].to_bits(), want.to_bits(), "v{i}·c{j} over {h} rows");
                 }
+                let (alone, pair) = (alone.map(f64::to_bits), pair[1].map(f64::to_bits));
+                assert_eq!(alone, pair, "{how}: {h} rows");
             }
-            assert_eq!(alone.map(f64::to_bits), pair[1].map(f64::to_bits), "{h} rows");
 
             let (mut u0, mut u1, mut single) = (c[0].clone(), c[1].clone(), c[1].clone());
             update_tile(v, alpha, [u0.as_mut_slice(), u1.as_mut_slice()]);

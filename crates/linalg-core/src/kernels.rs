@@ -362,6 +362,12 @@ impl VectorKernels for f64 {
         a.mul_add(b, c)
     }
 
+    #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
+    #[inline(always)]
+    fn dot_tile<S: Simd, const P: usize>(simd: S, v: [&[f64]; 4], c: [&[f64]; P]) -> [[f64; 4]; P] {
+        crate::dense_fold::dot_tile_vectors(simd, v, c)
+    }
+
     /// [`householder::dot`] compiled for the best instruction set the CPU offers, like
     /// [`VectorKernels::apply_reflector`].
     fn dot(x: &[f64], y: &[f64]) -> f64 {
@@ -449,6 +455,12 @@ impl VectorKernels for DoubleDouble {
     #[inline(always)]
     fn mul_add(a: Self, b: Self, c: Self) -> Self {
         a * b + c
+    }
+
+    #[expect(clippy::inline_always, reason = "must inline into the SIMD-dispatched kernels")]
+    #[inline(always)]
+    fn dot_tile<S: Simd, const P: usize>(_: S, v: [&[Self]; 4], c: [&[Self]; P]) -> [[Self; 4]; P] {
+        crate::dense_fold::dot_tile(v, c)
     }
 
     fn dot(x: &[Self], y: &[Self]) -> Self {

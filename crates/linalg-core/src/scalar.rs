@@ -31,6 +31,13 @@ pub(crate) mod sealed {
         /// instruction set has one, a correctly rounded software `fma` otherwise, so the same
         /// bits everywhere); for double-double its own product and sum.
         fn mul_add(a: Self, b: Self, c: Self) -> Self;
+        /// The products of a column tile with a group's four tails (`dense_fold::dot_tile`),
+        /// for `f64` with the instruction set's vectors and the same bits.
+        fn dot_tile<S: pulp::Simd, const P: usize>(
+            simd: S,
+            v: [&[Self]; 4],
+            c: [&[Self]; P],
+        ) -> [[Self; 4]; P];
     }
 
     /// The matrix-matrix products of the blocked QR, implemented in `crate::products`.

@@ -218,7 +218,7 @@ impl<T: Real> Accumulator<T> {
         let first_small =
             self.rows == 0 && whole && rows >= n && rows * n <= dense_fold::BLOCK_ENTRIES;
         if n <= DENSE_FOLD_MAX_WIDTH && !first_small {
-            fold_dense(self.s.as_mut_slice(), n, buf, rows, rows, &mut work.packed);
+            fold_dense(self.s.as_mut_slice(), n, buf, rows, rows);
         } else if rows < n {
             fold_under(self.s.as_mut_slice(), n, buf, rows, Below::Dense(rows));
         } else {
@@ -243,18 +243,16 @@ impl<T: Real> Accumulator<T> {
     }
 }
 
-/// The buffers [`Accumulator::fold_chunk`] reuses from chunk to chunk: the reflectors' scalars
-/// and the row-block fold's packed reflectors. Allocating the latter for every chunk cost more
-/// than folding a small chunk: at 8000×2 its 170 KiB went to the system and back each time.
+/// The buffer [`Accumulator::fold_chunk`] reuses from chunk to chunk: the reflectors' scalars
+/// of the chunks it factors whole ([`blocked::factor`]).
 #[derive(Debug)]
 pub(crate) struct Work<T> {
     tau: Vec<T>,
-    packed: Vec<T>,
 }
 
 impl<T> Work<T> {
     pub(crate) fn new() -> Self {
-        Self { tau: Vec::new(), packed: Vec::new() }
+        Self { tau: Vec::new() }
     }
 }
 
