@@ -90,7 +90,10 @@ pub fn fit(design: &Design, y: &DVector<f64>, options: &FitOptions) -> Result<Fi
     check_matrix_finite(y, Input::Response)?;
     options.validate(m)?;
     let weights = options.weights.as_ref();
-    let listed: Option<Vec<usize>> = weights.map(|w| (0..m).filter(|&i| w[i] > 0.0).collect());
+    // Rows of zero weight are left out; with none, every row is kept and listed nowhere.
+    let listed: Option<Vec<usize>> = weights
+        .filter(|w| w.iter().any(|&w| w <= 0.0))
+        .map(|w| (0..m).filter(|&i| w[i] > 0.0).collect());
     let kept = listed.as_deref().map_or(Kept::Every(m), Kept::Listed);
     if kept.len() < p {
         return Err(Error::Underdetermined { rows: kept.len(), cols: p });

@@ -2,9 +2,9 @@
 
 use std::borrow::Cow;
 
-/// The rows a fit uses, in increasing order: every row of an unweighted fit, which needs no list
-/// (at 10⁶ rows the list is 8 MB, and on two threads its fresh pages took 4–6 ms to write), or
-/// the rows with nonzero weight.
+/// The rows a fit uses, in increasing order: every row of a fit without weights or without a
+/// weight of zero, which needs no list (at 10⁶ rows the list is 8 MB, and on two threads its
+/// fresh pages took 4–6 ms to write), or the rows with nonzero weight.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Kept<'a> {
     /// Every row of a problem of this many rows.

@@ -199,13 +199,13 @@ pub(crate) struct Problem<T: Scalar> {
 /// power of four changes `h` and nothing else.
 pub(crate) fn root_weights<T: Scalar>(
     weights: Option<&DVector<f64>>,
-    rows: &[usize],
+    rows: Kept<'_>,
 ) -> (i32, Option<Vec<T>>) {
     let Some(w) = weights else { return (0, None) };
-    let largest = rows.iter().fold(0.0_f64, |big, &i| big.max(w[i]));
+    let largest = rows.iter().fold(0.0_f64, |big, i| big.max(w[i]));
     // w_max ∈ [2^E, 2^{E+1}); 2h = −(E + 1 rounded up to even) puts w̃_max in [1/4, 1).
     let h = if largest > 0.0 { -(exponent(largest) + 2).div_euclid(2) } else { 0 };
-    let roots = rows.iter().map(|&i| root_weight(w[i], h)).collect();
+    let roots = rows.iter().map(|i| root_weight(w[i], h)).collect();
     (h, Some(roots))
 }
 
@@ -247,7 +247,7 @@ pub(crate) fn problem<T: Scalar>(
     weights: Option<&DVector<f64>>,
     rows: &[usize],
 ) -> Problem<T> {
-    let (h, roots) = root_weights::<T>(weights, rows);
+    let (h, roots) = root_weights::<T>(weights, Kept::Listed(rows));
     let n = rows.len();
     let mut xs = if n == x.nrows() {
         x.clone()

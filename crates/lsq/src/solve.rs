@@ -145,8 +145,7 @@ pub fn solve_in_place(
         let solution = solve(&a, b, options)?;
         return Ok((solution, a));
     }
-    let rows: Vec<usize> = (0..a.nrows()).collect();
-    let (h, roots) = root_weights::<f64>(options.weights.as_ref(), &rows);
+    let (h, roots) = root_weights::<f64>(options.weights.as_ref(), Kept::Every(a.nrows()));
     let (columns, norms) = equilibrate_in_place(&mut a, roots.as_deref());
     let r = response_exponent(b, Kept::Every(b.len()));
     let y = DVector::from_fn(b.len(), |i, _| {

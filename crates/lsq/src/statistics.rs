@@ -282,8 +282,8 @@ fn pass<T: Scalar>(
 ) -> Result<Pass<T>> {
     let (m, p) = x.shape();
     let Setting { weights, kept, .. } = *setting;
-    // Without weights every row is kept.
-    let is_kept = weights.map(|_| {
+    // Without weights, or with no weight of zero, every row is kept.
+    let is_kept = weights.filter(|_| matches!(kept, Kept::Listed(_))).map(|_| {
         let mut is_kept = vec![false; m];
         for i in kept.iter() {
             is_kept[i] = true;

@@ -88,11 +88,11 @@ pub(crate) fn tall_qr_core(
 ) -> Result<Option<TallSolution>> {
     let (m, p) = (kept.len(), x.ncols());
     let every_row = m == x.nrows();
-    // The list of rows, needed only with weights or left-out rows.
-    let listed =
-        if every_row && weights.is_none() { Cow::Borrowed(&[][..]) } else { kept.indices() };
+    // The list of rows, needed only when some are left out.
+    let rows_kept = kept;
+    let listed = if every_row { Cow::Borrowed(&[][..]) } else { kept.indices() };
     let kept = &listed[..];
-    let (h, roots) = root_weights::<f64>(weights, kept);
+    let (h, roots) = root_weights::<f64>(weights, rows_kept);
     let r = if every_row {
         response_exponent(y, Kept::Every(m))
     } else {
@@ -168,8 +168,8 @@ pub(crate) fn tall_qr_core(
         Response::Scaled(y.as_slice(), response)
     } else {
         scratch.resize(m, 0.0);
-        for (k, v) in scratch.iter_mut().enumerate() {
-            let s = response.of(y[kept[k]]);
+        for (k, (v, i)) in scratch.iter_mut().zip(rows_kept.iter()).enumerate() {
+            let s = response.of(y[i]);
             *v = roots.as_ref().map_or(s, |roots| s * roots[k]);
         }
         Response::Built(&scratch)
@@ -431,7 +431,7 @@ mod tests {
         // More rows than four chunks of 2¹⁷ entries of `[X̃ | ỹ]`, so `TallQr` cuts them into
         // several leaves, which the threads share.
         assert!(kept.len() > 4 * (1 << 17) / 13);
-        let (_, roots) = root_weights::<f64>(Some(&w), &kept);
+        let (_, roots) = root_weights::<f64>(Some(&w), Kept::Listed(&kept));
         let old = problem(&x, &y, Some(&w), &kept);
         let mut steps = Vec::new();
         let mut scratch = vec![0.0; kept.len()];

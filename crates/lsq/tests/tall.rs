@@ -55,3 +55,34 @@ fn check(m: usize, p: usize, weighted: bool) {
         assert!(fit.diagnostics().orthogonality < 1e-12);
     }
 }
+
+/// With every weight positive no row is left out and none is listed; a row of weight zero
+/// appended makes the fit list the others. Both take the tall path over the same rows in the
+/// same order, so they must agree to the last bit.
+#[test]
+fn a_row_of_weight_zero_changes_no_bit_of_a_tall_weighted_fit() {
+    let (m, p) = (50_000, 60);
+    let mut rng = sim::rng_from_seed(11);
+    let x = sim::intercept_gaussian(m + 1, p - 1, &mut rng).unwrap();
+    let beta = DVector::from_fn(p, |j, _| 1.0 / (1.0 + linalg_core::count_to_f64(j)));
+    let y = &x * &beta + sim::gaussian(&DVector::zeros(m + 1), 0.5, &mut rng).unwrap();
+    let w = DVector::from_fn(m + 1, |i, _| 0.5 + linalg_core::count_to_f64(i % 5));
+    let mut zero = w.clone();
+    zero[m] = 0.0;
+    let all = Design::new(x.rows(0, m).into_owned()).unwrap().with_intercept_column(0).unwrap();
+    let positive = lsq::fit(
+        &all,
+        &y.rows(0, m).into_owned(),
+        &FitOptions::default().weights(w.rows(0, m).into_owned()),
+    )
+    .unwrap();
+    let design = Design::new(x).unwrap().with_intercept_column(0).unwrap();
+    let listed = lsq::fit(&design, &y, &FitOptions::default().weights(zero)).unwrap();
+    let bits = |v: &DVector<f64>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(positive.coefficients()), bits(listed.coefficients()));
+    assert_eq!(bits(positive.std_errors()), bits(listed.std_errors()));
+    assert_eq!(bits(positive.residuals()), bits(&listed.residuals().rows(0, m).into_owned()));
+    assert_eq!(positive.sigma().unwrap().to_bits(), listed.sigma().unwrap().to_bits());
+    assert_eq!(positive.r_squared().unwrap().to_bits(), listed.r_squared().unwrap().to_bits());
+    assert_eq!(positive.df_residual(), listed.df_residual());
+}
